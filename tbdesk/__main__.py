@@ -1,0 +1,3 @@
+from tbdesk.cli import main
+
+raise SystemExit(main())

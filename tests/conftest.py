@@ -1,0 +1,56 @@
+"""Test-wide setup: headless Qt, Chromium's sandbox flag as root, an isolated app home, and the one
+qasync event loop that every Qt test shares (running the Qt loop twice crashes QtWebEngine)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+# Must happen before any QApplication exists.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    # Chromium refuses to run as root without this (PLATFORM.md); only ever set for tests.
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+T = TypeVar("T")
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def tbdesk_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own TBDESK_HOME, so settings, caches and workspaces never leak."""
+    home = tmp_path_factory.mktemp("tbdesk-home")
+    monkeypatch.setenv("TBDESK_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """The single qasync loop of the test session, attached to the already running Qt loop."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+
+
+@pytest.fixture
+def run_async(
+    qloop: asyncio.AbstractEventLoop, qtbot: Any
+) -> Callable[..., Any]:
+    """Run a coroutine on the qasync loop while pumping Qt events; return its result."""
+
+    def runner(coro: Awaitable[T], timeout: float = 30.0) -> T:
+        # asyncio.run() in an engine test unsets the current loop: set ours again.
+        asyncio.set_event_loop(qloop)
+        task = asyncio.ensure_future(coro, loop=qloop)
+        qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        return task.result()
+
+    return runner
