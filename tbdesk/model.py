@@ -69,8 +69,8 @@ class Run:
     has_children: bool | None = None  # None: not known without asking the source
     number: int | None = None
     run_type: str = ""
-    tags: Mapping[str, str] = field(default=_EMPTY, compare=False, hash=False)
-    properties: Mapping[str, str] = field(default=_EMPTY, compare=False, hash=False)
+    tags: Mapping[str, str] = field(default_factory=lambda: _EMPTY, compare=False, hash=False)
+    properties: Mapping[str, str] = field(default_factory=lambda: _EMPTY, compare=False, hash=False)
 
     @property
     def key(self) -> RunKey:

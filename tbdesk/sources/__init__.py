@@ -1,0 +1,33 @@
+"""Where runs come from: every kind of source answers the protocol in `base`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tbdesk.local.store import DB_NAME
+from tbdesk.paths import default_workspace_dir
+from tbdesk.sources.base import Source, SourceError
+from tbdesk.sources.logdir import LogFolderSource
+from tbdesk.sources.workspace import WorkspaceSource, resolve_run
+
+__all__ = ["LogFolderSource", "Source", "SourceError", "WorkspaceSource", "open_source", "resolve_run"]
+
+
+def open_source(source_id: str) -> Source:
+    """Rebuild a source from its id (settings remember ids)."""
+    kind, _, where = source_id.partition(":")
+    if not where:
+        raise SourceError(f"{source_id!r} does not name a source.")
+    path = Path(where)
+    if kind == "logdir":
+        if not path.is_dir():
+            raise SourceError(f"The log folder {path} no longer exists.")
+        return LogFolderSource(path)
+    if kind == "workspace":
+        default = default_workspace_dir().expanduser().resolve()
+        if path.resolve() == default:
+            return WorkspaceSource(None)
+        if not (path / DB_NAME).is_file():
+            raise SourceError(f"The local workspace at {path} no longer exists.")
+        return WorkspaceSource(path)
+    raise SourceError(f"{source_id!r} is not a kind of source this tbdesk knows.")

@@ -1,0 +1,107 @@
+"""Checks for names that come from users (experiment names, run ids, file names in a run), and run ids.
+
+Every name that ends up in a file path goes through here first, so a hostile name can never reach
+outside the workspace.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import unicodedata
+from pathlib import Path, PurePosixPath
+
+MAX_NAME_LENGTH = 250
+# A run id names a folder; most file systems allow 255 bytes per path component.
+_MAX_RUN_ID_BYTES = 200
+
+
+class InvalidNameError(ValueError):
+    """A user-given name is not acceptable; the message says why."""
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
+
+
+def check_name(name: object, what: str = "experiment name") -> str:
+    """Return name if it is a usable experiment (or run) name, else raise InvalidNameError."""
+    if not isinstance(name, str):
+        raise InvalidNameError(f"The {what} must be a string, not {type(name).__name__}.")
+    if not name.strip():
+        raise InvalidNameError(f"The {what} must not be empty.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidNameError(
+            f"The {what} is {len(name)} characters long; at most {MAX_NAME_LENGTH} are allowed."
+        )
+    if "/" in name or "\\" in name:
+        raise InvalidNameError(f"The {what} {name!r} must not contain '/' or '\\'.")
+    if _has_control(name):
+        raise InvalidNameError(f"The {what} {name!r} must not contain control characters.")
+    if name in (".", ".."):
+        raise InvalidNameError(f"The {what} must not be {name!r}.")
+    return name
+
+
+def new_run_id(experiment: str, now: float | None = None) -> str:
+    """A run id shaped like Azure ML's: `<experiment>_<unix time>_<8 hex digits>`."""
+    suffix = f"_{int(time.time() if now is None else now)}_{secrets.token_hex(4)}"
+    prefix = experiment
+    # Long (or multi-byte) experiment names are shortened so the id still fits in a folder name.
+    while len((prefix + suffix).encode()) > _MAX_RUN_ID_BYTES:
+        prefix = prefix[:-1]
+    return prefix + suffix
+
+
+def check_run_id(run_id: object) -> str:
+    """A run id given by a user (child_run(run_id=...)) must be usable as one folder name."""
+    check_name(run_id, "run id")
+    assert isinstance(run_id, str)
+    if len(run_id.encode()) > _MAX_RUN_ID_BYTES:
+        raise InvalidNameError(f"The run id {run_id!r} is longer than {_MAX_RUN_ID_BYTES} bytes.")
+    return run_id
+
+
+def check_file_name(name: object) -> str:
+    """Normalise a file name inside a run ('outputs/model.pkl') to a relative '/'-separated path."""
+    if not isinstance(name, str):
+        raise InvalidNameError(f"A file name must be a string, not {type(name).__name__}.")
+    if _has_control(name):
+        raise InvalidNameError(f"The file name {name!r} must not contain control characters.")
+    text = name.replace("\\", "/")
+    if text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+        raise InvalidNameError(f"The file name {name!r} must be relative to the run.")
+    parts = [p for p in PurePosixPath(text).parts if p != "."]
+    if not parts:
+        raise InvalidNameError(f"The file name {name!r} is empty.")
+    if ".." in parts:
+        raise InvalidNameError(f"The file name {name!r} must not contain '..'.")
+    return "/".join(parts)
+
+
+def inside(root: Path, relative: str) -> Path:
+    """root / relative, after making sure the result (links resolved) stays inside root."""
+    base = root.resolve()
+    target = (base / relative).resolve()
+    if target != base and base not in target.parents:
+        raise InvalidNameError(f"{relative!r} points outside {root}.")
+    return target
+
+
+def safe_component(text: str) -> str:
+    """A readable folder name made from any metric name ('train/loss' -> 'train_loss')."""
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_. " else "_" for ch in text).strip(" .")
+    return cleaned[:100] or "image"
+
+
+def check_metric_name(name: object) -> str:
+    """Metric names may hold '/' (TensorBoard groups tags by it) but must be printable text."""
+    if not isinstance(name, str):
+        raise InvalidNameError(f"A metric name must be a string, not {type(name).__name__}.")
+    if not name.strip():
+        raise InvalidNameError("A metric name must not be empty.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidNameError(f"The metric name is {len(name)} characters long; at most {MAX_NAME_LENGTH}.")
+    if _has_control(name):
+        raise InvalidNameError(f"The metric name {name!r} must not contain control characters.")
+    return name

@@ -1,0 +1,586 @@
+"""The built-in local workspace on disk: `workspace.sqlite` (WAL) plus `files/<run id>/...`.
+
+Several processes may log into one workspace at once. Every write is one `BEGIN IMMEDIATE`
+transaction that waits for the others (busy timeout) instead of failing, and a step left as None is
+taken from the metric's own counter inside that same transaction, so concurrent loggers never lose
+or duplicate a point. A store object is safe to share between threads (one lock, one connection).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import secrets
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from tbdesk.local.names import check_file_name, check_name, check_run_id, inside, new_run_id
+from tbdesk.model import Metric, MetricKind, MetricPoint, RunFile, RunStatus
+
+DB_NAME = "workspace.sqlite"
+FILES_DIR = "files"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 60.0
+_TMP_PREFIX = ".tbdesk-tmp-"
+
+# Connections inherited through fork() must never be used or closed in the child: closing one could
+# checkpoint and delete the WAL under the parent's feet. They are parked here for the child's lifetime.
+_INHERITED: list[sqlite3.Connection] = []
+
+_SCHEMA = (
+    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+    """CREATE TABLE experiments (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created REAL NOT NULL,
+        description TEXT NOT NULL DEFAULT '')""",
+    """CREATE TABLE runs (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+        parent_id TEXT REFERENCES runs(id),
+        root_id TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        display_name TEXT,
+        run_type TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        created REAL NOT NULL,
+        start_time REAL,
+        end_time REAL,
+        error TEXT)""",
+    "CREATE INDEX runs_top ON runs (experiment_id, parent_id, seq)",
+    "CREATE INDEX runs_children ON runs (parent_id, seq)",
+    """CREATE TABLE tags (
+        run_id TEXT NOT NULL REFERENCES runs(id), key TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)) WITHOUT ROWID""",
+    """CREATE TABLE properties (
+        run_id TEXT NOT NULL REFERENCES runs(id), key TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)) WITHOUT ROWID""",
+    """CREATE TABLE metrics (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id),
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        next_step INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (run_id, name))""",
+    # number: scalars and list items (NULL stands for NaN, which SQLite cannot store);
+    # data: text for strings, the file path for images, JSON for rows and tables.
+    """CREATE TABLE points (
+        metric_id INTEGER NOT NULL REFERENCES metrics(id),
+        step INTEGER NOT NULL,
+        time REAL NOT NULL,
+        number REAL,
+        data TEXT)""",
+    "CREATE INDEX points_by_metric ON points (metric_id, step)",
+)
+
+_NUMERIC_KINDS = (MetricKind.SCALAR, MetricKind.LIST)
+_JSON_KINDS = (MetricKind.ROW, MetricKind.TABLE)
+
+
+class WorkspaceError(Exception):
+    """The workspace cannot do what was asked; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class ExperimentRecord:
+    id: int
+    name: str
+    created: float
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: str
+    experiment: str
+    number: int
+    display_name: str | None
+    parent_id: str | None
+    root_id: str
+    status: RunStatus
+    created: float
+    start_time: float | None
+    end_time: float | None
+    error: str | None
+    run_type: str
+    has_children: bool
+    tags: Mapping[str, str] = field(default_factory=dict)
+    properties: Mapping[str, str] = field(default_factory=dict)
+
+
+def utc(timestamp: float | None) -> datetime | None:
+    return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC)
+
+
+_RUN_COLUMNS = """r.id, e.name, r.number, r.display_name, r.parent_id, r.root_id, r.status, r.created,
+    r.start_time, r.end_time, r.error, r.run_type,
+    EXISTS (SELECT 1 FROM runs c WHERE c.parent_id = r.id)"""
+_RUN_FROM = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+
+
+class WorkspaceStore:
+    """One workspace folder. `create=False` refuses a folder that holds no workspace yet."""
+
+    def __init__(self, root: Path | str, *, create: bool = True) -> None:
+        self.root = Path(root).expanduser().absolute()
+        self.db_path = self.root / DB_NAME
+        self.files_root = self.root / FILES_DIR
+        if self.root.exists() and not self.root.is_dir():
+            raise WorkspaceError(f"{self.root} is a file, not a workspace folder.")
+        if not create and not self.db_path.is_file():
+            raise WorkspaceError(f"There is no tbdesk workspace at {self.root} (no {DB_NAME}).")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkspaceError(f"Cannot create the workspace folder {self.root}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        with self._lock:
+            self._connection()
+
+    # -- connection and transactions ---------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                if self._pid == os.getpid():
+                    self._conn.close()
+                else:
+                    _INHERITED.append(self._conn)
+            self._conn = None
+
+    def __enter__(self) -> WorkspaceStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is not None and self._pid != os.getpid():
+            _INHERITED.append(self._conn)
+            self._conn = None
+        if self._conn is None:
+            self._conn = self._connect()
+            self._pid = os.getpid()
+        return self._conn
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            # Reading the schema is what fails on a file that is not a database.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._set_wal(conn)
+            # In WAL mode NORMAL survives a crash of the app (only power loss can drop the last commits).
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._ensure_schema(conn)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            raise WorkspaceError(f"Cannot open the workspace database {self.db_path}: {exc}.") from exc
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise WorkspaceError(
+                f"{self.db_path} is not a usable tbdesk workspace database: {exc}. "
+                "Move it away (or pick another workspace folder) and try again."
+            ) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _set_wal(conn: sqlite3.Connection) -> None:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            return
+        # Switching to WAL needs a moment alone with the file; on a fresh workspace that several
+        # processes open at once, the busy handler does not cover it, so wait here.
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
+        version = self._schema_version(conn)
+        if version is None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if self._schema_version(conn) is None:  # another process may have just made it
+                    for statement in _SCHEMA:
+                        conn.execute(statement)
+                    conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        elif version > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"The workspace {self.root} was written by a newer tbdesk (schema version {version}; "
+                f"this tbdesk knows up to {SCHEMA_VERSION}). Update tbdesk to open it."
+            )
+        # Migrations from older schema versions go here once there is more than one version.
+
+    def _schema_version(self, conn: sqlite3.Connection) -> int | None:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "schema_version" not in tables:
+            if tables:
+                raise WorkspaceError(f"{self.db_path} is an SQLite database, but not a tbdesk workspace.")
+            return None
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    @contextlib.contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute(begin)
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise WorkspaceError(f"The workspace {self.root} failed: {exc}") from exc
+
+    def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def _read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self._transaction("BEGIN")
+
+    # -- experiments -------------------------------------------------------------------------------
+
+    def create_experiment(self, name: str) -> ExperimentRecord:
+        """The experiment called name, created when missing (like azureml's Experiment(ws, name))."""
+        check_name(name)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO experiments (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                (name, time.time()),
+            )
+            return self._experiment(conn, name)  # type: ignore[return-value]
+
+    def get_experiment(self, name: str) -> ExperimentRecord | None:
+        with self._read() as conn:
+            return self._experiment(conn, name)
+
+    def list_experiments(self) -> list[ExperimentRecord]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT id, name, created, description FROM experiments ORDER BY name")
+            return [ExperimentRecord(*row) for row in rows]
+
+    @staticmethod
+    def _experiment(conn: sqlite3.Connection, name: str) -> ExperimentRecord | None:
+        row = conn.execute(
+            "SELECT id, name, created, description FROM experiments WHERE name = ?", (name,)
+        ).fetchone()
+        return ExperimentRecord(*row) if row else None
+
+    # -- runs --------------------------------------------------------------------------------------
+
+    def create_run(
+        self,
+        experiment: str,
+        *,
+        parent_id: str | None = None,
+        display_name: str | None = None,
+        run_id: str | None = None,
+        run_type: str = "local",
+    ) -> RunRecord:
+        """A new run, started now (status Running)."""
+        run_id = new_run_id(experiment) if run_id is None else check_run_id(run_id)
+        now = time.time()
+        with self._write() as conn:
+            exp = self._experiment(conn, experiment)
+            if exp is None:
+                raise WorkspaceError(f"There is no experiment {experiment!r} in {self.root}.")
+            root_id = run_id
+            if parent_id is not None:
+                parent = conn.execute("SELECT root_id FROM runs WHERE id = ?", (parent_id,)).fetchone()
+                if parent is None:
+                    raise WorkspaceError(f"There is no run {parent_id!r} in {self.root}.")
+                root_id = parent[0]
+            if conn.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone():
+                raise WorkspaceError(f"A run with the id {run_id!r} already exists.")
+            number = conn.execute(
+                "SELECT coalesce(max(number), 0) + 1 FROM runs WHERE experiment_id = ?", (exp.id,)
+            ).fetchone()[0]
+            conn.execute(
+                """INSERT INTO runs (id, experiment_id, parent_id, root_id, number, display_name,
+                   run_type, status, created, start_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    run_id,
+                    exp.id,
+                    parent_id,
+                    root_id,
+                    number,
+                    display_name,
+                    run_type,
+                    RunStatus.RUNNING.value,
+                    now,
+                    now,
+                ),
+            )
+            return self._run(conn, run_id)  # type: ignore[return-value]
+
+    def get_run(self, run_id: str) -> RunRecord | None:
+        with self._read() as conn:
+            return self._run(conn, run_id)
+
+    def list_runs(
+        self, experiment: str, *, top_level: bool = True, before_seq: int | None = None, limit: int = -1
+    ) -> list[tuple[int, RunRecord]]:
+        """Runs of an experiment, newest first, with their sequence numbers (for keyset paging)."""
+        sql = f"SELECT r.seq, {_RUN_COLUMNS} {_RUN_FROM} WHERE e.name = ?"
+        args: list[Any] = [experiment]
+        if top_level:
+            sql += " AND r.parent_id IS NULL"
+        if before_seq is not None:
+            sql += " AND r.seq < ?"
+            args.append(before_seq)
+        sql += " ORDER BY r.seq DESC LIMIT ?"
+        args.append(limit)
+        with self._read() as conn:
+            rows = conn.execute(sql, args).fetchall()
+            return [(row[0], self._complete_run(conn, row[1:])) for row in rows]
+
+    def children(self, run_id: str, *, recursive: bool = False) -> list[RunRecord]:
+        """Child runs, newest first; with recursive, every descendant (depth first, newest first)."""
+        with self._read() as conn:
+            return self._children(conn, run_id, recursive)
+
+    def _children(self, conn: sqlite3.Connection, run_id: str, recursive: bool) -> list[RunRecord]:
+        rows = conn.execute(
+            f"SELECT {_RUN_COLUMNS} {_RUN_FROM} WHERE r.parent_id = ? ORDER BY r.seq DESC", (run_id,)
+        ).fetchall()
+        found: list[RunRecord] = []
+        for row in rows:
+            child = self._complete_run(conn, row)
+            found.append(child)
+            if recursive and child.has_children:
+                found.extend(self._children(conn, child.id, recursive))
+        return found
+
+    def _run(self, conn: sqlite3.Connection, run_id: str) -> RunRecord | None:
+        row = conn.execute(f"SELECT {_RUN_COLUMNS} {_RUN_FROM} WHERE r.id = ?", (run_id,)).fetchone()
+        return self._complete_run(conn, row) if row else None
+
+    @staticmethod
+    def _complete_run(conn: sqlite3.Connection, row: Sequence[Any]) -> RunRecord:
+        run_id = row[0]
+        tags = dict(conn.execute("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key", (run_id,)))
+        props = dict(
+            conn.execute("SELECT key, value FROM properties WHERE run_id = ? ORDER BY key", (run_id,))
+        )
+        return RunRecord(
+            id=run_id, experiment=row[1], number=row[2], display_name=row[3], parent_id=row[4],
+            root_id=row[5], status=RunStatus.parse(row[6]), created=row[7], start_time=row[8],
+            end_time=row[9], error=row[10], run_type=row[11], has_children=bool(row[12]),
+            tags=tags, properties=props,
+        )  # fmt: skip
+
+    def set_status(
+        self, run_id: str, status: RunStatus, *, error: str | None = None, unless_final: bool = False
+    ) -> RunRecord:
+        """Record a new status; a final one also records the end time. With unless_final, a run that
+        already ended keeps its status (a context manager exiting after an explicit complete())."""
+        with self._write() as conn:
+            run = self._require(conn, run_id)
+            if unless_final and run.status.is_final:
+                return run
+            end = time.time() if status.is_final else None
+            conn.execute(
+                "UPDATE runs SET status = ?, end_time = ?, error = coalesce(?, error) WHERE id = ?",
+                (status.value, end, error, run_id),
+            )
+            return self._run(conn, run_id)  # type: ignore[return-value]
+
+    def set_display_name(self, run_id: str, name: str | None) -> None:
+        with self._write() as conn:
+            self._require(conn, run_id)
+            conn.execute("UPDATE runs SET display_name = ? WHERE id = ?", (name, run_id))
+
+    def set_tags(self, run_id: str, tags: Mapping[str, str]) -> None:
+        with self._write() as conn:
+            self._require(conn, run_id)
+            conn.executemany(
+                "INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)",
+                [(run_id, key, value) for key, value in tags.items()],
+            )
+
+    def add_properties(self, run_id: str, properties: Mapping[str, str]) -> None:
+        """Properties are write-once, as in Azure ML: a key keeps its first value."""
+        with self._write() as conn:
+            self._require(conn, run_id)
+            for key, value in properties.items():
+                old = conn.execute(
+                    "SELECT value FROM properties WHERE run_id = ? AND key = ?", (run_id, key)
+                ).fetchone()
+                if old is not None and old[0] != value:
+                    raise ValueError(
+                        f"The property {key!r} of run {run_id} is already {old[0]!r}; "
+                        "properties cannot change."
+                    )
+                conn.execute(
+                    "INSERT OR IGNORE INTO properties (run_id, key, value) VALUES (?, ?, ?)",
+                    (run_id, key, value),
+                )
+
+    def _require(self, conn: sqlite3.Connection, run_id: str) -> RunRecord:
+        run = self._run(conn, run_id)
+        if run is None:
+            raise WorkspaceError(f"There is no run {run_id!r} in {self.root}.")
+        return run
+
+    # -- metrics -----------------------------------------------------------------------------------
+
+    def log_points(
+        self,
+        run_id: str,
+        name: str,
+        kind: MetricKind,
+        values: Sequence[Any],
+        *,
+        step: int | None = None,
+        description: str = "",
+    ) -> list[int]:
+        """Append values to a metric of a run and return their steps. Without a step, the values take
+        the next steps of this metric's own counter; with one, they take step, step + 1, ..."""
+        now = time.time()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT id, kind, next_step FROM metrics WHERE run_id = ? AND name = ?", (run_id, name)
+            ).fetchone()
+            if row is None:
+                self._require(conn, run_id)
+                metric_id = conn.execute(
+                    "INSERT INTO metrics (run_id, name, kind, description) VALUES (?, ?, ?, ?)",
+                    (run_id, name, kind.value, description or ""),
+                ).lastrowid
+                next_step = 0
+            else:
+                metric_id, old_kind, next_step = row
+                if old_kind != kind.value:
+                    raise ValueError(
+                        f"The metric {name!r} of run {run_id} holds {old_kind} values; "
+                        f"it cannot take a {kind.value} value too. Log it under another name."
+                    )
+            first = next_step if step is None else step
+            steps = list(range(first, first + len(values)))
+            conn.executemany(
+                "INSERT INTO points (metric_id, step, time, number, data) VALUES (?, ?, ?, ?, ?)",
+                [(metric_id, s, now, *_encode(kind, v)) for s, v in zip(steps, values, strict=True)],
+            )
+            conn.execute(
+                """UPDATE metrics SET next_step = max(next_step, ?),
+                   description = CASE WHEN ? = '' THEN description ELSE ? END WHERE id = ?""",
+                (first + len(values), description or "", description or "", metric_id),
+            )
+            return steps
+
+    def metrics(self, run_id: str, name: str | None = None) -> list[Metric]:
+        """Full history of the run's metrics (or of one), points in step order, metrics by name."""
+        sql = "SELECT id, name, kind, description FROM metrics WHERE run_id = ?"
+        args: list[Any] = [run_id]
+        if name is not None:
+            sql += " AND name = ?"
+            args.append(name)
+        with self._read() as conn:
+            found = []
+            for metric_id, metric_name, kind_text, description in conn.execute(sql + " ORDER BY name", args):
+                kind = MetricKind(kind_text)
+                points = tuple(
+                    MetricPoint(step=s, time=datetime.fromtimestamp(t, UTC), value=_decode(kind, n, d))
+                    for s, t, n, d in conn.execute(
+                        "SELECT step, time, number, data FROM points"
+                        " WHERE metric_id = ? ORDER BY step, rowid",
+                        (metric_id,),
+                    )
+                )
+                found.append(Metric(metric_name, kind, points, description))
+            return found
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def run_files_dir(self, run_id: str) -> Path:
+        """The folder holding the run's files (it may not exist yet)."""
+        return inside(self.files_root, check_run_id(run_id))
+
+    def add_file(self, run_id: str, name: str, source: Path | IO[bytes]) -> str:
+        """Store a file with a run under name (a relative path); return the normalised name.
+        An existing file is never replaced (as in Azure ML, where artifacts are write-once)."""
+        rel = check_file_name(name)
+        if self.get_run(run_id) is None:
+            raise WorkspaceError(f"There is no run {run_id!r} in {self.root}.")
+        target = inside(self.run_files_dir(run_id), rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{_TMP_PREFIX}{secrets.token_hex(6)}")
+        try:
+            if isinstance(source, Path):
+                shutil.copyfile(source, tmp)
+            else:
+                with tmp.open("wb") as out:
+                    shutil.copyfileobj(source, out)
+            try:
+                os.link(tmp, target)  # unlike a rename, a link never replaces an existing file
+            except FileExistsError:
+                raise WorkspaceError(f"The run {run_id} already has a file {rel!r}.") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        return rel
+
+    def list_files(self, run_id: str, prefix: str = "") -> list[RunFile]:
+        base = self.run_files_dir(run_id)
+        found = []
+        for folder, dirs, names in os.walk(base):
+            dirs.sort()
+            for file_name in sorted(names):
+                if file_name.startswith(_TMP_PREFIX):
+                    continue
+                path = Path(folder, file_name)
+                rel = path.relative_to(base).as_posix()
+                if not rel.startswith(prefix):
+                    continue
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue  # removed while we looked
+                found.append(RunFile(rel, st.st_size, None, datetime.fromtimestamp(st.st_mtime, UTC)))
+        return found
+
+
+def _encode(kind: MetricKind, value: Any) -> tuple[float | None, str | None]:
+    if kind in _NUMERIC_KINDS:
+        number = float(value)
+        return (None if math.isnan(number) else number), None
+    if kind in _JSON_KINDS:
+        return None, json.dumps(value)
+    return None, str(value)
+
+
+def _decode(kind: MetricKind, number: float | None, data: str | None) -> Any:
+    if kind in _NUMERIC_KINDS:
+        return math.nan if number is None else number
+    if kind in _JSON_KINDS:
+        return json.loads(data or "{}")
+    return data
