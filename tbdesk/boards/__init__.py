@@ -1,0 +1,19 @@
+"""Boards: local TensorBoard processes serving sets of runs; and the TensorBoards already running."""
+
+from tbdesk.boards.board import Board, BoardError, BoardRun, BoardState
+from tbdesk.boards.discovery import RunningTensorBoard, discover
+from tbdesk.boards.manager import BoardManager
+from tbdesk.boards.registry import reap_orphans
+from tbdesk.boards.runs import board_runs
+
+__all__ = [
+    "Board",
+    "BoardError",
+    "BoardManager",
+    "BoardRun",
+    "BoardState",
+    "RunningTensorBoard",
+    "board_runs",
+    "discover",
+    "reap_orphans",
+]

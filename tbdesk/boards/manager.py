@@ -1,0 +1,234 @@
+"""The boards of this app: start one per set of runs, reuse it, watch it, restart and stop it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tbdesk import paths
+from tbdesk.boards import registry
+from tbdesk.boards.board import Board, BoardError, BoardRun, BoardState
+from tbdesk.boards.links import has_merged_runs, lay_out, remove_folder
+from tbdesk.boards.names import unique_names
+from tbdesk.boards.probe import port_is_free
+from tbdesk.boards.process import HOST, RELOAD_INTERVAL_S, TensorBoardProcess, describe_exit
+
+log = logging.getLogger(__name__)
+
+_Identity = frozenset[tuple[str, object]]
+
+
+class BoardManager:
+    """Owns the TensorBoard processes of this app. Use from the event loop's thread only."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self._root = root if root is not None else paths.cache_dir() / "boards"
+        self._boards: dict[str, Board] = {}
+        self._processes: dict[str, TensorBoardProcess] = {}
+        self._prefixes: dict[str, str] = {}  # kept across restarts, so a board keeps its URL
+        self._starts: dict[str, asyncio.Task[None]] = {}
+        self._watchers: dict[str, list[asyncio.Task[None]]] = {}
+        self._subscribers: list[Callable[[Board], None]] = []
+
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    @property
+    def boards(self) -> list[Board]:
+        return list(self._boards.values())
+
+    def subscribe(self, callback: Callable[[Board], None]) -> None:
+        """Call back on every state change of any board, on the event loop."""
+        self._subscribers.append(callback)
+
+    async def open(
+        self, runs: Sequence[BoardRun], *, port: int | None = None, title: str | None = None
+    ) -> Board:
+        """A ready board showing exactly these runs: a live one if there is one, else a new one."""
+        wanted = _normalise(runs)
+        identity = _identity(wanted)
+        for board in self._boards.values():
+            if (
+                board.state.is_live
+                and _identity(board.runs) == identity
+                and port in (None, board.requested_port, board.port)
+            ):
+                await self._until_ready(board)
+                return board
+        board_id = secrets.token_hex(6)
+        board = Board(
+            id=board_id,
+            title=title or _title(wanted),
+            runs=wanted,
+            folder=self._root / board_id,
+            requested_port=port,
+        )
+        self._boards[board.id] = board
+        await self._launch(board, port)
+        return board
+
+    async def restart(self, board: Board) -> Board:
+        """Start the board's TensorBoard again (after a crash, or to recover a stuck one). It keeps
+        its URL when its port is still free."""
+        if board.id not in self._boards:
+            raise BoardError(f"The board '{board.title}' was stopped; open its runs again.")
+        await self._end_process(board)
+        port = board.requested_port
+        if port is None and board.port is not None and port_is_free(board.port, HOST):
+            port = board.port
+        await self._launch(board, port, prefix=self._prefixes.get(board.id), keep_on_failure=True)
+        return board
+
+    async def stop(self, board: Board) -> None:
+        """Stop the board's TensorBoard (gracefully, then forcefully) and forget the board."""
+        if board.id not in self._boards:
+            return
+        self._set_state(board, BoardState.STOPPING)
+        await self._end_process(board)
+        await asyncio.to_thread(remove_folder, board.folder)
+        self._boards.pop(board.id, None)
+        self._prefixes.pop(board.id, None)
+        board.url = None
+        if board.state is not BoardState.STOPPED:
+            self._set_state(board, BoardState.STOPPED)
+
+    async def stop_all(self) -> None:
+        await asyncio.gather(*(self.stop(board) for board in self.boards))
+
+    async def _launch(
+        self, board: Board, port: int | None, prefix: str | None = None, keep_on_failure: bool = False
+    ) -> None:
+        board.error = None
+        board.url = board.pid = board.started_at = None
+        self._set_state(board, BoardState.STARTING)
+        start = asyncio.ensure_future(self._start(board, port, prefix, keep_on_failure))
+        self._starts[board.id] = start
+        try:
+            await start
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # our caller gave up
+            raise BoardError(f"The board '{board.title}' was stopped before it was ready.") from None
+        finally:
+            self._starts.pop(board.id, None)
+
+    async def _start(self, board: Board, port: int | None, prefix: str | None, keep_on_failure: bool) -> None:
+        links = [(run.name, run.path) for run in board.runs]
+        try:
+            await asyncio.to_thread(_check_folders, board.runs)
+            await asyncio.to_thread(lay_out, board.folder, links)
+            process = await TensorBoardProcess.start(board.folder, port=port, prefix=prefix)
+        except BaseException as error:
+            # A new board that never served is not kept (the caller gets the error); a board that
+            # failed to restart stays, FAILED, for the user to see and retry or stop.
+            if not keep_on_failure or not isinstance(error, BoardError | OSError):
+                self._boards.pop(board.id, None)
+                await asyncio.to_thread(remove_folder, board.folder)
+            board.error = str(error) if isinstance(error, BoardError) else None
+            failed = isinstance(error, BoardError | OSError)
+            self._set_state(board, BoardState.FAILED if failed else BoardState.STOPPED)
+            if isinstance(error, OSError):
+                raise BoardError(f"Could not start TensorBoard: {error}") from error
+            raise
+        self._processes[board.id] = process
+        self._prefixes[board.id] = process.prefix
+        board.pid, board.port, board.url = process.pid, process.port, process.url
+        board.started_at = time.time()
+        assert process.port is not None
+        # Not in a thread: no await may come between a started process and its bookkeeping,
+        # or a cancellation there would leave it running unseen. It is one small file.
+        registry.add(board.id, process.pid, process.port, board.folder)
+        watchers = [asyncio.ensure_future(self._watch(board, process))]
+        if has_merged_runs(links):
+            watchers.append(asyncio.ensure_future(_keep_linking(board.folder, links)))
+        self._watchers[board.id] = watchers
+        self._set_state(board, BoardState.READY)
+
+    async def _until_ready(self, board: Board) -> None:
+        start = self._starts.get(board.id)
+        if start is not None:
+            # Shielded: a second caller giving up must not cancel the first caller's start.
+            try:
+                await asyncio.shield(start)
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise
+                raise BoardError(f"The board '{board.title}' was stopped before it was ready.") from None
+
+    async def _watch(self, board: Board, process: TensorBoardProcess) -> None:
+        code = await process.wait()
+        if self._processes.get(board.id) is not process or board.state is not BoardState.READY:
+            return  # we are stopping it
+        self._processes.pop(board.id, None)
+        for task in self._watchers.pop(board.id, []):
+            if task is not asyncio.current_task():
+                task.cancel()
+        await asyncio.to_thread(registry.remove, board.id)
+        board.error = (
+            f"TensorBoard exited unexpectedly ({describe_exit(code)}).\n{process.last_lines()}".rstrip()
+        )
+        board.url = None
+        self._set_state(board, BoardState.CRASHED)
+
+    async def _end_process(self, board: Board) -> None:
+        start = self._starts.get(board.id)
+        if start is not None and not start.done():
+            start.cancel()
+            with contextlib.suppress(asyncio.CancelledError, BoardError):
+                await start
+        for task in self._watchers.pop(board.id, []):
+            task.cancel()
+        process = self._processes.pop(board.id, None)
+        if process is not None:
+            await process.stop()
+            await asyncio.to_thread(registry.remove, board.id)
+
+    def _set_state(self, board: Board, state: BoardState) -> None:
+        board.state = state
+        for callback in list(self._subscribers):
+            try:
+                callback(board)
+            except Exception:
+                log.exception("A board subscriber failed")
+
+
+async def _keep_linking(folder: Path, links: list[tuple[str, Path]]) -> None:
+    """Link what appears later in the logs folder of a run shown entry by entry (see links.py)."""
+    while True:
+        await asyncio.sleep(RELOAD_INTERVAL_S)
+        await asyncio.to_thread(lay_out, folder, links)
+
+
+def _normalise(runs: Sequence[BoardRun]) -> tuple[BoardRun, ...]:
+    if not runs:
+        raise BoardError("Choose at least one run to show in TensorBoard.")
+    names = unique_names(run.name for run in runs)
+    return tuple(
+        BoardRun(name, run.path.expanduser().absolute(), run.key)
+        for name, run in zip(names, runs, strict=True)
+    )
+
+
+def _identity(runs: Sequence[BoardRun]) -> _Identity:
+    return frozenset((str(run.path), run.key) for run in runs)
+
+
+def _check_folders(runs: Sequence[BoardRun]) -> None:
+    for run in runs:
+        if not run.path.is_dir():
+            raise BoardError(f"The logs folder of run '{run.name}' does not exist: {run.path}")
+
+
+def _title(runs: Sequence[BoardRun]) -> str:
+    if len(runs) == 1:
+        return runs[0].name
+    shown = ", ".join(run.name for run in runs[:2])
+    return f"{shown} +{len(runs) - 2}" if len(runs) > 2 else shown

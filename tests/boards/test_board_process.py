@@ -1,0 +1,137 @@
+"""One real TensorBoard process: readiness, prefix, loopback only, failures, TensorFlow kept out."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tbdesk.boards import BoardError, procinfo
+from tbdesk.boards.probe import http_status
+from tbdesk.boards.process import TensorBoardProcess
+
+FAKE_TENSORFLOW = """
+import os, pathlib
+pathlib.Path(os.environ["FAKE_TF_MARKER"]).write_text("imported")
+raise ImportError("this fake TensorFlow only records that someone imported it")
+"""
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses (hex, as /proc/net/tcp shows them) of listening sockets on port."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, port_hex = fields[1].rsplit(":", 1)
+            if int(port_hex, 16) == port and fields[3] == "0A":  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+@pytest.fixture
+def fake_tensorflow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A 'tensorflow' package on PYTHONPATH that leaves a marker file when imported."""
+    site = tmp_path / "site"
+    (site / "tensorflow").mkdir(parents=True)
+    (site / "tensorflow" / "__init__.py").write_text(FAKE_TENSORFLOW)
+    marker = tmp_path / "tensorflow-was-imported"
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    monkeypatch.setenv("FAKE_TF_MARKER", str(marker))
+    return marker
+
+
+def test_serves_on_loopback_behind_a_secret_prefix_without_tensorflow(
+    logs: Callable[..., Path], fake_tensorflow: Path
+) -> None:
+    folder = logs("a").parent
+
+    async def scenario() -> None:
+        process = await TensorBoardProcess.start(folder)
+        try:
+            assert process.port is not None
+            prefix = process.prefix
+            assert len(prefix) >= 1 + 22  # 128 bits in URL-safe base64 take 22 characters
+            assert process.url == f"http://127.0.0.1:{process.port}{prefix}/"
+            assert await http_status("127.0.0.1", process.port, prefix + "/") == 200
+            assert await http_status("127.0.0.1", process.port, prefix + "/data/runs") == 200
+            for outside in ("/", "/data/runs", "/index.html", prefix[:-1] + "/", "/x" + prefix + "/"):
+                assert await http_status("127.0.0.1", process.port, outside) == 404, outside
+            assert _listening_addresses(process.port) == {"0100007F"}  # 127.0.0.1 only
+            assert procinfo.cmdline(process.pid)[1].endswith("/tbdesk/boards/_launch.py")
+        finally:
+            await process.stop()
+        assert process.returncode is not None
+        assert not procinfo.is_alive(process.pid)
+
+    asyncio.run(scenario())
+    # TensorBoard would have imported the (fake) TensorFlow: see the control test below.
+    assert not fake_tensorflow.exists()
+
+
+def test_plain_tensorboard_would_import_tensorflow(tmp_path: Path, fake_tensorflow: Path) -> None:
+    """The control for the test above: without our launcher, TensorBoard imports TensorFlow."""
+    command = [sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path), "--host", "127.0.0.1"]
+    with subprocess.Popen(
+        [*command, "--port", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        try:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                if " at http://" in line:
+                    break
+        finally:
+            proc.kill()
+    assert fake_tensorflow.read_text() == "imported"
+
+
+def test_a_bad_flag_fails_with_tensorboards_own_words(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        with pytest.raises(BoardError) as failure:
+            await TensorBoardProcess.start(tmp_path, extra_args=["--no_such_flag"])
+        message = str(failure.value)
+        assert message.startswith("TensorBoard exited (code 2) while starting:")
+        assert "unrecognized arguments: --no_such_flag" in message
+        assert len(message.splitlines()) <= 9
+
+    asyncio.run(scenario())
+    assert procinfo.children(os.getpid()) == []
+
+
+def test_a_taken_port_fails_at_once_without_starting_anything(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        async def scenario() -> None:
+            with pytest.raises(BoardError, match=f"Port {port} is already in use"):
+                await TensorBoardProcess.start(tmp_path, port=port)
+
+        asyncio.run(scenario())
+    assert procinfo.children(os.getpid()) == []
+
+
+def test_tensorboard_failing_after_our_port_check_is_reported_with_its_lines(tmp_path: Path) -> None:
+    """TensorBoard's own port check (a port taken between our check and its bind)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        async def scenario() -> None:
+            with pytest.raises(BoardError) as failure:
+                await TensorBoardProcess.start(tmp_path, extra_args=["--port", str(port)])
+            assert f"could not bind to port {port}, it was already in use" in str(failure.value)
+
+        asyncio.run(scenario())
