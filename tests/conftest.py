@@ -22,6 +22,16 @@ T = TypeVar("T")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Qt tests run after the engine tests: once the session's qasync loop exists it counts as the
+    running loop of the main thread, and engine tests that call asyncio.run() could not run."""
+    qt_fixtures = {"qapp", "qtbot", "qloop", "run_async"}
+    items.sort(key=lambda item: (
+        bool(qt_fixtures & set(getattr(item, "fixturenames", ()))),
+        item.get_closest_marker("e2e") is not None,
+    ))
+
+
 @pytest.fixture(autouse=True)
 def tbdesk_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own TBDESK_HOME, so settings, caches and workspaces never leak."""

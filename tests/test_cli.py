@@ -62,7 +62,7 @@ def test_help_names_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    assert all(verb in out for verb in ("serve", "boards", "demo", "install-desktop"))
+    assert all(verb in out for verb in ("serve", "boards", "export", "demo", "install-desktop"))
 
 
 def test_the_window_is_not_opened_on_a_missing_folder(
@@ -73,7 +73,14 @@ def test_the_window_is_not_opened_on_a_missing_folder(
         capsys.readouterr().err
         == f"tbdesk: error: Not a folder of TensorBoard logs: {tmp_path / 'missing'}\n"
     )
-    assert "PySide6" not in sys.modules or "tbdesk.app" not in sys.modules
+    # In a fresh interpreter: the failed check happens before Qt is even imported.
+    code = (
+        "import sys; from tbdesk.cli import main; "
+        f"rc = main([{str(tmp_path / 'missing')!r}]); "
+        "print(rc, 'PySide6' in sys.modules, 'tbdesk.app' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["2", "False", "False"]
 
 
 def test_serve_a_folder_and_a_local_run_until_sigterm(
@@ -146,9 +153,81 @@ def test_serve_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureF
 def test_demo_fills_a_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--workspace", str(tmp_path / "ws")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Made the demo experiment ") and str(tmp_path / "ws") in out
+    assert out.startswith("Made the demo experiments digits-softmax, diabetes-ridge in ")
+    assert str(tmp_path / "ws") in out and "4 runs with 16 child runs" in out
     assert main(["demo", "--workspace", str(tmp_path / "ws")]) == 0
-    assert "is already in" in capsys.readouterr().out
+    assert "are already in" in capsys.readouterr().out
+
+
+def _metrics_runs(workspace: Path) -> tuple[str, str]:
+    """Two runs of the experiment "sweep" that log metrics only, the first with two child runs."""
+    from tbdesk.local import Experiment, Workspace
+
+    ws = Workspace(workspace)
+    experiment = Experiment(ws, "sweep")
+    with experiment.start_logging(display_name="first") as first:
+        for alpha in (0.1, 0.2):
+            with first.child_run(f"alpha{alpha}") as child:
+                child.log("alpha", alpha)
+                child.log("mse", 1 - alpha)
+    with experiment.start_logging(display_name="second") as second:
+        second.log("loss", 0.5)
+    ws.close()
+    return first.id, second.id
+
+
+def test_export_a_run_and_an_experiment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = _metrics_runs(tmp_path / "ws")
+    out_dir = tmp_path / "out"
+    workspace = ["--workspace", str(tmp_path / "ws")]
+
+    assert main(["export", first, "--logdir", str(out_dir), *workspace]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"{out_dir / 'first'}\n"
+    assert sorted(path.name for path in (out_dir / "first").iterdir() if path.is_dir()) == [
+        "alpha0.1",
+        "alpha0.2",
+    ]
+    progress = captured.err.splitlines()
+    assert len(progress) == 3 and progress[-1].startswith("[3/3] ") and "2 points" in captured.err
+
+    # Every run of the experiment, oldest first; the first run's export is replaced, not repeated.
+    assert main(["export", "experiment:sweep", "--logdir", str(out_dir), "--no-children", *workspace]) == 0
+    assert capsys.readouterr().out.splitlines() == [str(out_dir / "first"), str(out_dir / "second")]
+    assert not any(path.is_dir() for path in (out_dir / "first").iterdir())
+    assert list((out_dir / "second").glob("events.out.tfevents.*"))
+    assert second in (out_dir / "second" / ".tbdesk-export.json").read_text()
+
+
+def test_export_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, _ = _metrics_runs(tmp_path / "ws")
+    workspace = ["--workspace", str(tmp_path / "ws")]
+    out_dir = str(tmp_path / "out")
+
+    assert main(["export", "no-such-run", "--logdir", out_dir, *workspace]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tbdesk: error: There is no run 'no-such-run'") and len(err.splitlines()) == 1
+
+    assert main(["export", "experiment:nope", "--logdir", out_dir, *workspace]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"tbdesk: error: There is no experiment 'nope' in the local workspace at {tmp_path / 'ws'} "
+        "(its experiments: sweep).\n"
+    )
+
+    assert main(["export", first, "--logdir", out_dir, "--workspace", str(tmp_path / "none")]) == 2
+    assert capsys.readouterr().err.startswith("tbdesk: error: There is no tbdesk workspace at ")
+    assert not (tmp_path / "none").exists()
+
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("not a folder")
+    assert main(["export", first, "--logdir", str(a_file), *workspace]) == 2
+    assert capsys.readouterr().err == f"tbdesk: error: Not a folder: {a_file}\n"
+
+    with pytest.raises(SystemExit) as done:
+        main(["export", first])
+    assert done.value.code == 2
+    assert "--logdir" in capsys.readouterr().err
 
 
 def test_install_desktop_and_uninstall(

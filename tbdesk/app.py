@@ -1,0 +1,160 @@
+"""The GUI: QApplication, the one qasync event loop, the main window, and an orderly shutdown.
+
+The Qt loop runs exactly once per process (PLATFORM.md: re-entering it after a QWebEngineView
+existed crashes), so every bit of shutdown work - stopping the boards - happens while it still
+runs, and only then is the loop stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import tbdesk
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from tbdesk.boards import BoardManager
+    from tbdesk.ui.main_window import MainWindow
+    from tbdesk.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Stopping boards is graceful then forceful and quick; this only bounds a wedged shutdown.
+SHUTDOWN_TIMEOUT_S = 20.0
+
+
+def run_gui(paths: list[Path], workspace: Path | None) -> int:
+    """Open the window (with a board on each of paths) and run until the user quits."""
+    import qasync
+
+    app = _make_app()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    from tbdesk.boards import BoardManager
+    from tbdesk.ui.dialogs import install_excepthook
+
+    manager = BoardManager()
+    window = build_window(manager, workspace)
+    install_excepthook(lambda: window)
+    loop.set_exception_handler(_exception_handler)
+    quitting = _Shutdown(loop, manager)
+    window.quitRequested.connect(quitting.start)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, window.close)  # saves settings, then quitRequested
+    window.show()
+    window.tasks.run(start(window, paths), "Starting", user_action=False)
+    try:
+        loop.run_forever()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        _delete(window)  # its web pages go before the web profile the application owns
+        loop.close()
+    return quitting.exit_code
+
+
+def build_window(
+    manager: BoardManager, workspace: Path | None, settings: Settings | None = None
+) -> MainWindow:
+    """The main window as the app shows it (tests build it the same way)."""
+    from tbdesk.ui.main_window import MainWindow
+
+    window = MainWindow(manager, workspace=workspace, settings=settings)
+    icon = _icon()
+    if icon is not None:
+        window.setWindowIcon(icon)
+    return window
+
+
+async def start(window: MainWindow, paths: Sequence[Path]) -> None:
+    """Work after the window shows: end boards a crashed tbdesk left behind, reopen the boards of
+    the last session, and open a board on each path given on the command line."""
+    from tbdesk.boards import reap_orphans
+
+    try:
+        reaped = await asyncio.to_thread(reap_orphans)
+    except Exception as error:  # never keep the window from working; say what went wrong
+        log.exception("Cleaning up after an earlier tbdesk failed")
+        window.statusBar().showMessage(f"Could not clean up after an earlier tbdesk: {error}")
+    else:
+        if reaped:
+            window.statusBar().showMessage(
+                f"Stopped {len(reaped)} TensorBoard process(es) an earlier tbdesk left running", 10_000
+            )
+    window.restore_boards()
+    for path in paths:
+        window.open_folder_board(path)
+
+
+class _Shutdown:
+    def __init__(self, loop: asyncio.AbstractEventLoop, manager: BoardManager) -> None:
+        self._loop = loop
+        self._manager = manager
+        self._task: asyncio.Task[None] | None = None
+        self.exit_code = 0
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        try:
+            await asyncio.wait_for(self._manager.stop_all(), SHUTDOWN_TIMEOUT_S)
+        except Exception:
+            log.exception("Stopping the boards failed")
+            self.exit_code = 1
+        finally:
+            self._loop.stop()
+
+
+def _make_app() -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName(tbdesk.APP_NAME)
+    app.setOrganizationName(tbdesk.APP_NAME)
+    app.setApplicationVersion(tbdesk.__version__)
+    app.setDesktopFileName(tbdesk.APP_ID)
+    # The window closing starts the shutdown; the loop stops once the boards are stopped.
+    app.setQuitOnLastWindowClosed(False)
+    icon = _icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+    return app
+
+
+def _icon() -> Any:
+    from PySide6.QtGui import QIcon
+
+    try:
+        from tbdesk.desktop import icon_path
+
+        path = icon_path()
+    except (ImportError, OSError):
+        return None
+    return QIcon(str(path)) if path.is_file() else None
+
+
+def _exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """An error nobody awaited: log it, and show it like any uncaught exception."""
+    error = context.get("exception")
+    if isinstance(error, BaseException):
+        sys.excepthook(type(error), error, error.__traceback__)
+    else:
+        loop.default_exception_handler(context)
+
+
+def _delete(window: MainWindow) -> None:
+    from shiboken6 import Shiboken
+
+    if Shiboken.isValid(window):
+        Shiboken.delete(window)

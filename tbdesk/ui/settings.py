@@ -1,0 +1,128 @@
+"""What the window remembers across launches, in an INI file under the app's config folder.
+
+Only plain values are stored (strings, booleans, Qt's own state blobs), never pickled objects, so a
+hand-edited or damaged file costs at most the entries it breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from tbdesk import paths
+from tbdesk.boards import BoardRun
+from tbdesk.model import RunKey
+
+FILE_NAME = "tbdesk.ini"
+
+
+@dataclass(frozen=True)
+class SavedBoard:
+    """A board that was running when the app quit, to start again on the next launch."""
+
+    title: str
+    runs: tuple[BoardRun, ...]
+    tab: bool  # it had a tab open
+
+
+class Settings:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or paths.config_dir() / FILE_NAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def problem(self) -> str | None:
+        """Why the file could not be read or written, if it could not."""
+        status = self._qs.status()
+        if status == QSettings.Status.AccessError:
+            return f"Cannot read or write the settings file {self.path}"
+        if status == QSettings.Status.FormatError:
+            return f"The settings file {self.path} is damaged; starting with defaults"
+        return None
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+    # Qt's own state blobs: window geometry, dock layout, splitter sizes.
+    def state(self, name: str) -> QByteArray | None:
+        value = self._qs.value(f"window/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_state(self, name: str, value: QByteArray) -> None:
+        self._qs.setValue(f"window/{name}", value)
+
+    def log_folders(self) -> list[str]:
+        """Source ids of the log folders the tree showed, in order."""
+        size = self._qs.beginReadArray("log_folders")
+        try:
+            ids = []
+            for i in range(size):
+                self._qs.setArrayIndex(i)
+                source_id = self._string("source_id")
+                if source_id and source_id not in ids:
+                    ids.append(source_id)
+            return ids
+        finally:
+            self._qs.endArray()
+
+    def set_log_folders(self, source_ids: Sequence[str]) -> None:
+        self._qs.remove("log_folders")
+        self._qs.beginWriteArray("log_folders", len(source_ids))
+        for i, source_id in enumerate(source_ids):
+            self._qs.setArrayIndex(i)
+            self._qs.setValue("source_id", source_id)
+        self._qs.endArray()
+
+    def boards(self) -> list[SavedBoard]:
+        size = self._qs.beginReadArray("boards")
+        try:
+            boards = []
+            for i in range(size):
+                self._qs.setArrayIndex(i)
+                runs = self._read_runs()
+                if runs:
+                    tab = self._string("tab") == "true"
+                    boards.append(SavedBoard(self._string("title"), runs, tab))
+            return boards
+        finally:
+            self._qs.endArray()
+
+    def set_boards(self, boards: Sequence[SavedBoard]) -> None:
+        self._qs.remove("boards")
+        self._qs.beginWriteArray("boards", len(boards))
+        for i, board in enumerate(boards):
+            self._qs.setArrayIndex(i)
+            self._qs.setValue("title", board.title)
+            self._qs.setValue("tab", "true" if board.tab else "false")
+            self._qs.beginWriteArray("runs", len(board.runs))
+            for j, run in enumerate(board.runs):
+                self._qs.setArrayIndex(j)
+                self._qs.setValue("name", run.name)
+                self._qs.setValue("path", str(run.path))
+                self._qs.setValue("source_id", run.key.source_id if run.key else "")
+                self._qs.setValue("run_id", run.key.run_id if run.key else "")
+            self._qs.endArray()
+        self._qs.endArray()
+
+    def _read_runs(self) -> tuple[BoardRun, ...]:
+        size = self._qs.beginReadArray("runs")
+        try:
+            runs = []
+            for j in range(size):
+                self._qs.setArrayIndex(j)
+                name, path = self._string("name"), self._string("path")
+                if not name or not path:
+                    continue  # a damaged entry: skip it, keep the rest
+                source_id, run_id = self._string("source_id"), self._string("run_id")
+                key = RunKey(source_id, run_id) if source_id and run_id else None
+                runs.append(BoardRun(name, Path(path), key))
+            return tuple(runs)
+        finally:
+            self._qs.endArray()
+
+    def _string(self, key: str) -> str:
+        value = self._qs.value(key, "")
+        return value if isinstance(value, str) else ""

@@ -1,0 +1,396 @@
+"""The embedded dashboard: the navigation policy on hostile URLs, and a real BoardView on a real
+TensorBoard (charts drawn, outside links refused, renderer crash recovered, error panel)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWebEngineCore import QWebEnginePage
+
+from tbdesk.ui.web import BoardOrigin, Navigation, NavigationRequest, decide_navigation
+
+# Qt and Chromium say these offscreen without a GPU (once per process, with the first web view),
+# and the offscreen platform on every shown window; none is ours to fix.
+QT_NOISE = (
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support createPlatformVulkanInstance",
+    "QVulkanInstance: Failed to initialize Vulkan",
+    "QRhiGles2: Failed to create",
+    "Failed to create RHI for backend",
+    "GBM is not supported",
+    "GPUInfo not initialized",
+)
+pytestmark = [pytest.mark.qt_log_ignore(*QT_NOISE)]
+
+ARTIFACTS = Path(__file__).parent.parent / "artifacts"
+ORIGIN = BoardOrigin.from_url("http://127.0.0.1:6006/abc/")
+
+
+# -- the policy ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://127.0.0.1:6006/abc/", Navigation.ALLOW),
+        ("http://127.0.0.1:6006/abc", Navigation.ALLOW),  # TensorBoard redirects it to /abc/
+        ("http://127.0.0.1:6006/abc/data/runs?x=1#timeseries", Navigation.ALLOW),
+        ("HTTP://127.0.0.1:6006/abc/", Navigation.ALLOW),
+        # the board's own server, outside the prefix
+        ("http://127.0.0.1:6006/", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/abc../", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/abc..", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/abcX/", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/ABC/", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/abc/../x/", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/abc/%2e%2e/secret", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/abc/%2E%2E%2Fsecret", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/abc%2f../", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/abc/./data", Navigation.REFUSE),
+        # elsewhere on the web: the system browser
+        ("http://127.0.0.1:6007/abc/", Navigation.OPEN_EXTERNALLY),
+        ("https://127.0.0.1:6006/abc/", Navigation.OPEN_EXTERNALLY),
+        ("http://localhost:6006/abc/", Navigation.OPEN_EXTERNALLY),
+        ("https://github.com/tensorflow/tensorboard", Navigation.OPEN_EXTERNALLY),
+        ("http://evil.example/?next=http://127.0.0.1:6006/abc/", Navigation.OPEN_EXTERNALLY),
+        # tricks and other schemes: nowhere
+        ("http://127.0.0.1:6006@evil.example/abc/", Navigation.REFUSE),
+        ("http://user:secret@127.0.0.1:6006/abc/", Navigation.REFUSE),
+        ("http://evil.example@127.0.0.1:6006/abc/", Navigation.REFUSE),
+        ("http://127.0.0.1:6006\\@evil.example/abc/", Navigation.REFUSE),
+        ("http://127.0.0.1:6006/abc/\nx", Navigation.REFUSE),
+        ("http://127.0.0.1:99999/abc/", Navigation.REFUSE),
+        ("http:///abc/", Navigation.REFUSE),
+        ("javascript:alert(document.cookie)", Navigation.REFUSE),
+        ("JavaScript:alert(1)", Navigation.REFUSE),
+        ("file:///etc/passwd", Navigation.REFUSE),
+        ("data:text/html,<script>alert(1)</script>", Navigation.REFUSE),
+        ("view-source:http://127.0.0.1:6006/abc/", Navigation.REFUSE),
+        ("chrome://settings", Navigation.REFUSE),
+        ("about:blank", Navigation.REFUSE),  # in the main frame
+        ("", Navigation.REFUSE),
+    ],
+)
+def test_policy_in_the_main_frame(url: str, expected: Navigation) -> None:
+    assert decide_navigation(NavigationRequest(url, ORIGIN)) is expected
+
+
+def test_policy_lets_frames_start_blank_but_not_elsewhere() -> None:
+    assert decide_navigation(NavigationRequest("about:blank", ORIGIN, main_frame=False)) is Navigation.ALLOW
+    assert decide_navigation(NavigationRequest("about:srcdoc", ORIGIN, main_frame=False)) is Navigation.ALLOW
+    frame = NavigationRequest("http://127.0.0.1:6006/other/", ORIGIN, main_frame=False)
+    assert decide_navigation(frame) is Navigation.REFUSE
+    frame = NavigationRequest("file:///etc/passwd", ORIGIN, main_frame=False)
+    assert decide_navigation(frame) is Navigation.REFUSE
+
+
+def test_policy_sends_new_windows_outside_or_nowhere() -> None:
+    def new_window(url: str) -> Navigation:
+        return decide_navigation(NavigationRequest(url, ORIGIN, new_window=True))
+
+    assert new_window("https://www.tensorflow.org/tensorboard") is Navigation.OPEN_EXTERNALLY
+    assert new_window("http://127.0.0.1:6006/abc/") is Navigation.OPEN_EXTERNALLY
+    assert new_window("about:blank") is Navigation.REFUSE
+    assert new_window("javascript:alert(1)") is Navigation.REFUSE
+    assert new_window("http://127.0.0.1:6006@evil.example/") is Navigation.REFUSE
+
+
+def test_policy_without_a_board_allows_nothing() -> None:
+    request = NavigationRequest("http://127.0.0.1:6006/abc/", None)
+    assert decide_navigation(request) is Navigation.OPEN_EXTERNALLY
+
+
+@pytest.mark.parametrize(
+    "url", ["", "ftp://127.0.0.1/abc/", "http://u@127.0.0.1:1/abc/", "http:///abc/", "not a url"]
+)
+def test_board_origin_rejects_what_is_not_a_board(url: str) -> None:
+    with pytest.raises(ValueError, match="board URL"):
+        BoardOrigin.from_url(url)
+
+
+def test_board_origin_reads_prefix_and_default_port() -> None:
+    assert BoardOrigin.from_url("http://127.0.0.1:1234/p") == BoardOrigin("http", "127.0.0.1", 1234, "/p/")
+    assert BoardOrigin.from_url("https://h/p/") == BoardOrigin("https", "h", 443, "/p/")
+
+
+# -- a real TensorBoard ---------------------------------------------------------------------------
+
+
+@dataclass
+class TensorBoard:
+    url: str
+    logdir: Path
+    process: subprocess.Popen[bytes]
+
+
+def write_scalars(run_dir: Path, tags: tuple[str, ...] = ("loss", "accuracy"), steps: int = 20) -> None:
+    from tensorboard.compat.proto import event_pb2, summary_pb2
+    from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+    run_dir.mkdir(parents=True, exist_ok=True)
+    writer = EventFileWriter(str(run_dir))
+    for step in range(steps):
+        values = [
+            summary_pb2.Summary.Value(tag=tag, simple_value=(i + 1) / (step + 1))
+            for i, tag in enumerate(tags)
+        ]
+        writer.add_event(
+            event_pb2.Event(
+                step=step, wall_time=1_700_000_000 + step, summary=summary_pb2.Summary(value=values)
+            )
+        )
+    writer.close()
+
+
+def start_tensorboard(logdir: Path, log: Path) -> TensorBoard:
+    prefix = "/" + os.urandom(16).hex()
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tensorboard.main",
+                "--logdir",
+                str(logdir),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--path_prefix",
+                prefix,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        match = re.search(rb"(http://127\.0\.0\.1:\d+/\S*)", log.read_bytes())
+        if match:
+            return TensorBoard(match.group(1).decode(), logdir, process)
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)  # waiting on TensorBoard's line, not a fixed delay
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"TensorBoard did not start: {log.read_text(errors='replace')}")
+
+
+def stop(board: TensorBoard) -> None:
+    board.process.terminate()
+    try:
+        board.process.wait(10)
+    except subprocess.TimeoutExpired:
+        board.process.kill()
+        board.process.wait()
+
+
+@pytest.fixture(scope="module")
+def tensorboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TensorBoard]:
+    root = tmp_path_factory.mktemp("tb")
+    for run in ("lr=0.1", "lr=0.01"):
+        write_scalars(root / "logs" / run)
+    board = start_tensorboard(root / "logs", root / "tensorboard.log")
+    yield board
+    stop(board)
+
+
+class ExternalOpener(QObject):
+    """Stands in for the system browser (the one edge that cannot exist here)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+@pytest.fixture
+def browser() -> Iterator[ExternalOpener]:
+    opener = ExternalOpener()
+    for scheme in ("http", "https", "file"):
+        QDesktopServices.setUrlHandler(scheme, opener, "open")  # type: ignore[arg-type]
+    yield opener
+    for scheme in ("http", "https", "file"):
+        QDesktopServices.unsetUrlHandler(scheme)
+
+
+@pytest.fixture
+def view(qtbot: Any, qloop: Any, tensorboard: TensorBoard) -> Any:
+    from tbdesk.ui.board_view import BoardView
+
+    widget = BoardView(tensorboard.url, "lr sweep")
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    with qtbot.waitSignal(widget.chartsReady, timeout=60_000):
+        pass
+    return widget
+
+
+def test_charts_appear(view: Any, run_async: Any) -> None:
+    assert view.charts_ready
+    assert run_async(view.count_scalar_charts()) > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    picture = view.grab()
+    assert picture.width() == 1200
+    assert picture.save(str(ARTIFACTS / "board_view.png"))
+
+
+def test_web_profile_keeps_its_data_in_the_app_folders(view: Any) -> None:
+    from tbdesk.ui.web import web_profile
+
+    profile = view.page.profile()
+    assert profile is web_profile()
+    assert not profile.isOffTheRecord()
+    assert Path(profile.persistentStoragePath()).name == "web"
+    assert Path(profile.cachePath()).name == "web"
+    assert Path(profile.cachePath()).parent.name == "cache"
+
+
+def test_outside_link_goes_to_the_browser_and_the_view_stays(
+    view: Any, browser: ExternalOpener, qtbot: Any, tensorboard: TensorBoard
+) -> None:
+    view.page.runJavaScript("location.href = 'https://www.tensorflow.org/tensorboard';")
+    qtbot.waitUntil(lambda: browser.urls == ["https://www.tensorflow.org/tensorboard"])
+    view.page.runJavaScript("window.open('https://github.com/tensorflow/tensorboard');")
+    qtbot.waitUntil(lambda: len(browser.urls) == 2)
+    assert browser.urls[1] == "https://github.com/tensorflow/tensorboard"
+    assert view.page.url().toString().startswith(tensorboard.url)
+
+    # What a page might try; refused outright, and nothing reaches the browser.
+    port = BoardOrigin.from_url(tensorboard.url).port
+    link = QWebEnginePage.NavigationType.NavigationTypeLinkClicked
+    for hostile in (
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        f"http://127.0.0.1:{port}/",
+        f"http://127.0.0.1:{port}@evil.example/",
+        tensorboard.url.rstrip("/") + "X/",
+    ):
+        assert view.page.acceptNavigationRequest(QUrl(hostile), link, True) is False, hostile
+    assert len(browser.urls) == 2
+    assert view.page.acceptNavigationRequest(QUrl(tensorboard.url + "#scalars"), link, True) is True
+
+
+def test_renderer_crash_is_recovered_with_a_reload(view: Any, qtbot: Any, run_async: Any) -> None:
+    pid = view.page.renderProcessPid()
+    assert pid > 0
+    with qtbot.waitSignal(view.page.renderProcessTerminated, timeout=30_000):
+        os.kill(pid, signal.SIGKILL)
+    assert not view.charts_ready
+    with qtbot.waitSignal(view.chartsReady, timeout=60_000):
+        pass
+    assert view.page.renderProcessPid() not in (0, pid)
+    assert run_async(view.count_scalar_charts()) > 0
+
+
+def test_a_crash_loop_stops_reloading_and_says_so(view: Any, qtbot: Any) -> None:
+    killed = QWebEnginePage.RenderProcessTerminationStatus.KilledTerminationStatus
+    for _ in range(view.MAX_CRASH_RELOADS):
+        view.page.renderProcessTerminated.emit(killed, 9)
+    panel = view._error_panel
+    assert view._stack.currentWidget() is panel
+    assert "keeps crashing" in panel.heading.text()
+    assert panel.reload_button.isVisible()
+    assert not panel.restart_button.isVisible()
+    with qtbot.waitSignal(view.chartsReady, timeout=60_000):
+        panel.reload_button.click()
+    assert view._stack.currentWidget() is view.web_view
+
+
+def test_error_panel_offers_restart_and_set_url_brings_the_dashboard_back(
+    view: Any, qtbot: Any, tensorboard: TensorBoard
+) -> None:
+    view.show_error("TensorBoard stopped unexpectedly.\nTraceback (most recent call last):\nOSError: boom")
+    panel = view._error_panel
+    assert view._stack.currentWidget() is panel
+    assert not view.charts_ready
+    assert panel.heading.text() == "TensorBoard stopped unexpectedly."
+    assert "OSError: boom" in panel.details.toPlainText()
+    with qtbot.waitSignal(view.restartRequested):
+        panel.restart_button.click()
+    with qtbot.waitSignal(view.chartsReady, timeout=60_000):
+        view.set_url(tensorboard.url)
+    assert view._stack.currentWidget() is view.web_view
+
+
+def test_reload_action_reloads(view: Any, qtbot: Any) -> None:
+    assert view.reload_action.shortcut().toString() == "Ctrl+R"
+    with qtbot.waitSignal(view.chartsReady, timeout=60_000):
+        view.reload_action.trigger()
+    assert view.charts_ready
+
+
+def test_open_in_browser_opens_the_board(
+    view: Any, browser: ExternalOpener, tensorboard: TensorBoard
+) -> None:
+    view.open_in_browser_action.trigger()
+    assert browser.urls == [tensorboard.url]
+
+
+def test_a_board_without_data_does_not_spin_forever(
+    qtbot: Any, qloop: Any, run_async: Any, tmp_path: Path
+) -> None:
+    from tbdesk.ui.board_view import BoardView
+
+    (tmp_path / "empty").mkdir()
+    board = start_tensorboard(tmp_path / "empty", tmp_path / "tensorboard.log")
+    try:
+        widget = BoardView(board.url, "empty")
+        qtbot.addWidget(widget)
+        widget.show()
+        with qtbot.waitSignal(widget.chartsReady, timeout=60_000):
+            pass
+        assert run_async(widget.count_scalar_charts()) == 0
+        assert not widget._progress.isVisible()
+    finally:
+        stop(board)
+
+
+def test_a_view_without_url_shows_loading(qtbot: Any, qloop: Any) -> None:
+    from tbdesk.ui.board_view import BoardView
+
+    widget = BoardView("", "starting")
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget._progress.isVisible()
+    assert not widget.reload_action.isEnabled()
+    assert not widget.charts_ready
+
+
+def test_shortcuts_act_on_the_visible_tab_only(qtbot: Any, qloop: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTabWidget
+
+    from tbdesk.ui.board_view import BoardView
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    # Nothing listens on port 9: the pages fail to load, which does not matter here.
+    first, second = BoardView("http://127.0.0.1:9/a/", "a"), BoardView("http://127.0.0.1:9/b/", "b")
+    tabs.addTab(first, "a")
+    tabs.addTab(second, "b")
+    tabs.show()
+    tabs.activateWindow()  # window shortcuts need an active window
+    qtbot.waitUntil(tabs.isActiveWindow)
+    hits: list[str] = []
+    first.reload_action.triggered.connect(lambda: hits.append("a"))
+    second.reload_action.triggered.connect(lambda: hits.append("b"))
+    qtbot.keyClick(tabs.tabBar(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    tabs.setCurrentIndex(1)
+    qtbot.keyClick(tabs.tabBar(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert hits == ["a", "b"]

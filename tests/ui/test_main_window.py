@@ -1,0 +1,369 @@
+"""The main window with real sources, real TensorBoard boards and real web views."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject, QSize, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
+from tensorboard.compat.proto import event_pb2, summary_pb2
+from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+from tbdesk.app import build_window
+from tbdesk.boards import BoardManager, BoardState
+from tbdesk.local import Experiment as LocalExperiment
+from tbdesk.local import Workspace
+from tbdesk.ui import dialogs
+from tbdesk.ui.main_window import EXPORT_LATER, MainWindow
+from tbdesk.ui.settings import Settings
+from tbdesk.ui.source_tree import NAME, Kind
+
+# Chromium and Qt say these offscreen, as root and without a session bus; none is ours to fix.
+QT_NOISE = (
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support createPlatformVulkanInstance",
+    "QVulkanInstance: Failed to initialize Vulkan",
+    "QRhiGles2: Failed to create",
+    "Failed to create RHI",
+    "GBM is not supported",
+    "Sandboxing disabled by user",
+    "GPUInfo not initialized",
+    r"js: .*",
+)
+pytestmark = pytest.mark.qt_log_ignore(*QT_NOISE)
+
+
+def write_events(logdir: Path, tag: str = "loss", steps: int = 5) -> None:
+    writer = EventFileWriter(str(logdir))
+    for step in range(steps):
+        value = summary_pb2.Summary.Value(tag=tag, simple_value=1.0 / (step + 1))
+        writer.add_event(
+            event_pb2.Event(wall_time=time.time(), step=step, summary=summary_pb2.Summary(value=[value]))
+        )
+    writer.close()
+
+
+def fill_workspace(path: Path, scratch: Path) -> dict[str, str]:
+    """An experiment with a run holding logs and two child runs with logs, and a run without logs."""
+    ws = Workspace(path)
+    try:
+        exp = LocalExperiment(ws, "sweep")
+        ids = {}
+        bare = exp.start_logging(display_name="no-logs")
+        bare.complete()
+        ids["no-logs"] = bare.id
+        for name in ("lr=0.1", "lr=1"):
+            run = exp.start_logging(display_name=name)
+            write_events(scratch / name)
+            run.upload_folder("logs", str(scratch / name))
+            if name == "lr=0.1":
+                for fold in ("fold-0", "fold-1"):
+                    with run.child_run(fold) as child:
+                        write_events(scratch / name / fold)
+                        child.upload_folder("logs", str(scratch / name / fold))
+            run.complete()
+            ids[name] = run.id
+        return ids
+    finally:
+        ws.close()
+
+
+class Env:
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.workspace = tmp / "ws"
+        self.ids = fill_workspace(self.workspace, tmp / "scratch")
+        self.settings_path = tmp / "config" / "tbdesk.ini"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Env:
+    return Env(tmp_path)
+
+
+@pytest.fixture
+def manager(qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path) -> Iterator[BoardManager]:
+    boards = BoardManager(tmp_path / "boards")
+    yield boards
+    run_async(boards.stop_all())
+
+
+def make_window(qtbot: Any, env: Env, manager: BoardManager) -> MainWindow:
+    window = build_window(manager, env.workspace, Settings(env.settings_path))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def window(qtbot: Any, env: Env, manager: BoardManager) -> MainWindow:
+    return make_window(qtbot, env, manager)
+
+
+def wait_idle(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.tree_model.busy and not window.tasks.busy, timeout=30_000)
+
+
+def expand_sweep(qtbot: Any, window: MainWindow) -> Any:
+    model = window.tree_model
+    source = model.index(0, NAME)
+    window.tree.expand(source)
+    wait_idle(qtbot, window)
+    sweep = model.index(0, NAME, source)
+    assert sweep.data() == "sweep"
+    window.tree.expand(sweep)
+    wait_idle(qtbot, window)
+    return sweep
+
+
+def select(window: MainWindow, *names: str) -> None:
+    model = window.tree_model
+    window.tree.clearSelection()
+    for node in model.nodes():
+        if node.kind is Kind.RUN and node.run is not None and node.run.name in names:
+            index = model.index_of(node)
+            window.tree.selectionModel().select(
+                index,
+                window.tree.selectionModel().SelectionFlag.Select
+                | window.tree.selectionModel().SelectionFlag.Rows,
+            )
+
+
+def error_dialogs(window: MainWindow) -> list[QMessageBox]:
+    return [
+        box
+        for box in window.findChildren(QMessageBox)
+        if box.objectName() == dialogs.ERROR_DIALOG_NAME and box.isVisible()
+    ]
+
+
+def test_window_shows_workspace_first_and_the_menus(qtbot: Any, window: MainWindow, env: Env) -> None:
+    model = window.tree_model
+    assert model.sources()[0].id == window.workspace_source.id
+    assert model.index(0, NAME).data() == "Local workspace (ws)"
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    assert set(menus) == {"&File", "&View", "&Help"}
+    assert window.open_folder_action.shortcut().toString() == "Ctrl+O"
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.refresh_action.shortcut().toString() == "F5"
+    assert window.open_folder_action in menus["&File"].actions()
+    assert window.refresh_action in menus["&View"].actions()
+    assert window.about_action in menus["&Help"].actions()
+    window.about_action.trigger()
+    [about] = [b for b in window.findChildren(QMessageBox) if b.objectName() == dialogs.ABOUT_DIALOG_NAME]
+    assert "tbdesk" in about.text()
+    about.close()
+
+
+def test_context_menu_for_runs(qtbot: Any, window: MainWindow) -> None:
+    expand_sweep(qtbot, window)
+    select(window, "lr=1")
+    menu = window.context_menu()
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == [
+        "Open in TensorBoard",
+        "Compare selected in one TensorBoard",
+        "Export to TensorBoard…",
+        "Download logs…",
+        "Copy run id",
+        "Show in folder",
+    ]
+    assert window.open_action.isEnabled() and not window.compare_action.isEnabled()  # compare needs two
+    assert not window.export_action.isEnabled() and window.export_action.toolTip() == EXPORT_LATER
+    select(window, "lr=1", "lr=0.1")
+    assert window.compare_action.isEnabled() and not window.show_folder_action.isEnabled()
+
+
+def test_open_in_tensorboard_then_reuse_and_compare(
+    qtbot: Any, window: MainWindow, manager: BoardManager, env: Env
+) -> None:
+    expand_sweep(qtbot, window)
+    select(window, "lr=0.1")
+    window.open_action.trigger()
+    # The tab shows (loading) while TensorBoard starts.
+    qtbot.waitUntil(lambda: window.tabs.count() == 1, timeout=10_000)
+    assert not manager.boards or manager.boards[0].state is BoardState.STARTING
+    wait_idle(qtbot, window)
+    [board] = manager.boards
+    assert board.state is BoardState.READY
+    assert sorted(run.name for run in board.runs) == ["lr=0.1", "lr=0.1/fold-0", "lr=0.1/fold-1"]
+    view = window.view_of(board)
+    assert view is not None and view.url == board.url and window.tabs.currentWidget() is view
+
+    window.tabs.addTab(QPushButton("other"), "other")
+    window.tabs.setCurrentIndex(1)
+    window.open_action.trigger()  # again: the same board, its tab comes to the front
+    wait_idle(qtbot, window)
+    assert manager.boards == [board] and window.tabs.currentWidget() is view
+    assert window.tabs.count() == 2
+
+    select(window, "lr=0.1", "lr=1")
+    window.compare_action.trigger()
+    wait_idle(qtbot, window)
+    assert len(manager.boards) == 2
+    compared = next(b for b in manager.boards if b is not board)
+    assert {run.name for run in compared.runs} >= {"lr=0.1", "lr=1"}
+    assert window.tabs.currentWidget() is window.view_of(compared)
+
+
+def test_failed_open_shows_error_in_status_and_dialog(
+    qtbot: Any, window: MainWindow, manager: BoardManager
+) -> None:
+    expand_sweep(qtbot, window)
+    select(window, "no-logs")
+    with qtbot.waitSignal(window.tasks.failed, timeout=30_000):
+        window.open_action.trigger()
+    assert "No TensorBoard logs in no-logs" in window.statusBar().currentMessage()
+    [box] = error_dialogs(window)
+    assert "No TensorBoard logs" in box.text()
+    box.close()
+    assert manager.boards == [] and window.tabs.count() == 0
+
+
+def test_crashed_board_shows_error_and_restarts(
+    qtbot: Any, window: MainWindow, manager: BoardManager
+) -> None:
+    expand_sweep(qtbot, window)
+    select(window, "lr=1")
+    window.open_action.trigger()
+    wait_idle(qtbot, window)
+    [board] = manager.boards
+    view = window.view_of(board)
+    assert view is not None and board.pid is not None
+    os.kill(board.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: board.state is BoardState.CRASHED, timeout=30_000)
+    restart = next(b for b in view.findChildren(QPushButton) if b.text() == "Restart")
+    qtbot.waitUntil(restart.isVisible, timeout=5000)
+
+    restart.click()
+    qtbot.waitUntil(lambda: board.state is BoardState.READY, timeout=30_000)
+    wait_idle(qtbot, window)
+    assert view.url == board.url and not restart.isVisible()
+    assert window.view_of(board) is view and manager.boards == [board]
+
+
+def test_closing_a_tab_keeps_the_board_and_stopping_closes_the_tab(
+    qtbot: Any, window: MainWindow, manager: BoardManager, run_async: Any
+) -> None:
+    expand_sweep(qtbot, window)
+    select(window, "lr=1")
+    window.open_action.trigger()
+    wait_idle(qtbot, window)
+    [board] = manager.boards
+    window.close_tab(window.view_of(board))
+    assert window.tabs.count() == 0 and board.state is BoardState.READY
+
+    window.show_board_by_id(board.id)  # what the boards panel asks for
+    assert window.tabs.count() == 1
+    run_async(manager.stop(board))
+    assert window.tabs.count() == 0 and window.view_of(board) is None
+
+
+def test_copy_run_id_download_logs_and_show_in_folder(
+    qtbot: Any, window: MainWindow, env: Env, tmp_path: Path
+) -> None:
+    expand_sweep(qtbot, window)
+    select(window, "lr=1", "lr=0.1")
+    window.copy_id_action.trigger()
+    assert QGuiApplication.clipboard().text().split("\n") == [env.ids["lr=1"], env.ids["lr=0.1"]]
+
+    dest = tmp_path / "downloads"
+    dest.mkdir()
+    window.download_action.trigger()
+    dialog = window.findChild(QFileDialog, "download-logs-dialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.fileSelected.emit(str(dest))  # what the dialog sends when the user picks the folder
+    dialog.close()
+    wait_idle(qtbot, window)
+    assert window.statusBar().currentMessage().startswith("Downloaded 2 files to")
+    assert len(list((dest / "lr=1").glob("logs/events.out.tfevents.*"))) == 1
+    assert len(list((dest / "lr=0.1").glob("logs/events.out.tfevents.*"))) == 1
+
+    opened: list[QUrl] = []
+
+    class Catcher(QObject):
+        @Slot(QUrl)
+        def open(self, url: QUrl) -> None:
+            opened.append(url)
+
+    catcher = Catcher()
+    QDesktopServices.setUrlHandler("file", catcher, "open")
+    try:
+        select(window, "lr=1")
+        window.show_folder_action.trigger()
+        wait_idle(qtbot, window)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    [url] = opened
+    folder = Path(url.toLocalFile())
+    assert folder.is_dir() and any(folder.glob("events.out.tfevents.*"))
+
+
+def test_open_logs_folder_and_settings_round_trip(
+    qtbot: Any, env: Env, manager: BoardManager, tmp_path: Path, run_async: Any
+) -> None:
+    logs = tmp_path / "tb-logs"
+    write_events(logs / "mnist" / "a")
+    window = make_window(qtbot, env, manager)
+    window.resize(QSize(701, 555))
+    dialog = window.ask_log_folder()
+    dialog.fileSelected.emit(str(logs))  # what the dialog sends when the user picks the folder
+    dialog.close()
+    assert [s.title for s in window.tree_model.sources()] == ["Local workspace (ws)", "tb-logs"]
+    expand_sweep(qtbot, window)
+    select(window, "lr=1")
+    window.open_action.trigger()
+    wait_idle(qtbot, window)
+    [board] = manager.boards
+    with qtbot.waitSignal(window.quitRequested):
+        window.close()  # saves what the next launch needs
+    run_async(manager.stop_all())  # as the app does before it exits
+    assert env.settings_path.is_file()
+
+    again = make_window(qtbot, env, manager)
+    assert again.size() == QSize(701, 555)
+    assert [s.title for s in again.tree_model.sources()] == ["Local workspace (ws)", "tb-logs"]
+    again.restore_boards()
+    wait_idle(qtbot, again)
+    [reopened] = manager.boards
+    assert reopened is not board and reopened.state is BoardState.READY
+    assert [(r.name, r.path, r.key) for r in reopened.runs] == [(r.name, r.path, r.key) for r in board.runs]
+    assert again.tabs.currentWidget() is again.view_of(reopened)
+
+
+def test_refresh_action_reloads_the_tree(qtbot: Any, window: MainWindow, env: Env) -> None:
+    sweep = expand_sweep(qtbot, window)
+    ws = Workspace(env.workspace)
+    LocalExperiment(ws, "sweep").start_logging(display_name="late")
+    ws.close()
+    window.refresh_action.trigger()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(
+        lambda: window.tree.isExpanded(window.tree_model.index(0, NAME, window.tree_model.index(0, NAME)))
+    )
+    sweep = window.tree_model.index(0, NAME, window.tree_model.index(0, NAME))
+    assert window.tree_model.index(0, NAME, sweep).data() == "late"
+
+
+def test_uncaught_errors_show_a_dialog(qtbot: Any, window: MainWindow) -> None:
+    previous = dialogs.install_excepthook(lambda: window)
+    try:
+        try:
+            raise ZeroDivisionError("boom")
+        except ZeroDivisionError as error:
+            sys.excepthook(type(error), error, error.__traceback__)
+    finally:
+        sys.excepthook = previous
+    [box] = error_dialogs(window)
+    assert box.text() == "Something went wrong: ZeroDivisionError: boom"
+    assert "Traceback" in box.detailedText()
+    box.close()
