@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -115,8 +116,18 @@ class _Shutdown:
             self._loop.stop()
 
 
+def _allow_chromium_as_root() -> None:
+    """Chromium refuses to start as root without its sandbox flag, and the whole app would exit
+    with code 1 on the first board (PLATFORM.md). Only for root: normal users keep the sandbox."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "QTWEBENGINE_DISABLE_SANDBOX" not in os.environ:
+        log.warning("Running as root: the embedded web view runs without Chromium's sandbox")
+        os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+
+
 def _make_app() -> QApplication:
     from PySide6.QtWidgets import QApplication
+
+    _allow_chromium_as_root()
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])

@@ -1,0 +1,498 @@
+"""Open in TensorBoard until the scalar charts are drawn in the embedded view.
+
+Peer ("by hand"): start `python -m tensorboard.main --logdir <one run's logs> --host 127.0.0.1 --port 0`,
+poll it until it answers HTTP 200, load it in a bare QWebEngineView (default profile), and wait
+until its scalar charts are drawn; timed from the process start.
+
+tbdesk, on the same run of the demo workspace (board_runs without child runs, so both show the same
+data), in the order the main window goes: board_runs, a loading BoardView tab, BoardManager.open,
+BoardView.set_url, until the charts are drawn.
+- cold: a new board (the previous round's board was stopped);
+- warm: the same runs asked for again while the board runs: what the window does then is reuse the
+  board and switch to its tab, so the figure is board_runs + BoardManager.open (reused) + the tab
+  switch, until BoardView.count_scalar_charts() > 0 and the page has drawn a frame;
+- warm, fresh view: the same, but into a new BoardView (the user had closed the tab).
+Both sides load the same page (the server's root: TensorBoard's default "Time Series" dashboard, whose
+scalar cards are <scalar-card>; the legacy #scalars page has <tf-scalar-card>, which the probe counts
+too) and are timed with the same probe (bench/_common.py) polled every 50 ms; "drawn" also waits for
+two animation frames. The time of tbdesk's chartsReady signal (its loading indicator stops) is
+shown too.
+
+Memory: a board with every run of the demo (3 runs + 9 child runs) must run one TensorBoard (plus
+its data server); its RSS is set against the one-run TensorBoard started by hand.
+
+Run: .venv/bin/python bench/bench_open.py [--rounds N]   (about a minute; offscreen Qt)
+Targets (issue 2): cold within 1.3x of the peer; warm under 0.3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import _common as common
+
+if TYPE_CHECKING:
+    from PySide6.QtWebEngineCore import QWebEnginePage
+    from PySide6.QtWidgets import QWidget
+
+    from tbdesk.boards import Board, BoardManager
+    from tbdesk.model import Run
+    from tbdesk.sources.workspace import WorkspaceSource
+    from tbdesk.ui.board_view import BoardView
+
+ROUNDS = 5
+HOST = "127.0.0.1"
+TIMEOUT_S = 60.0
+JS_TIMEOUT_S = 10.0
+POLL_S = 0.05
+COLD_TARGET_RATIO = 1.3
+WARM_TARGET_S = 0.3
+_SERVING = re.compile(r"TensorBoard \S+ at http://[^/]+:(\d+)/")
+
+
+class Host:
+    """A window with tabs, like the app's centre: a home tab, and a tab per dashboard."""
+
+    def __init__(self) -> None:
+        from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+
+        self.window = QMainWindow()
+        self.tabs = QTabWidget()
+        self.home = QLabel("home")
+        self.tabs.addTab(self.home, "home")
+        self.window.setCentralWidget(self.tabs)
+        self.window.resize(1280, 800)
+        self.window.show()
+
+    def show(self, widget: QWidget, title: str) -> None:
+        self.tabs.addTab(widget, title)
+        self.tabs.setCurrentWidget(widget)
+
+    def go_home(self) -> None:
+        self.tabs.setCurrentWidget(self.home)
+
+    def remove(self, widget: QWidget) -> None:
+        self.tabs.removeTab(self.tabs.indexOf(widget))
+        widget.deleteLater()
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+async def run_js(page: QWebEnginePage, script: str) -> Any:
+    from PySide6.QtWebEngineCore import QWebEngineScript
+
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    def done(result: Any) -> None:
+        if not future.done():
+            future.set_result(result)
+
+    page.runJavaScript(script, QWebEngineScript.ScriptWorldId.MainWorld, done)
+    return await asyncio.wait_for(future, JS_TIMEOUT_S)
+
+
+async def until_frame(page: QWebEnginePage) -> None:
+    """Until the page has drawn two frames from now (it only does so while visible)."""
+    await run_js(page, common.FRAME_MARK_JS)
+    deadline = time.monotonic() + TIMEOUT_S
+    while await run_js(page, common.FRAME_DONE_JS) is not True:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page drew no frame")
+        await asyncio.sleep(0.005)
+
+
+async def until_drawn(page: QWebEnginePage) -> None:
+    """Until the page shows at least one drawn scalar chart."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while common.chart_count(await run_js(page, common.CHART_PROBE_JS)) == 0:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no scalar chart was drawn within {TIMEOUT_S:.0f} s")
+        await asyncio.sleep(POLL_S)
+    await until_frame(page)
+
+
+async def until(condition: Callable[[], object], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not happen within {TIMEOUT_S:.0f} s")
+        await asyncio.sleep(0.01)
+
+
+# --- the peer: TensorBoard by hand in a bare QWebEngineView --------------------------------------
+
+
+async def http_ok(port: int) -> bool:
+    try:
+        reader, writer = await asyncio.open_connection(HOST, port)
+    except OSError:
+        return False
+    try:
+        writer.write(f"GET / HTTP/1.0\r\nHost: {HOST}:{port}\r\n\r\n".encode())
+        await writer.drain()
+        status = await reader.readline()
+    except OSError:
+        return False
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+    return status.split()[1:2] == [b"200"]
+
+
+async def read_port(stream: asyncio.StreamReader, lines: list[str], port: asyncio.Future[int]) -> None:
+    """Note TensorBoard's output; resolve port from its "TensorBoard X at http://..." line."""
+    async for raw in stream:
+        line = raw.decode(errors="replace").rstrip()
+        lines.append(line)
+        match = _SERVING.search(line)
+        if match and not port.done():
+            port.set_result(int(match.group(1)))
+    if not port.done():
+        port.set_exception(RuntimeError("TensorBoard exited before serving:\n" + "\n".join(lines[-8:])))
+
+
+async def open_by_hand(host: Host, logs: Path) -> tuple[float, float, int]:
+    """Seconds from starting TensorBoard until it answers and until the charts are drawn in a bare
+    view; TensorBoard's RSS then."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    start = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tensorboard.main", "--logdir", str(logs), "--host", HOST, "--port", "0",
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    lines: list[str] = []
+    port_found: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    output = asyncio.ensure_future(read_port(proc.stderr, lines, port_found))
+    view = None
+    try:
+        port = await asyncio.wait_for(port_found, TIMEOUT_S)
+        deadline = time.monotonic() + TIMEOUT_S
+        while not await http_ok(port):
+            if time.monotonic() > deadline or proc.returncode is not None:
+                raise RuntimeError("TensorBoard never answered 200:\n" + "\n".join(lines[-8:]))
+            await asyncio.sleep(0.02)
+        served = time.perf_counter() - start
+        view = QWebEngineView()
+        host.show(view, "by hand")
+        view.load(QUrl(f"http://{HOST}:{port}/"))
+        await until_drawn(view.page())
+        elapsed = time.perf_counter() - start
+        memory = common.tree_rss_bytes(proc.pid)
+    finally:
+        if view is not None:
+            host.remove(view)
+        if proc.returncode is None:
+            proc.terminate()
+        await proc.wait()
+        output.cancel()
+    return served, elapsed, memory
+
+
+# --- tbdesk --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Opened:
+    """A board tbdesk opened, with its tab, and when things happened (seconds from the request)."""
+
+    board: Board
+    view: BoardView
+    served: float  # BoardManager.open returned
+    drawn: float  # the probe saw drawn charts
+    charts_ready: float  # BoardView.chartsReady
+
+
+async def open_in_tbdesk(
+    host: Host, manager: BoardManager, source: WorkspaceSource, runs: list[Run], children: bool
+) -> Opened:
+    """As the main window does it: the runs' logs, a loading tab, the board, then its address."""
+    from tbdesk.boards import board_runs
+    from tbdesk.ui.board_view import BoardView
+
+    start = time.perf_counter()
+    wanted = await board_runs(source, runs, children=children)
+    title = runs[0].name if len(runs) == 1 else f"{len(runs)} runs"
+    view = BoardView("", title)
+    ready: list[float] = []
+    view.chartsReady.connect(lambda: ready.append(time.perf_counter()))
+    host.show(view, title)
+    try:
+        board = await manager.open(wanted, title=title)
+        if board.url is None:
+            raise RuntimeError(f"board {board.title} is {board.state} without an address")
+        served = time.perf_counter() - start
+        view.set_url(board.url)
+        await until_drawn(view.page)
+        drawn = time.perf_counter() - start
+        await until(lambda: ready, "BoardView.chartsReady")
+    except BaseException:
+        host.remove(view)
+        raise
+    return Opened(board, view, served, drawn, ready[0] - start)
+
+
+async def warm_tab_switch(
+    host: Host, manager: BoardManager, source: WorkspaceSource, run: Run, opened: Opened
+) -> tuple[float, float]:
+    """Asking again for the runs of an open board, from another tab: (until the board is handed
+    back, until its tab shows the drawn charts), in seconds."""
+    from tbdesk.boards import board_runs
+
+    host.go_home()
+    await asyncio.sleep(0.2)  # the hidden page settles; not measured
+    start = time.perf_counter()
+    wanted = await board_runs(source, [run], children=False)
+    board = await manager.open(wanted, title=run.name)
+    reused = time.perf_counter() - start
+    if board is not opened.board:
+        raise RuntimeError("asking again for the same runs started another board instead of reusing it")
+    host.tabs.setCurrentWidget(opened.view)
+    if await opened.view.count_scalar_charts() == 0:
+        raise RuntimeError("the reused board's tab shows no scalar chart")
+    await until_frame(opened.view.page)
+    return reused, time.perf_counter() - start
+
+
+async def warm_fresh_view(host: Host, manager: BoardManager, source: WorkspaceSource, run: Run) -> float:
+    from tbdesk.boards import board_runs
+    from tbdesk.ui.board_view import BoardView
+
+    start = time.perf_counter()
+    wanted = await board_runs(source, [run], children=False)
+    board = await manager.open(wanted, title=run.name)
+    assert board.url is not None
+    view = BoardView(board.url, run.name)
+    host.show(view, run.name)
+    try:
+        await until_drawn(view.page)
+        return time.perf_counter() - start
+    finally:
+        host.remove(view)
+
+
+# --- the benchmark -------------------------------------------------------------------------------
+
+
+async def demo_runs(workspace: Path) -> tuple[WorkspaceSource, list[Run]]:
+    """The demo's top-level runs, oldest first."""
+    from tbdesk.demo import create_demo
+    from tbdesk.sources.workspace import WorkspaceSource
+
+    summary = await asyncio.to_thread(create_demo, workspace)
+    source = WorkspaceSource(workspace)
+    runs = [
+        run
+        for experiment in await source.experiments()
+        async for page in source.runs(experiment)
+        for run in page
+    ]
+    by_id = {run.id: run for run in runs}
+    return source, [by_id[run_id] for run_id in summary.run_ids]
+
+
+@dataclass
+class Samples:
+    """Seconds (and bytes) per measured round."""
+
+    by_hand_served: list[float] = field(default_factory=list)
+    by_hand: list[float] = field(default_factory=list)
+    by_hand_rss: list[float] = field(default_factory=list)
+    cold_served: list[float] = field(default_factory=list)
+    cold: list[float] = field(default_factory=list)
+    cold_ready: list[float] = field(default_factory=list)
+    cold_rss: list[float] = field(default_factory=list)
+    reuse: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+    fresh: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Setting:
+    host: Host
+    manager: BoardManager
+    source: WorkspaceSource
+    run: Run
+    logs: Path
+    seen_boards: set[str] = field(default_factory=set)
+
+
+async def one_round(setting: Setting, peer_first: bool) -> dict[str, float]:
+    """The peer, then tbdesk cold, warm and warm into a fresh view (or tbdesk first)."""
+    got: dict[str, float] = {}
+    if peer_first:
+        got["by_hand_served"], got["by_hand"], got["by_hand_rss"] = await open_by_hand(
+            setting.host, setting.logs
+        )
+    opened = await open_in_tbdesk(
+        setting.host, setting.manager, setting.source, [setting.run], children=False
+    )
+    if opened.board.id in setting.seen_boards:
+        raise RuntimeError("a cold open reused a board that should have been stopped")
+    setting.seen_boards.add(opened.board.id)
+    assert opened.board.pid is not None
+    got["cold_rss"] = common.tree_rss_bytes(opened.board.pid)
+    got["cold_served"], got["cold"], got["cold_ready"] = opened.served, opened.drawn, opened.charts_ready
+    got["reuse"], got["warm"] = await warm_tab_switch(
+        setting.host, setting.manager, setting.source, setting.run, opened
+    )
+    got["fresh"] = await warm_fresh_view(setting.host, setting.manager, setting.source, setting.run)
+    setting.host.remove(opened.view)
+    await setting.manager.stop(opened.board)
+    if not peer_first:
+        got["by_hand_served"], got["by_hand"], got["by_hand_rss"] = await open_by_hand(
+            setting.host, setting.logs
+        )
+    return got
+
+
+async def bench(rounds: int, home: Path) -> int:
+    from tbdesk.boards import BoardManager
+
+    started = time.perf_counter()
+    source, runs = await demo_runs(home / "workspace")
+    run = runs[0]
+    logs = await source.tensorboard_dir(run)
+    if logs is None:
+        raise RuntimeError(f"the demo run {run.name} has no TensorBoard logs")
+    print(f"demo workspace ready in {time.perf_counter() - started:.1f} s; run {run.name!r}, logs {logs}")
+    print(common.machine_load())
+
+    setting = Setting(Host(), BoardManager(), source, run, logs)
+    samples = Samples()
+    try:
+        # Round 0 warms up: QtWebEngine's processes start with the first page of the session.
+        for index in range(rounds + 1):
+            # Alternate who goes first, so a noisy moment of the machine hits both sides alike.
+            got = await one_round(setting, peer_first=index % 2 == 0)
+            label = "warm-up" if index == 0 else f"round {index}"
+            print(
+                f"{label:>8}: by hand {got['by_hand']:.3f} s (serving {got['by_hand_served']:.3f} s)"
+                f" | tbdesk cold {got['cold']:.3f} s (serving {got['cold_served']:.3f} s,"
+                f" chartsReady {got['cold_ready']:.3f} s), warm {got['warm']:.3f} s"
+                f" (reuse {got['reuse'] * 1000:.1f} ms), warm fresh view {got['fresh']:.3f} s",
+                flush=True,
+            )
+            if index > 0:
+                for name, value in got.items():
+                    getattr(samples, name).append(value)
+        memory = await memory_of_one_board(setting, runs)
+    finally:
+        await setting.manager.stop_all()
+    print(common.machine_load())
+    report(rounds, samples, memory)
+    return 0
+
+
+def report(rounds: int, samples: Samples, memory: tuple[int, int, int, int]) -> None:
+    s = samples
+    print()
+    print(f"Open in TensorBoard until the scalar charts are drawn: median (min-max) of {rounds} rounds")
+    print(f"  {'peer: tensorboard by hand + bare QWebEngineView':<44} {common.seconds(s.by_hand)}")
+    print(common.row("tbdesk cold (new board)", s.cold, s.by_hand))
+    print(common.row("tbdesk cold, until chartsReady", s.cold_ready, s.by_hand))
+    print(common.row("tbdesk warm (board reused + tab switch)", s.warm, s.by_hand))
+    print(common.row("  of which board_runs + BoardManager.open", s.reuse, s.by_hand))
+    print(common.row("tbdesk warm into a fresh BoardView", s.fresh, s.by_hand))
+    print("Of that, until TensorBoard answers:")
+    print(f"  {'peer: until TensorBoard answers 200':<44} {common.seconds(s.by_hand_served)}")
+    print(common.row("tbdesk: until BoardManager.open returns", s.cold_served, s.by_hand_served))
+
+    tensorboards, servers, total_runs, board_rss = memory
+    peer_rss = common.median(s.by_hand_rss)
+    cold_rss = common.median(s.cold_rss)
+    print()
+    print("Memory (RSS of TensorBoard + its data server, after the charts are drawn):")
+    print(f"  {'peer: one run by hand':<44} {peer_rss / common.MIB:7.1f} MiB")
+    print(
+        f"  {'tbdesk board, one run':<44} {cold_rss / common.MIB:7.1f} MiB"
+        f"   ratio to peer {cold_rss / peer_rss:5.2f}"
+    )
+    print(
+        f"  {f'tbdesk board, all {total_runs} runs of the demo':<44} {board_rss / common.MIB:7.1f} MiB"
+        f"   ratio to peer {board_rss / peer_rss:5.2f}"
+        f" (one TensorBoard per run: {total_runs} x {peer_rss / common.MIB:.0f} MiB)"
+    )
+    print(f"  TensorBoard processes for that board: {tensorboards} (+{servers} data server)")
+    print()
+    cold_ratio = common.median(s.cold) / common.median(s.by_hand)
+    print(
+        common.verdict("cold", cold_ratio <= COLD_TARGET_RATIO, f"{cold_ratio:.2f}x the peer, target <= 1.3x")
+    )
+    warm = common.median(s.warm)
+    print(common.verdict("warm", warm < WARM_TARGET_S, f"{warm:.3f} s, target < {WARM_TARGET_S} s"))
+    print(
+        common.verdict(
+            "memory", tensorboards == 1, f"{tensorboards} TensorBoard process(es) for {total_runs} runs"
+        )
+    )
+
+
+async def memory_of_one_board(setting: Setting, runs: list[Run]) -> tuple[int, int, int, int]:
+    """A board on every demo run and child run: (TensorBoard processes, data servers, runs, RSS)."""
+    print("a board on every run and child run of the demo: ", end="", flush=True)
+    host, manager = setting.host, setting.manager
+    opened = await open_in_tbdesk(host, manager, setting.source, runs, children=True)
+    try:
+        assert opened.board.pid is not None
+        ours = common.descendants(os.getpid())
+        tensorboards = [pid for pid in ours if common.is_tensorboard(pid)]
+        servers = [pid for pid in ours if common.is_data_server(pid)]
+        rss = common.tree_rss_bytes(opened.board.pid)
+        print(f"{len(opened.board.runs)} runs, charts drawn {opened.drawn:.3f} s after the request")
+        return len(tensorboards), len(servers), len(opened.board.runs), rss
+    finally:
+        host.remove(opened.view)
+        await manager.stop(opened.board)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"measured rounds (default {ROUNDS})")
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    common.prepare_environment()
+    home = Path(tempfile.mkdtemp(prefix="tbdesk-bench-open-"))
+    os.environ["TBDESK_HOME"] = str(home / "home")  # boards, the web profile and settings go here
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        # The one and only run of the Qt loop (PLATFORM.md: never re-enter it after a web view).
+        code: int = loop.run_until_complete(bench(args.rounds, home))
+    except Exception:
+        traceback.print_exc()
+        code = 1
+    finally:
+        loop.close()  # ends the worker threads of asyncio.to_thread before Qt goes
+        # The web profile writes its cache as it goes: end Qt (and QtWebEngine) before the folder.
+        app.shutdown()
+        shutil.rmtree(home, ignore_errors=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
