@@ -1,4 +1,5 @@
-"""Command line: the window (`tbdesk [PATH ...]`) and headless verbs (serve, boards, demo, install-desktop).
+"""Command line: the window (`tbdesk [PATH ...]`) and headless verbs (serve, boards, export, demo,
+install-desktop).
 
 Heavy modules (Qt, tensorboard, azureml) are imported inside the verb that needs them, so
 `tbdesk boards` answers at once and the window starts as fast as it can.
@@ -19,8 +20,12 @@ from tbdesk import __version__
 
 if TYPE_CHECKING:
     from tbdesk.boards import BoardRun
+    from tbdesk.export import ExportProgress
+    from tbdesk.model import Run
 
-_VERBS = ("serve", "boards", "demo", "install-desktop")
+_VERBS = ("serve", "boards", "export", "demo", "install-desktop")
+# How a RUN argument of `tbdesk export` names every run of an experiment of the local workspace.
+EXPERIMENT_PREFIX = "experiment:"
 _USAGE_ERROR = 2
 
 
@@ -48,7 +53,7 @@ def _run_gui(args: list[str]) -> int:
         prog="tbdesk",
         description="Look at experiment runs in TensorBoard. Without a command: open the window, "
         "with a board on each PATH (a folder of TensorBoard logs).",
-        epilog="commands: serve, boards, demo, install-desktop (tbdesk COMMAND --help). "
+        epilog="commands: serve, boards, export, demo, install-desktop (tbdesk COMMAND --help). "
         "A folder named like a command: write ./NAME.",
     )
     parser.add_argument("--version", action="version", version=f"tbdesk {__version__}")
@@ -81,6 +86,28 @@ def _run_verb(args: list[str]) -> int:
 
     verbs.add_parser("boards", help="list the TensorBoards running on this machine")
 
+    export = verbs.add_parser(
+        "export",
+        help="export runs' metric history to TensorBoard event files",
+        description="Write the metric history of runs of the local workspace (and of their child "
+        "runs) as TensorBoard event files: one folder per run in DIR, child runs in sub-folders. "
+        "Exporting a run again replaces its previous export; nothing else in DIR is touched.",
+        epilog=f"RUN is a run id of the local workspace (as `tbdesk serve` takes it), or "
+        f"{EXPERIMENT_PREFIX}NAME for every run of the experiment NAME, e.g. "
+        f"`tbdesk export {EXPERIMENT_PREFIX}diabetes-ridge --logdir exported`. "
+        "Then: tbdesk serve DIR.",
+    )
+    export.add_argument("specs", nargs="+", metavar="RUN", help=f"a run id, or {EXPERIMENT_PREFIX}NAME")
+    export.add_argument(
+        "--logdir",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="the folder to export into (made if missing)",
+    )
+    export.add_argument("--no-children", action="store_true", help="leave child runs out")
+    _add_workspace(export)
+
     demo = verbs.add_parser("demo", help="fill the local workspace with a demo experiment")
     _add_workspace(demo)
 
@@ -92,6 +119,8 @@ def _run_verb(args: list[str]) -> int:
         return asyncio.run(_serve(options.specs, options.port, options.workspace))
     if options.verb == "boards":
         return _boards()
+    if options.verb == "export":
+        return asyncio.run(_export(options.specs, options.logdir, options.workspace, not options.no_children))
     if options.verb == "demo":
         return _demo(options.workspace)
     return _install_desktop(uninstall=options.uninstall)
@@ -173,6 +202,67 @@ async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun
     return runs
 
 
+async def _export(specs: list[str], logdir: Path, workspace: Path | None, children: bool) -> int:
+    from tbdesk.export import ExportStage, export_runs
+    from tbdesk.sources.workspace import WorkspaceSource
+
+    runs = await asyncio.to_thread(_export_runs, specs, workspace)
+    if not runs:
+        raise CommandError("There are no runs to export: the experiments named have none yet.")
+    logdir = logdir.expanduser().absolute()
+    if logdir.exists() and not logdir.is_dir():
+        raise CommandError(f"Not a folder: {logdir}")
+
+    def show(progress: ExportProgress) -> None:
+        if progress.stage is ExportStage.DONE:
+            print(
+                f"[{progress.runs_done}/{progress.runs_total}] {progress.run.name}: {progress.points} points",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    results = await export_runs(WorkspaceSource(workspace), runs, logdir, recursive=children, progress=show)
+    for result in results:
+        print(result.folder, flush=True)
+        for note in result.notes:
+            print(f"tbdesk: note: {result.run.name}: {note}", file=sys.stderr)
+    return 0
+
+
+def _export_runs(specs: list[str], workspace: Path | None) -> list[Run]:
+    """The runs that RUN arguments name, in order, each once (blocking: reads the workspace)."""
+    from tbdesk.sources.workspace import resolve_run
+
+    runs: dict[str, Run] = {}
+    for spec in specs:
+        if spec.startswith(EXPERIMENT_PREFIX):
+            found = _experiment_runs(workspace, spec.removeprefix(EXPERIMENT_PREFIX))
+        else:
+            found = [resolve_run(workspace, spec)]
+        runs.update((run.id, run) for run in found if run.id not in runs)
+    return list(runs.values())
+
+
+def _experiment_runs(workspace: Path | None, name: str) -> list[Run]:
+    """Every top-level run of a local experiment, oldest first."""
+    from tbdesk.local.store import WorkspaceError, WorkspaceStore
+    from tbdesk.sources.workspace import WorkspaceSource
+
+    source = WorkspaceSource(workspace)
+    try:
+        with WorkspaceStore(source.path, create=False) as store:
+            if store.get_experiment(name) is None:
+                known = ", ".join(sorted(e.name for e in store.list_experiments())) or "none"
+                raise CommandError(
+                    f"There is no experiment {name!r} in the local workspace at {source.path} "
+                    f"(its experiments: {known})."
+                )
+            records = [record for _, record in store.list_runs(name)]
+    except WorkspaceError as error:
+        raise CommandError(str(error)) from error
+    return [source.to_run(record) for record in reversed(records)]
+
+
 def _boards() -> int:
     from tbdesk.boards import discover
     from tbdesk.boards.links import link_targets
@@ -205,9 +295,9 @@ def _demo(workspace: Path | None) -> int:
     summary = create_demo(workspace)
     experiments = ", ".join(summary.experiments)
     if summary.created:
-        print(f"Made the demo experiment {experiments} in {summary.workspace}:")
+        print(f"Made the demo experiments {experiments} in {summary.workspace}:")
     else:
-        print(f"The demo experiment {experiments} is already in {summary.workspace}:")
+        print(f"The demo experiments {experiments} are already in {summary.workspace}:")
     print(f"{len(summary.run_ids)} runs with {len(summary.child_run_ids)} child runs")
     for run_id in summary.run_ids:
         print(f"  {run_id}")
@@ -228,9 +318,10 @@ def _install_desktop(*, uninstall: bool) -> int:
 
 def _is_user_error(error: Exception) -> bool:
     from tbdesk.boards.board import BoardError
+    from tbdesk.export.errors import ExportError
     from tbdesk.sources.base import SourceError
 
-    return isinstance(error, CommandError | BoardError | SourceError | OSError)
+    return isinstance(error, CommandError | BoardError | SourceError | ExportError | OSError)
 
 
 def _print_error(error: Exception) -> None:

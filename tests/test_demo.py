@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tbdesk.demo import DemoSummary, create_demo
+from tbdesk.demo import DemoSummary, create_demo, sweep
 from tbdesk.demo.experiment import EPOCHS, EXPERIMENT, FOLDS, LEARNING_RATES, PICTURE_STEPS
 from tbdesk.local import Experiment, Run, Workspace, WorkspaceStore
 from tbdesk.paths import default_workspace_dir
@@ -67,10 +67,12 @@ def _text(events: Any, tag: str) -> str:
 
 def test_summary_names_every_run(demo: DemoSummary) -> None:
     assert demo.created
-    assert demo.experiments == (EXPERIMENT,)
-    assert len(demo.run_ids) == len(LEARNING_RATES)
-    assert len(demo.child_run_ids) == len(LEARNING_RATES) * FOLDS
-    assert len(set(demo.run_ids + demo.child_run_ids)) == len(LEARNING_RATES) * (FOLDS + 1)
+    assert demo.experiments == (EXPERIMENT, sweep.EXPERIMENT)
+    assert len(demo.run_ids) == len(LEARNING_RATES) + 1  # and the sweep's root run
+    assert len(demo.child_run_ids) == len(LEARNING_RATES) * FOLDS + len(sweep.ALPHAS)
+    assert len(set(demo.run_ids + demo.child_run_ids)) == len(LEARNING_RATES) * (FOLDS + 1) + 1 + len(
+        sweep.ALPHAS
+    )
     assert (demo.workspace / "files").is_dir()
 
 
@@ -171,7 +173,8 @@ def test_second_call_skips_force_adds_the_same_numbers_again() -> None:
         runs = list(Experiment(ws, EXPERIMENT).get_runs())
         assert len(runs) == 2 * len(LEARNING_RATES)
         by_id = {run.id: run for run in runs}
-        for old_id, new_id in zip(first.run_ids, more.run_ids, strict=True):
+        digits = len(LEARNING_RATES)  # the sweep's root run comes last
+        for old_id, new_id in zip(first.run_ids[:digits], more.run_ids[:digits], strict=True):
             old, new = by_id[old_id], by_id[new_id]
             assert old.display_name == new.display_name
             # Seeded: the second set trained exactly like the first.

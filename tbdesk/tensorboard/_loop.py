@@ -1,0 +1,119 @@
+"""The Python API's engine room: a private asyncio loop in a daemon thread that owns the boards.
+
+The API is called from plain scripts and from notebooks, whose own loop is already running (so
+`asyncio.run` is not an option there). Every coroutine of the engine runs on this one loop instead,
+and the caller's thread waits for it. The thread lives as long as the process: TensorBoard is
+spawned from it, and the kernel's PDEATHSIG (which ends a board when tbdesk dies, even by SIGKILL)
+fires when the spawning *thread* ends, not the process. On a normal exit every board is stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures.thread  # noqa: F401 - imported for its exit hook, which ours must precede
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
+
+from tbdesk.boards import Board, BoardManager, BoardRun
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+_STOP_TIMEOUT_S = 15.0  # at exit: TensorBoard gets 5 s to end gracefully, then SIGKILL
+
+
+class EngineThread:
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.manager = BoardManager()
+        self._users: dict[str, int] = {}  # board id -> how many Tensorboard objects use it
+        self._exit_hooks: list[Callable[[], None]] = []
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(ready,), name="tbdesk-boards", daemon=True)
+        self._thread.start()
+        ready.wait()
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(ready.set)
+        self.loop.run_forever()
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        """Run coro on the loop and wait for its result in this thread. Interrupted (Ctrl+C in a
+        script, the stop button of a notebook), it cancels the coroutine before re-raising."""
+        if threading.current_thread() is self._thread:
+            coro.close()
+            raise RuntimeError("tbdesk's Python API cannot be called from its own event loop.")
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(timeout)
+        except BaseException:
+            future.cancel()
+            raise
+
+    async def open_board(self, runs: Sequence[BoardRun], port: int | None) -> Board:
+        """A board for one user. The manager hands out the live board that shows the same runs
+        (one TensorBoard is enough), so boards are counted: the last user's release stops it."""
+        board = await self.manager.open(runs, port=port)
+        self._users[board.id] = self._users.get(board.id, 0) + 1
+        return board
+
+    async def release_board(self, board: Board) -> None:
+        users = self._users.pop(board.id, 1) - 1
+        if users > 0:
+            self._users[board.id] = users
+        else:
+            await self.manager.stop(board)
+
+    def at_exit(self, hook: Callable[[], None]) -> None:
+        """Run hook (blocking work, in the exiting thread) after the boards are stopped at exit."""
+        self._exit_hooks.append(hook)
+
+    def shutdown(self) -> None:
+        """Stop every board and run the exit hooks; the loop keeps running (it is a daemon's)."""
+        if self._thread.is_alive():
+            try:
+                self.call(self.manager.stop_all(), _STOP_TIMEOUT_S)
+            except Exception:
+                log.exception("Could not stop every TensorBoard at exit")
+        for hook in self._exit_hooks:
+            try:
+                hook()
+            except Exception:
+                log.exception("An exit hook of tbdesk.tensorboard failed")
+        self._exit_hooks.clear()
+
+
+_engine: EngineThread | None = None
+_lock = threading.Lock()
+
+
+def engine() -> EngineThread:
+    """The process's engine thread, started on first use."""
+    global _engine  # noqa: PLW0603 - one per process, made lazily so that importing starts nothing
+    with _lock:
+        if _engine is None:
+            _engine = EngineThread()
+            _register_exit(_engine.shutdown)
+        return _engine
+
+
+def _register_exit(hook: Callable[[], None]) -> None:
+    """Run hook when the interpreter exits normally.
+
+    Stopping a board needs worker threads (the manager removes its files with asyncio.to_thread),
+    and by the time `atexit` handlers run, concurrent.futures already refuses new work. Threading's
+    own exit hooks run earlier, in reverse order of registration, so ours (registered after
+    concurrent.futures.thread's) runs while the executor still works. That hook is CPython-internal:
+    without it, fall back to atexit.
+    """
+    register = getattr(threading, "_register_atexit", None)
+    if register is not None:
+        with contextlib.suppress(RuntimeError):  # already shutting down: atexit is all we have
+            register(hook)
+            return
+    atexit.register(hook)
