@@ -4,6 +4,7 @@ qasync event loop that every Qt test shares (running the Qt loop twice crashes Q
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -26,10 +27,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Qt tests run after the engine tests: once the session's qasync loop exists it counts as the
     running loop of the main thread, and engine tests that call asyncio.run() could not run."""
     qt_fixtures = {"qapp", "qtbot", "qloop", "run_async"}
-    items.sort(key=lambda item: (
-        bool(qt_fixtures & set(getattr(item, "fixturenames", ()))),
-        item.get_closest_marker("e2e") is not None,
-    ))
+    items.sort(
+        key=lambda item: (
+            bool(qt_fixtures & set(getattr(item, "fixturenames", ()))),
+            item.get_closest_marker("e2e") is not None,
+        )
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -46,14 +49,17 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     import qasync
 
     loop = qasync.QEventLoop(qapp, already_running=True)
+    # qasync's default executor is made of QThreads, and one still running when the process
+    # exits aborts it: use plain threads, and wait for them at the end of the session.
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="test-loop")
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
+    executor.shutdown(wait=True)
 
 
 @pytest.fixture
-def run_async(
-    qloop: asyncio.AbstractEventLoop, qtbot: Any
-) -> Callable[..., Any]:
+def run_async(qloop: asyncio.AbstractEventLoop, qtbot: Any) -> Callable[..., Any]:
     """Run a coroutine on the qasync loop while pumping Qt events; return its result."""
 
     def runner(coro: Awaitable[T], timeout: float = 30.0) -> T:

@@ -296,7 +296,7 @@ class BoardView(QWidget):
         ):
             self._page.load(QUrl(self._url))
         else:
-            self._page.triggerAction(QWebEnginePage.WebAction.ReloadAndBypassCache)
+            self._page.triggerAction(QWebEnginePage.WebAction.Reload)
 
     def open_in_browser(self) -> None:
         if self._url:

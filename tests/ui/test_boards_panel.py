@@ -3,7 +3,6 @@ and the other TensorBoards of this machine."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -11,7 +10,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +26,6 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support raise",
     "This plugin does not support grabbing the keyboard",
 )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def thread_pool(qloop: asyncio.AbstractEventLoop) -> Iterator[None]:
-    """Stopgap until the shared qloop fixture does it: qasync's default executor is made of QThreads,
-    and a QThread still running when Python exits aborts the process (exit code 134)."""
-    pool = ThreadPoolExecutor(max_workers=4)
-    qloop.set_default_executor(pool)
-    yield
-    qloop.set_default_executor(None)  # type: ignore[arg-type]  # qasync makes its own if needed again
-    pool.shutdown(wait=True)
 
 
 def write_scalars(run_dir: Path) -> Path:
