@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 # Fill the built-in local workspace with the demo experiment (once), then open the window on it.
 run: $(STAMP)
-	$(BIN)/tbdesk demo
+	TBDESK_TF_PYTHON=$(wildcard .venv-tf/bin/python) $(BIN)/tbdesk demo
 	$(BIN)/tbdesk
 
 lint: $(STAMP)

@@ -301,6 +301,8 @@ def _demo(workspace: Path | None) -> int:
     print(f"{len(summary.run_ids)} runs with {len(summary.child_run_ids)} child runs")
     for run_id in summary.run_ids:
         print(f"  {run_id}")
+    for reason in summary.skipped:
+        print(reason)
     return 0
 
 

@@ -5,6 +5,8 @@ runs (the folds of a cross-validation), all trained with numpy in a few seconds 
 TensorBoard's own writer (no TensorFlow): scalars, histograms, images and text. See experiment.py.
 The experiment "diabetes-ridge" is the Azure ML how-to's sweep: ridge regression for seven alphas,
 one child run each, which log metrics only (no TensorBoard files): what export is for. See sweep.py.
+The experiment "digits-keras", only when a Python with TensorFlow is at hand, is the how-to's first
+option: a Keras model whose TensorBoard callback's logs are the run's `logs/`. See keras_run.py.
 
 Running it again adds nothing to an experiment that already has a completed run, so `make run` can
 call it every time; `force=True` adds another set of runs.
@@ -25,30 +27,47 @@ class DemoSummary:
     run_ids: tuple[str, ...]
     child_run_ids: tuple[str, ...]  # the child runs of those runs
     created: bool  # False: every demo experiment had runs already and nothing was added
+    skipped: tuple[str, ...] = ()  # why an experiment was left out (no TensorFlow for the Keras one)
 
 
 def create_demo(workspace: Path | None = None, *, force: bool = False) -> DemoSummary:
     """Add the demo experiments to the local workspace at `workspace` (None: the default one)."""
-    from tbdesk.demo import experiment, sweep
+    from collections.abc import Callable
+    from functools import partial
+
+    from tbdesk.demo import experiment, keras_run, sweep
     from tbdesk.local import Experiment, Run, Workspace
 
+    fills: list[tuple[str, Callable[[Workspace], list[Run]] | None]] = [
+        (experiment.EXPERIMENT, experiment.fill),
+        (sweep.EXPERIMENT, sweep.fill),
+    ]
+    python = keras_run.tensorflow_python()
+    fills.append((keras_run.EXPERIMENT, partial(keras_run.fill, python=python) if python else None))
     ws = Workspace(workspace)
     try:
         runs: list[Run] = []
+        made: list[str] = []
+        skipped: list[str] = []
         created = False
-        for name, fill in ((experiment.EXPERIMENT, experiment.fill), (sweep.EXPERIMENT, sweep.fill)):
+        for name, fill in fills:
             found = Experiment.list(ws, name)  # unlike Experiment(), never creates it
             existing = list(reversed(list(found[0].get_runs()))) if found else []
             # A demo that failed half-way (no completed run) does not count.
             missing = force or not any(run.get_status() == "Completed" for run in existing)
-            runs += fill(ws) if missing else existing
+            if missing and fill is None:
+                skipped.append(keras_run.unavailable_reason())
+                continue
+            runs += fill(ws) if missing and fill else existing
+            made.append(name)
             created = created or missing
         return DemoSummary(
             workspace=ws.path,
-            experiments=(experiment.EXPERIMENT, sweep.EXPERIMENT),
+            experiments=tuple(made),
             run_ids=tuple(run.id for run in runs),
             child_run_ids=tuple(child.id for run in runs for child in run.get_children()),
             created=created,
+            skipped=tuple(skipped),
         )
     finally:
         ws.close()

@@ -3,10 +3,11 @@ panel in a dock, menus, and a status bar that the task runner drives."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -24,24 +26,25 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 import tbdesk
-from tbdesk.boards import Board, BoardManager, BoardRun, BoardState, board_runs
-from tbdesk.model import Run
+from tbdesk.boards import Board, BoardManager, BoardRun, BoardState
+from tbdesk.model import Experiment, Run
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sources.workspace import WorkspaceSource
-from tbdesk.ui import dialogs
+from tbdesk.ui import dialogs, export_dialog
 from tbdesk.ui.settings import SavedBoard, Settings
 from tbdesk.ui.source_tree import Kind, SourceTreeModel, SourceTreeView
 from tbdesk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from tbdesk.export import ExportProgress, ExportResult
     from tbdesk.ui.board_view import BoardView
 
 Selection = list[tuple[Source, Run]]
+Experiments = Sequence[tuple[Source, Experiment]]
 
 DEFAULT_SIZE = QSize(1400, 900)
 DOCK_HEIGHT = 190
-EXPORT_LATER = "Export comes in a later version"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
 
 
@@ -57,7 +60,11 @@ def _identity(runs: Sequence[BoardRun]) -> frozenset[tuple[str, object]]:
 
 
 def _title(items: Selection) -> str:
-    names = [run.name or run.id for _, run in items]
+    return _names_title([run.name or run.id for _, run in items])
+
+
+def _names_title(names: Sequence[str]) -> str:
+    """'a', 'a, b' or 'a, b +3'."""
     return (
         names[0]
         if len(names) == 1
@@ -134,10 +141,8 @@ class MainWindow(QMainWindow):
 
         self.open_action = action("Open in TensorBoard", self.open_selected)
         self.compare_action = action("Compare selected in one TensorBoard", self.compare_selected)
-        self.export_action = action("Export to TensorBoard…")
-        self.export_action.setEnabled(False)
-        self.export_action.setToolTip(EXPORT_LATER)
-        self.export_action.setStatusTip(EXPORT_LATER)
+        self.export_action = action("Export to TensorBoard…", self.export_selected)
+        self.export_action.setStatusTip("Write the metric history of runs as TensorBoard event files")
         self.download_action = action("Download logs…", self.download_selected)
         self.copy_id_action = action("Copy run id", self.copy_run_ids)
         self.show_folder_action = action("Show in folder", self.show_selected_in_folder)
@@ -267,12 +272,19 @@ class MainWindow(QMainWindow):
         self.tasks.run(self._open_runs(items, name), f"Opening {name} in TensorBoard")
 
     async def _open_runs(self, items: Selection, title: str) -> Board:
-        grouped: dict[str, tuple[Source, list[Run]]] = {}
-        for source, run in items:
-            grouped.setdefault(source.id, (source, []))[1].append(run)
+        """Runs without TensorBoard logs of their own are exported into the cache first."""
+        from tbdesk.boards.prepare import prepare_board_runs
+
+        job = asyncio.current_task()
         runs: list[BoardRun] = []
-        for source, source_runs in grouped.values():
-            runs += await board_runs(source, source_runs, children=True)
+        for source, source_runs in _by_source(items):
+            runs += await prepare_board_runs(
+                source,
+                source_runs,
+                children=True,
+                progress=lambda update: self.show_export_progress(update, job),
+            )
+        self.tasks.report(0, 0, detail="", task=job)
         return await self.open_board(runs, title)
 
     def open_folder_board(self, path: Path) -> None:
@@ -390,6 +402,77 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         dialogs.show_error(self, "Boards", message)
 
+    # --- export --------------------------------------------------------------------------------
+    def export_selected(self) -> QFileDialog | None:
+        """Export to TensorBoard…: the selected runs and every run of the selected experiments."""
+        items, experiments = self.tree.selected_runs(), self._selected_experiments()
+        if not items and not experiments:
+            return None
+        return self._ask_folder(
+            "Export to TensorBoard: choose a folder",
+            export_dialog.FOLDER_DIALOG_NAME,
+            lambda folder: self.export_to(folder, items, experiments),
+            start=export_dialog.last_folder(self.settings),
+        )
+
+    def export_to(
+        self, folder: Path, items: Selection, experiments: Experiments = ()
+    ) -> asyncio.Task[list[ExportResult]]:
+        """Export runs (each with its child runs) into folder, then offer to open them in a board."""
+        export_dialog.remember_folder(self.settings, folder)
+        title = _names_title([run.name or run.id for _, run in items] + [exp.name for _, exp in experiments])
+
+        def offer(results: list[ExportResult]) -> None:
+            self.offer_board(folder, results)
+
+        return self.tasks.run(
+            self._export(folder, items, experiments),
+            f"Exporting {title} to TensorBoard",
+            on_success=offer,
+            done_text=lambda results: export_dialog.summary(folder, results),
+        )
+
+    async def _export(self, folder: Path, items: Selection, experiments: Experiments) -> list[ExportResult]:
+        from tbdesk.export import export_runs
+
+        job = asyncio.current_task()
+        wanted = list(items)
+        for source, experiment in experiments:
+            self.tasks.report(0, 0, detail=f"listing the runs of {experiment.name}")
+            wanted += [(source, run) for run in await _all_runs(source, experiment)]
+        if not wanted:
+            names = ", ".join(experiment.name for _, experiment in experiments)
+            raise SourceError(f"There are no runs to export in {names or 'the selection'}.")
+        results: list[ExportResult] = []
+        # One source after the other: each call chooses its new folders' names in the same folder.
+        for source, runs in _by_source(wanted):
+            results += await export_runs(
+                source, runs, folder, progress=lambda update: self.show_export_progress(update, job)
+            )
+        return results
+
+    def show_export_progress(self, update: ExportProgress, job: asyncio.Task[Any] | None) -> None:
+        """An export's progress, run by run, in the status bar of the job that runs it."""
+        self.tasks.report(
+            update.runs_done, update.runs_total, detail=export_dialog.progress_text(update), task=job
+        )
+
+    def offer_board(self, folder: Path, results: Sequence[ExportResult]) -> QMessageBox:
+        """The export is done: say so, and offer to open what it wrote in a board."""
+        return export_dialog.offer_board(self, folder, results, lambda: self.open_exported(results))
+
+    def open_exported(self, results: Sequence[ExportResult]) -> None:
+        runs = [BoardRun(result.folder.name, result.folder, result.run.key) for result in results]
+        title = _names_title([run.name for run in runs])
+        self.tasks.run(self.open_board(runs, title), f"Opening {title} in TensorBoard")
+
+    def _selected_experiments(self) -> list[tuple[Source, Experiment]]:
+        return [
+            (node.source, node.experiment)
+            for node in self.tree.selected_nodes()
+            if node.kind is Kind.EXPERIMENT and node.source is not None and node.experiment is not None
+        ]
+
     # --- other run actions ---------------------------------------------------------------------
     def download_selected(self) -> QFileDialog | None:
         items = self.tree.selected_runs()
@@ -456,6 +539,10 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
             for act in (self.download_action, self.copy_id_action, self.show_folder_action):
                 menu.addAction(act)
+        elif self._selected_experiments():
+            menu.addAction(self.export_action)
+            menu.addSeparator()
+            menu.addAction(self.refresh_action)
         else:
             menu.addAction(self.refresh_action)
             if self.close_folder_action.isEnabled():
@@ -470,6 +557,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         count = len(self.tree.selected_runs())
         self.open_action.setEnabled(count >= 1)
+        self.export_action.setEnabled(count >= 1 or bool(self._selected_experiments()))
         self.compare_action.setEnabled(count >= 2)
         self.download_action.setEnabled(count >= 1)
         self.copy_id_action.setEnabled(count >= 1)
@@ -481,9 +569,11 @@ class MainWindow(QMainWindow):
             )
         )
 
-    def _ask_folder(self, title: str, name: str, chosen: Callable[[Path], None]) -> QFileDialog:
+    def _ask_folder(
+        self, title: str, name: str, chosen: Callable[[Path], object], start: Path | None = None
+    ) -> QFileDialog:
         """A folder picker that does not block the event loop; chosen(path) runs on accept."""
-        dialog = QFileDialog(self, title)
+        dialog = QFileDialog(self, title, str(start) if start is not None else "")
         dialog.setObjectName(name)
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
@@ -491,3 +581,18 @@ class MainWindow(QMainWindow):
         dialog.fileSelected.connect(lambda path: chosen(Path(path)) if path else None)
         dialog.open()
         return dialog
+
+
+def _by_source(items: Selection) -> list[tuple[Source, list[Run]]]:
+    """The runs grouped by their source, in order."""
+    grouped: dict[str, tuple[Source, list[Run]]] = {}
+    for source, run in items:
+        grouped.setdefault(source.id, (source, []))[1].append(run)
+    return list(grouped.values())
+
+
+async def _all_runs(source: Source, experiment: Experiment) -> list[Run]:
+    runs: list[Run] = []
+    async for page in source.runs(experiment):
+        runs += page
+    return runs

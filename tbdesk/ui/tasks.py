@@ -32,10 +32,11 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
     kinds: list[type[BaseException]] = [SourceError, *_USER_ERRORS]
     try:
         from tbdesk.boards import BoardError
-    except ImportError:  # boards not importable: their errors still show, with a traceback
+        from tbdesk.export import ExportError
+    except ImportError:  # engine not importable: its errors still show, with a traceback
         pass
     else:
-        kinds.append(BoardError)
+        kinds += [BoardError, ExportError]
     return tuple(kinds)
 
 
@@ -54,6 +55,7 @@ class _Job:
     user_action: bool
     done: int = 0
     total: int = 0
+    detail: str = ""  # what it does right now, shown after text
 
 
 class TaskRunner(QObject):
@@ -118,14 +120,29 @@ class TaskRunner(QObject):
         task.add_done_callback(lambda t: self._finished(job, t, on_success, done_text))
         return task
 
-    def report(self, done: int, total: int, text: str | None = None) -> None:
-        """Called from inside a running job: how far it is, and optionally what it does now."""
-        job = self._job_of(asyncio.current_task())
+    def report(
+        self,
+        done: int,
+        total: int,
+        text: str | None = None,
+        *,
+        detail: str | None = None,
+        task: asyncio.Task[Any] | None = None,
+    ) -> None:
+        """Called from inside a running job: how far it is, and optionally what it does now, as its
+        new text or as a detail shown after its text (which messages about the job keep using).
+
+        task: the job's task, for callers in tasks the job started (an export's runs run side by
+        side in tasks of their own); by default the current one.
+        """
+        job = self._job_of(task or asyncio.current_task())
         if job is None:
             return
         job.done, job.total = done, total
         if text:
             job.text = text
+        if detail is not None:
+            job.detail = detail
         self._refresh()
 
     def cancel_current(self) -> None:
@@ -192,7 +209,8 @@ class TaskRunner(QObject):
             return
         job = self._jobs[-1]
         more = len(self._jobs) - 1
-        self.label.setText(f"{job.text}…" + (f" (+{more} more)" if more else ""))
+        detail = f" {job.detail}" if job.detail else ""
+        self.label.setText(f"{job.text}…{detail}" + (f" (+{more} more)" if more else ""))
         if job.total > 0:
             self.progress.setRange(0, job.total)
             self.progress.setValue(job.done)

@@ -23,7 +23,7 @@ from tbdesk.boards import BoardManager, BoardState
 from tbdesk.local import Experiment as LocalExperiment
 from tbdesk.local import Workspace
 from tbdesk.ui import dialogs
-from tbdesk.ui.main_window import EXPORT_LATER, MainWindow
+from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.settings import Settings
 from tbdesk.ui.source_tree import NAME, Kind
 
@@ -178,7 +178,7 @@ def test_context_menu_for_runs(qtbot: Any, window: MainWindow) -> None:
         "Show in folder",
     ]
     assert window.open_action.isEnabled() and not window.compare_action.isEnabled()  # compare needs two
-    assert not window.export_action.isEnabled() and window.export_action.toolTip() == EXPORT_LATER
+    assert window.export_action.isEnabled()  # what it does: tests/ui/test_export_actions.py
     select(window, "lr=1", "lr=0.1")
     assert window.compare_action.isEnabled() and not window.show_folder_action.isEnabled()
 
@@ -222,7 +222,8 @@ def test_failed_open_shows_error_in_status_and_dialog(
     select(window, "no-logs")
     with qtbot.waitSignal(window.tasks.failed, timeout=30_000):
         window.open_action.trigger()
-    assert "No TensorBoard logs in no-logs" in window.statusBar().currentMessage()
+    # It has no logs and no metrics to export either.
+    assert "No TensorBoard logs or metrics in no-logs" in window.statusBar().currentMessage()
     [box] = error_dialogs(window)
     assert "No TensorBoard logs" in box.text()
     box.close()

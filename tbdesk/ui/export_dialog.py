@@ -1,0 +1,88 @@
+"""The dialogs and texts of Export to TensorBoard: the last folder chosen, the progress line, and the
+message that offers to open the result in a board.
+
+Every dialog is opened with `open()`, never `exec()` (see tbdesk.ui.dialogs), so tests find it by its
+object name and answer it as a person would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from tbdesk.ui.settings import Settings
+
+if TYPE_CHECKING:  # the export engine (and numpy) loads with the first export, not with the window
+    from tbdesk.export import ExportProgress, ExportResult
+
+FOLDER_DIALOG_NAME = "export-folder-dialog"
+DONE_DIALOG_NAME = "export-done-dialog"
+OPEN_BUTTON_TEXT = "Open in TensorBoard"
+_LAST_FOLDER = "export_folder"
+
+_DOING = {"reading": "reading", "writing": "writing", "done": "wrote"}  # by ExportStage
+
+
+def last_folder(settings: Settings) -> Path | None:
+    """The folder the last export went to, if it is still there."""
+    value = settings.state(_LAST_FOLDER)
+    if value is None:
+        return None
+    folder = Path(bytes(value.data()).decode("utf-8", "replace"))
+    return folder if folder.is_dir() else None
+
+
+def remember_folder(settings: Settings, folder: Path) -> None:
+    # Settings has no plain-text entries yet; a state blob holds the path as UTF-8 just as well.
+    settings.set_state(_LAST_FOLDER, QByteArray(str(folder).encode("utf-8", "surrogateescape")))
+
+
+def progress_text(update: ExportProgress) -> str:
+    """What an export does now: 'writing lr=0.1 (2 of 5 runs)'."""
+    total = max(update.runs_total, update.runs_done, 1)
+    runs = "run" if total == 1 else "runs"
+    doing = _DOING.get(update.stage, update.stage)
+    return f"{doing} {update.run.name or update.run.id} ({update.runs_done} of {total} {runs})"
+
+
+def summary(folder: Path, results: Sequence[ExportResult]) -> str:
+    runs = sum(result.total_runs for result in results)
+    points = sum(result.total_points for result in results)
+    return (
+        f"Exported {runs} run{'s' if runs != 1 else ''} "
+        f"({points:,} point{'s' if points != 1 else ''}) to {folder}"
+    )
+
+
+def _notes(results: Sequence[ExportResult]) -> list[str]:
+    def walk(result: ExportResult) -> list[str]:
+        own = [f"{result.run.name}: {note}" for note in result.notes]
+        return own + [note for child in result.children for note in walk(child)]
+
+    return [note for result in results for note in walk(result)]
+
+
+def offer_board(
+    parent: QWidget | None, folder: Path, results: Sequence[ExportResult], open_board: Callable[[], None]
+) -> QMessageBox:
+    """Say what was exported and offer to open it in a board; never blocks."""
+    box = QMessageBox(parent)
+    box.setObjectName(DONE_DIALOG_NAME)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle("Export to TensorBoard")
+    box.setText(summary(folder, results) + ".")
+    notes = _notes(results)
+    if notes:
+        box.setInformativeText("Some metrics were left out; see the details.")
+        box.setDetailedText("\n".join(notes))
+    open_button = box.addButton(OPEN_BUTTON_TEXT, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(open_button)
+    open_button.clicked.connect(open_board)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
