@@ -21,7 +21,7 @@ def _imported_modules(path: Path) -> set[str]:
 
 
 def _is_qt(module: str) -> bool:
-    return module.split(".")[0] in {"PySide6", "PyQt5", "PyQt6", "PySide2", "qasync", "shiboken6"}
+    return module.partition(".")[0] in {"PySide6", "PyQt5", "PyQt6", "PySide2", "qasync", "shiboken6"}
 
 
 def test_only_ui_and_app_import_qt() -> None:
@@ -46,11 +46,15 @@ def test_engine_imports_without_qt() -> None:
     import subprocess
     import sys
 
+    engine = [
+        path.relative_to(PACKAGE.parent).with_suffix("").as_posix().replace("/", ".")
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path not in QT_ALLOWED and (PACKAGE / "ui") not in path.parents and path.name != "__main__.py"
+    ]
     code = (
-        "import sys, tbdesk.model, tbdesk.paths, tbdesk.sources.base, tbdesk.cli\n"
-        "import importlib.util\n"
-        "for name in ('tbdesk.boards', 'tbdesk.local', 'tbdesk.sources.logdir', 'tbdesk.sources.workspace'):\n"
-        "    __import__(name)\n"
+        "import importlib, sys\n"
+        f"for name in {engine!r}:\n"
+        "    importlib.import_module(name.removesuffix('.__init__'))\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'qasync'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
