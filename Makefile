@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+# Refresh the README's pictures (docs/*.png) from the end-to-end tests.
+screenshots: $(STAMP)
+	TBDESK_UPDATE_DOCS=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest tests/e2e -k "reuses_the_board or hparams"
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done

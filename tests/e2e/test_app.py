@@ -131,9 +131,9 @@ def test_open_a_demo_run_shows_its_charts_and_reuses_the_board(
     picture = window.grab()
     assert picture.width() >= 1200
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     assert picture.save(str(ARTIFACTS / "app-window.png"))
-    assert picture.save(str(SCREENSHOT))
+    if os.environ.get("TBDESK_UPDATE_DOCS") == "1":  # the README's picture, refreshed on request
+        assert picture.save(str(SCREENSHOT))
 
     pid = board.pid
     tree.selectionModel().select(run, flags)
