@@ -26,19 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 
-# Chromium and Qt say these offscreen, as root and without a session bus; none is ours to fix.
-QT_NOISE = (
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support createPlatformVulkanInstance",
-    "QVulkanInstance: Failed to initialize Vulkan",
-    "QRhiGles2: Failed to create",
-    "Failed to create RHI",
-    "GBM is not supported",
-    "Sandboxing disabled by user",
-    "GPUInfo not initialized",
-    r"js: .*",
-)
-pytestmark = [pytest.mark.e2e, pytest.mark.qt_log_ignore(*QT_NOISE)]
+pytestmark = [pytest.mark.e2e]
 
 
 @pytest.fixture(scope="module")

@@ -21,19 +21,6 @@ from PySide6.QtWebEngineCore import QWebEnginePage
 
 from tbdesk.ui.web import BoardOrigin, Navigation, NavigationRequest, decide_navigation
 
-# Qt and Chromium say these offscreen without a GPU (once per process, with the first web view),
-# and the offscreen platform on every shown window; none is ours to fix.
-QT_NOISE = (
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support createPlatformVulkanInstance",
-    "QVulkanInstance: Failed to initialize Vulkan",
-    "QRhiGles2: Failed to create",
-    "Failed to create RHI for backend",
-    "GBM is not supported",
-    "GPUInfo not initialized",
-)
-pytestmark = [pytest.mark.qt_log_ignore(*QT_NOISE)]
-
 ARTIFACTS = Path(__file__).parent.parent / "artifacts"
 ORIGIN = BoardOrigin.from_url("http://127.0.0.1:6006/abc/")
 

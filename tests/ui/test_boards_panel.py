@@ -20,13 +20,6 @@ from PySide6.QtWidgets import QMenu, QPushButton
 from tbdesk.boards import Board, BoardManager, BoardRun, BoardState, discover
 from tbdesk.ui.boards_panel import BoardColumn, BoardsPanel, ExternalColumn, format_memory, format_uptime
 
-# The offscreen platform cannot raise windows or grab the keyboard for a popup menu; not ours to fix.
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support raise",
-    "This plugin does not support grabbing the keyboard",
-)
-
 
 def write_scalars(run_dir: Path) -> Path:
     from tensorboard.compat.proto import event_pb2, summary_pb2

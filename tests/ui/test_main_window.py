@@ -27,20 +27,6 @@ from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.settings import Settings
 from tbdesk.ui.source_tree import NAME, Kind
 
-# Chromium and Qt say these offscreen, as root and without a session bus; none is ours to fix.
-QT_NOISE = (
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support createPlatformVulkanInstance",
-    "QVulkanInstance: Failed to initialize Vulkan",
-    "QRhiGles2: Failed to create",
-    "Failed to create RHI",
-    "GBM is not supported",
-    "Sandboxing disabled by user",
-    "GPUInfo not initialized",
-    r"js: .*",
-)
-pytestmark = pytest.mark.qt_log_ignore(*QT_NOISE)
-
 
 def write_events(logdir: Path, tag: str = "loss", steps: int = 5) -> None:
     writer = EventFileWriter(str(logdir))

@@ -17,20 +17,6 @@ from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.ui.source_tree import NAME, STARTED, STATUS, Kind, SourceTreeModel, SourceTreeView
 
-# Chromium and Qt say these offscreen, as root and without a session bus; none is ours to fix.
-QT_NOISE = (
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support createPlatformVulkanInstance",
-    "QVulkanInstance: Failed to initialize Vulkan",
-    "QRhiGles2: Failed to create",
-    "Failed to create RHI",
-    "GBM is not supported",
-    "Sandboxing disabled by user",
-    "GPUInfo not initialized",
-    r"js: .*",
-)
-pytestmark = pytest.mark.qt_log_ignore(*QT_NOISE)
-
 
 def fill_workspace(path: Path, runs: int = 3, children: int = 2) -> list[str]:
     """An experiment "sweep" of runs (oldest first) whose first run has child runs; returns run ids."""

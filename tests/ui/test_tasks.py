@@ -13,20 +13,6 @@ from tbdesk.sources.base import SourceError
 from tbdesk.ui import dialogs
 from tbdesk.ui.tasks import TaskRunner
 
-# Chromium and Qt say these offscreen, as root and without a session bus; none is ours to fix.
-QT_NOISE = (
-    "This plugin does not support propagateSizeHints",
-    "This plugin does not support createPlatformVulkanInstance",
-    "QVulkanInstance: Failed to initialize Vulkan",
-    "QRhiGles2: Failed to create",
-    "Failed to create RHI",
-    "GBM is not supported",
-    "Sandboxing disabled by user",
-    "GPUInfo not initialized",
-    r"js: .*",
-)
-pytestmark = pytest.mark.qt_log_ignore(*QT_NOISE)
-
 
 @pytest.fixture
 def window(qtbot: Any, qloop: asyncio.AbstractEventLoop) -> QMainWindow:

@@ -1,0 +1,93 @@
+"""Fixtures for the Azure source: an emulated Azure ML service on 127.0.0.1, and azureml-core
+imported only after the environment it reads at import time points away from the real home and
+real waits (its discovery cache path, its 32 s default backoff)."""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from azure_helpers import FAST
+
+from tbdesk.sources.azure import AzureSource
+from tests.azureml_emulator import Emulator, EmuWorkspace, StaticCredential, seed_demo
+
+
+@pytest.fixture(scope="session", autouse=True)
+def azureml_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Import azureml-core under the environment it reads at import time (its discovery cache
+    goes under HOME, its backoffs default to 32 s), then put the environment back: later imports
+    reuse the module, and other tests keep their own HOME."""
+    home = tmp_path_factory.mktemp("azureml-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("AZUREML_DEFAULT_BACKOFF", "0")
+        patch.setenv("AZUREML_DEFAULT_RETRIES", "1")
+        patch.setenv("AZUREML_DEFAULT_500_BACKOFF", "0")
+        patch.setenv("AZUREML_DEFAULT_503_BACKOFF", "0")
+        patch.setenv("AZUREML_CURRENT_CLOUD", "AzureCloud")
+        with warnings.catch_warnings():
+            # azureml-core's own deprecation notices at import (the SDK is deprecated; AZUREML.md).
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"azureml\..*")
+            for module in ("azureml.core", "azureml.core.authentication", "azureml.core.run"):
+                importlib.import_module(module)
+    return home
+
+
+@pytest.fixture
+def workspace() -> EmuWorkspace:
+    return EmuWorkspace()
+
+
+@pytest.fixture
+def emulator(workspace: EmuWorkspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    """A started emulator (empty workspace unless a test seeds it); the SDK's own discovery goes
+    there too."""
+    with Emulator(workspace) as emu:
+        monkeypatch.setenv("AZUREML_DISCOVERY_SERVICE_ENDPOINT", emu.discovery_url)
+        yield emu
+
+
+@pytest.fixture
+def demo(emulator: Emulator) -> Emulator:
+    seed_demo(emulator.workspace)
+    return emulator
+
+
+@pytest.fixture
+def credential() -> StaticCredential:
+    return StaticCredential()
+
+
+@pytest.fixture
+def make_source(emulator: Emulator, credential: StaticCredential) -> Callable[..., AzureSource]:
+    """An AzureSource on the emulator; by default it finds the workspace through ARM like a
+    person's first sign-in does (the emulator's ARM endpoint stands in for Azure's)."""
+
+    def make(**options: Any) -> AzureSource:
+        ws = emulator.workspace
+        options.setdefault("arm_endpoint", emulator.url)
+        options.setdefault("policy", FAST)
+        return AzureSource(
+            options.pop("credential", credential), ws.subscription_id, ws.resource_group, ws.name, **options
+        )
+
+    return make
+
+
+@pytest.fixture
+def sdk_workspace(emulator: Emulator, credential: StaticCredential) -> Any:
+    """An azureml-core Workspace on the emulator, as a notebook holds one (built without ARM,
+    which cannot be pointed at the emulator)."""
+    from tbdesk.azure.workspace import Endpoints, WorkspaceRef, build_workspace, token_auth
+
+    ws = emulator.workspace
+    ref = WorkspaceRef(ws.subscription_id, ws.resource_group, ws.name)
+    ends = Endpoints(
+        ref.scope, emulator.url, "https://ml.azure.com", ws.workspace_id, emulator.discovery_url, ws.location
+    )
+    return build_workspace(ref, token_auth(credential), ends)
