@@ -1,0 +1,134 @@
+"""Azure ML's JSON answers as tbdesk's domain objects.
+
+Metric kinds come from metrics v2's `uxMetricType` and column types, as azureml-core logs them:
+`log` -> azureml.v1.scalar (a "string" column makes it a string metric), `log_list` ->
+azureml.v1.list (the values of one call share a time), `log_row` and `log_table` -> both
+azureml.v1.table (a table's rows share one time, rows logged one by one do not: that is how the two
+are told apart), `log_image` -> azureml.v2.image (or the older azureml.v1.image) whose value is an
+`aml://artifactId/...` pointing at the picture among the run's files. Artifact-backed JSON
+metrics (confusion matrices and the like from AutoML) have no kind in tbdesk yet and are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+from tbdesk.model import Experiment, Metric, MetricKind, MetricPoint, Run, RunFile, RunStatus
+
+SCALAR = "azureml.v1.scalar"
+LIST = "azureml.v1.list"
+TABLE = "azureml.v1.table"
+IMAGES = ("azureml.v2.image", "azureml.v1.image")
+_NUMERIC = ("double", "float", "int", "long")
+_ARTIFACT_PREFIX = "aml://artifactId/"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def parse_time(text: Any) -> datetime | None:
+    """An Azure time (ISO 8601, maybe with 7 fraction digits and a Z) as an aware UTC datetime."""
+    if not text or not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _strings(value: Any) -> Mapping[str, str]:
+    if not isinstance(value, dict):
+        return MappingProxyType({})
+    return MappingProxyType({str(k): "" if v is None else str(v) for k, v in value.items()})
+
+
+def to_experiment(source_id: str, dto: dict[str, Any]) -> Experiment:
+    return Experiment(
+        source_id=source_id,
+        id=str(dto.get("experimentId") or dto["name"]),
+        name=str(dto["name"]),
+        created=parse_time(dto.get("createdUtc")),
+        description=str(dto.get("description") or ""),
+    )
+
+
+def to_run(source_id: str, experiment: str, dto: dict[str, Any]) -> Run:
+    run_id = str(dto["runId"])
+    number = dto.get("runNumber")
+    return Run(
+        source_id=source_id,
+        experiment=experiment,
+        id=run_id,
+        name=str(dto.get("displayName") or dto.get("name") or run_id),
+        status=RunStatus.parse(dto.get("status")),
+        start_time=parse_time(dto.get("startTimeUtc")),
+        end_time=parse_time(dto.get("endTimeUtc")),
+        parent_id=dto.get("parentRunId") or None,
+        has_children=None,  # run history does not say without asking for them
+        number=int(number) if isinstance(number, int | float) else None,
+        run_type=str(dto.get("runType") or ""),
+        tags=_strings(dto.get("tags")),
+        properties=_strings(dto.get("properties")),
+    )
+
+
+def to_file(dto: dict[str, Any]) -> RunFile:
+    return RunFile(
+        path=str(dto["path"]),
+        size=None,
+        etag=dto.get("etag") or None,
+        modified=parse_time(dto.get("createdTime")),
+    )
+
+
+def artifact_path(location: str, container: str | None = None) -> str:
+    """The path inside the run's files of an `aml://artifactId/{origin}/{container}/{path}`
+    (or of the older `aml://artifactId/{path}` that v1 images used)."""
+    rest = location[len(_ARTIFACT_PREFIX) :] if location.startswith(_ARTIFACT_PREFIX) else location
+    parts = rest.split("/")
+    if len(parts) >= 3 and parts[0] == "ExperimentRun" and (container is None or parts[1] == container):
+        return "/".join(parts[2:])
+    return rest
+
+
+def _cell(value: Any, column_type: str) -> Any:
+    if column_type.lower() in _NUMERIC and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def to_metric(dto: dict[str, Any]) -> Metric | None:
+    """One metric's full history from a metrics v2 `full` answer (all pages' values merged)."""
+    name = str(dto.get("name") or "")
+    ux_type = str((dto.get("properties") or {}).get("uxMetricType") or "")
+    columns: dict[str, str] = {str(k): str(v) for k, v in (dto.get("columns") or {}).items()}
+    values: list[dict[str, Any]] = [v for v in dto.get("value") or [] if isinstance(v, dict)]
+    if not name or not values:
+        return None
+    times = [parse_time(v.get("createdUtc")) or _EPOCH for v in values]
+    if ux_type in (SCALAR, LIST):
+        kind = MetricKind.LIST if ux_type == LIST else MetricKind.SCALAR
+        if columns.get(name, "").lower() == "string":
+            kind = MetricKind.STRING
+        data = [_cell((v.get("data") or {}).get(name), columns.get(name, "")) for v in values]
+    elif ux_type == TABLE:
+        one_time = len(values) > 1 and len(set(times)) == 1
+        kind = MetricKind.TABLE if one_time else MetricKind.ROW
+        data = [
+            {str(k): _cell(cell, columns.get(str(k), "")) for k, cell in (v.get("data") or {}).items()}
+            for v in values
+        ]
+    elif ux_type in IMAGES:
+        kind = MetricKind.IMAGE
+        container = dto.get("dataContainerId")
+        data = [artifact_path(str((v.get("data") or {}).get(name, "")), container) for v in values]
+    else:
+        return None
+    points = [
+        MetricPoint(step=int(v["step"]) if isinstance(v.get("step"), int | float) else i, time=t, value=d)
+        for i, (v, t, d) in enumerate(zip(values, times, data, strict=True))
+    ]
+    points.sort(key=lambda p: p.step)  # stable: equal steps keep the service's order
+    return Metric(name=name, kind=kind, points=tuple(points))

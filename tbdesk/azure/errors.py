@@ -1,0 +1,83 @@
+"""Azure ML failures as messages a person can act on.
+
+Each kind is a SourceError subclass, so callers that only show messages need not know them, and
+the UI can still offer "Sign in again" for `SignedOutError` or "Retry" for `OfflineError`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tbdesk.sources.base import SourceError
+
+
+class AzureError(SourceError):
+    """Azure ML could not answer; `status` is the HTTP status when there was one."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class SignedOutError(AzureError):
+    """401: no sign-in, or it expired or was revoked."""
+
+
+class AccessDeniedError(AzureError):
+    """403: signed in, but without a role on this workspace."""
+
+
+class NotFoundError(AzureError):
+    """404: the workspace, experiment, run or file is gone (or never existed)."""
+
+
+class OfflineError(AzureError):
+    """The service could not be reached at all."""
+
+
+class NoAnswerError(AzureError):
+    """The service accepted the connection but did not answer in time."""
+
+
+class ServiceError(AzureError):
+    """The service failed (5xx, or 429 that did not clear) or answered something unreadable."""
+
+
+def service_message(body: Any) -> str:
+    """The human part of an Azure error body ({"error": {"code", "message"}}), shortened."""
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            message = str(error.get("message") or error.get("code") or "").strip()
+            return message[:300]
+        if isinstance(body.get("message"), str):
+            return str(body["message"]).strip()[:300]
+    return ""
+
+
+def error_for(status: int, what: str, body: Any = None) -> AzureError:
+    """The error for an HTTP status answered about `what` (e.g. "the run train_17")."""
+    detail = service_message(body)
+    said = f" Azure ML said: {detail}" if detail else ""
+    if status == 401:
+        return SignedOutError(
+            "Your Azure sign-in has expired or was revoked. Sign in again to read " + what + "." + said,
+            status,
+        )
+    if status == 403:
+        return AccessDeniedError(
+            f"Your Azure account has no access to {what}. Ask the workspace's owner for a role on it"
+            f" (Reader is enough to browse).{said}",
+            status,
+        )
+    if status == 404:
+        return NotFoundError(f"Azure ML cannot find {what}: it may have been deleted or moved.{said}", status)
+    if status == 429:
+        return ServiceError(
+            f"Azure ML is throttling requests for {what}; try again in a minute.{said}", status
+        )
+    if status >= 500:
+        return ServiceError(
+            f"Azure ML failed while reading {what} (HTTP {status}); try again later.{said}", status
+        )
+    return ServiceError(f"Azure ML refused the request for {what} (HTTP {status}).{said}", status)

@@ -1,0 +1,326 @@
+"""Blocking HTTP calls to Azure ML with the retries, timeouts and errors tbdesk wants.
+
+azureml-core's own clients retry 429 after a fixed 32 s (64 s, 128 s...) whatever Retry-After
+says, nest urllib3 retries inside their own, set no timeout on some calls, and build a `Run`
+object per row. So the source reads through this small client instead, with the workspace's
+endpoints and azureml-core's auth header; every method blocks and is meant for a worker thread.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from tbdesk import __version__
+from tbdesk.azure.errors import (
+    AzureError,
+    NoAnswerError,
+    OfflineError,
+    ServiceError,
+    SignedOutError,
+    error_for,
+)
+
+RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
+Headers = Callable[[], Mapping[str, str]]
+
+
+class CancelledError(AzureError):
+    """The client was closed while a call waited or retried."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How hard to try: read timeout per request, retries after the first attempt, and the base
+    of the exponential backoff (Retry-After wins when the service sends it)."""
+
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+    max_retry_after: float = 120.0  # longer requested waits fail at once with a clear message
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    path: Path
+    size: int  # of the file on disk afterwards
+    etag: str | None
+    appended: int  # bytes written by this call
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """Seconds the service asks to wait: Retry-After (seconds or an HTTP date), or the
+    x-ms-retry-after-ms header Azure services also send."""
+    millis = response.headers.get("x-ms-retry-after-ms")
+    if millis:
+        try:
+            return max(float(millis) / 1000, 0.0)
+        except ValueError:
+            pass
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(moment.timestamp() - time.time(), 0.0)
+
+
+class RestClient:
+    def __init__(self, headers: Headers, policy: Policy | None = None) -> None:
+        self._headers = headers
+        self.policy = policy or Policy()
+        self._closed = threading.Event()
+        self._session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+        self._session.headers["User-Agent"] = f"tbdesk/{__version__}"
+
+    def close(self) -> None:
+        """Stop: waits between retries end at once, later calls fail with CancelledError."""
+        self._closed.set()
+        self._session.close()
+
+    # ---- JSON calls
+    def get_json(
+        self, url: str, what: str, params: Mapping[str, Any] | None = None, *, auth: bool = True
+    ) -> Any:
+        return self._json(self.send("GET", url, what, params=params, auth=auth), what)
+
+    def post_json(self, url: str, what: str, body: Mapping[str, Any]) -> Any:
+        return self._json(self.send("POST", url, what, body=body), what)
+
+    def post_page(
+        self, url: str, what: str, body: Mapping[str, Any], token: str | None
+    ) -> tuple[list[Any], str | None]:
+        """One page of a POST query whose continuation token travels in the body."""
+        answer = self.post_json(url, what, {**body, "continuationToken": token} if token else body)
+        return _items(answer, what), _token(answer, token)
+
+    def get_page(
+        self, url: str, what: str, params: Mapping[str, Any], token: str | None, token_param: str
+    ) -> tuple[list[Any], str | None]:
+        """One page of a GET listing whose continuation token travels in the query."""
+        answer = self.get_json(url, what, {**params, token_param: token} if token else params)
+        return _items(answer, what), _token(answer, token)
+
+    def all_pages(self, fetch: Callable[[str | None], tuple[list[Any], str | None]]) -> list[Any]:
+        items: list[Any] = []
+        token: str | None = None
+        while True:
+            page, token = fetch(token)
+            items.extend(page)
+            if token is None:
+                return items
+
+    # ---- bytes
+    def download(self, url: str, dest: Path, what: str, *, offset: int = 0) -> Downloaded:
+        """Fetch url (a contentUri, which carries its own SAS: no auth header) into dest.
+
+        With offset > 0, ask only for the bytes from offset on (HTTP Range) and append them: how
+        a growing event file is followed. A server that ignores Range gets the file rewritten."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(self.policy.retries + 1):
+            headers = {"Range": f"bytes={offset}-"} if offset else {}
+            response = self.send("GET", url, what, auth=False, stream=True, headers=headers, ok=(416,))
+            etag = response.headers.get("ETag")
+            try:
+                if response.status_code == 416:  # nothing past offset: the file has not grown
+                    response.close()
+                    return Downloaded(dest, dest.stat().st_size if dest.exists() else 0, etag, 0)
+                if response.status_code == 206 and offset:
+                    with dest.open("ab") as out:
+                        written = _copy(response, out)
+                    return Downloaded(dest, dest.stat().st_size, etag, written)
+                written = _write_atomically(response, dest)
+                return Downloaded(dest, written, etag, written)
+            except requests.RequestException as exc:
+                if attempt == self.policy.retries:
+                    raise OfflineError(f"The download of {what} was cut off: {_reason(exc)}") from exc
+                self._wait(self._backoff(attempt), what)
+            finally:
+                response.close()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ---- the one place requests are sent
+    def send(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        auth: bool = True,
+        stream: bool = False,
+        headers: Mapping[str, str] | None = None,
+        ok: tuple[int, ...] = (),
+    ) -> requests.Response:
+        for attempt in range(self.policy.retries + 1):
+            if self._closed.is_set():
+                raise CancelledError(f"Stopped reading {what}.")
+            sent = dict(headers or {})
+            if auth:
+                sent.update(self._auth_headers(what))
+            outcome = self._attempt(
+                method, url, what, params=params, body=body, headers=sent, stream=stream, ok=ok
+            )
+            if isinstance(outcome, requests.Response):
+                return outcome
+            error, asked = outcome
+            if attempt == self.policy.retries:
+                raise error
+            self._wait(self._backoff(attempt) if asked is None else asked, what)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        *,
+        params: Mapping[str, Any] | None,
+        body: Mapping[str, Any] | None,
+        headers: Mapping[str, str],
+        stream: bool,
+        ok: tuple[int, ...],
+    ) -> requests.Response | tuple[AzureError, float | None]:
+        """One request: its response, or the error to retry on and the wait the service asked
+        for. Errors not worth retrying are raised."""
+        policy = self.policy
+        host = urlsplit(url).netloc or url
+        try:
+            response = self._session.request(
+                method,
+                url,
+                params=params,
+                json=body,
+                headers=headers,
+                timeout=(policy.connect_timeout, policy.timeout),
+                stream=stream,
+            )
+        except requests.ConnectTimeout:
+            return OfflineError(
+                f"Cannot reach Azure ML at {host} (no answer to connect). Check the network."
+            ), None
+        except requests.Timeout:
+            return NoAnswerError(
+                f"Azure ML did not answer within {policy.timeout:g} s while reading {what}."
+            ), None
+        except requests.ConnectionError as exc:
+            if self._closed.is_set():
+                raise CancelledError(f"Stopped reading {what}.") from exc
+            return OfflineError(f"Cannot reach Azure ML at {host} while reading {what}: {_reason(exc)}"), None
+        except requests.RequestException as exc:
+            raise ServiceError(f"Reading {what} from Azure ML failed: {_reason(exc)}") from exc
+        status = response.status_code
+        if status < 400 or status in ok:
+            return response
+        answer = _body(response)
+        response.close()
+        error = error_for(status, what, answer)
+        if status not in RETRYABLE:
+            raise error
+        asked = retry_after(response)
+        if asked is not None and asked > policy.max_retry_after:
+            raise ServiceError(
+                f"Azure ML asks to wait {asked:.0f} s before reading {what} again; try later.", status
+            )
+        return error, asked
+
+    def _auth_headers(self, what: str) -> Mapping[str, str]:
+        try:
+            return self._headers()
+        except AzureError:
+            raise
+        except Exception as exc:  # azure-identity raises its own kinds when a sign-in is missing or refused
+            raise SignedOutError(
+                f"Could not get an Azure access token to read {what}: {_reason(exc)} Sign in again."
+            ) from exc
+
+    def _backoff(self, attempt: int) -> float:
+        return float(min(self.policy.backoff * 2**attempt, self.policy.max_backoff))
+
+    def _wait(self, seconds: float, what: str) -> None:
+        if self._closed.wait(seconds):
+            raise CancelledError(f"Stopped reading {what}.")
+
+    @staticmethod
+    def _json(response: requests.Response, what: str) -> Any:
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ServiceError(f"Azure ML answered something that is not JSON for {what}.") from exc
+        finally:
+            response.close()
+
+
+def _items(answer: Any, what: str) -> list[Any]:
+    value = answer.get("value") if isinstance(answer, dict) else None
+    if not isinstance(value, list):
+        raise ServiceError(f"Azure ML's answer for {what} has no list of values.")
+    return value
+
+
+def _token(answer: dict[str, Any], previous: str | None) -> str | None:
+    token = answer.get("continuationToken") or None
+    # A service that hands back the token it was given would page forever.
+    return None if token == previous else (str(token) if token else None)
+
+
+def _body(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text[:300] if response.text else None
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    for marker in ("Connection refused", "RemoteDisconnected", "Name or service not known", "timed out"):
+        if marker in text:
+            return {
+                "Connection refused": "the connection was refused.",
+                "RemoteDisconnected": "the connection was closed without an answer.",
+                "Name or service not known": "the host name does not resolve (offline?).",
+                "timed out": "it timed out.",
+            }[marker]
+    return text[:200]
+
+
+def _copy(response: requests.Response, out: Any) -> int:
+    written = 0
+    for chunk in response.iter_content(chunk_size=1 << 16):
+        out.write(chunk)
+        written += len(chunk)
+    return written
+
+
+def _write_atomically(response: requests.Response, dest: Path) -> int:
+    handle, name = tempfile.mkstemp(prefix=".part-", dir=dest.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            written = _copy(response, out)
+        os.replace(name, dest)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return written

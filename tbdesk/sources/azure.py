@@ -1,0 +1,379 @@
+"""An Azure Machine Learning workspace as a source of runs.
+
+Build it from a credential (anything with azure-identity's `get_token(*scopes)`) and the
+workspace's subscription, resource group and name, or from an azureml-core Workspace a notebook
+already has:
+
+    source = AzureSource(DefaultAzureCredential(), "<subscription>", "<group>", "<workspace>")
+    source = AzureSource.from_workspace(Workspace.from_config())
+
+It only reads: experiments through `experiments:query` (never the experiment GET that creates a
+missing experiment), runs newest first one page at a time, children page by page, full metric
+history with steps and times from metrics v2, files and their bytes. Reads go through tbdesk's
+own REST client (tbdesk.azure.rest) in worker threads, with azureml-core's auth header and the
+workspace's endpoints; no azureml-core `Run` objects are made, so its never-drained cleanup queue
+does not grow however many runs are listed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from tbdesk.azure.convert import to_experiment, to_file, to_metric, to_run
+from tbdesk.azure.errors import AzureError, NotFoundError
+from tbdesk.azure.rest import Downloaded, Policy, RestClient
+from tbdesk.azure.workspace import (
+    Credential,
+    Endpoints,
+    WorkspaceRef,
+    build_workspace,
+    discover,
+    endpoints_of,
+    header_of,
+    token_auth,
+)
+from tbdesk.model import Experiment, Metric, Run, RunFile
+from tbdesk.sources.base import SourceError
+
+T = TypeVar("T")
+PAGE_SIZE = 100
+PARALLEL = 4  # metric histories and files fetched at once per call
+ORIGIN = "ExperimentRun"
+_NEWEST_FIRST = "CreatedUtc desc"
+
+
+class AzureSource:
+    def __init__(
+        self,
+        credential: Credential,
+        subscription_id: str,
+        resource_group: str,
+        workspace_name: str,
+        *,
+        cloud: str = "AzureCloud",
+        workspace_id: str | None = None,
+        discovery_url: str | None = None,
+        arm_endpoint: str | None = None,
+        policy: Policy | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        """With `discovery_url` (and ideally `workspace_id`) known, no ARM call is made;
+        `arm_endpoint` defaults to the cloud's Resource Manager."""
+        self.ref = WorkspaceRef(subscription_id, resource_group, workspace_name)
+        self._credential = credential
+        self._cloud = cloud
+        self._workspace_id = workspace_id
+        self._discovery_url = discovery_url
+        self._arm_endpoint = arm_endpoint
+        self._policy = policy or Policy()
+        self._page_size = page_size
+        self._sdk_workspace: Any = None
+        self._auth: Any = None
+        self._client: RestClient | None = None
+        self._endpoints: Endpoints | None = None
+        self._connecting = asyncio.Lock()
+        self._containers: dict[str, str] = {}  # run id -> data container id (for its files)
+        self._limit = asyncio.Semaphore(PARALLEL)
+
+    @classmethod
+    def from_workspace(
+        cls, workspace: Any, *, policy: Policy | None = None, page_size: int = PAGE_SIZE
+    ) -> AzureSource:
+        """A source over an existing `azureml.core.Workspace`, using its authentication and its
+        service context (no new sign-in)."""
+        source = cls(
+            _NoCredential(),
+            workspace.subscription_id,
+            workspace.resource_group,
+            workspace.name,
+            policy=policy,
+            page_size=page_size,
+        )
+        source._sdk_workspace = workspace
+        source._auth = workspace._auth
+        return source
+
+    @property
+    def id(self) -> str:
+        return f"azureml:{self.ref.scope}"
+
+    @property
+    def title(self) -> str:
+        return self.ref.name
+
+    # ---- the Source protocol
+    async def experiments(self) -> list[Experiment]:
+        client, ends = await self._connect()
+        what = f"the experiments of {self.ref.name}"
+        url = ends.history_url("/experiments:query")
+        body = {"viewType": "ActiveOnly", "top": self._page_size}
+        found = await self._thread(client.all_pages, lambda token: client.post_page(url, what, body, token))
+        experiments = [to_experiment(self.id, dto) for dto in found]
+        return sorted(experiments, key=lambda e: e.name.casefold())
+
+    async def runs(self, experiment: Experiment) -> AsyncIterator[list[Run]]:
+        client, ends = await self._connect()
+        what = f"the runs of experiment {experiment.name}"
+        url = ends.history_url(f"/experiments/{_seg(experiment.name)}/runs:query")
+        body = {"filter": "(ParentRunId eq null)", "orderby": [_NEWEST_FIRST], "top": self._page_size}
+        token: str | None = None
+        while True:
+            page, token = await self._thread(client.post_page, url, what, body, token)
+            if page:
+                yield self._runs(experiment.name, page)
+            if token is None:
+                return
+
+    async def children(self, run: Run) -> list[Run]:
+        self._check(run)
+        client, ends = await self._connect()
+        what = f"the child runs of {run.name}"
+        url = ends.history_url(f"/experiments/{_seg(run.experiment)}/runs/{_seg(run.id)}/children")
+        params = {"$orderby": _NEWEST_FIRST, "$top": self._page_size}
+        found = await self._thread(
+            client.all_pages, lambda token: client.get_page(url, what, params, token, "$continuationToken")
+        )
+        return self._runs(run.experiment, found)
+
+    async def get_run(self, experiment: str, run_id: str) -> Run:
+        """One run by its id (for runs named on a command line or passed as azureml-core objects)."""
+        client, ends = await self._connect()
+        url = ends.history_url(f"/experiments/{_seg(experiment)}/runs/{_seg(run_id)}")
+        dto = await self._thread(client.get_json, url, f"the run {run_id}")
+        return self._runs(experiment, [dto])[0]
+
+    async def metrics(self, run: Run) -> list[Metric]:
+        self._check(run)
+        client, ends = await self._connect()
+        what = f"the metrics of {run.name}"
+        list_url = ends.metric_url(f"/runs/{_seg(run.id)}/list")
+        full_url = ends.metric_url(f"/runs/{_seg(run.id)}/full")
+        definitions = await self._thread(
+            client.all_pages, lambda token: client.post_page(list_url, what, {}, token)
+        )
+        names = list(dict.fromkeys(str(d["metricKey"]["name"]) for d in definitions if d.get("metricKey")))
+
+        def history(name: str) -> Metric | None:
+            # The SDK's own paging of this endpoint is the one that works: the token goes in the body.
+            what_one = f"the metric {name} of {run.name}"
+            merged: dict[str, Any] | None = None
+            token: str | None = None
+            while True:
+                body = {"metricName": name, **({"continuationToken": token} if token else {})}
+                page = client.post_json(full_url, what_one, body)
+                if merged is None:
+                    merged = page
+                else:
+                    merged["value"] = list(merged.get("value") or []) + list(page.get("value") or [])
+                next_token = page.get("continuationToken")
+                token = None if not next_token or next_token == token else str(next_token)
+                if token is None:
+                    return to_metric(merged)
+
+        async def one(name: str) -> Metric | None:
+            async with self._limit:
+                try:
+                    return await self._thread(history, name)
+                except NotFoundError:
+                    return None  # listed but gone meanwhile
+
+        found = await asyncio.gather(*(one(name) for name in names))
+        return [metric for metric in found if metric is not None]
+
+    async def files(self, run: Run, prefix: str = "") -> list[RunFile]:
+        self._check(run)
+        client, ends = await self._connect()
+        container = await self._container(run)
+        what = f"the files of {run.name}"
+        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{_seg(container)}")
+        found = await self._thread(
+            client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
+        )
+        return [to_file(dto) for dto in found if str(dto.get("path", "")).startswith(prefix)]
+
+    async def fetch_files(self, run: Run, dest: Path, prefix: str = "") -> list[Path]:
+        self._check(run)
+        client, ends = await self._connect()
+        container = await self._container(run)
+        what = f"the files of {run.name}"
+        url = ends.artifact_url(f"/artifacts/prefix/contentinfo/{ORIGIN}/{_seg(container)}/{_path(prefix)}")
+        found = await self._thread(
+            client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
+        )
+        wanted = [
+            (str(item["path"]), str(item["contentUri"]))
+            for item in found
+            if str(item.get("path", "")).startswith(prefix)
+        ]
+        targets = [(path, uri, _inside(dest, path)) for path, uri in wanted]
+
+        async def one(path: str, uri: str, target: Path) -> Path:
+            async with self._limit:
+                await self._thread(client.download, uri, target, f"the file {path} of {run.name}")
+            return target
+
+        return list(await asyncio.gather(*(one(*t) for t in targets)))
+
+    async def tensorboard_dir(self, run: Run) -> Path | None:
+        """None: an Azure run's event files must be fetched first (`fetch_files(run, dest, "logs/")`)."""
+        self._check(run)
+        return None
+
+    # ---- beyond the protocol
+    async def download(self, run: Run, path: str, dest: Path, *, offset: int = 0) -> Downloaded:
+        """One file of a run into dest; with offset, only its bytes from there on (appended)."""
+        self._check(run)
+        client, ends = await self._connect()
+        container = await self._container(run)
+        what = f"the file {path} of {run.name}"
+        info = await self._thread(
+            client.get_json,
+            ends.artifact_url(f"/artifacts/contentinfo/{ORIGIN}/{_seg(container)}/{_path(path)}"),
+            what,
+        )
+        return await self._thread(client.download, str(info["contentUri"]), dest, what, offset=offset)
+
+    async def workspace(self) -> Any:
+        """The azureml-core Workspace of this source (built without calling ARM when possible)."""
+        if self._sdk_workspace is None:
+            await self._connect()
+            assert self._endpoints is not None
+            self._sdk_workspace = await self._thread(build_workspace, self.ref, self._auth, self._endpoints)
+        return self._sdk_workspace
+
+    async def portal_url(self, run: Run) -> str:
+        """The run's page in Azure ML studio (for the system browser)."""
+        _, ends = await self._connect()
+        ref = self.ref
+        scope = (
+            f"/subscriptions/{ref.subscription_id}/resourcegroups/{ref.resource_group}/workspaces/{ref.name}"
+        )
+        return f"{ends.studio.rstrip('/')}/runs/{quote(run.id)}?wsid={scope}"
+
+    def close(self) -> None:
+        """Cancel retries and waits in flight; later calls reconnect."""
+        if self._client is not None:
+            self._client.close()
+        self._client = None
+        self._endpoints = None
+
+    # ---- plumbing
+    async def _connect(self) -> tuple[RestClient, Endpoints]:
+        async with self._connecting:
+            if self._client is None or self._endpoints is None:
+                opened = await self._thread(self._open)
+                self._client, self._endpoints = opened
+                return opened
+            return self._client, self._endpoints
+
+    def _open(self) -> tuple[RestClient, Endpoints]:
+        if self._auth is None:
+            self._auth = token_auth(self._credential, self._cloud)
+        auth = self._auth
+        client = RestClient(lambda: header_of(auth), self._policy)
+        try:
+            if self._sdk_workspace is not None and self._discovery_url is None:
+                endpoints = _sdk_endpoints(self._sdk_workspace)
+            else:
+                arm = self._arm_endpoint or str(auth._get_arm_end_point())
+                endpoints = discover(
+                    client,
+                    self.ref,
+                    arm_endpoint=arm,
+                    discovery_url=self._discovery_url,
+                    workspace_id=self._workspace_id,
+                )
+        except BaseException:
+            client.close()
+            raise
+        return client, endpoints
+
+    async def _container(self, run: Run) -> str:
+        container = self._containers.get(run.id)
+        if container is None:
+            client, ends = await self._connect()
+            url = ends.history_url(f"/experiments/{_seg(run.experiment)}/runs/{_seg(run.id)}")
+            dto = await self._thread(client.get_json, url, f"the run {run.name}")
+            container = self._containers[run.id] = str(dto.get("dataContainerId") or f"dcid.{run.id}")
+        return container
+
+    def _runs(self, experiment: str, dtos: list[dict[str, Any]]) -> list[Run]:
+        runs = []
+        for dto in dtos:
+            if dto.get("hidden"):
+                continue
+            run = to_run(self.id, experiment, dto)
+            if dto.get("dataContainerId"):
+                self._containers[run.id] = str(dto["dataContainerId"])
+            runs.append(run)
+        return runs
+
+    def _check(self, run: Run) -> None:
+        if run.source_id != self.id:
+            raise SourceError(
+                f"The run {run.name} does not come from the Azure ML workspace {self.ref.name}."
+            )
+
+    @staticmethod
+    async def _thread(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return await asyncio.to_thread(functools.partial(work, *args, **kwargs))
+        except SourceError:
+            raise
+        except OSError as exc:
+            raise SourceError(f"Cannot write the downloaded files: {exc}") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AzureError(
+                f"Azure ML answered something tbdesk cannot read ({type(exc).__name__}: {exc})."
+            ) from exc
+
+
+class _NoCredential:
+    """Stands in for a credential when the source rides on an existing Workspace's own auth."""
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        raise AzureError("This source uses its workspace's own authentication.")
+
+
+def _sdk_endpoints(workspace: Any) -> Endpoints:
+    try:
+        return endpoints_of(workspace)
+    except AzureError:
+        raise
+    except Exception as exc:  # azureml-core's own failures: requests errors, ServiceException...
+        status = getattr(getattr(exc, "response", None), "status_code", None) or getattr(
+            exc, "status_code", None
+        )
+        raise AzureError(
+            f"azureml-core could not find the services of workspace {workspace.name}:"
+            f" {str(exc).strip()[:300]}",
+            status if isinstance(status, int) else None,
+        ) from exc
+
+
+def _seg(text: str) -> str:
+    """One URL path segment (experiment names and run ids may hold characters URLs reserve)."""
+    return quote(text, safe="")
+
+
+def _path(path: str) -> str:
+    return quote(path, safe="/")
+
+
+def _inside(dest: Path, path: str) -> Path:
+    """Where a run's file goes under dest; a hostile path (absolute, or climbing out with '..')
+    is refused rather than written elsewhere on this machine."""
+    parts = PurePosixPath(path).parts
+    if not parts or PurePosixPath(path).is_absolute() or any(p in ("..", "") for p in parts) or "\\" in path:
+        raise AzureError(
+            f"Refusing to download the run file {path!r}: its path leaves the destination folder."
+        )
+    return dest.joinpath(*parts)
+
+
+__all__ = ["AzureSource"]
