@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from tests.azureml_emulator import odata
-from tests.azureml_emulator.store import ORIGIN, EmuRun, EmuWorkspace, iso
+from tests.azureml_emulator.store import ORIGIN, EmuRun, EmuWorkspace, etag_of, iso
 from tests.azureml_emulator.tokens import claims_of
 
 _PROVIDER = "/providers/Microsoft.MachineLearningServices/workspaces/"
@@ -60,6 +60,7 @@ class Fault:
     retry_after: float | None = None  # with a Retry-After header (seconds)
     delay: float = 0.0  # answer only after this long
     cut: bool = False  # close the connection without answering
+    cut_after: int | None = None  # file bytes: send this many bytes of the body, then hang up
     times: int = 1
     hits: int = 0
 
@@ -271,7 +272,7 @@ class Emulator:
         ws = self.workspace
         scope = ws.scope.lower()
         lower = path.lower()
-        if lower.startswith("/subscriptions/"):
+        if lower == "/subscriptions" or lower.startswith("/subscriptions/"):
             return self._arm(method, path, lower)
         for prefix, handler in (
             ("/history/v1.0", self._history),
@@ -640,7 +641,8 @@ class _Handler(BaseHTTPRequestHandler):
                 headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
                 raise _error(fault.status, "Injected", f"Injected fault {fault.status}.", headers)
             if path.startswith("/blob/"):
-                status = self._blob(method, unquote(path[len("/blob/") :]), query)
+                cut_after = fault.cut_after if fault is not None else None
+                status = self._blob(method, unquote(path[len("/blob/") :]), query, cut_after)
                 return
             reply = emulator.answer(method, path, query, body, auth)
         except _Reply as exc:
@@ -654,7 +656,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(reply.status, reply.body, reply.headers, head=method == "HEAD")
 
     def _send(
-        self, status: int, body: Any, headers: dict[str, str], *, head: bool = False, raw: bytes | None = None
+        self,
+        status: int,
+        body: Any,
+        headers: dict[str, str],
+        *,
+        head: bool = False,
+        raw: bytes | None = None,
+        cut_after: int | None = None,
     ) -> None:
         data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
         try:
@@ -666,12 +675,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(data)))
             self.send_header("x-ms-request-id", secrets.token_hex(8))
             self.end_headers()
-            if not head:
+            if cut_after is not None:  # a connection that breaks mid-file
+                self.wfile.write(data[:cut_after])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+            elif not head:
                 self.wfile.write(data)
         except OSError:
             self.close_connection = True  # the client went away (it timed out, or was cancelled)
 
-    def _blob(self, method: str, blob: str, query: dict[str, str]) -> int:  # noqa: PLR0911 - one per answer kind
+    def _blob(  # noqa: PLR0911 - one per answer kind
+        self, method: str, blob: str, query: dict[str, str], cut_after: int | None = None
+    ) -> int:
         """Serve an artifact's bytes like blob storage: SAS-checked, with etags and Range."""
         emulator = self.owner
         container, _, path = blob.partition("/")
@@ -686,7 +702,9 @@ class _Handler(BaseHTTPRequestHandler):
         if found is None:
             self._send(404, None, {"x-ms-error-code": "BlobNotFound"})
             return 404
-        data, etag = found.data, found.etag
+        # One snapshot: a file appended to meanwhile must not get the etag of its new bytes.
+        data = found.data
+        etag = etag_of(data)
         headers = {
             "ETag": etag,
             "Accept-Ranges": "bytes",
@@ -705,9 +723,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return 416
             first, last = span
             headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
-            self._send(206, None, headers, head=method == "HEAD", raw=data[first : last + 1])
+            self._send(
+                206, None, headers, head=method == "HEAD", raw=data[first : last + 1], cut_after=cut_after
+            )
             return 206
-        self._send(200, None, headers, head=method == "HEAD", raw=data)
+        self._send(200, None, headers, head=method == "HEAD", raw=data, cut_after=cut_after)
         return 200
 
 

@@ -32,6 +32,11 @@ def test_vanished_and_unknown_sources(tmp_path: Path) -> None:
         open_source(f"workspace:{tmp_path / 'never'}")
     assert not (tmp_path / "never").exists()
     with pytest.raises(SourceError, match="not a kind of source"):
-        open_source("azureml:/subscriptions/x")
+        open_source("mlflow:/somewhere")
+    # Azure ML workspaces are rebuilt from the remembered ones (tests/azure/test_accounts.py).
+    with pytest.raises(SourceError, match="workspace ws is no longer among tbdesk's workspaces"):
+        open_source(
+            "azureml:/subscriptions/x/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws"
+        )
     with pytest.raises(SourceError, match="does not name a source"):
         open_source("garbage")
