@@ -5,6 +5,9 @@ metric history is exported into tbdesk's cache first, without asking, and the bo
 exports together with the native logs of the runs that have them:
 
 - a run with logs of its own is linked where its logs are (as `board_runs` does);
+- a run whose logs are stored remotely (an Azure ML run's `logs/` holding event files) has them
+  downloaded into `<cache>/azure/<source>/<run id>` first, and linked there; files already there
+  with the same size are not fetched again;
 - a run whose whole family (it and its child runs, recursively) has no logs is exported in one
   piece, so a sweep's parent and child runs land together and TensorBoard's HPARAMS tab shows it;
 - a run without logs whose family has some is exported alone, and its child runs are planned the
@@ -19,30 +22,42 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tbdesk import paths
 from tbdesk.boards.board import BoardError, BoardRun
 from tbdesk.boards.names import safe_name, unique_names
-from tbdesk.export import ExportProgress, ExportResult, ProgressCallback, export_run
+from tbdesk.export import ExportProgress, ExportResult, ExportStage, ProgressCallback, export_run
 from tbdesk.export.names import safe_folder_name
-from tbdesk.model import Run, RunKey
+from tbdesk.model import Run, RunFile, RunKey
 from tbdesk.sources.base import Source
 
 PARALLEL_EXPORTS = 4  # top-level exports at once; each exports its child runs in parallel too
+PARALLEL_LOOKUPS = 8  # runs whose remote files are listed at once
+REMOTE_LOGS = "logs/"  # where Azure ML runs keep TensorBoard logs (azureml-tensorboard's convention)
 
 LogdirFor = Callable[[Source, Run], Path]
 
 
 def cache_logdir(source: Source, run: Run) -> Path:
     """Where a run is exported to be shown: a log folder of its own in tbdesk's cache."""
+    return paths.cache_dir() / "exports" / _cache_part(source, run)
+
+
+def download_dir(source: Source, run: Run) -> Path:
+    """Where a run's remote files are downloaded to be shown (its `logs/` lands in `logs` inside)."""
+    return paths.cache_dir() / "azure" / _cache_part(source, run)
+
+
+def _cache_part(source: Source, run: Run) -> Path:
     source_part = hashlib.sha256(source.id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     run_part = safe_folder_name(run.id, fallback="run")
     if run_part != run.id:  # two ids that differ only in unsafe characters stay apart
         run_part += "~" + hashlib.sha256(run.id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return paths.cache_dir() / "exports" / source_part / run_part
+    return Path(source_part) / run_part
 
 
 async def prepare_board_runs(
@@ -58,9 +73,15 @@ async def prepare_board_runs(
 
     Raises BoardError when no run has logs or metrics, ExportError when an export fails.
     """
-    trees = await asyncio.gather(*(_family(source, run, children) for run in runs))
+    lookups = asyncio.Semaphore(PARALLEL_LOOKUPS)
+    trees = await asyncio.gather(*(_family(source, run, children, lookups) for run in runs))
     names = unique_names(safe_name(run.name or run.id) for run in runs)
     shows = [show for tree, name in zip(trees, names, strict=True) for show in _plan(tree, name, children)]
+    downloaded = await _download(source, [show for show in shows if show.remote], progress)
+    shows = [
+        _Show(show.name, show.run, downloaded[show.run.key], show.recursive) if show.remote else show
+        for show in shows
+    ]
     exported = await _export(source, [show for show in shows if show.logs is None], progress, logdir_for)
     found = []
     for show in shows:
@@ -82,10 +103,11 @@ class _Family:
     run: Run
     logs: Path | None
     children: tuple[_Family, ...]
+    remote: tuple[RunFile, ...] = ()  # its event files (and their folders' other files) to download
 
     @property
     def has_logs(self) -> bool:
-        return self.logs is not None or any(child.has_logs for child in self.children)
+        return self.logs is not None or bool(self.remote) or any(child.has_logs for child in self.children)
 
 
 @dataclass(frozen=True)
@@ -97,15 +119,27 @@ class _Show:
     run: Run
     logs: Path | None
     recursive: bool = False
+    remote: tuple[RunFile, ...] = ()  # download these first; logs is then where they land
 
 
-async def _family(source: Source, run: Run, children: bool) -> _Family:
+async def _family(source: Source, run: Run, children: bool, lookups: asyncio.Semaphore) -> _Family:
     wanted = children and run.has_children is not False
     logs, kids = await asyncio.gather(
         source.tensorboard_dir(run), source.children(run) if wanted else _no_runs()
     )
-    families = await asyncio.gather(*(_family(source, kid, True) for kid in kids))
-    return _Family(run, logs, tuple(families))
+    remote: tuple[RunFile, ...] = ()
+    if logs is None:
+        async with lookups:
+            remote = _event_logs(await source.files(run, REMOTE_LOGS))
+    families = await asyncio.gather(*(_family(source, kid, True, lookups) for kid in kids))
+    return _Family(run, logs, tuple(families), remote)
+
+
+def _event_logs(files: Sequence[RunFile]) -> tuple[RunFile, ...]:
+    """The files under logs/ worth downloading: all of them, when any is an event file."""
+    if any("tfevents" in PurePosixPath(file.path).name for file in files):
+        return tuple(files)
+    return ()
 
 
 async def _no_runs() -> list[Run]:
@@ -115,12 +149,58 @@ async def _no_runs() -> list[Run]:
 def _plan(family: _Family, name: str, children: bool) -> list[_Show]:
     if not family.has_logs:
         return [_Show(name, family.run, None, recursive=children)]
-    shows = [_Show(name, family.run, family.logs)]
+    shows = [_Show(name, family.run, family.logs, remote=family.remote)]
     # Unique among siblings first, so the children of two runs both named "a" stay apart.
     names = unique_names(f"{name}/{safe_name(kid.run.name or kid.run.id)}" for kid in family.children)
     for kid, kid_name in zip(family.children, names, strict=True):
         shows += _plan(kid, kid_name, True)
     return shows
+
+
+async def _download(
+    source: Source, shows: Sequence[_Show], progress: ProgressCallback | None
+) -> dict[RunKey, Path]:
+    """Download the remote logs of each run into the cache; returns where each run's logs are.
+    Files already downloaded (same etag, or same size when the source has no etags) are kept."""
+    found: dict[RunKey, Path] = {}
+    total = len(shows)
+    for done, show in enumerate(shows):
+        dest = download_dir(source, show.run)
+        if progress is not None:
+            progress(ExportProgress(show.run, ExportStage.READING, done, total, 0))
+        wanted = _versions(show.remote)
+        if None in wanted.values() or await asyncio.to_thread(_downloaded, dest) != wanted:
+            await source.fetch_files(show.run, dest, REMOTE_LOGS)
+            await asyncio.to_thread(_remember, dest, wanted)
+        found[show.run.key] = dest / REMOTE_LOGS.rstrip("/")
+    if progress is not None and shows:
+        progress(ExportProgress(shows[-1].run, ExportStage.DONE, total, total, 0))
+    return found
+
+
+_MANIFEST = "downloaded.json"  # beside the downloaded logs/: which versions of the files are there
+
+
+def _versions(files: Sequence[RunFile]) -> dict[str, str | None]:
+    return {
+        file.path: file.etag or (f"size:{file.size}" if file.size is not None else None) for file in files
+    }
+
+
+def _downloaded(dest: Path) -> dict[str, str | None] | None:
+    try:
+        recorded = json.loads((dest / _MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(recorded, dict):
+        return None
+    present = all(dest.joinpath(*PurePosixPath(path).parts).is_file() for path in recorded)
+    return recorded if present else None
+
+
+def _remember(dest: Path, versions: dict[str, str | None]) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / _MANIFEST).write_text(json.dumps(versions), encoding="utf-8")
 
 
 async def _export(

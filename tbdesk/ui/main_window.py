@@ -1,5 +1,6 @@
-"""The main window: the tree of sources on the left, a tab per board in the centre, the boards
-panel in a dock, menus, and a status bar that the task runner drives."""
+"""The main window: the search box, the tree of sources and the run details pane on the left, a tab
+per board in the centre, the boards panel in a dock, menus, and a status bar that the task runner
+drives."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 from shiboken6 import Shiboken
@@ -32,8 +34,11 @@ from tbdesk.sources.base import Source, SourceError
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.ui import dialogs, export_dialog
+from tbdesk.ui.azure_actions import AzureActions, is_azure
+from tbdesk.ui.run_details import RunDetails
+from tbdesk.ui.search import SearchBox
 from tbdesk.ui.settings import SavedBoard, Settings
-from tbdesk.ui.source_tree import Kind, SourceTreeModel, SourceTreeView
+from tbdesk.ui.source_tree import Kind, Node, SourceTreeModel, SourceTreeView
 from tbdesk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -45,6 +50,7 @@ Experiments = Sequence[tuple[Source, Experiment]]
 
 DEFAULT_SIZE = QSize(1400, 900)
 DOCK_HEIGHT = 190
+DETAILS_HEIGHT = 300
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
 
 
@@ -93,6 +99,9 @@ class MainWindow(QMainWindow):
 
         self.tree_model = SourceTreeModel(self)
         self.tree = SourceTreeView(self.tree_model)
+        self.search = SearchBox()
+        self.details = RunDetails()
+        self.left_splitter = self._make_browser()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("board-tabs")
         self.tabs.setTabsClosable(True)
@@ -106,7 +115,7 @@ class MainWindow(QMainWindow):
         self._centre.addWidget(self.tabs)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main-splitter")
-        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.left_splitter)
         self.splitter.addWidget(self._centre)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([420, DEFAULT_SIZE.width() - 420])
@@ -121,6 +130,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.boards_dock)
 
         self.tasks = TaskRunner(self.statusBar(), self)
+        self.azure = AzureActions(self)
         self._make_actions()
         self._make_menus()
         self._connect()
@@ -128,8 +138,25 @@ class MainWindow(QMainWindow):
         self.workspace_source = WorkspaceSource(workspace)
         self.tree_model.add_source(self.workspace_source, position=0)
         self._restore_layout()
+        self.azure.restore()
 
     # --- set-up --------------------------------------------------------------------------------
+    def _make_browser(self) -> QSplitter:
+        """The left side: the search box over the tree, and the run details under them."""
+        browse = QWidget()
+        layout = QVBoxLayout(browse)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("tree-splitter")
+        splitter.addWidget(browse)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 1)
+        splitter.setSizes([DEFAULT_SIZE.height() - DETAILS_HEIGHT, DETAILS_HEIGHT])
+        return splitter
+
     def _make_actions(self) -> None:
         def action(text: str, slot: object = None, shortcut: QKeySequence | None = None) -> QAction:
             act = QAction(text, self)
@@ -145,6 +172,13 @@ class MainWindow(QMainWindow):
         self.export_action.setStatusTip("Write the metric history of runs as TensorBoard event files")
         self.download_action = action("Download logs…", self.download_selected)
         self.copy_id_action = action("Copy run id", self.copy_run_ids)
+        self.studio_action = action("Open in Azure ML studio", self.open_selected_in_studio)
+        self.studio_action.setStatusTip("Show the run's page in Azure ML studio in your web browser")
+        self.find_action = action("Find runs…", self.focus_search, QKeySequence("Ctrl+F"))
+        self.sign_in_action = action("Sign in to Azure…", self.azure.ask_sign_in)
+        self.add_workspace_action = action("Add Azure ML workspace…", self.add_workspace)
+        self.remove_workspace_action = action("Remove workspace", self.remove_selected_workspaces)
+        self.sign_in_again_action = action("Sign in again", self.sign_in_selected_again)
         self.show_folder_action = action("Show in folder", self.show_selected_in_folder)
         self.close_folder_action = action("Close folder", self.close_selected_folder)
         self.open_folder_action = action("Open logs folder…", self.ask_log_folder, QKeySequence("Ctrl+O"))
@@ -158,8 +192,17 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.open_folder_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.sign_in_action)
+        file_menu.addAction(self.add_workspace_action)
+        file_menu.addAction(self.remove_workspace_action)
+        self.sign_out_menu = file_menu.addMenu("Sign out")
+        self.sign_out_menu.setObjectName("sign-out-menu")
+        self.sign_out_menu.aboutToShow.connect(self._fill_sign_out_menu)
+        file_menu.aboutToShow.connect(self._update_actions)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.find_action)
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.boards_dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
@@ -170,6 +213,9 @@ class MainWindow(QMainWindow):
         self.tree.customContextMenuRequested.connect(self._show_context_menu)
         self.tree.runsActivated.connect(self.open_selected)
         self.tree.selectionModel().selectionChanged.connect(self._update_actions)
+        self.tree.selectionModel().selectionChanged.connect(self._update_details)
+        self.tree.signInRequested.connect(self._sign_in_for_source)
+        self.search.queryChanged.connect(self.tree.set_query)
         self.tree_model.loadFailed.connect(lambda message: self.statusBar().showMessage(message))
         self.tabs.tabCloseRequested.connect(lambda i: self.close_tab(self.tabs.widget(i)))
         self.tabs.currentChanged.connect(self._update_centre)
@@ -185,9 +231,10 @@ class MainWindow(QMainWindow):
         if state is None or not self.restoreState(state):
             # The dashboards get the room; the boards panel a strip below them.
             self.resizeDocks([self.boards_dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
-        splitter = self.settings.state("splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        for name, splitter in (("splitter", self.splitter), ("tree_splitter", self.left_splitter)):
+            saved = self.settings.state(name)
+            if saved is not None:
+                splitter.restoreState(saved)
         problem = self.settings.problem()
         if problem:
             self.statusBar().showMessage(problem)
@@ -207,6 +254,7 @@ class MainWindow(QMainWindow):
         self.settings.set_state("geometry", self.saveGeometry())
         self.settings.set_state("dock_state", self.saveState())
         self.settings.set_state("splitter", self.splitter.saveState())
+        self.settings.set_state("tree_splitter", self.left_splitter.saveState())
         self.settings.set_log_folders(
             [source.id for source in self.tree_model.sources() if isinstance(source, LogFolderSource)]
         )
@@ -249,6 +297,69 @@ class MainWindow(QMainWindow):
         index = self.tree_model.add_source(LogFolderSource(folder))
         self.tree.expand(index)
         self.tree.setCurrentIndex(index)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _update_details(self, *_: object) -> None:
+        nodes = self.tree.selected_nodes()
+        runs = [node for node in nodes if node.kind is Kind.RUN]
+        if len(runs) == 1 and len(nodes) == 1 and runs[0].source is not None and runs[0].run is not None:
+            self.details.show_run(runs[0].source, runs[0].run)
+        elif runs:
+            self.details.show_message(f"{len(runs)} runs selected.")
+        else:
+            self.details.show_message("Select a run to see its details.")
+
+    # --- Azure ---------------------------------------------------------------------------------
+    def add_workspace(self) -> QWidget:
+        """Add Azure ML workspace…, for the account selected in the tree (if one is)."""
+        accounts = [self._account_of(node) for node in self.tree.selected_nodes()]
+        return self.azure.ask_add_workspace(next((a for a in accounts if a is not None), None))
+
+    def remove_selected_workspaces(self) -> None:
+        for node in self._selected_workspaces():
+            if node.source is not None:
+                self.azure.remove_workspace(node.source.id)
+
+    def sign_in_selected_again(self) -> None:
+        for account in dict.fromkeys(self._account_of(node) for node in self.tree.selected_nodes()):
+            if account is not None:
+                self.azure.sign_in_again(account)
+
+    def open_selected_in_studio(self) -> None:
+        self.azure.open_in_studio(self.tree.selected_runs())
+
+    def _sign_in_for_source(self, source_id: str) -> None:
+        account = self.azure.account_of(source_id)
+        if account is not None:
+            self.azure.sign_in_again(account)
+
+    def _account_of(self, node: Node) -> str | None:
+        """The Azure account a node belongs to (an account, one of its workspaces, or below)."""
+        while node.parent is not None and node.kind is not Kind.ACCOUNT:
+            node = node.parent
+        return node.account if node.kind is Kind.ACCOUNT else None
+
+    def _selected_workspaces(self) -> list[Node]:
+        return [
+            node for node in self.tree.selected_nodes() if node.kind is Kind.SOURCE and is_azure(node.source)
+        ]
+
+    def _selected_accounts(self) -> list[str]:
+        return [node.account for node in self.tree.selected_nodes() if node.account is not None]
+
+    def _fill_sign_out_menu(self) -> None:
+        from tbdesk.ui.azure_actions import account_title
+
+        self.sign_out_menu.clear()
+        accounts = self.azure.accounts()
+        for account in accounts:
+            act = self.sign_out_menu.addAction(account_title(account))
+            act.triggered.connect(lambda _=False, account_id=account.id: self.azure.sign_out(account_id))
+        if not accounts:
+            self.sign_out_menu.addAction("Not signed in").setEnabled(False)
 
     def close_selected_folder(self) -> None:
         for node in self.tree.selected_nodes():
@@ -533,10 +644,13 @@ class MainWindow(QMainWindow):
         self._update_actions()
         menu = QMenu(self)
         menu.setToolTipsVisible(True)
-        if self.tree.selected_runs():
+        runs = self.tree.selected_runs()
+        if runs:
             for act in (self.open_action, self.compare_action, self.export_action):
                 menu.addAction(act)
             menu.addSeparator()
+            if any(is_azure(source) for source, _ in runs):
+                menu.addAction(self.studio_action)
             for act in (self.download_action, self.copy_id_action, self.show_folder_action):
                 menu.addAction(act)
         elif self._selected_experiments():
@@ -547,6 +661,15 @@ class MainWindow(QMainWindow):
             menu.addAction(self.refresh_action)
             if self.close_folder_action.isEnabled():
                 menu.addAction(self.close_folder_action)
+            if self._selected_workspaces():
+                menu.addAction(self.remove_workspace_action)
+            accounts = self._selected_accounts()
+            if accounts:
+                menu.addSeparator()
+                menu.addAction(self.add_workspace_action)
+                menu.addAction(self.sign_in_again_action)
+                sign_out = menu.addAction("Sign out")
+                sign_out.triggered.connect(lambda: [self.azure.sign_out(account) for account in accounts])
         return menu
 
     def _show_context_menu(self, pos: QPoint) -> None:
@@ -561,7 +684,10 @@ class MainWindow(QMainWindow):
         self.compare_action.setEnabled(count >= 2)
         self.download_action.setEnabled(count >= 1)
         self.copy_id_action.setEnabled(count >= 1)
-        self.show_folder_action.setEnabled(count == 1)
+        runs = self.tree.selected_runs()
+        self.show_folder_action.setEnabled(count == 1 and not is_azure(runs[0][0]))
+        self.studio_action.setEnabled(any(is_azure(source) for source, _ in runs))
+        self.remove_workspace_action.setEnabled(bool(self._selected_workspaces()))
         self.close_folder_action.setEnabled(
             any(
                 node.kind is Kind.SOURCE and isinstance(node.source, LogFolderSource)

@@ -1,9 +1,13 @@
-"""The tree of sources -> experiments -> runs -> child runs.
+"""The tree of sources -> experiments -> runs -> child runs (Azure ML workspaces grouped under
+their account: account -> workspaces -> experiments -> ...).
 
 Loaded lazily: a node asks its source for its children only when it is expanded, in an asyncio
 task, and shows a "Loading…" row meanwhile (or an error row when the source fails). Runs come a
 page at a time; the next page is fetched ahead in the background, and a "More runs…" row offers it.
 Nodes wrap the plain domain objects of tbdesk.model; nothing here blocks the event loop.
+
+The view shows the model through a filter (the search box): it filters what is loaded, keeps the
+parents of matching runs, and never asks a source for anything itself.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QItemSelection,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
@@ -29,8 +36,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTreeView, QWidget
 
+from tbdesk.azure.errors import SignedOutError
 from tbdesk.model import Experiment, Run, RunStatus
 from tbdesk.sources.base import Source
+from tbdesk.ui.search import Query, parse_query
 from tbdesk.ui.tasks import describe_error
 
 log = logging.getLogger(__name__)
@@ -48,6 +57,7 @@ _ACTIVE_STATES = (RunStatus.RUNNING, RunStatus.STARTING, RunStatus.PREPARING, Ru
 
 class Kind(enum.Enum):
     ROOT = enum.auto()
+    ACCOUNT = enum.auto()  # an Azure account: its workspaces (sources) are its children
     SOURCE = enum.auto()
     EXPERIMENT = enum.auto()
     RUN = enum.auto()
@@ -59,6 +69,7 @@ class Kind(enum.Enum):
 
 PLACEHOLDERS = (Kind.LOADING, Kind.MORE, Kind.EMPTY, Kind.ERROR)
 _ICONS = {
+    Kind.ACCOUNT: QStyle.StandardPixmap.SP_DirHomeIcon,
     Kind.SOURCE: QStyle.StandardPixmap.SP_DriveHDIcon,
     Kind.EXPERIMENT: QStyle.StandardPixmap.SP_DirIcon,
     Kind.RUN: QStyle.StandardPixmap.SP_FileIcon,
@@ -83,7 +94,9 @@ class Node:
     parent: Node | None
     experiment: Experiment | None = None
     run: Run | None = None
-    text: str = ""
+    text: str = ""  # placeholders: what they say; accounts: the account's name
+    account: str | None = None  # accounts: the account's id
+    error: BaseException | None = None  # error rows: why the parent failed
     children: list[Node] = field(default_factory=list)
     load: Load = Load.NOT_LOADED
     generation: int = 0  # bumped on refresh, so a late answer for the old children is dropped
@@ -99,6 +112,8 @@ class Node:
         """Identifies the node across refreshes (to keep expansion)."""
         if self.kind is Kind.SOURCE and self.source is not None:
             return (self.source.id,)
+        if self.kind is Kind.ACCOUNT:
+            return ("account", self.account or "")
         base = self.parent.key if self.parent is not None else ()
         if self.kind is Kind.EXPERIMENT and self.experiment is not None:
             return (*base, "experiment", self.experiment.id)
@@ -108,7 +123,7 @@ class Node:
 
     @property
     def expandable(self) -> bool:
-        if self.kind in (Kind.SOURCE, Kind.EXPERIMENT):
+        if self.kind in (Kind.ACCOUNT, Kind.SOURCE, Kind.EXPERIMENT):
             return True
         if self.kind is Kind.RUN and self.run is not None:
             if self.load is Load.LOADED:
@@ -135,33 +150,96 @@ class SourceTreeModel(QAbstractItemModel):
         self._root = Node(Kind.ROOT, None, None, load=Load.LOADED)
         self._by_uid: dict[int, Node] = {}
         self._want_expanded: set[Key] = set()
+        self._tooltips: dict[str, str] = {}  # account id -> its tooltip
 
-    # --- sources -------------------------------------------------------------------------------
+    # --- sources and accounts ------------------------------------------------------------------
     def sources(self) -> list[Source]:
-        return [node.source for node in self._root.children if node.source is not None]
+        return [node.source for node in self._source_nodes() if node.source is not None]
 
-    def add_source(self, source: Source, position: int | None = None) -> QModelIndex:
-        """Show a source (once; adding it again returns the existing row)."""
+    def add_source(
+        self, source: Source, position: int | None = None, *, account: str | None = None
+    ) -> QModelIndex:
+        """Show a source (once; adding it again returns the existing row), at the top level or
+        under an account (which is added, named by its id, when it is not shown yet)."""
         existing = self.source_index(source.id)
         if existing.isValid():
             return existing
-        count = len(self._root.children)
+        parent = self._root if account is None else self.node(self.add_account(account)) or self._root
+        siblings = [child for child in parent.children if child.kind is not Kind.EMPTY]
+        if len(siblings) != len(parent.children):
+            self._set_children(parent, siblings)
+        count = len(parent.children)
         row = count if position is None else max(0, min(position, count))
-        self._insert(self._root, row, [Node(Kind.SOURCE, source, self._root)])
-        return self.index(row, 0)
+        self._insert(parent, row, [Node(Kind.SOURCE, source, parent)])
+        return self.index_of(parent.children[row])
 
     def remove_source(self, source_id: str) -> None:
         index = self.source_index(source_id)
-        if not index.isValid():
+        node = self.node(index)
+        if node is None or node.parent is None:
             return
-        self._cancel(self._root.children[index.row()])
-        self._remove(self._root, index.row(), index.row())
+        parent = node.parent
+        self._cancel(node)
+        self._remove(parent, index.row(), index.row())
+        if parent.kind is Kind.ACCOUNT and not parent.children:
+            self._insert(parent, 0, [self._no_workspaces(parent)])
 
     def source_index(self, source_id: str) -> QModelIndex:
-        for row, node in enumerate(self._root.children):
+        for node in self._source_nodes():
             if node.source is not None and node.source.id == source_id:
+                return self.index_of(node)
+        return QModelIndex()
+
+    def add_account(self, account_id: str, title: str | None = None, tooltip: str = "") -> QModelIndex:
+        """Show an account (after the top-level sources); adding it again renames it."""
+        index = self.account_index(account_id)
+        node = self.node(index)
+        if tooltip:
+            self._tooltips[account_id] = tooltip
+        if node is not None:
+            if title is not None and title != node.text:
+                node.text = title
+                self.dataChanged.emit(index, index.siblingAtColumn(len(HEADERS) - 1))
+            return index
+        node = Node(
+            Kind.ACCOUNT, None, self._root, text=title or account_id, account=account_id, load=Load.LOADED
+        )
+        node.children = [self._no_workspaces(node)]
+        self._insert(self._root, len(self._root.children), [node])
+        return self.index_of(node)
+
+    def remove_account(self, account_id: str) -> None:
+        """Stop showing an account and its workspaces."""
+        index = self.account_index(account_id)
+        node = self.node(index)
+        if node is not None:
+            self._cancel(node)
+            self._remove(self._root, index.row(), index.row())
+            self._tooltips.pop(account_id, None)
+
+    def account_index(self, account_id: str) -> QModelIndex:
+        for row, node in enumerate(self._root.children):
+            if node.kind is Kind.ACCOUNT and node.account == account_id:
                 return self.index(row, 0)
         return QModelIndex()
+
+    def accounts(self) -> list[str]:
+        return [node.account for node in self._root.children if node.account is not None]
+
+    def account_of(self, source_id: str) -> str | None:
+        """The account a source is shown under (None: at the top level, or not shown)."""
+        node = self.node(self.source_index(source_id))
+        return node.parent.account if node is not None and node.parent is not None else None
+
+    def _source_nodes(self) -> Iterator[Node]:
+        for node in self._root.children:
+            if node.kind is Kind.SOURCE:
+                yield node
+            elif node.kind is Kind.ACCOUNT:
+                yield from (child for child in node.children if child.kind is Kind.SOURCE)
+
+    def _no_workspaces(self, account: Node) -> Node:
+        return Node(Kind.EMPTY, None, account, text="No workspaces: File > Add Azure ML workspace…")
 
     # --- lookups for views and actions ---------------------------------------------------------
     def node(self, index: Index) -> Node | None:
@@ -197,7 +275,12 @@ class SourceTreeModel(QAbstractItemModel):
         are loaded again and asked to be expanded as they come back."""
         self._want_expanded = set(keep_expanded)
         node = self.node(index) if index is not None else None
-        targets = [node] if node is not None else list(self._root.children)
+        if node is None:
+            targets = list(self._source_nodes())
+        elif node.kind is Kind.ACCOUNT:
+            targets = [child for child in node.children if child.kind is Kind.SOURCE]
+        else:
+            targets = [node]
         for target in targets:
             self._reset(target)
             if target.key in self._want_expanded:
@@ -248,7 +331,7 @@ class SourceTreeModel(QAbstractItemModel):
 
     def canFetchMore(self, parent: Index) -> bool:
         node = self.node(parent)
-        if node is None or not node.expandable:
+        if node is None or not node.expandable or node.kind is Kind.ACCOUNT:
             return False
         if node.load is Load.NOT_LOADED:
             return True
@@ -305,6 +388,8 @@ class SourceTreeModel(QAbstractItemModel):
         if column == NAME:
             if node.kind is Kind.SOURCE and node.source is not None:
                 return node.source.title
+            if node.kind is Kind.ACCOUNT:
+                return node.text
             if node.kind is Kind.EXPERIMENT and node.experiment is not None:
                 return node.experiment.name
             return (run.name or run.id) if node.kind is Kind.RUN and run is not None else node.text
@@ -315,6 +400,8 @@ class SourceTreeModel(QAbstractItemModel):
     def _tooltip(self, node: Node) -> str | None:
         if node.kind is Kind.SOURCE and node.source is not None:
             return node.source.id
+        if node.kind is Kind.ACCOUNT:
+            return self._tooltips.get(node.account or "") or node.text
         if node.kind is Kind.EXPERIMENT and node.experiment is not None:
             return node.experiment.description or node.experiment.name
         if node.kind is Kind.RUN and node.run is not None:
@@ -347,6 +434,8 @@ class SourceTreeModel(QAbstractItemModel):
             return font
         if role == Qt.ItemDataRole.DecorationRole and column == NAME:
             pixmap = _ICONS.get(node.kind)
+            if node.kind is Kind.SOURCE and node.parent is not None and node.parent.kind is Kind.ACCOUNT:
+                pixmap = QStyle.StandardPixmap.SP_DriveNetIcon
             return QApplication.style().standardIcon(pixmap) if pixmap is not None else None
         return None
 
@@ -445,7 +534,8 @@ class SourceTreeModel(QAbstractItemModel):
 
     def _failed(self, node: Node, error: BaseException) -> None:
         node.load = Load.FAILED
-        self._set_children(node, [Node(Kind.ERROR, node.source, node, text=self._error_text(error))])
+        row = Node(Kind.ERROR, node.source, node, text=self._error_text(error), error=error)
+        self._set_children(node, [row])
         self._report(node, error)
 
     def _error_text(self, error: BaseException) -> str:
@@ -489,16 +579,89 @@ class SourceTreeModel(QAbstractItemModel):
         self.endRemoveRows()
 
 
+class RunFilter(QSortFilterProxyModel):
+    """The tree as the search box filters it: runs that match the query, with their parents.
+
+    Sources and accounts always show (so a source that is not loaded yet can be expanded), and so do
+    experiments not loaded yet and the "Loading…", "More runs…" and error rows of sources and
+    experiments: the filter works on what is loaded, and says what is not.
+    """
+
+    def __init__(self, model: SourceTreeModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tree = model
+        self._query = Query()
+        self.setRecursiveFilteringEnabled(True)
+        self.setSourceModel(model)
+
+    @property
+    def query(self) -> Query:
+        return self._query
+
+    def set_query(self, query: Query) -> None:
+        if query == self._query:
+            return
+        self.beginFilterChange()
+        self._query = query
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self._query.empty:
+            return True
+        node = self._tree.node(self._tree.index(source_row, NAME, source_parent))
+        if node is None:
+            return False
+        if node.kind is Kind.RUN:
+            return node.run is not None and self._query.matches(node.run)
+        if node.kind in (Kind.ACCOUNT, Kind.SOURCE):
+            return True
+        if node.kind is Kind.EXPERIMENT:
+            return node.load is not Load.LOADED
+        return (
+            node.kind in (Kind.LOADING, Kind.MORE, Kind.ERROR)
+            and node.parent is not None
+            and node.parent.kind in (Kind.SOURCE, Kind.EXPERIMENT)
+        )
+
+
+class _Selection(QItemSelectionModel):
+    """Selects indexes of the tree model too (callers and tests hold those), mapped to the filter."""
+
+    def __init__(self, model: RunFilter) -> None:
+        super().__init__(model)
+        self._filter = model
+
+    def select(self, selection: Any, command: Any) -> None:
+        if isinstance(selection, (QModelIndex, QPersistentModelIndex)):
+            if selection.model() is self._filter.sourceModel():
+                selection = self._filter.mapFromSource(selection)
+        elif (
+            isinstance(selection, QItemSelection)
+            and not selection.isEmpty()
+            and selection.first().model() is self._filter.sourceModel()
+        ):
+            selection = self._filter.mapSelectionFromSource(selection)
+        super().select(selection, command)
+
+
 class SourceTreeView(QTreeView):
-    """The tree widget: multi-selection, refresh keeping expansion, pages on demand."""
+    """The tree widget: multi-selection, refresh keeping expansion, pages on demand, a filter.
+
+    Its methods take indexes of the tree model (`source_model()`) as well as its own (of the
+    filter, `model()`), and map them.
+    """
 
     runsActivated = Signal()  # a run was double-clicked or Enter pressed on runs
+    signInRequested = Signal(str)  # an error row saying "signed out" was activated: its source id
 
     def __init__(self, model: SourceTreeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("source-tree")
-        self.setModel(model)
         self._model = model
+        self.filter = RunFilter(model, self)
+        self._revealing = False
+        self.setModel(self.filter)
+        self.setSelectionModel(_Selection(self.filter))
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setUniformRowHeights(True)
@@ -513,15 +676,72 @@ class SourceTreeView(QTreeView):
         self.expanded.connect(self._on_expanded)
         self.activated.connect(self._on_activated)
         self.verticalScrollBar().valueChanged.connect(self._fetch_visible_pages)
-        model.rowsInserted.connect(self._fetch_visible_pages)
-        model.dataChanged.connect(self._fetch_visible_pages)
+        self.filter.rowsInserted.connect(self._fetch_visible_pages)
+        self.filter.dataChanged.connect(self._fetch_visible_pages)
 
     def source_model(self) -> SourceTreeModel:
         return self._model
 
+    # --- indexes of either model ---------------------------------------------------------------
+    def view_index(self, index: Index) -> QModelIndex:
+        """The view's (filter's) index for an index of either model; invalid when filtered out."""
+        if index.model() is self._model:
+            return self.filter.mapFromSource(index)
+        return _plain(index)
+
+    def tree_index(self, index: Index) -> QModelIndex:
+        """The tree model's index for an index of either model."""
+        if index.model() is self.filter:
+            return self.filter.mapToSource(index)
+        return _plain(index)
+
+    def node_at(self, index: Index) -> Node | None:
+        return self._model.node(self.tree_index(index))
+
+    def expand(self, index: Index) -> None:
+        super().expand(self.view_index(index))
+
+    def collapse(self, index: Index) -> None:
+        super().collapse(self.view_index(index))
+
+    def setExpanded(self, index: Index, expand: bool) -> None:
+        super().setExpanded(self.view_index(index), expand)
+
+    def isExpanded(self, index: Index) -> bool:
+        return super().isExpanded(self.view_index(index))
+
+    def setCurrentIndex(self, index: Index) -> None:
+        super().setCurrentIndex(self.view_index(index))
+
+    # --- search --------------------------------------------------------------------------------
+    def set_query(self, text: str) -> None:
+        """Filter the loaded runs (see tbdesk.ui.search); an empty text shows everything."""
+        query = parse_query(text)
+        self.filter.set_query(query)
+        if not query.empty:
+            self._reveal(query)
+
+    def _reveal(self, query: Query) -> None:
+        """Expand the parents of the runs that match, so they show without hunting for them
+        (only what is loaded: searching never asks a source for more)."""
+        parents: dict[int, Node] = {}
+        for node in self._model.nodes():
+            if node.kind is Kind.RUN and node.run is not None and query.matches(node.run):
+                parent = node.parent
+                while parent is not None and parent.kind is not Kind.ROOT and parent.uid not in parents:
+                    parents[parent.uid] = parent
+                    parent = parent.parent
+        self._revealing = True
+        try:
+            for parent in parents.values():
+                self.setExpanded(self._model.index_of(parent), True)
+        finally:
+            self._revealing = False
+
+    # --- selection -----------------------------------------------------------------------------
     def selected_nodes(self) -> list[Node]:
         rows = sorted(self.selectionModel().selectedRows(NAME), key=self._visual_order)
-        return [node for index in rows if (node := self._model.node(index)) is not None]
+        return [node for index in rows if (node := self.node_at(index)) is not None]
 
     def selected_runs(self) -> list[tuple[Source, Run]]:
         return [
@@ -545,18 +765,24 @@ class SourceTreeView(QTreeView):
 
     def _on_expanded(self, index: QModelIndex) -> None:
         # Qt would fetch on its next layout; asking now shows "Loading…" at once.
-        if self._model.canFetchMore(index):
-            self._model.fetchMore(index)
+        if self._revealing:
+            return
+        source = self.tree_index(index)
+        if self._model.canFetchMore(source):
+            self._model.fetchMore(source)
 
     def _on_activated(self, index: QModelIndex) -> None:
-        node = self._model.node(index)
+        node = self.node_at(index)
         if node is None:
             return
         parent = self._model.index_of(node.parent) if node.parent is not None else QModelIndex()
         if node.kind is Kind.MORE:
             self._model.fetchMore(parent)
         elif node.kind is Kind.ERROR:
-            self._model.retry(parent)
+            if isinstance(node.error, SignedOutError) and node.source is not None:
+                self.signInRequested.emit(node.source.id)  # retrying would only fail the same way
+            else:
+                self._model.retry(parent)
         elif node.kind is Kind.RUN:
             self.runsActivated.emit()
         else:
@@ -567,11 +793,18 @@ class SourceTreeView(QTreeView):
         QTimer.singleShot(0, self._fetch_visible_pages_now)
 
     def _fetch_visible_pages_now(self) -> None:
-        """A "More runs…" row scrolled into view loads its page, as a list view would."""
+        """A "More runs…" row scrolled into view loads its page, as a list view would. Not while
+        searching: the filter may hide every run, and scrolling would not stop it loading them all."""
+        if not self.filter.query.empty:
+            return
         self.executeDelayedItemsLayout()
         viewport = self.viewport().rect()
         for node in list(self._model.nodes()):
             if node.kind is Kind.MORE and node.parent is not None:
-                rect = self.visualRect(self._model.index_of(node))
+                rect = self.visualRect(self.view_index(self._model.index_of(node)))
                 if rect.isValid() and viewport.intersects(rect):
                     self._model.fetchMore(self._model.index_of(node.parent))
+
+
+def _plain(index: Index) -> QModelIndex:
+    return index if isinstance(index, QModelIndex) else index.sibling(index.row(), index.column())

@@ -1,0 +1,350 @@
+"""What the window does with Azure: accounts and their workspaces in the tree (remembered across
+launches by tbdesk.azure.accounts), signing in and out, adding and removing workspaces, and
+opening a run in Azure ML studio.
+
+Nothing Azure is imported until there is something Azure to show: a window without accounts
+starts as fast as before. Sign-ins and lists run as tasks of the window's task runner (progress,
+cancel, clear errors); a device code is shown in the app while the sign-in waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QObject, QUrl
+from PySide6.QtGui import QDesktopServices
+from shiboken6 import Shiboken
+
+from tbdesk import paths
+from tbdesk.model import Experiment, Metric, Run, RunFile
+from tbdesk.sources.base import Source, SourceError
+from tbdesk.ui.tasks import describe_error
+
+if TYPE_CHECKING:
+    from tbdesk.auth import DeviceCode
+    from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
+    from tbdesk.ui.azure_dialogs import AddWorkspaceDialog, DeviceCodeDialog, SignInDialog, SignInRequest
+    from tbdesk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+ACCOUNTS_FILE = "azure.json"  # tbdesk.azure.accounts.FILE_NAME, named here to avoid importing it
+
+
+def is_azure(source: Source | None) -> bool:
+    return source is not None and source.id.startswith("azureml:")
+
+
+def account_title(account: Account) -> str:
+    return f"{account.name} ({account.username})" if account.username else account.name
+
+
+class AzureActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._store: AccountStore | None = None
+        self.device_code_dialog: DeviceCodeDialog | None = None
+
+    @property
+    def store(self) -> AccountStore:
+        if self._store is None:
+            from tbdesk.azure.accounts import AccountStore
+
+            self._store = AccountStore()
+        return self._store
+
+    def accounts(self) -> list[Account]:
+        if self._store is None and not (paths.config_dir() / ACCOUNTS_FILE).exists():
+            return []
+        return self.store.accounts
+
+    # --- the tree ------------------------------------------------------------------------------
+    def restore(self) -> None:
+        """Show the remembered accounts and workspaces (no network: each workspace connects when
+        it is expanded)."""
+        if not self.accounts():
+            if self._store is not None and self._store.problem:
+                self._window.statusBar().showMessage(self._store.problem)
+            return
+        store = self.store
+        if store.problem:
+            self._window.statusBar().showMessage(store.problem)
+        for account in store.accounts:
+            self._show_account(account)
+        for entry in store.workspaces:
+            self._show_workspace(entry)
+
+    def _show_account(self, account: Account) -> QModelIndex:
+        tooltip = f"{account.method_label}, {account.cloud}"
+        return self._window.tree_model.add_account(account.id, account_title(account), tooltip)
+
+    def _show_workspace(self, entry: WorkspaceEntry) -> QModelIndex:
+        from tbdesk.sources import open_source
+
+        try:
+            source = open_source(entry.source_id)
+        except SourceError as error:  # e.g. no secret in the keyring: the tree says so under it
+            source = _Unavailable(entry, error)
+        return self._window.tree_model.add_source(source, account=entry.account_id)
+
+    def _reopen_workspaces(self, account_id: str) -> None:
+        """Sources made anew with the account's credential of now (after signing in again)."""
+        model = self._window.tree_model
+        keep = self._window.tree.expanded_keys()
+        for entry in self.store.workspaces_of(account_id):
+            index = model.source_index(entry.source_id)
+            node = model.node(index)
+            if node is not None:
+                _close(node.source)
+                model.remove_source(entry.source_id)
+            self._show_workspace(entry)
+        index = model.account_index(account_id)
+        if index.isValid():
+            model.refresh(keep, index)
+
+    # --- sign in and out -----------------------------------------------------------------------
+    def ask_sign_in(self) -> SignInDialog:
+        from tbdesk.ui.azure_dialogs import SignInDialog
+
+        dialog = SignInDialog(self._window)
+        dialog.requested.connect(self.sign_in)
+        dialog.open()
+
+        async def methods() -> Any:
+            from tbdesk.auth import sign_in_methods
+
+            return await asyncio.to_thread(sign_in_methods)
+
+        def show(task: asyncio.Task[Any]) -> None:
+            if not Shiboken.isValid(dialog) or task.cancelled():
+                return
+            error = task.exception()
+            if error is None:
+                dialog.set_methods(task.result())
+            else:  # the methods stay offered; signing in will say what is wrong
+                dialog.note.setText(f"Could not check the sign-in methods: {describe_error(error)[0]}")
+
+        asyncio.ensure_future(methods()).add_done_callback(show)
+        return dialog
+
+    def sign_in(self, request: SignInRequest) -> asyncio.Task[Account]:
+        return self._window.tasks.run(
+            self._sign_in_new(request),
+            f"Signing in to Azure as {request.name}",
+            on_success=self._signed_in,
+            done_text=lambda account: f"Signed in to Azure as {account_title(account)}",
+        )
+
+    async def _sign_in_new(self, request: SignInRequest) -> Account:
+        from tbdesk.auth import add_account, sign_out
+        from tbdesk.azure.accounts import Account
+
+        account = Account.new(
+            request.name,
+            request.method,
+            request.cloud,
+            tenant_id=request.tenant_id,
+            client_id=request.client_id,
+            arm_endpoint=request.arm_endpoint,
+            authority_host=request.authority_host,
+        )
+        store = self.store
+        # A secret goes to the keyring (it may talk to a keyring daemon): not on the UI thread.
+        account = await asyncio.to_thread(add_account, store, account, client_secret=request.client_secret)
+        try:
+            return await self._sign_in(account)
+        except BaseException:
+            try:  # a failed first sign-in leaves nothing behind (the sign-in's error is the one to show)
+                await asyncio.shield(sign_out(store, account.id))
+            except Exception:
+                log.exception("Forgetting the account %s after its failed sign-in failed", account.id)
+            raise
+
+    def sign_in_again(self, account_id: str) -> asyncio.Task[Account]:
+        account = self.store.account(account_id)
+
+        def done(signed_in: Account) -> None:
+            self._show_account(signed_in)
+            self._reopen_workspaces(signed_in.id)
+
+        return self._window.tasks.run(
+            self._sign_in(account),
+            f"Signing in to Azure as {account.name}",
+            on_success=done,
+            done_text=lambda signed_in: f"Signed in to Azure as {account_title(signed_in)}",
+        )
+
+    async def _sign_in(self, account: Account) -> Account:
+        from tbdesk.auth import sign_in
+
+        loop = asyncio.get_running_loop()
+        job = asyncio.current_task()
+
+        def prompt(code: DeviceCode) -> None:  # called in azure-identity's worker thread
+            loop.call_soon_threadsafe(self._show_device_code, code, job)
+
+        try:
+            return await sign_in(
+                self.store, account, device_code_prompt=prompt if account.method == "device_code" else None
+            )
+        finally:
+            if self.device_code_dialog is not None and Shiboken.isValid(self.device_code_dialog):
+                self.device_code_dialog.finish()
+            self.device_code_dialog = None
+
+    def _show_device_code(self, code: DeviceCode, job: asyncio.Task[Any] | None) -> None:
+        from tbdesk.ui.azure_dialogs import DeviceCodeDialog
+
+        if job is not None and job.done():
+            return
+        dialog = DeviceCodeDialog(code, self._window)
+        if job is not None:
+            dialog.cancelled.connect(job.cancel)
+        self.device_code_dialog = dialog
+        dialog.show()
+
+    def _signed_in(self, account: Account) -> None:
+        self._show_account(account)
+        if not self.store.workspaces_of(account.id):
+            self.ask_add_workspace(account.id)
+
+    def sign_out(self, account_id: str) -> asyncio.Task[None]:
+        account = self.store.account(account_id)
+        return self._window.tasks.run(
+            self._sign_out(account_id),
+            f"Signing out of {account.name}",
+            done_text=f"Signed out of {account.name}; its workspaces are no longer shown",
+        )
+
+    async def _sign_out(self, account_id: str) -> None:
+        from tbdesk.auth import sign_out
+
+        model = self._window.tree_model
+        for entry in self.store.workspaces_of(account_id):
+            node = model.node(model.source_index(entry.source_id))
+            if node is not None:
+                _close(node.source)
+        await sign_out(self.store, account_id)
+        model.remove_account(account_id)
+
+    # --- workspaces ----------------------------------------------------------------------------
+    def ask_add_workspace(self, account_id: str | None = None) -> AddWorkspaceDialog | SignInDialog:
+        """The add-workspace dialog; without any account, the sign-in dialog first."""
+        from tbdesk.auth import session
+        from tbdesk.azure.accounts import find_workspace_configs
+        from tbdesk.ui.azure_dialogs import AddWorkspaceDialog
+
+        accounts = self.accounts()
+        if not accounts:
+            self._window.statusBar().showMessage("Sign in to Azure first, then add your workspaces.", 10_000)
+            return self.ask_sign_in()
+        found = [path for path, _ in find_workspace_configs(Path.cwd())]
+        dialog = AddWorkspaceDialog(
+            accounts,
+            lambda account: session().credential(account),
+            self._window,
+            account_id=account_id,
+            found=found,
+        )
+        dialog.chosen.connect(self.add_workspace)
+        dialog.open()
+        return dialog
+
+    def add_workspace(self, entry: WorkspaceEntry) -> QModelIndex:
+        """Remember the workspace and show it under its account, expanded."""
+        model = self._window.tree_model
+        entry = self.store.add_workspace(entry)
+        existing = model.node(model.source_index(entry.source_id))
+        if existing is not None:  # added again (maybe with another account): read it anew
+            _close(existing.source)
+            model.remove_source(entry.source_id)
+        self._show_account(self.store.account(entry.account_id))
+        index = self._show_workspace(entry)
+        self._window.tree.expand(model.account_index(entry.account_id))
+        self._window.tree.expand(index)
+        self._window.tree.setCurrentIndex(index)
+        self._window.statusBar().showMessage(f"Added the workspace {entry.workspace_name}", 5000)
+        return index
+
+    def remove_workspace(self, source_id: str) -> None:
+        model = self._window.tree_model
+        node = model.node(model.source_index(source_id))
+        if node is not None:
+            _close(node.source)
+        model.remove_source(source_id)
+        self.store.remove_workspace(source_id)
+
+    def account_of(self, source_id: str) -> str | None:
+        entry = self.store.workspace(source_id) if self.accounts() else None
+        return entry.account_id if entry is not None else self._window.tree_model.account_of(source_id)
+
+    # --- runs ----------------------------------------------------------------------------------
+    def open_in_studio(self, items: Sequence[tuple[Source, Run]]) -> asyncio.Task[list[str]] | None:
+        wanted = [(source, run) for source, run in items if hasattr(source, "portal_url")]
+        if not wanted:
+            return None
+
+        async def open_all() -> list[str]:
+            urls = []
+            for source, run in wanted:
+                url = str(await source.portal_url(run))
+                if not QDesktopServices.openUrl(QUrl(url)):
+                    raise SourceError(f"No web browser could open {url}")
+                urls.append(url)
+            return urls
+
+        name = wanted[0][1].name if len(wanted) == 1 else f"{len(wanted)} runs"
+        return self._window.tasks.run(
+            open_all(), f"Opening {name} in Azure ML studio", done_text="Opened in your web browser"
+        )
+
+
+class _Unavailable:
+    """A remembered workspace that cannot be opened now (say, its secret is gone from the
+    keyring): the tree shows it with the reason as its error row."""
+
+    def __init__(self, entry: WorkspaceEntry, error: SourceError) -> None:
+        self._id = entry.source_id
+        self._title = entry.workspace_name
+        self._error = error
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    async def experiments(self) -> list[Experiment]:
+        raise self._error
+
+    async def runs(self, experiment: Experiment) -> AsyncIterator[list[Run]]:
+        raise self._error
+        yield []  # pragma: no cover - makes this an async generator
+
+    async def children(self, run: Run) -> list[Run]:
+        raise self._error
+
+    async def metrics(self, run: Run) -> list[Metric]:
+        raise self._error
+
+    async def files(self, run: Run, prefix: str = "") -> list[RunFile]:
+        raise self._error
+
+    async def fetch_files(self, run: Run, dest: Path, prefix: str = "") -> list[Path]:
+        raise self._error
+
+    async def tensorboard_dir(self, run: Run) -> Path | None:
+        raise self._error
+
+
+def _close(source: Source | None) -> None:
+    close = getattr(source, "close", None)
+    if callable(close):
+        close()

@@ -1,0 +1,604 @@
+"""The Azure dialogs: sign in (method and cloud), the device code to enter elsewhere, and adding an
+Azure ML workspace from a config.json or by picking subscription -> resource group -> workspace.
+
+Every dialog opens with `open()` or `show()`, never `exec()` (see tbdesk.ui.dialogs); each says
+what it wants through a signal, and the window runs the work as a task. Lists read from Azure
+load in asyncio tasks the dialog owns and cancels when it closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import Shiboken
+
+from tbdesk.ui.tasks import describe_error
+
+if TYPE_CHECKING:
+    from tbdesk.auth import DeviceCode, MethodStatus
+    from tbdesk.azure.accounts import Account, WorkspaceEntry
+
+T = TypeVar("T")
+
+SIGN_IN_DIALOG_NAME = "azure-sign-in-dialog"
+DEVICE_CODE_DIALOG_NAME = "azure-device-code-dialog"
+ADD_WORKSPACE_DIALOG_NAME = "azure-add-workspace-dialog"
+CONFIG_FILE_DIALOG_NAME = "azure-config-file-dialog"
+CLOUDS = ("AzureCloud", "AzureChinaCloud", "AzureUSGovernment")
+DEFAULT_METHOD = "browser"
+_ERROR_STYLE = "color: #c62828"
+
+
+@dataclass(frozen=True)
+class SignInRequest:
+    """What the sign-in dialog asked for. The secret is only handed on to the keyring layer."""
+
+    name: str
+    method: str
+    cloud: str
+    tenant_id: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    arm_endpoint: str | None = None  # custom endpoints: a private cloud (or a local emulator)
+    authority_host: str | None = None
+
+
+class _Tasks:
+    """The asyncio tasks of one dialog: results are shown only while the dialog lives."""
+
+    def __init__(self, owner: QWidget) -> None:
+        self._owner = owner
+        self._tasks: list[asyncio.Task[Any]] = []
+
+    def start(
+        self,
+        work: Callable[[], Awaitable[T]],
+        done: Callable[[T], None],
+        failed: Callable[[BaseException], None],
+    ) -> asyncio.Task[None]:
+        async def run() -> None:
+            try:
+                result = await work()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if Shiboken.isValid(self._owner):
+                    failed(error)
+                return
+            if Shiboken.isValid(self._owner):
+                done(result)
+
+        task = asyncio.ensure_future(run())
+        self._tasks = [t for t in self._tasks if not t.done()] + [task]
+        return task
+
+    @property
+    def busy(self) -> bool:
+        return any(not task.done() for task in self._tasks)
+
+    def cancel(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("error")
+    label.setStyleSheet(_ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _line(name: str, placeholder: str, text: str = "") -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def _show_error(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+# --- sign in ---------------------------------------------------------------------------------------
+class SignInDialog(QDialog):
+    """Choose how to sign in; `requested` carries a SignInRequest when the person clicks Sign in."""
+
+    requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, methods: Sequence[MethodStatus] | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(SIGN_IN_DIALOG_NAME)
+        self.setWindowTitle("Sign in to Azure")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.name = _line("account-name", "how the tree names this account", "Azure")
+        self.method = QComboBox()
+        self.method.setObjectName("method")
+        self.note = QLabel("Checking which sign-in methods this computer offers…")
+        self.note.setWordWrap(True)
+        self.cloud = QComboBox()
+        self.cloud.setObjectName("cloud")
+        self.cloud.addItems(CLOUDS)
+        self.tenant = _line("tenant", "optional: your organisation's tenant id or domain")
+        self.client_id = _line("client-id", "the application (client) id")
+        self.secret = _line("client-secret", "kept only in the system keyring")
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.custom = QCheckBox("Custom endpoints (a private cloud)")
+        self.custom.setObjectName("custom-endpoints")
+        self.arm_endpoint = _line("arm-endpoint", "https://management.example.com/")
+        self.authority = _line("authority", "https://login.example.com")
+        self.error = _error_label()
+
+        form = QFormLayout()
+        form.addRow("Account name", self.name)
+        form.addRow("Sign in with", self.method)
+        form.addRow("", self.note)
+        form.addRow("Cloud", self.cloud)
+        form.addRow("Tenant", self.tenant)
+        form.addRow("Client id", self.client_id)
+        form.addRow("Client secret", self.secret)
+        form.addRow("", self.custom)
+        form.addRow("Resource Manager", self.arm_endpoint)
+        form.addRow("Sign-in authority", self.authority)
+        self._form = form
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_in_button = self.buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self._statuses: dict[str, MethodStatus] = {}
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self.custom.toggled.connect(self._custom_toggled)
+        self._custom_toggled(False)
+        self.set_methods(methods)
+
+    def set_methods(self, methods: Sequence[MethodStatus] | None) -> None:
+        """Offer the sign-in methods; those this computer cannot use show disabled, saying why.
+        None: not known yet (all are listed, and the note says they are being checked)."""
+        from tbdesk.azure.accounts import METHODS
+
+        self._statuses = {status.method: status for status in methods or ()}
+        chosen = self.method.currentData() or DEFAULT_METHOD
+        self.method.blockSignals(True)
+        self.method.clear()
+        for method, label in METHODS.items():
+            self.method.addItem(label, method)
+        model = self.method.model()
+        assert isinstance(model, QStandardItemModel)
+        for row in range(self.method.count()):
+            status = self._statuses.get(self.method.itemData(row))
+            item = model.item(row)
+            if status is not None and item is not None:
+                item.setEnabled(status.available)
+                item.setToolTip(status.note)
+        usable = [row for row in range(self.method.count()) if model.item(row).isEnabled()]
+        row = self.method.findData(chosen)
+        self.method.setCurrentIndex(row if row in usable else (usable[0] if usable else 0))
+        self.method.blockSignals(False)
+        self._method_changed()
+
+    def choose(self, method: str) -> None:
+        self.method.setCurrentIndex(self.method.findData(method))
+
+    def request(self) -> SignInRequest:
+        """The request as filled in; ValueError says what is missing."""
+        name = self.name.text().strip()
+        method = str(self.method.currentData() or DEFAULT_METHOD)
+        status = self._statuses.get(method)
+        if not name:
+            raise ValueError("Give the account a name (it is how the tree shows it).")
+        if status is not None and not status.available:
+            raise ValueError(status.note)
+        tenant = self.tenant.text().strip() or None
+        client_id = self.client_id.text().strip() or None
+        secret = self.secret.text() or None
+        custom = self.custom.isChecked()
+        endpoints = {
+            "arm_endpoint": (self.arm_endpoint.text().strip() or None) if custom else None,
+            "authority_host": (self.authority.text().strip() or None) if custom else None,
+        }
+        if method == "service_principal":
+            if not (tenant and client_id and secret):
+                raise ValueError("A service principal needs its tenant, its client id and a client secret.")
+            return SignInRequest(
+                name, method, self.cloud.currentText(), tenant, client_id, secret, **endpoints
+            )
+        return SignInRequest(name, method, self.cloud.currentText(), tenant, None, None, **endpoints)
+
+    def accept(self) -> None:
+        try:
+            request = self.request()
+        except ValueError as error:
+            _show_error(self.error, str(error))
+            return
+        self.requested.emit(request)
+        super().accept()
+
+    def _custom_toggled(self, on: bool) -> None:
+        for widget in (self.arm_endpoint, self.authority):
+            widget.setVisible(on)
+            label = self._form.labelForField(widget)
+            if label is not None:
+                label.setVisible(on)
+
+    def _method_changed(self, *_: object) -> None:
+        method = self.method.currentData()
+        status = self._statuses.get(method)
+        if status is not None:
+            self.note.setText(status.note)
+        elif self._statuses:
+            self.note.setText("")
+        principal = method == "service_principal"
+        for widget in (self.client_id, self.secret):
+            widget.setVisible(principal)
+            label = self._form.labelForField(widget)
+            if label is not None:
+                label.setVisible(principal)
+        self.tenant.setPlaceholderText(
+            "your organisation's tenant id or domain" if principal else "optional: your organisation's tenant"
+        )
+        _show_error(self.error, "")
+
+
+# --- device code -----------------------------------------------------------------------------------
+class DeviceCodeDialog(QDialog):
+    """The code to enter at the sign-in page on any device; Cancel (`cancelled`) stops the sign-in."""
+
+    cancelled = Signal()
+
+    def __init__(self, code: DeviceCode, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(DEVICE_CODE_DIALOG_NAME)
+        self.setWindowTitle("Sign in to Azure with a code")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.device_code = code
+        intro = QLabel(
+            f'Open <a href="{_attr(code.url)}">{_html(code.url)}</a> on this or any other device,'
+            " and enter this code:"
+        )
+        intro.setOpenExternalLinks(False)
+        intro.linkActivated.connect(lambda _: self.open_browser())
+        intro.setWordWrap(True)
+        self.code = QLabel(code.code)
+        self.code.setObjectName("device-code")
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(max(font.pointSize(), 10) * 2)
+        font.setBold(True)
+        self.code.setFont(font)
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        expires = code.expires_on.astimezone().strftime("%H:%M")
+        waiting = QLabel(f"tbdesk waits for you to finish there. The code works until {expires}.")
+        waiting.setWordWrap(True)
+        self.copy_button = QPushButton("Copy code")
+        self.copy_button.setObjectName("copy-code")
+        self.copy_button.clicked.connect(self.copy_code)
+        self.browser_button = QPushButton("Open browser")
+        self.browser_button.setObjectName("open-browser")
+        self.browser_button.clicked.connect(self.open_browser)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.copy_button)
+        row.addWidget(self.browser_button)
+        row.addStretch(1)
+        row.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.code)
+        layout.addWidget(waiting)
+        layout.addLayout(row)
+        self.rejected.connect(self.cancelled)
+
+    def copy_code(self) -> None:
+        QGuiApplication.clipboard().setText(self.device_code.code)
+        self.copy_button.setText("Copied")
+
+    def open_browser(self) -> bool:
+        return QDesktopServices.openUrl(QUrl(self.device_code.url))
+
+    def finish(self) -> None:
+        """The sign-in ended (either way): close without cancelling it."""
+        self.rejected.disconnect(self.cancelled)
+        self.close()
+
+
+# --- add a workspace -------------------------------------------------------------------------------
+class AddWorkspaceDialog(QDialog):
+    """Pick a workspace for an account; `chosen` carries the WorkspaceEntry on Add.
+
+    `credential_of(account)` gives the credential the pickers read Resource Manager's lists with
+    (called in a worker thread: it may read the keyring).
+    """
+
+    chosen = Signal(object)
+
+    CONFIG_TAB, PICK_TAB = 0, 1
+
+    def __init__(
+        self,
+        accounts: Sequence[Account],
+        credential_of: Callable[[Account], Any],
+        parent: QWidget | None = None,
+        *,
+        account_id: str | None = None,
+        found: Sequence[Path] = (),
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(ADD_WORKSPACE_DIALOG_NAME)
+        self.setWindowTitle("Add an Azure ML workspace")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(560, 440)
+        self._accounts = list(accounts)
+        self._credential_of = credential_of
+        self._tasks = _Tasks(self)
+        self._lists: dict[str, asyncio.Task[None]] = {}
+
+        self.account = QComboBox()
+        self.account.setObjectName("account")
+        for account in self._accounts:
+            label = f"{account.name} ({account.username})" if account.username else account.name
+            self.account.addItem(label, account.id)
+        if account_id is not None and self.account.findData(account_id) >= 0:
+            self.account.setCurrentIndex(self.account.findData(account_id))
+
+        self.config_path = QLineEdit(str(found[0]) if found else "")
+        self.subscriptions = QListWidget()
+        self.groups = QListWidget()
+        self.workspaces = QListWidget()
+        self.list_status = QLabel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._config_tab(found), "From a config.json")
+        self.tabs.addTab(self._pick_tab(), "From your subscriptions")
+        self.error = _error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.add_button = self.buttons.addButton("Add", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Account", self.account)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.account.currentIndexChanged.connect(self._account_changed)
+        self.subscriptions.currentItemChanged.connect(self._subscription_changed)
+        self.groups.currentItemChanged.connect(self._group_changed)
+        self.finished.connect(self._tasks.cancel)
+
+    def _config_tab(self, found: Sequence[Path]) -> QWidget:
+        self.config_path.setObjectName("config-path")
+        self.config_path.setPlaceholderText("config.json downloaded from the workspace's page in the portal")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.config_path, 1)
+        path_row.addWidget(browse)
+        config_tab = QWidget()
+        config_layout = QVBoxLayout(config_tab)
+        config_layout.addWidget(QLabel("The workspace's config.json (as Workspace.from_config() reads it):"))
+        config_layout.addLayout(path_row)
+        if found:
+            config_layout.addWidget(QLabel(f"Found {found[0]}."))
+        config_layout.addStretch(1)
+        return config_tab
+
+    def _pick_tab(self) -> QWidget:
+        self.subscriptions.setObjectName("subscriptions")
+        self.groups.setObjectName("resource-groups")
+        self.workspaces.setObjectName("workspaces")
+        self.list_status.setObjectName("list-status")
+        self.list_status.setWordWrap(True)
+        lists = QHBoxLayout()
+        for title, widget in (
+            ("Subscription", self.subscriptions),
+            ("Resource group", self.groups),
+            ("Workspace", self.workspaces),
+        ):
+            column = QVBoxLayout()
+            column.addWidget(QLabel(title))
+            column.addWidget(widget)
+            lists.addLayout(column)
+        pick_tab = QWidget()
+        pick_layout = QVBoxLayout(pick_tab)
+        pick_layout.addLayout(lists)
+        pick_layout.addWidget(self.list_status)
+        return pick_tab
+
+    @property
+    def busy(self) -> bool:
+        return self._tasks.busy
+
+    def current_account(self) -> Account | None:
+        wanted = self.account.currentData()
+        return next((account for account in self._accounts if account.id == wanted), None)
+
+    def browse(self) -> QFileDialog:
+        start = self.config_path.text().strip()
+        dialog = QFileDialog(
+            self, "Choose the workspace's config.json", str(Path(start).parent) if start else ""
+        )
+        dialog.setObjectName(CONFIG_FILE_DIALOG_NAME)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(["Workspace configuration (*.json)", "All files (*)"])
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda path: self.config_path.setText(path) if path else None)
+        dialog.open()
+        return dialog
+
+    def entry(self) -> WorkspaceEntry:
+        """The workspace as chosen; AzureError (or ValueError) says what is wrong."""
+        from tbdesk.azure.accounts import WorkspaceEntry
+
+        account = self.current_account()
+        if account is None:
+            raise ValueError("Sign in to Azure first: File > Sign in to Azure…")
+        if self.tabs.currentIndex() == self.CONFIG_TAB:
+            text = self.config_path.text().strip()
+            if not text:
+                raise ValueError("Choose the workspace's config.json.")
+            return WorkspaceEntry.from_config(account.id, Path(text).expanduser())
+        item = self.workspaces.currentItem()
+        info = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if info is None:
+            raise ValueError("Pick a subscription, a resource group and a workspace.")
+        return WorkspaceEntry.from_info(account.id, info)
+
+    def accept(self) -> None:
+        from tbdesk.azure.errors import AzureError
+
+        try:
+            entry = self.entry()
+        except (AzureError, ValueError) as error:
+            _show_error(self.error, str(error))
+            return
+        self.chosen.emit(entry)
+        super().accept()
+
+    # --- the pickers ---------------------------------------------------------------------------
+    def load_subscriptions(self) -> None:
+        from tbdesk.azure.arm import list_subscriptions
+
+        account = self.current_account()
+        self._clear(self.subscriptions, self.groups, self.workspaces)
+        if account is None:
+            return
+        self._load(
+            "subscriptions",
+            lambda credential: list_subscriptions(credential, account.endpoints),
+            self.subscriptions,
+            lambda sub: f"{sub.name}  ({sub.id})" if sub.name != sub.id else sub.id,
+            "subscriptions",
+        )
+
+    def _subscription_changed(self, item: QListWidgetItem | None, *_: object) -> None:
+        from tbdesk.azure.arm import list_resource_groups
+
+        self._clear(self.groups, self.workspaces)
+        account, sub = self.current_account(), item.data(Qt.ItemDataRole.UserRole) if item else None
+        if account is None or sub is None:
+            return
+        self._load(
+            "groups",
+            lambda credential: list_resource_groups(credential, account.endpoints, sub.id),
+            self.groups,
+            lambda group: group.name,
+            f"resource groups in {sub.name}",
+        )
+
+    def _group_changed(self, item: QListWidgetItem | None, *_: object) -> None:
+        from tbdesk.azure.arm import list_workspaces
+
+        self._clear(self.workspaces)
+        sub_item = self.subscriptions.currentItem()
+        account = self.current_account()
+        sub = sub_item.data(Qt.ItemDataRole.UserRole) if sub_item else None
+        group = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if account is None or sub is None or group is None:
+            return
+        self._load(
+            "workspaces",
+            lambda credential: list_workspaces(credential, account.endpoints, sub.id, group.name),
+            self.workspaces,
+            _workspace_label,
+            f"Azure ML workspaces in {group.name}",
+        )
+
+    def _load(
+        self,
+        key: str,
+        work: Callable[[Any], Awaitable[Sequence[Any]]],
+        target: QListWidget,
+        label: Callable[[Any], str],
+        what: str,
+    ) -> None:
+        account = self.current_account()
+        if account is None:
+            return
+        previous = self._lists.pop(key, None)
+        if previous is not None:
+            previous.cancel()
+        self.list_status.setStyleSheet("")
+        self.list_status.setText(f"Loading {what}…")
+
+        async def load() -> Sequence[Any]:
+            # Making a credential may read the keyring: not on the UI thread.
+            credential = await asyncio.to_thread(self._credential_of, account)
+            return await work(credential)
+
+        def done(items: Sequence[Any]) -> None:
+            target.clear()
+            for value in items:
+                entry = QListWidgetItem(label(value))
+                entry.setData(Qt.ItemDataRole.UserRole, value)
+                target.addItem(entry)
+            self.list_status.setText(f"No {what}." if not items else "")
+
+        def failed(error: BaseException) -> None:
+            self.list_status.setStyleSheet(_ERROR_STYLE)
+            self.list_status.setText(f"Could not list the {what}: {describe_error(error)[0]}")
+
+        self._lists[key] = self._tasks.start(load, done, failed)
+
+    def _clear(self, *lists: QListWidget) -> None:
+        for each in lists:
+            each.clear()
+
+    def _tab_changed(self, index: int) -> None:
+        _show_error(self.error, "")
+        loading = self._lists.get("subscriptions")
+        if index == self.PICK_TAB and self.subscriptions.count() == 0 and (loading is None or loading.done()):
+            self.load_subscriptions()  # again after a failure: switching tabs is the retry
+
+    def _account_changed(self, *_: object) -> None:
+        self._lists.clear()
+        self._tasks.cancel()
+        self._clear(self.subscriptions, self.groups, self.workspaces)
+        if self.tabs.currentIndex() == self.PICK_TAB:
+            self.load_subscriptions()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    return _html(text).replace('"', "&quot;")
+
+
+def _workspace_label(info: Any) -> str:
+    friendly = info.friendly_name
+    return f"{info.name}  ({friendly})" if friendly and friendly != info.name else str(info.name)

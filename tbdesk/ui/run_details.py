@@ -1,0 +1,258 @@
+"""The run details pane under the tree: what the tree's selected run is, for any source.
+
+What the run itself says (status, times, ids, tags, properties) shows at once; its metrics summary
+and its files are asked of the source in asyncio tasks, shown as they come, and cancelled when the
+selection moves on, so clicking through runs never waits for a slow source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import Shiboken
+
+from tbdesk.model import Metric, MetricKind, Run, RunFile
+from tbdesk.sources.base import Source
+from tbdesk.ui.tasks import describe_error
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+RUN, TAGS, PROPERTIES, METRICS, FILES = "Run", "Tags", "Properties", "Metrics", "Files"
+SECTIONS = (RUN, TAGS, PROPERTIES, METRICS, FILES)
+MAX_FILES = 500  # a run with more files lists these and says how many it left out
+_LOADING = "Loading…"
+
+
+def format_time(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h {minutes}m"
+    if hours:
+        return f"{hours}h {minutes}m {secs}s"
+    return f"{minutes}m {secs}s" if minutes else f"{secs}s"
+
+
+def format_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return str(size)
+
+
+def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
+    """The Run section: what the run says about itself."""
+    fields = [
+        ("Status", run.status.value),
+        ("Display name", run.name),
+        ("Run id", run.id),
+        ("Experiment", run.experiment),
+    ]
+    if run.number is not None:
+        fields.append(("Run number", str(run.number)))
+    if run.run_type:
+        fields.append(("Type", run.run_type))
+    if run.parent_id:
+        fields.append(("Parent run", run.parent_id))
+    fields += [("Started", format_time(run.start_time)), ("Ended", format_time(run.end_time))]
+    if run.start_time is not None:
+        if run.end_time is not None:
+            fields.append(("Duration", format_duration((run.end_time - run.start_time).total_seconds())))
+        elif not run.status.is_final:
+            elapsed = ((now or datetime.now(UTC)) - run.start_time).total_seconds()
+            fields.append(("Duration", f"{format_duration(elapsed)} so far"))
+    return [(name, value) for name, value in fields if value]
+
+
+def metric_summary(metric: Metric) -> str:
+    """'scalar, 40 points, last 0.0312'."""
+    count = len(metric.points)
+    text = f"{metric.kind.value}, {count} point{'s' if count != 1 else ''}"
+    if not metric.points:
+        return text
+    last = metric.points[-1].value
+    if metric.kind in (MetricKind.SCALAR, MetricKind.LIST) and isinstance(last, (int, float)):
+        shown = f"{last:.6g}"
+    elif isinstance(last, dict):
+        shown = ", ".join(f"{key}={_short(value)}" for key, value in list(last.items())[:4])
+    else:
+        shown = _short(last)
+    return f"{text}, last {shown}"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = f"{value:.6g}" if isinstance(value, float) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class RunDetails(QWidget):
+    """Shows one run (`show_run`); `busy` while its metrics or files are still coming."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("run-details")
+        self.title = QLabel()
+        self.title.setObjectName("run-details-title")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("run-details-tree")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Field", "Value"])
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.itemDoubleClicked.connect(self._copy)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tree)
+        self._sections: dict[str, QTreeWidgetItem] = {}
+        self._tasks: list[asyncio.Task[Any]] = []
+        self.source: Source | None = None
+        self.run: Run | None = None
+        self.show_message("Select a run to see its details.")
+
+    @property
+    def busy(self) -> bool:
+        return any(not task.done() for task in self._tasks)
+
+    def show_message(self, text: str) -> None:
+        """No run to show (nothing or several things selected): say so instead."""
+        self._cancel()
+        self.source = self.run = None
+        self.title.setText(text)
+        self.tree.clear()
+        self._sections = {}
+        self.tree.hide()
+
+    def show_run(self, source: Source, run: Run) -> None:
+        """Show a run; its metrics and files load in the background (the previous run's stop)."""
+        if self.run is not None and self.source is source and self.run == run and self.run.key == run.key:
+            return
+        self._cancel()
+        self.source, self.run = source, run
+        self.title.setText(f"<b>{_escape(run.name or run.id)}</b>")
+        self.tree.clear()
+        self._sections = {name: self._section(name) for name in SECTIONS}
+        self._fill(RUN, run_fields(run))
+        self._fill(TAGS, sorted(run.tags.items()), empty="No tags")
+        self._fill(PROPERTIES, sorted(run.properties.items()), empty="No properties")
+        self._fill(METRICS, [(_LOADING, "")])
+        self._fill(FILES, [(_LOADING, "")])
+        for name in (RUN, TAGS, METRICS):
+            self._sections[name].setExpanded(True)
+        self.tree.show()
+        self._start(lambda: source.metrics(run), self._show_metrics, METRICS)
+        self._start(lambda: source.files(run), self._show_files, FILES)
+
+    def values(self, section: str) -> list[tuple[str, str]]:
+        """The rows of a section, as shown (for tests and for copying)."""
+        item = self._sections.get(section)
+        if item is None:
+            return []
+        children = [item.child(i) for i in range(item.childCount())]
+        return [(child.text(0), child.text(1)) for child in children if child is not None]
+
+    # --- loading -------------------------------------------------------------------------------
+    def _start(self, work: Callable[[], Awaitable[T]], show: Callable[[T], None], section: str) -> None:
+        # The source is asked only once the task runs: a task cancelled before must leave no
+        # coroutine behind that was never awaited.
+        async def load() -> None:
+            try:
+                result = await work()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if not Shiboken.isValid(self):
+                    return
+                message, details = describe_error(error)
+                if details:
+                    log.error("Loading the %s of a run failed:\n%s", section.lower(), details)
+                self._fill(section, [("Could not load", message)], error=True)
+                return
+            if Shiboken.isValid(self):  # the pane may be gone with its window
+                show(result)
+
+        self._tasks.append(asyncio.ensure_future(load()))
+
+    def _cancel(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+
+    def _show_metrics(self, metrics: Sequence[Metric]) -> None:
+        rows = [(metric.name, metric_summary(metric)) for metric in sorted(metrics, key=lambda m: m.name)]
+        self._fill(METRICS, rows, empty="No metrics")
+        self._sections[METRICS].setText(1, f"{len(rows)}" if rows else "")
+
+    def _show_files(self, files: Sequence[RunFile]) -> None:
+        ordered = sorted(files, key=lambda f: f.path)
+        rows = [(file.path, format_size(file.size)) for file in ordered[:MAX_FILES]]
+        if len(ordered) > MAX_FILES:
+            rows.append((f"… and {len(ordered) - MAX_FILES} more", ""))
+        self._fill(FILES, rows, empty="No files")
+        self._sections[FILES].setText(1, f"{len(ordered)}" if ordered else "")
+
+    # --- items ---------------------------------------------------------------------------------
+    def _section(self, name: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self.tree, [name, ""])
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setFirstColumnSpanned(False)
+        return item
+
+    def _fill(
+        self, section: str, rows: Sequence[tuple[str, str]], *, empty: str = "", error: bool = False
+    ) -> None:
+        item = self._sections.get(section)
+        if item is None:
+            return
+        item.takeChildren()
+        if not rows and empty:
+            rows = [(empty, "")]
+        for key, value in rows:
+            child = QTreeWidgetItem(item, [key, value])
+            child.setToolTip(1, value)
+            if error:
+                child.setForeground(1, QBrush(QColor("#c62828")))
+
+    def _copy(self, item: QTreeWidgetItem, column: int) -> None:
+        text = item.text(column) or item.text(0)
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,498 @@
+"""Azure ML in the window, offline: the real AzureSource against the emulated Azure ML service, and
+sign-ins through azure-identity's real credentials against the stand-in identity service
+(tests/auth). Dialogs are driven as a person would, never through exec()."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import urllib.request
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QDialog
+
+from tbdesk import paths
+from tbdesk.auth import add_account, sign_in
+from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
+from tbdesk.boards import BoardManager, BoardState
+from tbdesk.ui.azure_dialogs import (
+    ADD_WORKSPACE_DIALOG_NAME,
+    DEVICE_CODE_DIALOG_NAME,
+    SIGN_IN_DIALOG_NAME,
+    AddWorkspaceDialog,
+    DeviceCodeDialog,
+    SignInDialog,
+)
+from tbdesk.ui.main_window import MainWindow
+from tbdesk.ui.run_details import FILES, METRICS, RUN, TAGS
+from tbdesk.ui.settings import Settings
+from tbdesk.ui.source_tree import NAME, Kind, SourceTreeModel
+from tests.auth.fixtures import (  # noqa: F401 - fixtures, registered by their names
+    MemoryKeyring,
+    memory_keyring_fixture,
+    token_server_fixture,
+    use_keyring_fixture,
+)
+from tests.auth.token_server import CLIENT_ID, TokenServer
+from tests.azureml_emulator import Emulator, EmuWorkspace, Fault, seed_demo
+from tests.azureml_emulator.tokens import TENANT
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:FileType Enum is Deprecated:DeprecationWarning:azureml.*"),
+    pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning:azureml.*"),
+]
+WAIT_MS = 30_000
+
+
+@pytest.fixture(scope="session")
+def azureml_ready(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """azureml-core imported under the environment it reads at import time (as tests/azure does):
+    its discovery cache away from the real home, no 32 s backoffs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(tmp_path_factory.mktemp("azureml-home")))
+        for name in ("AZUREML_DEFAULT_BACKOFF", "AZUREML_DEFAULT_500_BACKOFF", "AZUREML_DEFAULT_503_BACKOFF"):
+            patch.setenv(name, "0")
+        patch.setenv("AZUREML_DEFAULT_RETRIES", "1")
+        patch.setenv("AZUREML_CURRENT_CLOUD", "AzureCloud")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"azureml\..*")
+            for module in ("azureml.core", "azureml.core.authentication"):
+                importlib.import_module(module)
+
+
+@pytest.fixture
+def emulator(azureml_ready: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    workspace = EmuWorkspace()
+    seed_demo(workspace, sweep_children=12)
+    with Emulator(workspace) as emu:
+        monkeypatch.setenv("AZUREML_DISCOVERY_SERVICE_ENDPOINT", emu.discovery_url)
+        yield emu
+
+
+@pytest.fixture
+def account(
+    emulator: Emulator, memory_keyring: MemoryKeyring, token_server: TokenServer, run_async: Any
+) -> Account:
+    """A service principal signed in (its secret in the keyring), with the emulated workspace."""
+    store = AccountStore()
+    robot = Account.new(
+        "CI robot",
+        "service_principal",
+        tenant_id=TENANT,
+        client_id=CLIENT_ID,
+        authority_host=token_server.url,
+        arm_endpoint=emulator.url,
+    )
+    signed: Account = run_async(
+        sign_in(store, add_account(store, robot, client_secret=token_server.client_secret))
+    )
+    ws = emulator.workspace
+    store.add_workspace(WorkspaceEntry(signed.id, ws.subscription_id, ws.resource_group, ws.name))
+    return signed
+
+
+@pytest.fixture
+def manager(qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path) -> Iterator[BoardManager]:
+    boards = BoardManager(tmp_path / "boards")
+    yield boards
+    run_async(boards.stop_all())
+
+
+@pytest.fixture
+def make_window(qtbot: Any, manager: BoardManager, tmp_path: Path) -> Callable[[], MainWindow]:
+    def make() -> MainWindow:
+        window = MainWindow(manager, settings=Settings(tmp_path / "tbdesk.ini"))
+        qtbot.addWidget(window)
+        window.show()
+        return window
+
+    return make
+
+
+class UrlCatcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+@pytest.fixture
+def browser() -> Iterator[UrlCatcher]:
+    """Stands in for the system browser: every https URL the app opens lands here."""
+    catcher = UrlCatcher()
+    QDesktopServices.setUrlHandler("https", catcher, "open")  # type: ignore[arg-type]
+    yield catcher
+    QDesktopServices.unsetUrlHandler("https")
+
+
+def idle(window: MainWindow) -> bool:
+    return not window.tree_model.busy and not window.tasks.busy
+
+
+def child(model: SourceTreeModel, parent: QModelIndex, prefix: str) -> QModelIndex | None:
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, NAME, parent)
+        if str(index.data()).startswith(prefix):
+            return index
+    return None
+
+
+def names(model: SourceTreeModel, parent: QModelIndex) -> list[str]:
+    return [str(model.index(row, NAME, parent).data()) for row in range(model.rowCount(parent))]
+
+
+def open_path(qtbot: Any, window: MainWindow, *path: str) -> QModelIndex:
+    """Expand the tree along path (each step a name prefix) and return the last node."""
+    model = window.tree_model
+    index = QModelIndex()
+    for step in path:
+        parent = index
+        qtbot.waitUntil(
+            lambda p=parent, s=step: child(model, p, s) is not None and idle(window), timeout=WAIT_MS
+        )
+        index = child(model, parent, step) or QModelIndex()
+        window.tree.expand(index)
+    qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)
+    return index
+
+
+def select(window: MainWindow, *indexes: QModelIndex) -> None:
+    selection = window.tree.selectionModel()
+    window.tree.clearSelection()
+    for index in indexes:
+        selection.select(index, selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+
+
+def visible_rows(window: MainWindow, parent: QModelIndex) -> list[str]:
+    view = window.tree.model()
+    shown = window.tree.view_index(parent)
+    return [str(view.index(row, NAME, shown).data()) for row in range(view.rowCount(shown))]
+
+
+def test_workspace_under_its_account_down_to_child_runs(
+    qtbot: Any, account: Account, emulator: Emulator, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()  # as at a launch: the remembered account and workspace come back
+    model = window.tree_model
+    account_index = model.account_index(account.id)
+    assert account_index.data() == f"CI robot ({account.username})" and account.username
+    assert names(model, account_index) == ["ws-emulated"]
+    assert emulator.log == []  # nothing is asked of Azure before the workspace is expanded
+
+    window.tree.expand(account_index)
+    open_path(qtbot, window, "CI robot", "ws-emulated")
+    workspace = child(model, account_index, "ws-emulated")
+    assert workspace is not None
+    assert names(model, workspace) == ["lr-sweep", "metric-kinds", "mnist-cnn"]
+    parent = open_path(qtbot, window, "CI robot", "ws-emulated", "lr-sweep", "lr sweep")
+    children = names(model, parent)
+    assert len(children) == 12 and "HD_lr-sweep_parent_2" in children
+
+    # The details of a child run, read from Azure without blocking the window.
+    target = child(model, parent, "HD_lr-sweep_parent_2")
+    assert target is not None
+    select(window, target)
+    qtbot.waitUntil(lambda: not window.details.busy, timeout=WAIT_MS)
+    fields = dict(window.details.values(RUN))
+    assert fields["Status"] == "Completed" and fields["Parent run"] == "HD_lr-sweep_parent"
+    assert window.details.values(TAGS) == [("learning_rate", "0.003")]
+    metrics = dict(window.details.values(METRICS))
+    assert metrics["loss"].startswith("scalar, 5 points, last ") and "accuracy" in metrics
+    assert window.details.values(FILES) == [("No files", "")]
+
+    # A slow answer for one run is dropped when the selection moves on.
+    emulator.inject(Fault(match=r"/runs/HD_lr-sweep_parent_5/list", delay=1.5))
+    slow = child(model, parent, "HD_lr-sweep_parent_5")
+    assert slow is not None
+    select(window, slow)
+    slow_tasks = list(window.details._tasks)
+    select(window, target)
+    qtbot.waitUntil(lambda: not window.details.busy and all(t.done() for t in slow_tasks), timeout=WAIT_MS)
+    assert any(task.cancelled() for task in slow_tasks)
+    assert window.details.run is not None and window.details.run.id == "HD_lr-sweep_parent_2"
+    assert dict(window.details.values(METRICS))["loss"].startswith("scalar, 5 points")
+
+    # Search by tag: only the matching child run shows, under its parent.
+    window.search.setText("tag:learning_rate=0.003")
+    qtbot.waitUntil(lambda: not window.tree.filter.query.empty, timeout=5000)
+    assert visible_rows(window, parent) == ["HD_lr-sweep_parent_2"]
+    window.search.clear()
+    assert len(visible_rows(window, parent)) == 12
+
+    assert emulator.writes() == []  # browsing never changes the workspace
+
+
+def test_open_in_azure_ml_studio(
+    qtbot: Any, account: Account, make_window: Callable[[], MainWindow], browser: UrlCatcher
+) -> None:
+    window = make_window()
+    model = window.tree_model
+    experiment = open_path(qtbot, window, "CI robot", "ws-emulated", "mnist-cnn")
+    run = model.index(0, NAME, experiment)
+    select(window, run)
+    menu = window.context_menu()
+    assert "Open in Azure ML studio" in [action.text() for action in menu.actions()]
+    assert not window.show_folder_action.isEnabled()  # an Azure run has no folder here
+    window.studio_action.trigger()
+    qtbot.waitUntil(lambda: bool(browser.urls) and idle(window), timeout=WAIT_MS)
+    node = model.node(run)
+    assert node is not None and node.run is not None
+    [url] = browser.urls
+    assert url.startswith("https://ml.azure.com/runs/" + node.run.id)
+    assert "wsid=/subscriptions/" in url and "/workspaces/ws-emulated" in url
+
+
+def test_open_and_compare_azure_runs_in_tensorboard(
+    qtbot: Any,
+    account: Account,
+    emulator: Emulator,
+    manager: BoardManager,
+    make_window: Callable[[], MainWindow],
+) -> None:
+    window = make_window()
+    model = window.tree_model
+    experiment = open_path(qtbot, window, "CI robot", "ws-emulated", "mnist-cnn")
+    with_logs, metrics_only = child(model, experiment, "cnn lr=0.01"), child(model, experiment, "cnn lr=0.03")
+    assert with_logs is not None and metrics_only is not None
+
+    select(window, with_logs, metrics_only)
+    window.compare_action.trigger()
+    qtbot.waitUntil(lambda: idle(window) and bool(manager.boards), timeout=60_000)
+    [board] = manager.boards
+    url = board.url
+    assert board.state is BoardState.READY and url is not None
+    shown = {run.name: run.path for run in board.runs}
+    # The run with TensorBoard logs had its logs/ downloaded; the other had its metrics exported.
+    assert shown["cnn lr=0.01"].is_relative_to(paths.cache_dir() / "azure")
+    assert sorted(p.name for p in shown["cnn lr=0.01"].iterdir()) == ["train", "validation"]
+    assert shown["cnn lr=0.03"].is_relative_to(paths.cache_dir() / "exports")
+
+    def served() -> list[str]:
+        with urllib.request.urlopen(url + "data/runs", timeout=10) as answer:
+            return list(json.loads(answer.read()))
+
+    qtbot.waitUntil(lambda: "cnn lr=0.01/train" in served(), timeout=WAIT_MS)
+    assert "cnn lr=0.01/validation" in served()
+
+    # Opened again: the logs in the cache are current, so nothing is downloaded twice.
+    emulator.clear_log()
+    select(window, with_logs)
+    window.open_action.trigger()
+    qtbot.waitUntil(lambda: idle(window) and len(manager.boards) == 2, timeout=60_000)
+    assert emulator.requests("GET", contains="/blob/") == []
+
+
+def test_azure_errors_show_in_the_tree_and_status_bar(
+    qtbot: Any, account: Account, emulator: Emulator, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    model = window.tree_model
+    fault = emulator.inject(Fault(match="experiments:query", status=403, times=100))
+    workspace = open_path(qtbot, window, "CI robot", "ws-emulated")
+    [row] = names(model, workspace)
+    assert row.startswith(
+        "Could not load: Your Azure account has no access to the experiments of ws-emulated"
+    )
+    node = model.node(model.index(0, NAME, workspace))
+    assert node is not None and node.kind is Kind.ERROR
+    assert "no access" in window.statusBar().currentMessage()
+
+    fault.times = 0  # access granted: activating the error row asks again
+    window.tree.activated.emit(window.tree.view_index(model.index(0, NAME, workspace)))
+    qtbot.waitUntil(lambda: idle(window) and "mnist-cnn" in names(model, workspace), timeout=WAIT_MS)
+
+
+def test_sign_in_with_a_device_code_then_pick_a_workspace(
+    qtbot: Any,
+    emulator: Emulator,
+    token_server: TokenServer,
+    make_window: Callable[[], MainWindow],
+    browser: UrlCatcher,
+) -> None:
+    window = make_window()
+    token_server.pending_polls = 10**9  # the person has not entered the code yet
+    window.sign_in_action.trigger()
+    dialog = window.findChild(SignInDialog, SIGN_IN_DIALOG_NAME)
+    assert isinstance(dialog, SignInDialog)
+    qtbot.waitUntil(lambda: not dialog.note.text().startswith("Checking"), timeout=WAIT_MS)
+    dialog.name.setText("Ada")
+    dialog.choose("device_code")
+    dialog.tenant.setText(TENANT)
+    dialog.custom.setChecked(True)
+    dialog.arm_endpoint.setText(emulator.url)
+    dialog.authority.setText(token_server.url)
+    dialog.sign_in_button.click()
+
+    qtbot.waitUntil(
+        lambda: window.findChild(DeviceCodeDialog, DEVICE_CODE_DIALOG_NAME) is not None, timeout=WAIT_MS
+    )
+    code_dialog = window.findChild(DeviceCodeDialog, DEVICE_CODE_DIALOG_NAME)
+    assert isinstance(code_dialog, DeviceCodeDialog)
+    assert code_dialog.code.text().startswith("TBD-") and code_dialog.isVisible()
+    qtbot.mouseClick(code_dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == code_dialog.code.text()
+    qtbot.mouseClick(code_dialog.browser_button, Qt.MouseButton.LeftButton)
+    assert browser.urls == ["https://microsoft.com/devicelogin"]
+    assert window.tasks.busy  # still waiting for the person
+
+    token_server.pending_polls = 0  # the code was entered on the other device
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=WAIT_MS)
+    [account] = AccountStore().accounts
+    assert account.method == "device_code" and account.username == "ada@example.org"
+    assert window.tree_model.account_index(account.id).data() == "Ada (ada@example.org)"
+
+    # No workspace yet: the add-workspace dialog opens; pick it from Resource Manager's lists.
+    adding = window.findChild(AddWorkspaceDialog, ADD_WORKSPACE_DIALOG_NAME)
+    assert isinstance(adding, AddWorkspaceDialog)
+    adding.tabs.setCurrentIndex(AddWorkspaceDialog.PICK_TAB)
+    for widget in (adding.subscriptions, adding.groups, adding.workspaces):
+        qtbot.waitUntil(lambda w=widget: w.count() > 0 and not adding.busy, timeout=WAIT_MS)
+        widget.setCurrentRow(0)
+    assert adding.workspaces.currentItem().text() == "ws-emulated"
+    adding.add_button.click()
+
+    [entry] = AccountStore().workspaces
+    assert entry.account_id == account.id and entry.discovery_url == emulator.discovery_url
+    workspace = window.tree_model.source_index(entry.source_id)
+    assert workspace.parent() == window.tree_model.account_index(account.id)
+    qtbot.waitUntil(
+        lambda: idle(window) and "mnist-cnn" in names(window.tree_model, workspace), timeout=WAIT_MS
+    )
+    assert emulator.writes() == []
+
+
+def test_service_principal_secret_goes_only_to_the_keyring_and_sign_out_forgets_it(
+    qtbot: Any,
+    emulator: Emulator,
+    token_server: TokenServer,
+    memory_keyring: MemoryKeyring,
+    make_window: Callable[[], MainWindow],
+) -> None:
+    window = make_window()
+    window.sign_in_action.trigger()
+    dialog = window.findChild(SignInDialog, SIGN_IN_DIALOG_NAME)
+    assert isinstance(dialog, SignInDialog)
+    qtbot.waitUntil(lambda: not dialog.note.text().startswith("Checking"), timeout=WAIT_MS)
+    dialog.choose("service_principal")
+    dialog.name.setText("Robot")
+    dialog.sign_in_button.click()  # no tenant, client id or secret yet: the dialog says so
+    assert dialog.isVisible() and "needs its tenant" in dialog.error.text()
+    dialog.tenant.setText(TENANT)
+    dialog.client_id.setText(CLIENT_ID)
+    dialog.secret.setText(token_server.client_secret)
+    dialog.custom.setChecked(True)
+    dialog.arm_endpoint.setText(emulator.url)
+    dialog.authority.setText(token_server.url)
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=WAIT_MS)
+
+    [account] = AccountStore().accounts
+    assert list(memory_keyring.secrets.values()) == [token_server.client_secret]
+    remembered = (paths.config_dir() / "azure.json").read_text()
+    assert token_server.client_secret not in remembered
+
+    # The add-workspace dialog offered itself: use a config.json this time.
+    adding = window.findChild(AddWorkspaceDialog, ADD_WORKSPACE_DIALOG_NAME)
+    assert isinstance(adding, AddWorkspaceDialog)
+    config = paths.data_dir() / "project" / ".azureml" / "config.json"
+    config.parent.mkdir(parents=True)
+    config.write_text(json.dumps(emulator.config()))
+    adding.config_path.setText(str(config.parent / "missing.json"))
+    adding.add_button.click()
+    assert adding.isVisible() and "missing.json" in adding.error.text()
+    adding.config_path.setText(str(config))
+    adding.add_button.click()
+    [entry] = AccountStore().workspaces
+    assert window.tree_model.source_index(entry.source_id).isValid()
+
+    # Remove the workspace, then sign out: the account, its secret and its node are gone.
+    select(window, window.tree_model.source_index(entry.source_id))
+    assert "Remove workspace" in [action.text() for action in window.context_menu().actions()]
+    window.remove_workspace_action.trigger()
+    assert not window.tree_model.source_index(entry.source_id).isValid() and AccountStore().workspaces == []
+    window.sign_out_menu.aboutToShow.emit()
+    [sign_out] = [action for action in window.sign_out_menu.actions() if action.text().startswith("Robot")]
+    sign_out.trigger()
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=WAIT_MS)
+    assert AccountStore().accounts == [] and memory_keyring.secrets == {}
+    assert not window.tree_model.account_index(account.id).isValid()
+    assert not [
+        d for d in window.findChildren(QDialog) if d.isVisible() and d.objectName() == "tbdesk-error-dialog"
+    ]
+
+
+def test_export_and_download_logs_of_azure_runs(
+    qtbot: Any, account: Account, make_window: Callable[[], MainWindow], tmp_path: Path
+) -> None:
+    window = make_window()
+    model = window.tree_model
+    experiment = open_path(qtbot, window, "CI robot", "ws-emulated", "mnist-cnn")
+    with_logs = child(model, experiment, "cnn lr=0.01")
+    assert with_logs is not None
+    select(window, with_logs)
+    items = window.tree.selected_runs()
+
+    window.download_logs(items, tmp_path / "downloads")
+    qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)
+    events = sorted(p.relative_to(tmp_path / "downloads") for p in (tmp_path / "downloads").rglob("events.*"))
+    assert [str(p.parent) for p in events] == ["cnn_lr=0.01/logs/train", "cnn_lr=0.01/logs/validation"]
+
+    task = window.export_to(tmp_path / "exported", items)
+    qtbot.waitUntil(lambda: task.done() and idle(window), timeout=WAIT_MS)
+    [result] = task.result()
+    assert result.points > 0 and any(result.folder.rglob("events.out.tfevents.*"))
+    for box in window.findChildren(QDialog):  # the offer to open the export in a board
+        box.close()
+
+
+def test_a_signed_out_error_row_offers_to_sign_in_again(
+    qtbot: Any,
+    account: Account,
+    emulator: Emulator,
+    make_window: Callable[[], MainWindow],
+) -> None:
+    window = make_window()
+    model = window.tree_model
+    fault = emulator.inject(Fault(match="experiments:query", status=401, times=100))
+    workspace = open_path(qtbot, window, "CI robot", "ws-emulated")
+    [row] = names(model, workspace)
+    assert "Sign in again" in row
+    started: list[str] = []
+    window.tasks.started.connect(started.append)
+
+    fault.times = 0
+    window.tree.activated.emit(window.tree.view_index(model.index(0, NAME, workspace)))
+    qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)
+    assert started == ["Signing in to Azure as CI robot"]  # instead of failing the same way again
+    workspace = model.source_index(f"azureml:{emulator.workspace.scope}")
+    qtbot.waitUntil(lambda: idle(window) and "mnist-cnn" in names(model, workspace), timeout=WAIT_MS)
+
+
+def test_a_window_without_azure_accounts_imports_nothing_of_azure() -> None:
+    script = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from tbdesk.boards import BoardManager\n"
+        "from tbdesk.ui.main_window import MainWindow\n"
+        "window = MainWindow(BoardManager())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('azureml', 'msal', 'keyring')"
+        " or m.startswith('azure.identity')))\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
