@@ -50,7 +50,11 @@ class EmuFile:
 
     @property
     def etag(self) -> str:
-        return '"' + hashlib.md5(self.data, usedforsecurity=False).hexdigest() + '"'
+        return etag_of(self.data)
+
+
+def etag_of(data: bytes) -> str:
+    return '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"'
 
 
 @dataclass

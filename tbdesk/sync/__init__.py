@@ -1,0 +1,27 @@
+"""Live sync: a run's TensorBoard logs (and its child runs') from where the run lives into the
+cache, incrementally, while it runs."""
+
+from tbdesk.sync.cache import CacheEntry, RunCache
+from tbdesk.sync.engine import DEFAULT_PREFIX, PollResult, RunSync
+from tbdesk.sync.errors import DiskFullError, SyncError, UnsafePathError
+from tbdesk.sync.poller import LiveSync, PollPolicy, RunSyncStatus, SyncState, remote_for
+from tbdesk.sync.remote import AzureRemote, Remote, RemoteFile
+
+__all__ = [
+    "DEFAULT_PREFIX",
+    "AzureRemote",
+    "CacheEntry",
+    "DiskFullError",
+    "LiveSync",
+    "PollPolicy",
+    "PollResult",
+    "Remote",
+    "RemoteFile",
+    "RunCache",
+    "RunSync",
+    "RunSyncStatus",
+    "SyncError",
+    "SyncState",
+    "UnsafePathError",
+    "remote_for",
+]

@@ -1,0 +1,64 @@
+"""What a run's folder in the cache holds, remembered across launches: for each synced file the
+etag it had upstream when its bytes were last complete here, and for each whole-file download in
+progress the etag its partial bytes belong to (so an interrupted download resumes, and a file
+replaced meanwhile starts over)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VERSION = 1
+
+
+@dataclass
+class Ledger:
+    path: Path
+    files: dict[str, str | None] = field(default_factory=dict)
+    partials: dict[str, str | None] = field(default_factory=dict)
+    # Downloads in worker threads record their partial files while others save.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, path: Path) -> Ledger:
+        """The ledger at path; an unreadable or foreign one counts as empty (files are then
+        checked against upstream again, which costs bytes but loses nothing)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(path)
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            return cls(path)
+        return cls(path, _strings(data.get("files")), _strings(data.get("partials")))
+
+    def set_partial(self, path: str, etag: str | None) -> None:
+        with self.lock:
+            self.partials[path] = etag
+
+    def drop_partial(self, path: str) -> None:
+        with self.lock:
+            self.partials.pop(path, None)
+
+    def save(self) -> None:
+        """Written to a temporary file and renamed: a crash or a full disk leaves the old one."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.lock:
+            data = json.dumps({"version": VERSION, "files": self.files, "partials": self.partials})
+        handle, name = tempfile.mkstemp(prefix=".ledger-", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(data)
+            os.replace(name, self.path)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+
+
+def _strings(value: object) -> dict[str, str | None]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): (str(v) if v is not None else None) for k, v in value.items()}

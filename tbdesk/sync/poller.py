@@ -1,0 +1,381 @@
+"""Live sync of a set of runs and their child runs, for as long as they run.
+
+One task polls them all. Each round first (when due) asks for the status of every run tree (one
+request per tree), which is also how child runs that appear mid-sweep are found: they join, and
+subscribers hear of them. Then it polls the runs' files (one listing per run, plus the bytes that
+changed; see engine.py). While data flows the rounds come `fast`; when nothing changed they back
+off towards `idle`; `refresh()` runs one at once. A run that has ended gets one last poll and is
+then up to date; when every run has, the task ends. A run whose poll fails shows the error and is
+tried again after a growing pause; the others go on.
+
+Runs of a local source (the built-in workspace, a log folder) are on this machine already: their
+TensorBoard folder is used in place (no copy), and only their status and new child runs are
+followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tbdesk.model import Run, RunKey, RunStatus
+from tbdesk.sources.base import Source, SourceError
+from tbdesk.sync.cache import RunCache
+from tbdesk.sync.engine import DEFAULT_PREFIX, RunSync
+from tbdesk.sync.errors import SyncError
+from tbdesk.sync.remote import AzureRemote, Remote
+
+log = logging.getLogger(__name__)
+
+# Ended for good; UNKNOWN counts as ended too (a source that cannot tell gets one sync, no loop).
+_ACTIVE = frozenset(
+    {
+        RunStatus.NOT_STARTED,
+        RunStatus.QUEUED,
+        RunStatus.PREPARING,
+        RunStatus.STARTING,
+        RunStatus.RUNNING,
+        RunStatus.FINALIZING,
+        RunStatus.CANCEL_REQUESTED,
+    }
+)
+
+
+class SyncState(enum.StrEnum):
+    SYNCING = "syncing"  # its first sync is under way
+    LIVE = "live"  # the run is active: its files are followed
+    UP_TO_DATE = "up to date"  # the run has ended and its last sync is done
+    ERROR = "error"  # the last try failed; another comes at retry_at
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class RunSyncStatus:
+    run: Run
+    folder: Path | None  # the local folder a board shows; None: a local run without logs yet
+    state: SyncState
+    bytes_fetched: int = 0
+    files: int = 0
+    error: str | None = None
+    retry_at: float | None = None  # time.time() of the next try after an error
+    refused: tuple[str, ...] = ()  # files refused for their paths, and why
+
+    @property
+    def key(self) -> RunKey:
+        return self.run.key
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    fast: float = 1.0  # seconds between rounds while data flows
+    # Longest pause when nothing changes: new data shows within 10 s at worst (this, plus
+    # TensorBoard's 2 s reload, plus the fetch) however rarely a run uploads.
+    idle: float = 6.0
+    growth: float = 2.0  # each quiet round waits this much longer
+    tree_active: float = 5.0  # status checks of the run trees while data flows
+    tree_idle: float = 30.0  # ... and when nothing changes
+    retry_first: float = 2.0  # after an error, then doubling
+    retry_max: float = 60.0
+    trim_every: float = 10.0  # seconds between cache trims while bytes arrive
+
+
+@dataclass
+class _Tracked:
+    status: RunSyncStatus
+    sync: RunSync | None  # None: a local run, read in place
+    ended: bool = False  # the run's status is final
+    done: bool = False  # ... and its last sync after that went through
+    failures: int = 0
+    next_try: float = 0.0  # time.monotonic()
+
+
+@dataclass
+class _Tree:
+    root: Run
+    checked: float = float("-inf")
+    failures: int = 0
+    keys: list[RunKey] = field(default_factory=list)
+
+
+def remote_for(source: Source) -> Remote | None:
+    """How to fetch the runs of a source; None when its runs are on this machine already."""
+    from tbdesk.sources.azure import AzureSource
+
+    return AzureRemote(source) if isinstance(source, AzureSource) else None
+
+
+class LiveSync:
+    """Use from the event loop's thread. `start()` does a first sync and returns; polling goes on
+    in a task until every run has ended, or until `stop()`."""
+
+    def __init__(
+        self,
+        source: Source,
+        roots: Sequence[Run],
+        *,
+        cache: RunCache | None = None,
+        prefix: str = DEFAULT_PREFIX,
+        policy: PollPolicy | None = None,
+        limit: int = 4,
+        remote: Remote | None = None,
+    ) -> None:
+        self.source = source
+        self.prefix = prefix
+        self.policy = policy or PollPolicy()
+        self.cache = cache or RunCache()
+        self._remote = remote if remote is not None else remote_for(source)
+        self._trees = [_Tree(root) for root in roots]
+        self._runs: dict[RunKey, _Tracked] = {}
+        self._limit = asyncio.Semaphore(limit)
+        self._subscribers: list[Callable[[RunSyncStatus], None]] = []
+        self._joined: list[Callable[[RunSyncStatus], None]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._trimmed = float("-inf")
+        self._stopped = False
+        self._flowing = False  # bytes arrived in the last round
+
+    # ---- the public face
+    def subscribe(self, callback: Callable[[RunSyncStatus], None]) -> None:
+        """Called on the loop whenever a run's sync status changes."""
+        self._subscribers.append(callback)
+
+    def on_run_added(self, callback: Callable[[RunSyncStatus], None]) -> None:
+        """Called on the loop when a child run appears after `start()` (a board adds it)."""
+        self._joined.append(callback)
+
+    @property
+    def statuses(self) -> list[RunSyncStatus]:
+        return [tracked.status for tracked in self._runs.values()]
+
+    def status(self, key: RunKey) -> RunSyncStatus | None:
+        tracked = self._runs.get(key)
+        return tracked.status if tracked else None
+
+    @property
+    def finished(self) -> bool:
+        """Every run has ended and is up to date: polling is over."""
+        return self._task is not None and self._task.done() and not self._stopped
+
+    async def start(self) -> list[RunSyncStatus]:
+        """Find the runs (and child runs), sync each once, start following them; the statuses
+        have each run's local folder. Raises SourceError when the runs cannot be read at all."""
+        if self._task is not None:
+            return self.statuses
+        results = await asyncio.gather(
+            *(self._check_tree(tree, now=time.monotonic()) for tree in self._trees)
+        )
+        if not self._runs and any(isinstance(r, Exception) for r in results):
+            raise next(r for r in results if isinstance(r, Exception))
+        await self._round(time.monotonic(), first=True)
+        self._task = asyncio.ensure_future(self._loop())
+        self._task.add_done_callback(_log_failure)
+        return self.statuses
+
+    def refresh(self) -> None:
+        """Poll everything now (errors included) instead of at the next round."""
+        for tracked in self._runs.values():
+            tracked.next_try = 0.0
+        for tree in self._trees:
+            tree.checked = float("-inf")
+        self._wake.set()
+
+    async def wait_finished(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def stop(self) -> None:
+        """Stop following the runs (transfers in flight end at their next chunk) and unpin them."""
+        if self._stopped:
+            return
+        self._stopped = True
+        for tracked in self._runs.values():
+            if tracked.sync is not None:
+                tracked.sync.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for key, tracked in self._runs.items():
+            if tracked.sync is not None:
+                await asyncio.to_thread(self.cache.unpin, key)
+            if not tracked.done:
+                self._set(tracked, state=SyncState.STOPPED, retry_at=None)
+
+    # ---- rounds
+    async def _loop(self) -> None:
+        pause = self.policy.fast
+        while not all(tracked.done for tracked in self._runs.values()):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._next_wait(pause))
+            self._wake.clear()
+            now = time.monotonic()
+            await asyncio.gather(
+                *(self._check_tree(tree, now) for tree in self._trees if self._tree_due(tree, now))
+            )
+            flowed = self._flowing = await self._round(now)
+            pause = self.policy.fast if flowed else min(pause * self.policy.growth, self.policy.idle)
+
+    def _next_wait(self, pause: float) -> float:
+        now = time.monotonic()
+        retries = [t.next_try - now for t in self._runs.values() if not t.done and t.failures]
+        return max(0.0, min([pause, *retries]))
+
+    async def _round(self, now: float, *, first: bool = False) -> bool:
+        """Poll every run that is due; True when bytes arrived."""
+        due = [t for t in self._runs.values() if not t.done and (first or t.next_try <= now)]
+        fetched = await asyncio.gather(*(self._poll(tracked) for tracked in due))
+        if any(fetched) and time.monotonic() - self._trimmed >= self.policy.trim_every:
+            self._trimmed = time.monotonic()
+            evicted = await asyncio.to_thread(self.cache.trim)
+            if evicted:
+                log.info("Cache over its limit: removed %d runs no board shows.", len(evicted))
+        return any(fetched)
+
+    async def _poll(self, tracked: _Tracked) -> int:
+        was_ended = tracked.ended
+        if tracked.sync is None:  # in place: nothing to copy
+            await self._find_local_folder(tracked)
+            tracked.done = was_ended
+            self._set(tracked, state=SyncState.UP_TO_DATE if was_ended else SyncState.LIVE, error=None)
+            return 0
+        try:
+            result = await tracked.sync.poll()
+        except SourceError as exc:
+            tracked.failures += 1
+            wait = min(self.policy.retry_first * 2.0 ** (tracked.failures - 1), self.policy.retry_max)
+            tracked.next_try = time.monotonic() + wait
+            self._set(tracked, state=SyncState.ERROR, error=str(exc), retry_at=time.time() + wait)
+            return 0
+        tracked.failures = 0
+        tracked.done = was_ended
+        self._set(
+            tracked,
+            state=SyncState.UP_TO_DATE if was_ended else SyncState.LIVE,
+            bytes_fetched=tracked.sync.bytes_fetched,
+            files=result.files,
+            refused=result.refused,
+            error=None,
+            retry_at=None,
+        )
+        return result.fetched
+
+    async def _find_local_folder(self, tracked: _Tracked) -> None:
+        """A local run that had no TensorBoard logs yet may have some now: it then joins."""
+        if tracked.status.folder is not None:
+            return
+        try:
+            folder = await self.source.tensorboard_dir(tracked.status.run)
+        except SourceError as exc:
+            self._set(tracked, error=str(exc))
+            return
+        if folder is not None:
+            self._set(tracked, folder=folder)
+            if self._task is not None:
+                for callback in list(self._joined):
+                    self._call(callback, tracked.status)
+
+    # ---- run trees
+    def _tree_due(self, tree: _Tree, now: float) -> bool:
+        if tree.keys and all(self._runs[key].ended for key in tree.keys if key in self._runs):
+            return False  # everything in it has ended: no child can appear any more
+        if tree.failures:
+            wait = min(self.policy.retry_first * 2.0 ** (tree.failures - 1), self.policy.retry_max)
+        else:
+            wait = self.policy.tree_active if self._flowing else self.policy.tree_idle
+        return now - tree.checked >= wait
+
+    async def _check_tree(self, tree: _Tree, now: float) -> Exception | None:
+        try:
+            runs = await self._fresh_tree(tree.root)
+        except SourceError as exc:
+            tree.failures += 1
+            tree.checked = now
+            root = self._runs.get(tree.root.key)
+            if root is not None:
+                self._set(root, error=f"Cannot check the status of {tree.root.name}: {exc}")
+            return exc
+        tree.failures = 0
+        tree.checked = now
+        for run in runs:
+            tracked = self._runs.get(run.key)
+            if tracked is None:
+                tracked = await self._track(run)
+                tree.keys.append(run.key)
+                if self._task is not None:  # joined after start: the board adds it
+                    for callback in list(self._joined):
+                        self._call(callback, tracked.status)
+            else:
+                self._set(tracked, run=run)
+            tracked.ended = run.status not in _ACTIVE
+        return None
+
+    async def _fresh_tree(self, root: Run) -> list[Run]:
+        if self._remote is not None:
+            return await self._remote.tree(root)
+        found = [await self._fresh_local(root)]
+        level = list(found)
+        while level:
+            kids = await asyncio.gather(*(self.source.children(run) for run in level))
+            level = [kid for group in kids for kid in group]
+            found += level
+        return found
+
+    async def _fresh_local(self, run: Run) -> Run:
+        from tbdesk.sources.workspace import WorkspaceSource
+
+        if isinstance(self.source, WorkspaceSource):
+            source = self.source
+
+            def read() -> Run:
+                from tbdesk.local.store import WorkspaceStore
+
+                with WorkspaceStore(source.path) as store:
+                    record = store.get_run(run.id)
+                return source.to_run(record) if record is not None else run
+
+            try:
+                return await asyncio.to_thread(read)
+            except Exception as exc:  # the store's own errors and OSError alike
+                raise SyncError(f"Cannot read the status of {run.name}: {exc}") from exc
+        return run
+
+    async def _track(self, run: Run) -> _Tracked:
+        if self._remote is None:
+            folder = await self.source.tensorboard_dir(run)
+            tracked = _Tracked(RunSyncStatus(run, folder, SyncState.SYNCING), None)
+        else:
+            entry = await asyncio.to_thread(self.cache.folder, run.key)
+            await asyncio.to_thread(self.cache.pin, run.key)
+            sync = RunSync(self._remote, run, entry, prefix=self.prefix, limit=self._limit)
+            tracked = _Tracked(RunSyncStatus(run, sync.folder, SyncState.SYNCING), sync)
+            await asyncio.to_thread(sync.folder.mkdir, parents=True, exist_ok=True)
+        self._runs[run.key] = tracked
+        return tracked
+
+    # ---- telling
+    def _set(self, tracked: _Tracked, **changes: object) -> None:
+        status = replace(tracked.status, **changes)  # type: ignore[arg-type]
+        if status == tracked.status:
+            return
+        tracked.status = status
+        for callback in list(self._subscribers):
+            self._call(callback, status)
+
+    @staticmethod
+    def _call(callback: Callable[[RunSyncStatus], None], status: RunSyncStatus) -> None:
+        try:
+            callback(status)
+        except Exception:  # one broken subscriber must not stop the sync of everyone
+            log.exception("A sync subscriber failed")
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("Live sync stopped on an unexpected error", exc_info=task.exception())

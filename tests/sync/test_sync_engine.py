@@ -1,0 +1,198 @@
+"""One run's logs/ -> a local folder, incrementally, against the Azure ML emulator: what each poll
+asks for (the emulator's request log), what it fetches, and that the folder always ends byte for
+byte the same as the run's files."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+from sync_helpers import Events, run, same_files
+
+from tbdesk.model import Run
+from tbdesk.sources.azure import AzureSource
+from tbdesk.sync import AzureRemote, RunCache, RunSync, SyncError
+from tbdesk.sync.engine import OVERLAP, RESUMES
+from tests.azureml_emulator import Emulator, EmuRun, Fault
+
+EVENTS = "logs/events.out.tfevents.1714550400.host"
+
+
+def _sync(source: AzureSource, cache: RunCache, emu_run: EmuRun) -> RunSync:
+    async def get() -> Run:
+        return await source.get_run(emu_run.experiment.name, emu_run.id)
+
+    the_run = run(get())
+    return RunSync(AzureRemote(source), the_run, cache.folder(the_run.key))
+
+
+def _poll(sync: RunSync):  # type: ignore[no-untyped-def]
+    return run(sync.poll())
+
+
+def test_first_poll_fetches_the_prefix_then_an_idle_poll_costs_one_request(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    running.upload("logs/eval/events.out.tfevents.1714550500.host", Events("acc").steps(0, 3))
+    sync = _sync(source, cache, running)
+    emulator.clear_log()
+    first = _poll(sync)
+    same_files(running, sync.folder)
+    assert sorted(first.changed) == sorted(p for p in running.files if p.startswith("logs/"))
+    assert not (sync.files_root / "outputs").exists()
+    paths = [r.path for r in emulator.requests()]
+    assert sum("/artifacts/ExperimentRun/" in p for p in paths) == 1  # one listing
+    assert sum("/prefix/contentinfo/" in p for p in paths) == 1  # one request for every link
+    assert sum(p.startswith("/blob/") for p in paths) == 2
+
+    emulator.clear_log()
+    idle = _poll(sync)
+    assert idle.changed == () and idle.fetched == 0 and idle.files == 2
+    assert [r.path for r in emulator.requests()] == [emulator.requests()[0].path]
+    assert "/artifacts/ExperimentRun/dcid.live_run_1/logs/" in emulator.requests()[0].path
+
+
+def test_a_growing_file_costs_only_its_new_bytes(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    events = Events("loss")
+    running.upload(EVENTS, events.steps(0, 5))
+    sync = _sync(source, cache, running)
+    _poll(sync)
+    for first in range(5, 50, 5):
+        more = events.steps(first, first + 5)
+        running.append(EVENTS, more)
+        emulator.clear_log()
+        result = _poll(sync)
+        assert result.changed == (EVENTS,)
+        assert result.fetched == len(more) + OVERLAP
+        blobs = emulator.requests(contains="/blob/")
+        assert len(blobs) == 1 and len(emulator.requests()) == 2  # the listing and one ranged GET
+        same_files(running, sync.folder)
+
+
+def test_a_file_replaced_or_shrunk_upstream_is_fetched_again_whole(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    running.upload(EVENTS, Events("loss").steps(0, 20))
+    sync = _sync(source, cache, running)
+    _poll(sync)
+    local = sync.folder / EVENTS.removeprefix("logs/")
+    inode = local.stat().st_ino
+
+    # Same length and longer, but other bytes: a new writer replaced the file.
+    replaced = Events("loss", wall=1_800_000_000.0).steps(0, 30)
+    running.upload(EVENTS, replaced)
+    result = _poll(sync)
+    assert result.changed == (EVENTS,)
+    same_files(running, sync.folder)
+    assert local.stat().st_ino != inode  # renamed into place, never rewritten under a reader
+
+    running.upload(EVENTS, replaced[:100])  # shrunk
+    _poll(sync)
+    same_files(running, sync.folder)
+
+
+def test_new_files_join_with_one_listing_and_one_link_request(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    sync = _sync(source, cache, running)
+    _poll(sync)
+    emulator.clear_log()
+    running.upload("logs/fold-1/events.out.tfevents.1.host", Events("a").steps(0, 4))
+    running.upload("logs/fold-2/events.out.tfevents.2.host", Events("b").steps(0, 4))
+    result = _poll(sync)
+    assert sorted(result.changed) == [
+        "logs/fold-1/events.out.tfevents.1.host",
+        "logs/fold-2/events.out.tfevents.2.host",
+    ]
+    assert len(emulator.requests(contains="/contentinfo/")) == 1
+    assert len(emulator.requests(contains="/blob/")) == 2
+    same_files(running, sync.folder)
+
+
+def test_path_traversal_is_refused_and_reported(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun, tmp_path: Path
+) -> None:
+    hostile = [
+        "logs/../../../escaped.txt",
+        "logs/..%2f..%2fescaped.txt",
+        "logs/%2e%2e/escaped.txt",
+        "logs/a\\..\\..\\escaped.txt",
+        "logs/C:/escaped.txt",
+        "logs//etc/passwd",
+        "logs/nul\x00.txt",
+        "logs/\uff0e\uff0e/escaped.txt",
+    ]
+    for path in hostile:
+        running.upload(path, b"evil")
+    sync = _sync(source, cache, running)
+    result = _poll(sync)
+    assert len(result.refused) == len(hostile)
+    for path in hostile:
+        assert any(repr(path) in message and "Refused the run file" in message for message in result.refused)
+    assert result.files == 1  # the real event file is synced all the same
+    assert not any(p.name.startswith("escaped") for p in tmp_path.rglob("*"))
+    assert [p.name for p in sync.folder.rglob("*") if p.is_file()] == [EVENTS.removeprefix("logs/")]
+    assert not any("escaped" in r.path or "passwd" in r.path for r in emulator.requests(contains="/blob/"))
+
+
+def test_an_interrupted_download_resumes_from_its_partial_bytes_in_a_new_session(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    big = os.urandom(2_000_000)
+    running.upload("logs/projector/embeddings.bin", big)
+    sync = _sync(source, cache, running)
+    emulator.inject(Fault(match="^/blob/.*embeddings", cut_after=200_000, times=RESUMES + 1))
+    with pytest.raises(SyncError, match="kept breaking off"):
+        _poll(sync)
+    assert not (sync.folder / "projector" / "embeddings.bin").exists()  # nothing torn in view
+    (partial,) = (sync.files_root.parent / ".sync" / "partial").iterdir()
+    kept = partial.stat().st_size
+    assert 0 < kept < len(big) and big.startswith(partial.read_bytes())
+
+    later = _sync(source, cache, running)  # the next launch: the ledger on disk knows the partial
+    result = _poll(later)
+    assert result.fetched == len(big) - kept
+    same_files(running, later.folder)
+
+
+def test_an_interrupted_append_leaves_a_prefix_and_resumes(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    events = Events("loss")
+    running.upload(EVENTS, events.steps(0, 10))
+    sync = _sync(source, cache, running)
+    _poll(sync)
+    running.append(EVENTS, events.steps(10, 20_000))
+    emulator.inject(Fault(match="^/blob/", cut_after=100_000, times=RESUMES + 1))
+    with pytest.raises(SyncError, match="kept breaking off"):
+        _poll(sync)
+    local = (sync.folder / EVENTS[5:]).read_bytes()
+    upstream = running.files[EVENTS].data
+    assert len(local) < len(upstream) and upstream.startswith(local)  # a valid prefix, never garbage
+    result = _poll(sync)
+    assert result.fetched == len(upstream) - len(local) + OVERLAP
+    same_files(running, sync.folder)
+
+
+def test_several_files_at_once_within_the_bound(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    for i in range(8):
+        running.upload(f"logs/run-{i}/events.out.tfevents.{i}.host", Events(f"t{i}").steps(0, 50))
+    emulator.inject(Fault(match="^/blob/", delay=0.2, times=8))
+    the_run = run(source.get_run("live", running.id))
+
+    async def main() -> None:
+        sync = RunSync(AzureRemote(source), the_run, cache.folder(the_run.key), limit=asyncio.Semaphore(3))
+        await sync.poll()
+        same_files(running, sync.folder)
+
+    run(main())
+    blobs = emulator.requests(contains="/blob/")
+    # No more than 3 in flight: every request arrived at most 3 at a time within the delay.
+    arrivals = sorted(r.at for r in blobs)
+    assert max(sum(1 for b in arrivals if a <= b < a + 0.15) for a in arrivals) <= 3

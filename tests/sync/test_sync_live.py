@@ -1,0 +1,159 @@
+"""Live sync of running runs and their child runs against the emulator: polling that speeds up
+while data flows and backs off when idle, refresh at once, child runs joining mid-sweep, errors
+shown and retried, the end of polling once everything has ended; the local workspace in place."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from pathlib import Path
+
+from sync_helpers import Events, same_files, until
+
+from tbdesk.model import RunStatus
+from tbdesk.sources.azure import AzureSource
+from tbdesk.sources.workspace import WorkspaceSource
+from tbdesk.sync import LiveSync, PollPolicy, RunCache, RunSyncStatus, SyncState
+from tests.azureml_emulator import Emulator, EmuRun, Fault
+
+EVENTS = "logs/events.out.tfevents.1714550400.host"
+QUICK = PollPolicy(fast=0.05, idle=0.4, tree_active=0.1, tree_idle=0.2, retry_first=0.1, retry_max=0.2)
+
+
+def _listings(emulator: Emulator, run_id: str) -> list[float]:
+    return [r.at for r in emulator.requests("GET", f"/artifacts/ExperimentRun/dcid.{run_id}/logs/")]
+
+
+def test_a_running_run_is_followed_until_it_ends(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    events = Events("loss")
+    running.upload(EVENTS, events.steps(0, 5))
+
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
+        seen: list[RunSyncStatus] = []
+        live.subscribe(seen.append)
+        (status,) = await live.start()
+        assert status.state is SyncState.LIVE and status.folder is not None
+        assert cache.is_pinned(the_run.key)
+        same_files(running, status.folder)
+        for first in range(5, 50, 5):
+            running.append(EVENTS, events.steps(first, first + 5))
+            await until(
+                lambda: (status.folder / EVENTS[5:]).stat().st_size == len(running.files[EVENTS].data)
+            )
+        same_files(running, status.folder)
+        running.append(EVENTS, events.steps(50, 60))  # the last steps, just before the end
+        running.status = "Completed"
+        await asyncio.wait_for(live.wait_finished(), 20)
+        assert live.finished
+        (final,) = live.statuses
+        assert final.state is SyncState.UP_TO_DATE and final.run.status is RunStatus.COMPLETED
+        assert final.bytes_fetched >= len(running.files[EVENTS].data)
+        same_files(running, final.folder)
+        assert seen[0].state is SyncState.LIVE
+        await live.stop()  # a board closing: unpins, and an ended sync stays up to date
+        assert not cache.is_pinned(the_run.key) and live.statuses[0].state is SyncState.UP_TO_DATE
+
+    asyncio.run(main())
+
+
+def test_idle_polls_back_off_and_refresh_polls_at_once(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    policy = PollPolicy(fast=0.05, idle=30.0, tree_active=60.0, tree_idle=60.0)
+
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=policy)
+        await live.start()
+        await until(lambda: len(_listings(emulator, running.id)) >= 6, what="six idle polls")
+        times = _listings(emulator, running.id)
+        gaps = [b - a for a, b in itertools.pairwise(times[1:])]
+        assert gaps[-1] > 3 * gaps[0]  # each quiet round waits longer
+        emulator.clear_log()
+        live.refresh()  # the next idle poll is seconds away: refresh must not wait for it
+        await until(lambda: _listings(emulator, running.id), timeout=5.0, what="a poll on refresh")
+        assert len(emulator.requests()) == 2  # the status of the run tree, and its one listing
+        await live.stop()
+        assert live.statuses[0].state is SyncState.STOPPED
+
+    asyncio.run(main())
+
+
+def test_a_child_run_that_appears_mid_sweep_joins(
+    emulator: Emulator, source: AzureSource, cache: RunCache
+) -> None:
+    ws = emulator.workspace
+    parent = ws.add_run("sweep", "sweep_1", status="Running", run_type="hyperdrive")
+    first = ws.add_run("sweep", "sweep_1_0", parent=parent, status="Running", display_name="lr=0.1")
+    first.upload(EVENTS, Events("loss").steps(0, 10))
+
+    async def main() -> None:
+        root = await source.get_run("sweep", parent.id)
+        live = LiveSync(source, [root], cache=cache, policy=QUICK)
+        joined: list[RunSyncStatus] = []
+        live.on_run_added(joined.append)
+        started = await live.start()
+        assert {s.run.id for s in started} == {"sweep_1", "sweep_1_0"}
+        second = ws.add_run("sweep", "sweep_1_1", parent=parent, status="Running", display_name="lr=0.01")
+        second.upload(EVENTS, Events("loss").steps(0, 7))
+        await until(lambda: joined, what="the new child run")
+        (child,) = joined
+        assert child.run.id == "sweep_1_1" and child.run.parent_id == "sweep_1"
+        await until(lambda: live.status(child.key).files == 1, what="the new child's files")  # type: ignore[union-attr]
+        same_files(second, child.folder)
+        for emu_run in (first, second, parent):
+            emu_run.status = "Completed"
+        await asyncio.wait_for(live.wait_finished(), 20)
+        assert {s.state for s in live.statuses} == {SyncState.UP_TO_DATE}
+        await live.stop()
+
+    asyncio.run(main())
+
+
+def test_an_error_is_shown_with_its_retry_and_clears(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
+        await live.start()
+        fault = emulator.inject(Fault(match="/artifacts/ExperimentRun/", status=500, times=1000))
+        await until(lambda: live.statuses[0].state is SyncState.ERROR, what="the error")
+        failed = live.statuses[0]
+        assert "HTTP 500" in (failed.error or "") and failed.retry_at is not None
+        fault.times = 0  # the service is back
+        await until(lambda: live.statuses[0].state is SyncState.LIVE, what="the recovery")
+        assert live.statuses[0].error is None
+        await live.stop()
+
+    asyncio.run(main())
+
+
+def test_local_workspace_runs_are_read_in_place(tmp_path: Path, cache: RunCache) -> None:
+    from tbdesk.local import Experiment, Workspace
+
+    workspace = Workspace(tmp_path / "ws")
+    local_run = Experiment(workspace, "local").start_logging()
+    logs = local_run.files_dir / "logs"
+    logs.mkdir(parents=True)
+    (logs / EVENTS[5:]).write_bytes(Events("loss").steps(0, 3))
+    source = WorkspaceSource(tmp_path / "ws")
+
+    async def main() -> None:
+        (the_run,) = [r async for page in source.runs((await source.experiments())[0]) for r in page]
+        live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
+        (status,) = await live.start()
+        assert status.folder == logs.resolve() or status.folder == logs  # no copy
+        assert status.state is SyncState.LIVE
+        local_run.complete()
+        await asyncio.wait_for(live.wait_finished(), 20)
+        assert live.statuses[0].state is SyncState.UP_TO_DATE
+        await live.stop()
+
+    asyncio.run(main())
+    assert cache.entries() == []
+    workspace.close()
