@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import importlib
 import os
+import warnings
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,3 +72,25 @@ def run_async(qloop: asyncio.AbstractEventLoop, qtbot: Any) -> Callable[..., Any
         return task.result()
 
     return runner
+
+
+@pytest.fixture(scope="session")
+def azureml_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Import azureml-core under the environment it reads at import time (its discovery cache
+    goes under HOME, its backoffs default to 32 s), then put the environment back: later imports
+    reuse the module, and other tests keep their own HOME. Shared by every test of the Azure
+    source (tests/azure uses it for all its tests, tests/ui through its emulator fixture)."""
+    home = tmp_path_factory.mktemp("azureml-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("AZUREML_DEFAULT_BACKOFF", "0")
+        patch.setenv("AZUREML_DEFAULT_RETRIES", "1")
+        patch.setenv("AZUREML_DEFAULT_500_BACKOFF", "0")
+        patch.setenv("AZUREML_DEFAULT_503_BACKOFF", "0")
+        patch.setenv("AZUREML_CURRENT_CLOUD", "AzureCloud")
+        with warnings.catch_warnings():
+            # azureml-core's own deprecation notices at import (the SDK is deprecated; AZUREML.md).
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"azureml\..*")
+            for module in ("azureml.core", "azureml.core.authentication", "azureml.core.run"):
+                importlib.import_module(module)
+    return home

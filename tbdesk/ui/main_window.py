@@ -1,24 +1,20 @@
 """The main window: the search box, the tree of sources and the run details pane on the left, a tab
 per board in the centre, the boards panel in a dock, menus, and a status bar that the task runner
-drives."""
+drives. What the menus do lives in tbdesk.ui.run_actions, .source_actions and .azure_actions."""
 
 from __future__ import annotations
 
-import asyncio
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -29,53 +25,32 @@ from shiboken6 import Shiboken
 
 import tbdesk
 from tbdesk.boards import Board, BoardManager, BoardRun, BoardState
-from tbdesk.model import Experiment, Run
-from tbdesk.sources.base import Source, SourceError
+from tbdesk.sources.base import SourceError
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sources.workspace import WorkspaceSource
-from tbdesk.ui import dialogs, export_dialog
-from tbdesk.ui.azure_actions import AzureActions, is_azure
+from tbdesk.ui import dialogs
+from tbdesk.ui.azure_actions import AzureActions
+from tbdesk.ui.run_actions import RunActions
 from tbdesk.ui.run_details import RunDetails
 from tbdesk.ui.search import SearchBox
 from tbdesk.ui.settings import SavedBoard, Settings
-from tbdesk.ui.source_tree import Kind, Node, SourceTreeModel, SourceTreeView
+from tbdesk.ui.source_actions import SourceActions
 from tbdesk.ui.tasks import TaskRunner
+from tbdesk.ui.tree_model import SourceTreeModel
+from tbdesk.ui.tree_nodes import Kind
+from tbdesk.ui.tree_view import SourceTreeView
 
 if TYPE_CHECKING:
-    from tbdesk.export import ExportProgress, ExportResult
     from tbdesk.ui.board_view import BoardView
-
-Selection = list[tuple[Source, Run]]
-Experiments = Sequence[tuple[Source, Experiment]]
 
 DEFAULT_SIZE = QSize(1400, 900)
 DOCK_HEIGHT = 190
 DETAILS_HEIGHT = 300
-_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
-
-
-def _folder_name(run: Run) -> str:
-    """A file name for a run's download folder (run names may hold slashes and worse)."""
-    name = _UNSAFE.sub("_", run.name or run.id).strip("._")[:100]
-    return name or _UNSAFE.sub("_", run.id).strip("._") or "run"
 
 
 def _identity(runs: Sequence[BoardRun]) -> frozenset[tuple[str, object]]:
     # What makes two boards the same for the manager: the folders and runs they show.
     return frozenset((str(run.path.expanduser().absolute()), run.key) for run in runs)
-
-
-def _title(items: Selection) -> str:
-    return _names_title([run.name or run.id for _, run in items])
-
-
-def _names_title(names: Sequence[str]) -> str:
-    """'a', 'a, b' or 'a, b +3'."""
-    return (
-        names[0]
-        if len(names) == 1
-        else ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
-    )
 
 
 class MainWindow(QMainWindow):
@@ -131,6 +106,8 @@ class MainWindow(QMainWindow):
 
         self.tasks = TaskRunner(self.statusBar(), self)
         self.azure = AzureActions(self)
+        self.run_actions = RunActions(self)
+        self.source_actions = SourceActions(self)
         self._make_actions()
         self._make_menus()
         self._connect()
@@ -158,47 +135,33 @@ class MainWindow(QMainWindow):
         return splitter
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: object = None, shortcut: QKeySequence | None = None) -> QAction:
-            act = QAction(text, self)
-            if shortcut is not None:
-                act.setShortcut(shortcut)
-            if callable(slot):
-                act.triggered.connect(slot)
-            return act
+        self.find_action = self.new_action("Find runs…", self.focus_search, "Ctrl+F")
+        self.quit_action = self.new_action("Quit", self.close, "Ctrl+Q")
+        self.refresh_action = self.new_action("Refresh", self.tree.refresh, "F5")
+        self.about_action = self.new_action(f"About {tbdesk.APP_NAME}", lambda: dialogs.show_about(self))
+        self.update_actions()
 
-        self.open_action = action("Open in TensorBoard", self.open_selected)
-        self.compare_action = action("Compare selected in one TensorBoard", self.compare_selected)
-        self.export_action = action("Export to TensorBoard…", self.export_selected)
-        self.export_action.setStatusTip("Write the metric history of runs as TensorBoard event files")
-        self.download_action = action("Download logs…", self.download_selected)
-        self.copy_id_action = action("Copy run id", self.copy_run_ids)
-        self.studio_action = action("Open in Azure ML studio", self.open_selected_in_studio)
-        self.studio_action.setStatusTip("Show the run's page in Azure ML studio in your web browser")
-        self.find_action = action("Find runs…", self.focus_search, QKeySequence("Ctrl+F"))
-        self.sign_in_action = action("Sign in to Azure…", self.azure.ask_sign_in)
-        self.add_workspace_action = action("Add Azure ML workspace…", self.add_workspace)
-        self.remove_workspace_action = action("Remove workspace", self.remove_selected_workspaces)
-        self.sign_in_again_action = action("Sign in again", self.sign_in_selected_again)
-        self.show_folder_action = action("Show in folder", self.show_selected_in_folder)
-        self.close_folder_action = action("Close folder", self.close_selected_folder)
-        self.open_folder_action = action("Open logs folder…", self.ask_log_folder, QKeySequence("Ctrl+O"))
-        self.quit_action = action("Quit", self.close, QKeySequence("Ctrl+Q"))
-        self.refresh_action = action("Refresh", self.tree.refresh, QKeySequence("F5"))
-        self.about_action = action(f"About {tbdesk.APP_NAME}", lambda: dialogs.show_about(self))
-        self._update_actions()
+    def new_action(self, text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
+        """An action owned by this window, for its menus and the tree's context menu."""
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        return act
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.open_folder_action)
+        sources = self.source_actions
+        file_menu.addAction(sources.open_folder_action)
         file_menu.addSeparator()
-        file_menu.addAction(self.sign_in_action)
-        file_menu.addAction(self.add_workspace_action)
-        file_menu.addAction(self.remove_workspace_action)
+        file_menu.addAction(sources.sign_in_action)
+        file_menu.addAction(sources.add_workspace_action)
+        file_menu.addAction(sources.remove_workspace_action)
         self.sign_out_menu = file_menu.addMenu("Sign out")
         self.sign_out_menu.setObjectName("sign-out-menu")
-        self.sign_out_menu.aboutToShow.connect(self._fill_sign_out_menu)
-        file_menu.aboutToShow.connect(self._update_actions)
+        self.sign_out_menu.aboutToShow.connect(lambda: sources.fill_sign_out_menu(self.sign_out_menu))
+        file_menu.aboutToShow.connect(self.update_actions)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = bar.addMenu("&View")
@@ -210,11 +173,11 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.manager.subscribe(self._on_board_changed)
-        self.tree.customContextMenuRequested.connect(self._show_context_menu)
-        self.tree.runsActivated.connect(self.open_selected)
-        self.tree.selectionModel().selectionChanged.connect(self._update_actions)
+        self.tree.customContextMenuRequested.connect(self.run_actions.show_context_menu)
+        self.tree.runsActivated.connect(self.run_actions.open_selected)
+        self.tree.selectionModel().selectionChanged.connect(self.update_actions)
         self.tree.selectionModel().selectionChanged.connect(self._update_details)
-        self.tree.signInRequested.connect(self._sign_in_for_source)
+        self.tree.signInRequested.connect(self.source_actions.sign_in_for_source)
         self.search.queryChanged.connect(self.tree.set_query)
         self.tree_model.loadFailed.connect(lambda message: self.statusBar().showMessage(message))
         self.tabs.tabCloseRequested.connect(lambda i: self.close_tab(self.tabs.widget(i)))
@@ -285,19 +248,7 @@ class MainWindow(QMainWindow):
             self.quitRequested.emit()
         event.accept()
 
-    # --- sources -------------------------------------------------------------------------------
-    def ask_log_folder(self) -> QFileDialog:
-        return self._ask_folder("Open logs folder", "open-folder-dialog", self.add_log_folder)
-
-    def add_log_folder(self, path: Path | str) -> None:
-        folder = Path(path)
-        if not folder.is_dir():
-            dialogs.show_error(self, "Open logs folder failed", f"{folder} is not a folder.")
-            return
-        index = self.tree_model.add_source(LogFolderSource(folder))
-        self.tree.expand(index)
-        self.tree.setCurrentIndex(index)
-
+    # --- the tree ------------------------------------------------------------------------------
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -312,92 +263,7 @@ class MainWindow(QMainWindow):
         else:
             self.details.show_message("Select a run to see its details.")
 
-    # --- Azure ---------------------------------------------------------------------------------
-    def add_workspace(self) -> QWidget:
-        """Add Azure ML workspace…, for the account selected in the tree (if one is)."""
-        accounts = [self._account_of(node) for node in self.tree.selected_nodes()]
-        return self.azure.ask_add_workspace(next((a for a in accounts if a is not None), None))
-
-    def remove_selected_workspaces(self) -> None:
-        for node in self._selected_workspaces():
-            if node.source is not None:
-                self.azure.remove_workspace(node.source.id)
-
-    def sign_in_selected_again(self) -> None:
-        for account in dict.fromkeys(self._account_of(node) for node in self.tree.selected_nodes()):
-            if account is not None:
-                self.azure.sign_in_again(account)
-
-    def open_selected_in_studio(self) -> None:
-        self.azure.open_in_studio(self.tree.selected_runs())
-
-    def _sign_in_for_source(self, source_id: str) -> None:
-        account = self.azure.account_of(source_id)
-        if account is not None:
-            self.azure.sign_in_again(account)
-
-    def _account_of(self, node: Node) -> str | None:
-        """The Azure account a node belongs to (an account, one of its workspaces, or below)."""
-        while node.parent is not None and node.kind is not Kind.ACCOUNT:
-            node = node.parent
-        return node.account if node.kind is Kind.ACCOUNT else None
-
-    def _selected_workspaces(self) -> list[Node]:
-        return [
-            node for node in self.tree.selected_nodes() if node.kind is Kind.SOURCE and is_azure(node.source)
-        ]
-
-    def _selected_accounts(self) -> list[str]:
-        return [node.account for node in self.tree.selected_nodes() if node.account is not None]
-
-    def _fill_sign_out_menu(self) -> None:
-        from tbdesk.ui.azure_actions import account_title
-
-        self.sign_out_menu.clear()
-        accounts = self.azure.accounts()
-        for account in accounts:
-            act = self.sign_out_menu.addAction(account_title(account))
-            act.triggered.connect(lambda _=False, account_id=account.id: self.azure.sign_out(account_id))
-        if not accounts:
-            self.sign_out_menu.addAction("Not signed in").setEnabled(False)
-
-    def close_selected_folder(self) -> None:
-        for node in self.tree.selected_nodes():
-            if node.kind is Kind.SOURCE and isinstance(node.source, LogFolderSource):
-                self.tree_model.remove_source(node.source.id)
-
     # --- opening boards ------------------------------------------------------------------------
-    def open_selected(self) -> None:
-        """A board per selected run (each with its child runs)."""
-        for item in self.tree.selected_runs():
-            self.open_runs([item])
-
-    def compare_selected(self) -> None:
-        """One board with every selected run (and their child runs)."""
-        items = self.tree.selected_runs()
-        if items:
-            self.open_runs(items)
-
-    def open_runs(self, items: Selection, title: str | None = None) -> None:
-        name = title or _title(items)
-        self.tasks.run(self._open_runs(items, name), f"Opening {name} in TensorBoard")
-
-    async def _open_runs(self, items: Selection, title: str) -> Board:
-        """Runs without TensorBoard logs of their own are exported into the cache first."""
-        from tbdesk.boards.prepare import prepare_board_runs
-
-        job = asyncio.current_task()
-        runs: list[BoardRun] = []
-        for source, source_runs in _by_source(items):
-            runs += await prepare_board_runs(
-                source,
-                source_runs,
-                children=True,
-                progress=lambda update: self.show_export_progress(update, job),
-            )
-        self.tasks.report(0, 0, detail="", task=job)
-        return await self.open_board(runs, title)
-
     def open_folder_board(self, path: Path) -> None:
         """`tbdesk PATH`: show the folder in the tree and open a board on all of it."""
         folder = path.expanduser().resolve()
@@ -513,189 +379,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         dialogs.show_error(self, "Boards", message)
 
-    # --- export --------------------------------------------------------------------------------
-    def export_selected(self) -> QFileDialog | None:
-        """Export to TensorBoard…: the selected runs and every run of the selected experiments."""
-        items, experiments = self.tree.selected_runs(), self._selected_experiments()
-        if not items and not experiments:
-            return None
-        return self._ask_folder(
-            "Export to TensorBoard: choose a folder",
-            export_dialog.FOLDER_DIALOG_NAME,
-            lambda folder: self.export_to(folder, items, experiments),
-            start=export_dialog.last_folder(self.settings),
-        )
-
-    def export_to(
-        self, folder: Path, items: Selection, experiments: Experiments = ()
-    ) -> asyncio.Task[list[ExportResult]]:
-        """Export runs (each with its child runs) into folder, then offer to open them in a board."""
-        export_dialog.remember_folder(self.settings, folder)
-        title = _names_title([run.name or run.id for _, run in items] + [exp.name for _, exp in experiments])
-
-        def offer(results: list[ExportResult]) -> None:
-            self.offer_board(folder, results)
-
-        return self.tasks.run(
-            self._export(folder, items, experiments),
-            f"Exporting {title} to TensorBoard",
-            on_success=offer,
-            done_text=lambda results: export_dialog.summary(folder, results),
-        )
-
-    async def _export(self, folder: Path, items: Selection, experiments: Experiments) -> list[ExportResult]:
-        from tbdesk.export import export_runs
-
-        job = asyncio.current_task()
-        wanted = list(items)
-        for source, experiment in experiments:
-            self.tasks.report(0, 0, detail=f"listing the runs of {experiment.name}")
-            wanted += [(source, run) for run in await _all_runs(source, experiment)]
-        if not wanted:
-            names = ", ".join(experiment.name for _, experiment in experiments)
-            raise SourceError(f"There are no runs to export in {names or 'the selection'}.")
-        results: list[ExportResult] = []
-        # One source after the other: each call chooses its new folders' names in the same folder.
-        for source, runs in _by_source(wanted):
-            results += await export_runs(
-                source, runs, folder, progress=lambda update: self.show_export_progress(update, job)
-            )
-        return results
-
-    def show_export_progress(self, update: ExportProgress, job: asyncio.Task[Any] | None) -> None:
-        """An export's progress, run by run, in the status bar of the job that runs it."""
-        self.tasks.report(
-            update.runs_done, update.runs_total, detail=export_dialog.progress_text(update), task=job
-        )
-
-    def offer_board(self, folder: Path, results: Sequence[ExportResult]) -> QMessageBox:
-        """The export is done: say so, and offer to open what it wrote in a board."""
-        return export_dialog.offer_board(self, folder, results, lambda: self.open_exported(results))
-
-    def open_exported(self, results: Sequence[ExportResult]) -> None:
-        runs = [BoardRun(result.folder.name, result.folder, result.run.key) for result in results]
-        title = _names_title([run.name for run in runs])
-        self.tasks.run(self.open_board(runs, title), f"Opening {title} in TensorBoard")
-
-    def _selected_experiments(self) -> list[tuple[Source, Experiment]]:
-        return [
-            (node.source, node.experiment)
-            for node in self.tree.selected_nodes()
-            if node.kind is Kind.EXPERIMENT and node.source is not None and node.experiment is not None
-        ]
-
-    # --- other run actions ---------------------------------------------------------------------
-    def download_selected(self) -> QFileDialog | None:
-        items = self.tree.selected_runs()
-        if not items:
-            return None
-        return self._ask_folder(
-            "Download logs to folder",
-            "download-logs-dialog",
-            lambda folder: self.download_logs(items, folder),
-        )
-
-    def download_logs(self, items: Selection, dest: Path | str) -> None:
-        folder = Path(dest)
-        self.tasks.run(
-            self._download(items, folder),
-            f"Downloading logs of {_title(items)}",
-            done_text=lambda n: (
-                f"Downloaded {n} files to {folder}" if n else "The selected runs have no logs"
-            ),
-        )
-
-    async def _download(self, items: Selection, dest: Path) -> int:
-        copied = 0
-        used: set[str] = set()
-        for done, (source, run) in enumerate(items):
-            self.tasks.report(done, len(items), f"Downloading logs of {run.name}")
-            name = base = _folder_name(run)
-            while name in used:
-                name = f"{base}-{len(used)}"
-            used.add(name)
-            # A folder of logs holds nothing but logs; other sources keep them under logs/.
-            prefix = "" if isinstance(source, LogFolderSource) else "logs/"
-            copied += len(await source.fetch_files(run, dest / name, prefix))
-        return copied
-
-    def copy_run_ids(self) -> None:
-        ids = [run.id for _, run in self.tree.selected_runs()]
-        if ids:
-            QGuiApplication.clipboard().setText("\n".join(ids))
-            self.statusBar().showMessage("Copied run id" + ("s" if len(ids) > 1 else ""), 5000)
-
-    def show_selected_in_folder(self) -> None:
-        items = self.tree.selected_runs()
-        if items:
-            source, run = items[0]
-            self.tasks.run(self._show_in_folder(source, run), f"Showing {run.name} in its folder")
-
-    async def _show_in_folder(self, source: Source, run: Run) -> None:
-        folder = await source.tensorboard_dir(run)
-        if folder is None:
-            raise SourceError(f"The run {run.name} has no folder on this machine.")
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            raise SourceError(f"No file manager could open {folder}.")
-
     # --- menus and dialogs ---------------------------------------------------------------------
-    def context_menu(self) -> QMenu:
-        """The menu for the tree's current selection."""
-        self._update_actions()
-        menu = QMenu(self)
-        menu.setToolTipsVisible(True)
-        runs = self.tree.selected_runs()
-        if runs:
-            for act in (self.open_action, self.compare_action, self.export_action):
-                menu.addAction(act)
-            menu.addSeparator()
-            if any(is_azure(source) for source, _ in runs):
-                menu.addAction(self.studio_action)
-            for act in (self.download_action, self.copy_id_action, self.show_folder_action):
-                menu.addAction(act)
-        elif self._selected_experiments():
-            menu.addAction(self.export_action)
-            menu.addSeparator()
-            menu.addAction(self.refresh_action)
-        else:
-            menu.addAction(self.refresh_action)
-            if self.close_folder_action.isEnabled():
-                menu.addAction(self.close_folder_action)
-            if self._selected_workspaces():
-                menu.addAction(self.remove_workspace_action)
-            accounts = self._selected_accounts()
-            if accounts:
-                menu.addSeparator()
-                menu.addAction(self.add_workspace_action)
-                menu.addAction(self.sign_in_again_action)
-                sign_out = menu.addAction("Sign out")
-                sign_out.triggered.connect(lambda: [self.azure.sign_out(account) for account in accounts])
-        return menu
+    def update_actions(self) -> None:
+        """Enable what fits the tree's selection."""
+        self.run_actions.update_actions()
+        self.source_actions.update_actions()
 
-    def _show_context_menu(self, pos: QPoint) -> None:
-        menu = self.context_menu()
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(self.tree.viewport().mapToGlobal(pos))
-
-    def _update_actions(self) -> None:
-        count = len(self.tree.selected_runs())
-        self.open_action.setEnabled(count >= 1)
-        self.export_action.setEnabled(count >= 1 or bool(self._selected_experiments()))
-        self.compare_action.setEnabled(count >= 2)
-        self.download_action.setEnabled(count >= 1)
-        self.copy_id_action.setEnabled(count >= 1)
-        runs = self.tree.selected_runs()
-        self.show_folder_action.setEnabled(count == 1 and not is_azure(runs[0][0]))
-        self.studio_action.setEnabled(any(is_azure(source) for source, _ in runs))
-        self.remove_workspace_action.setEnabled(bool(self._selected_workspaces()))
-        self.close_folder_action.setEnabled(
-            any(
-                node.kind is Kind.SOURCE and isinstance(node.source, LogFolderSource)
-                for node in self.tree.selected_nodes()
-            )
-        )
-
-    def _ask_folder(
+    def ask_folder(
         self, title: str, name: str, chosen: Callable[[Path], object], start: Path | None = None
     ) -> QFileDialog:
         """A folder picker that does not block the event loop; chosen(path) runs on accept."""
@@ -707,18 +397,3 @@ class MainWindow(QMainWindow):
         dialog.fileSelected.connect(lambda path: chosen(Path(path)) if path else None)
         dialog.open()
         return dialog
-
-
-def _by_source(items: Selection) -> list[tuple[Source, list[Run]]]:
-    """The runs grouped by their source, in order."""
-    grouped: dict[str, tuple[Source, list[Run]]] = {}
-    for source, run in items:
-        grouped.setdefault(source.id, (source, []))[1].append(run)
-    return list(grouped.values())
-
-
-async def _all_runs(source: Source, experiment: Experiment) -> list[Run]:
-    runs: list[Run] = []
-    async for page in source.runs(experiment):
-        runs += page
-    return runs

@@ -1,11 +1,9 @@
 """Fixtures for the Azure source: an emulated Azure ML service on 127.0.0.1, and azureml-core
 imported only after the environment it reads at import time points away from the real home and
-real waits (its discovery cache path, its 32 s default backoff)."""
+real waits (its discovery cache path, its 32 s default backoff: tests/conftest.py's azureml_env)."""
 
 from __future__ import annotations
 
-import importlib
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,25 +15,10 @@ from tbdesk.sources.azure import AzureSource
 from tests.azureml_emulator import Emulator, EmuWorkspace, StaticCredential, seed_demo
 
 
-@pytest.fixture(scope="session", autouse=True)
-def azureml_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Import azureml-core under the environment it reads at import time (its discovery cache
-    goes under HOME, its backoffs default to 32 s), then put the environment back: later imports
-    reuse the module, and other tests keep their own HOME."""
-    home = tmp_path_factory.mktemp("azureml-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        patch.setenv("AZUREML_DEFAULT_BACKOFF", "0")
-        patch.setenv("AZUREML_DEFAULT_RETRIES", "1")
-        patch.setenv("AZUREML_DEFAULT_500_BACKOFF", "0")
-        patch.setenv("AZUREML_DEFAULT_503_BACKOFF", "0")
-        patch.setenv("AZUREML_CURRENT_CLOUD", "AzureCloud")
-        with warnings.catch_warnings():
-            # azureml-core's own deprecation notices at import (the SDK is deprecated; AZUREML.md).
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"azureml\..*")
-            for module in ("azureml.core", "azureml.core.authentication", "azureml.core.run"):
-                importlib.import_module(module)
-    return home
+@pytest.fixture(autouse=True)
+def _azureml_first(azureml_env: Path) -> None:
+    """Every test here may import azureml-core: it comes in under the environment that
+    tests/conftest.py's azureml_env sets up."""
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tbdesk.app import build_window, start
 from tbdesk.boards import BoardManager, BoardState, registry
 from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.settings import Settings
-from tbdesk.ui.source_tree import NAME
+from tbdesk.ui.tree_nodes import NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -106,7 +106,7 @@ def test_open_a_demo_run_shows_its_charts_and_reuses_the_board(
     tree.selectionModel().select(run, flags)
     run_name = run.data()
 
-    window.open_action.trigger()
+    window.run_actions.open_action.trigger()
     wait_idle(qtbot, window)
     [board] = manager.boards
     assert board.state is BoardState.READY
@@ -125,7 +125,7 @@ def test_open_a_demo_run_shows_its_charts_and_reuses_the_board(
 
     pid = board.pid
     tree.selectionModel().select(run, flags)
-    window.open_action.trigger()  # the same run again: the same board, no new TensorBoard
+    window.run_actions.open_action.trigger()  # the same run again: the same board, no new TensorBoard
     wait_idle(qtbot, window)
     assert manager.boards == [board] and board.pid == pid
     assert window.tabs.count() == 1 and window.tabs.currentWidget() is view

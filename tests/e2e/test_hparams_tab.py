@@ -18,7 +18,7 @@ from tbdesk.app import build_window, start
 from tbdesk.boards import BoardManager, BoardState
 from tbdesk.demo import create_demo, sweep
 from tbdesk.ui.settings import Settings
-from tbdesk.ui.source_tree import NAME
+from tbdesk.ui.tree_nodes import NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -95,7 +95,7 @@ def test_the_how_to_sweep_shows_in_the_hparams_tab(
     flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
     tree.selectionModel().select(root, flags)
 
-    window.open_action.trigger()  # a metrics-only run: exported into the cache, then opened
+    window.run_actions.open_action.trigger()  # a metrics-only run: exported into the cache, then opened
     qtbot.waitUntil(idle, timeout=120_000)
     [board] = manager.boards
     assert board.state is BoardState.READY and board.url

@@ -5,10 +5,8 @@ sign-ins through azure-identity's real credentials against the stand-in identity
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import urllib.request
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +31,8 @@ from tbdesk.ui.azure_dialogs import (
 from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.run_details import FILES, METRICS, RUN, TAGS
 from tbdesk.ui.settings import Settings
-from tbdesk.ui.source_tree import NAME, Kind, SourceTreeModel
+from tbdesk.ui.tree_model import SourceTreeModel
+from tbdesk.ui.tree_nodes import NAME, Kind
 from tests.auth.fixtures import (  # noqa: F401 - fixtures, registered by their names
     MemoryKeyring,
     memory_keyring_fixture,
@@ -51,24 +50,8 @@ pytestmark = [
 WAIT_MS = 30_000
 
 
-@pytest.fixture(scope="session")
-def azureml_ready(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """azureml-core imported under the environment it reads at import time (as tests/azure does):
-    its discovery cache away from the real home, no 32 s backoffs."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(tmp_path_factory.mktemp("azureml-home")))
-        for name in ("AZUREML_DEFAULT_BACKOFF", "AZUREML_DEFAULT_500_BACKOFF", "AZUREML_DEFAULT_503_BACKOFF"):
-            patch.setenv(name, "0")
-        patch.setenv("AZUREML_DEFAULT_RETRIES", "1")
-        patch.setenv("AZUREML_CURRENT_CLOUD", "AzureCloud")
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"azureml\..*")
-            for module in ("azureml.core", "azureml.core.authentication"):
-                importlib.import_module(module)
-
-
 @pytest.fixture
-def emulator(azureml_ready: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+def emulator(azureml_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
     workspace = EmuWorkspace()
     seed_demo(workspace, sweep_children=12)
     with Emulator(workspace) as emu:
@@ -240,10 +223,10 @@ def test_open_in_azure_ml_studio(
     experiment = open_path(qtbot, window, "CI robot", "ws-emulated", "mnist-cnn")
     run = model.index(0, NAME, experiment)
     select(window, run)
-    menu = window.context_menu()
+    menu = window.run_actions.context_menu()
     assert "Open in Azure ML studio" in [action.text() for action in menu.actions()]
-    assert not window.show_folder_action.isEnabled()  # an Azure run has no folder here
-    window.studio_action.trigger()
+    assert not window.run_actions.show_folder_action.isEnabled()  # an Azure run has no folder here
+    window.run_actions.studio_action.trigger()
     qtbot.waitUntil(lambda: bool(browser.urls) and idle(window), timeout=WAIT_MS)
     node = model.node(run)
     assert node is not None and node.run is not None
@@ -266,7 +249,7 @@ def test_open_and_compare_azure_runs_in_tensorboard(
     assert with_logs is not None and metrics_only is not None
 
     select(window, with_logs, metrics_only)
-    window.compare_action.trigger()
+    window.run_actions.compare_action.trigger()
     qtbot.waitUntil(lambda: idle(window) and bool(manager.boards), timeout=60_000)
     [board] = manager.boards
     url = board.url
@@ -287,7 +270,7 @@ def test_open_and_compare_azure_runs_in_tensorboard(
     # Opened again: the logs in the cache are current, so nothing is downloaded twice.
     emulator.clear_log()
     select(window, with_logs)
-    window.open_action.trigger()
+    window.run_actions.open_action.trigger()
     qtbot.waitUntil(lambda: idle(window) and len(manager.boards) == 2, timeout=60_000)
     assert emulator.requests("GET", contains="/blob/") == []
 
@@ -321,7 +304,7 @@ def test_sign_in_with_a_device_code_then_pick_a_workspace(
 ) -> None:
     window = make_window()
     token_server.pending_polls = 10**9  # the person has not entered the code yet
-    window.sign_in_action.trigger()
+    window.source_actions.sign_in_action.trigger()
     dialog = window.findChild(SignInDialog, SIGN_IN_DIALOG_NAME)
     assert isinstance(dialog, SignInDialog)
     qtbot.waitUntil(lambda: not dialog.note.text().startswith("Checking"), timeout=WAIT_MS)
@@ -379,7 +362,7 @@ def test_service_principal_secret_goes_only_to_the_keyring_and_sign_out_forgets_
     make_window: Callable[[], MainWindow],
 ) -> None:
     window = make_window()
-    window.sign_in_action.trigger()
+    window.source_actions.sign_in_action.trigger()
     dialog = window.findChild(SignInDialog, SIGN_IN_DIALOG_NAME)
     assert isinstance(dialog, SignInDialog)
     qtbot.waitUntil(lambda: not dialog.note.text().startswith("Checking"), timeout=WAIT_MS)
@@ -417,8 +400,8 @@ def test_service_principal_secret_goes_only_to_the_keyring_and_sign_out_forgets_
 
     # Remove the workspace, then sign out: the account, its secret and its node are gone.
     select(window, window.tree_model.source_index(entry.source_id))
-    assert "Remove workspace" in [action.text() for action in window.context_menu().actions()]
-    window.remove_workspace_action.trigger()
+    assert "Remove workspace" in [action.text() for action in window.run_actions.context_menu().actions()]
+    window.source_actions.remove_workspace_action.trigger()
     assert not window.tree_model.source_index(entry.source_id).isValid() and AccountStore().workspaces == []
     window.sign_out_menu.aboutToShow.emit()
     [sign_out] = [action for action in window.sign_out_menu.actions() if action.text().startswith("Robot")]
@@ -442,12 +425,12 @@ def test_export_and_download_logs_of_azure_runs(
     select(window, with_logs)
     items = window.tree.selected_runs()
 
-    window.download_logs(items, tmp_path / "downloads")
+    window.run_actions.download_logs(items, tmp_path / "downloads")
     qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)
     events = sorted(p.relative_to(tmp_path / "downloads") for p in (tmp_path / "downloads").rglob("events.*"))
     assert [str(p.parent) for p in events] == ["cnn_lr=0.01/logs/train", "cnn_lr=0.01/logs/validation"]
 
-    task = window.export_to(tmp_path / "exported", items)
+    task = window.run_actions.export_to(tmp_path / "exported", items)
     qtbot.waitUntil(lambda: task.done() and idle(window), timeout=WAIT_MS)
     [result] = task.result()
     assert result.points > 0 and any(result.folder.rglob("events.out.tfevents.*"))

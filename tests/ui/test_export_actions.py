@@ -26,7 +26,7 @@ from tbdesk.local import Experiment, Workspace
 from tbdesk.ui import dialogs, export_dialog
 from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.settings import Settings
-from tbdesk.ui.source_tree import NAME, Kind
+from tbdesk.ui.tree_nodes import NAME, Kind
 
 LOSS_STEPS = (0, 5, 10, 100)
 ALPHAS = (0.1, 0.2, 0.3)
@@ -133,7 +133,7 @@ def visible(window: MainWindow, kind: type[Any], name: str) -> list[Any]:
 def pick_folder(window: MainWindow, folder: Path | None) -> Path:
     """Choose Export to TensorBoard… and answer its folder picker as a person would (None: cancel);
     returns the folder the picker started in."""
-    window.export_action.trigger()
+    window.run_actions.export_action.trigger()
     [dialog] = visible(window, QFileDialog, export_dialog.FOLDER_DIALOG_NAME)
     start = Path(dialog.directory().absolutePath())
     if folder is not None:
@@ -170,8 +170,8 @@ def scalar_tags(board: Board) -> dict[str, set[str]]:
 def test_export_selected_runs_to_a_folder(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
     expand_all(qtbot, window)
     select(window, "metrics")
-    menu = window.context_menu()
-    assert window.export_action in menu.actions() and window.export_action.isEnabled()
+    menu = window.run_actions.context_menu()
+    assert window.run_actions.export_action in menu.actions() and window.run_actions.export_action.isEnabled()
     dest = tmp_path / "exported"
 
     pick_folder(window, dest)
@@ -203,7 +203,10 @@ def test_export_an_experiment_then_open_the_offered_board(
 ) -> None:
     expand_all(qtbot, window)
     select(window, "sweep", kind=Kind.EXPERIMENT)
-    assert window.context_menu().actions()[0] is window.export_action and window.export_action.isEnabled()
+    assert (
+        window.run_actions.context_menu().actions()[0] is window.run_actions.export_action
+        and window.run_actions.export_action.isEnabled()
+    )
     dest = tmp_path / "sweep-export"
 
     pick_folder(window, dest)
@@ -245,7 +248,7 @@ def test_cancel_midway_leaves_no_half_written_export(
 
     seen: list[ExportProgress] = []
     labels: list[str] = []
-    show = window.show_export_progress
+    show = window.run_actions.show_export_progress
 
     def cancel_after_first_child(update: ExportProgress, job: Any) -> None:
         show(update, job)
@@ -255,7 +258,7 @@ def test_cancel_midway_leaves_no_half_written_export(
         if update.stage is ExportStage.DONE and update.run.parent_id is not None:
             window.tasks.cancel_button.click()
 
-    monkeypatch.setattr(window, "show_export_progress", cancel_after_first_child)
+    monkeypatch.setattr(window.run_actions, "show_export_progress", cancel_after_first_child)
     fresh = tmp_path / "fresh"
     for folder in (dest, fresh):
         seen.clear()
@@ -277,7 +280,7 @@ def test_open_in_tensorboard_exports_metrics_only_runs(
 ) -> None:
     expand_all(qtbot, window)
     select(window, "alpha sweep")
-    window.open_action.trigger()
+    window.run_actions.open_action.trigger()
     wait_idle(qtbot, window)
     assert not visible(window, QFileDialog, export_dialog.FOLDER_DIALOG_NAME)  # nothing asked
     assert not error_boxes(window)
@@ -293,7 +296,7 @@ def test_open_in_tensorboard_exports_metrics_only_runs(
     manifest = json.loads((shown.path / ".tbdesk-export.json").read_text())
 
     # Again: exported anew into the same place, shown by the same board.
-    window.open_action.trigger()
+    window.run_actions.open_action.trigger()
     wait_idle(qtbot, window)
     assert manager.boards == [board] and board.state is BoardState.READY
     assert json.loads((shown.path / ".tbdesk-export.json").read_text())["exported"] > manifest["exported"]
@@ -301,7 +304,7 @@ def test_open_in_tensorboard_exports_metrics_only_runs(
 
     # Compare a run with TensorBoard logs of its own and a metrics-only run: logs linked, metrics exported.
     select(window, "native", "metrics")
-    window.compare_action.trigger()
+    window.run_actions.compare_action.trigger()
     wait_idle(qtbot, window)
     [compared] = [b for b in manager.boards if b is not board]
     by_name = {run.name: run.path for run in compared.runs}

@@ -25,7 +25,7 @@ from tbdesk.local import Workspace
 from tbdesk.ui import dialogs
 from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.settings import Settings
-from tbdesk.ui.source_tree import NAME, Kind
+from tbdesk.ui.tree_nodes import NAME, Kind
 
 
 def write_events(logdir: Path, tag: str = "loss", steps: int = 5) -> None:
@@ -138,10 +138,10 @@ def test_window_shows_workspace_first_and_the_menus(qtbot: Any, window: MainWind
     assert model.index(0, NAME).data() == "Local workspace (ws)"
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     assert set(menus) == {"&File", "&View", "&Help"}
-    assert window.open_folder_action.shortcut().toString() == "Ctrl+O"
+    assert window.source_actions.open_folder_action.shortcut().toString() == "Ctrl+O"
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
     assert window.refresh_action.shortcut().toString() == "F5"
-    assert window.open_folder_action in menus["&File"].actions()
+    assert window.source_actions.open_folder_action in menus["&File"].actions()
     assert window.refresh_action in menus["&View"].actions()
     assert window.about_action in menus["&Help"].actions()
     window.about_action.trigger()
@@ -153,7 +153,7 @@ def test_window_shows_workspace_first_and_the_menus(qtbot: Any, window: MainWind
 def test_context_menu_for_runs(qtbot: Any, window: MainWindow) -> None:
     expand_sweep(qtbot, window)
     select(window, "lr=1")
-    menu = window.context_menu()
+    menu = window.run_actions.context_menu()
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
     assert texts == [
         "Open in TensorBoard",
@@ -163,10 +163,15 @@ def test_context_menu_for_runs(qtbot: Any, window: MainWindow) -> None:
         "Copy run id",
         "Show in folder",
     ]
-    assert window.open_action.isEnabled() and not window.compare_action.isEnabled()  # compare needs two
-    assert window.export_action.isEnabled()  # what it does: tests/ui/test_export_actions.py
+    assert (
+        window.run_actions.open_action.isEnabled() and not window.run_actions.compare_action.isEnabled()
+    )  # compare needs two
+    assert window.run_actions.export_action.isEnabled()  # what it does: tests/ui/test_export_actions.py
     select(window, "lr=1", "lr=0.1")
-    assert window.compare_action.isEnabled() and not window.show_folder_action.isEnabled()
+    assert (
+        window.run_actions.compare_action.isEnabled()
+        and not window.run_actions.show_folder_action.isEnabled()
+    )
 
 
 def test_open_in_tensorboard_then_reuse_and_compare(
@@ -174,7 +179,7 @@ def test_open_in_tensorboard_then_reuse_and_compare(
 ) -> None:
     expand_sweep(qtbot, window)
     select(window, "lr=0.1")
-    window.open_action.trigger()
+    window.run_actions.open_action.trigger()
     # The tab shows (loading) while TensorBoard starts.
     qtbot.waitUntil(lambda: window.tabs.count() == 1, timeout=10_000)
     assert not manager.boards or manager.boards[0].state is BoardState.STARTING
@@ -187,13 +192,13 @@ def test_open_in_tensorboard_then_reuse_and_compare(
 
     window.tabs.addTab(QPushButton("other"), "other")
     window.tabs.setCurrentIndex(1)
-    window.open_action.trigger()  # again: the same board, its tab comes to the front
+    window.run_actions.open_action.trigger()  # again: the same board, its tab comes to the front
     wait_idle(qtbot, window)
     assert manager.boards == [board] and window.tabs.currentWidget() is view
     assert window.tabs.count() == 2
 
     select(window, "lr=0.1", "lr=1")
-    window.compare_action.trigger()
+    window.run_actions.compare_action.trigger()
     wait_idle(qtbot, window)
     assert len(manager.boards) == 2
     compared = next(b for b in manager.boards if b is not board)
@@ -207,7 +212,7 @@ def test_failed_open_shows_error_in_status_and_dialog(
     expand_sweep(qtbot, window)
     select(window, "no-logs")
     with qtbot.waitSignal(window.tasks.failed, timeout=30_000):
-        window.open_action.trigger()
+        window.run_actions.open_action.trigger()
     # It has no logs and no metrics to export either.
     assert "No TensorBoard logs or metrics in no-logs" in window.statusBar().currentMessage()
     [box] = error_dialogs(window)
@@ -221,7 +226,7 @@ def test_crashed_board_shows_error_and_restarts(
 ) -> None:
     expand_sweep(qtbot, window)
     select(window, "lr=1")
-    window.open_action.trigger()
+    window.run_actions.open_action.trigger()
     wait_idle(qtbot, window)
     [board] = manager.boards
     view = window.view_of(board)
@@ -243,7 +248,7 @@ def test_closing_a_tab_keeps_the_board_and_stopping_closes_the_tab(
 ) -> None:
     expand_sweep(qtbot, window)
     select(window, "lr=1")
-    window.open_action.trigger()
+    window.run_actions.open_action.trigger()
     wait_idle(qtbot, window)
     [board] = manager.boards
     window.close_tab(window.view_of(board))
@@ -260,12 +265,12 @@ def test_copy_run_id_download_logs_and_show_in_folder(
 ) -> None:
     expand_sweep(qtbot, window)
     select(window, "lr=1", "lr=0.1")
-    window.copy_id_action.trigger()
+    window.run_actions.copy_id_action.trigger()
     assert QGuiApplication.clipboard().text().split("\n") == [env.ids["lr=1"], env.ids["lr=0.1"]]
 
     dest = tmp_path / "downloads"
     dest.mkdir()
-    window.download_action.trigger()
+    window.run_actions.download_action.trigger()
     dialog = window.findChild(QFileDialog, "download-logs-dialog")
     assert dialog is not None and dialog.isVisible()
     dialog.fileSelected.emit(str(dest))  # what the dialog sends when the user picks the folder
@@ -286,7 +291,7 @@ def test_copy_run_id_download_logs_and_show_in_folder(
     QDesktopServices.setUrlHandler("file", catcher, "open")
     try:
         select(window, "lr=1")
-        window.show_folder_action.trigger()
+        window.run_actions.show_folder_action.trigger()
         wait_idle(qtbot, window)
     finally:
         QDesktopServices.unsetUrlHandler("file")
@@ -302,13 +307,13 @@ def test_open_logs_folder_and_settings_round_trip(
     write_events(logs / "mnist" / "a")
     window = make_window(qtbot, env, manager)
     window.resize(QSize(701, 555))
-    dialog = window.ask_log_folder()
+    dialog = window.source_actions.ask_log_folder()
     dialog.fileSelected.emit(str(logs))  # what the dialog sends when the user picks the folder
     dialog.close()
     assert [s.title for s in window.tree_model.sources()] == ["Local workspace (ws)", "tb-logs"]
     expand_sweep(qtbot, window)
     select(window, "lr=1")
-    window.open_action.trigger()
+    window.run_actions.open_action.trigger()
     wait_idle(qtbot, window)
     [board] = manager.boards
     with qtbot.waitSignal(window.quitRequested):

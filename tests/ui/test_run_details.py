@@ -30,7 +30,7 @@ from tbdesk.ui.run_details import (
     run_fields,
 )
 from tbdesk.ui.settings import Settings
-from tbdesk.ui.source_tree import NAME, Kind
+from tbdesk.ui.tree_nodes import NAME, Kind
 
 
 def fill(path: Path, scratch: Path) -> None:

@@ -14,7 +14,9 @@ from tbdesk.local import Workspace
 from tbdesk.model import Run, RunStatus
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.ui.search import Query, SearchBox, parse_query
-from tbdesk.ui.source_tree import NAME, SourceTreeModel, SourceTreeView
+from tbdesk.ui.tree_model import SourceTreeModel
+from tbdesk.ui.tree_nodes import NAME
+from tbdesk.ui.tree_view import SourceTreeView
 
 
 def make_run(name: str, status: RunStatus = RunStatus.COMPLETED, **tags: str) -> Run:

@@ -15,7 +15,9 @@ from tbdesk.model import RunStatus
 from tbdesk.sources import workspace as workspace_module
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sources.workspace import WorkspaceSource
-from tbdesk.ui.source_tree import NAME, STARTED, STATUS, Kind, SourceTreeModel, SourceTreeView
+from tbdesk.ui.tree_model import SourceTreeModel
+from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, Kind
+from tbdesk.ui.tree_view import SourceTreeView
 
 
 def fill_workspace(path: Path, runs: int = 3, children: int = 2) -> list[str]:

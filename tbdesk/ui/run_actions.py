@@ -1,0 +1,297 @@
+"""What the window does with the runs selected in the tree: open them in a board (each alone, or
+compared in one), export their metric history, download their logs, copy their ids, show them in
+their folder or in Azure ML studio; and the tree's context menu, which offers what fits the selection.
+
+Every action runs as a task of the window's task runner (progress, cancel, clear errors).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from tbdesk.boards import Board, BoardRun
+from tbdesk.model import Experiment, Run
+from tbdesk.sources.base import Source, SourceError
+from tbdesk.sources.logdir import LogFolderSource
+from tbdesk.ui import export_dialog
+from tbdesk.ui.azure_actions import is_azure
+from tbdesk.ui.tree_nodes import Kind
+
+if TYPE_CHECKING:
+    from tbdesk.export import ExportProgress, ExportResult
+    from tbdesk.ui.main_window import MainWindow
+
+Selection = list[tuple[Source, Run]]
+Experiments = Sequence[tuple[Source, Experiment]]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
+
+
+def _names_title(names: Sequence[str]) -> str:
+    """'a', 'a, b' or 'a, b +3'."""
+    return (
+        names[0]
+        if len(names) == 1
+        else ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
+    )
+
+
+def _title(items: Selection) -> str:
+    return _names_title([run.name or run.id for _, run in items])
+
+
+def _folder_name(run: Run) -> str:
+    """A file name for a run's download folder (run names may hold slashes and worse)."""
+    name = _UNSAFE.sub("_", run.name or run.id).strip("._")[:100]
+    return name or _UNSAFE.sub("_", run.id).strip("._") or "run"
+
+
+class RunActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.open_action = window.new_action("Open in TensorBoard", self.open_selected)
+        self.compare_action = window.new_action("Compare selected in one TensorBoard", self.compare_selected)
+        self.export_action = window.new_action("Export to TensorBoard…", self.export_selected)
+        self.export_action.setStatusTip("Write the metric history of runs as TensorBoard event files")
+        self.download_action = window.new_action("Download logs…", self.download_selected)
+        self.copy_id_action = window.new_action("Copy run id", self.copy_run_ids)
+        self.studio_action = window.new_action("Open in Azure ML studio", self.open_selected_in_studio)
+        self.studio_action.setStatusTip("Show the run's page in Azure ML studio in your web browser")
+        self.show_folder_action = window.new_action("Show in folder", self.show_selected_in_folder)
+
+    # --- the context menu ----------------------------------------------------------------------
+    def context_menu(self) -> QMenu:
+        """The menu for the tree's current selection."""
+        window = self._window
+        window.update_actions()
+        menu = QMenu(window)
+        menu.setToolTipsVisible(True)
+        runs = window.tree.selected_runs()
+        if runs:
+            for act in (self.open_action, self.compare_action, self.export_action):
+                menu.addAction(act)
+            menu.addSeparator()
+            if any(is_azure(source) for source, _ in runs):
+                menu.addAction(self.studio_action)
+            for act in (self.download_action, self.copy_id_action, self.show_folder_action):
+                menu.addAction(act)
+        elif self.selected_experiments():
+            menu.addAction(self.export_action)
+            menu.addSeparator()
+            menu.addAction(window.refresh_action)
+        else:
+            menu.addAction(window.refresh_action)
+            sources = window.source_actions
+            if sources.close_folder_action.isEnabled():
+                menu.addAction(sources.close_folder_action)
+            if sources.selected_workspaces():
+                menu.addAction(sources.remove_workspace_action)
+            accounts = sources.selected_accounts()
+            if accounts:
+                menu.addSeparator()
+                menu.addAction(sources.add_workspace_action)
+                menu.addAction(sources.sign_in_again_action)
+                sign_out = menu.addAction("Sign out")
+                sign_out.triggered.connect(lambda: [window.azure.sign_out(account) for account in accounts])
+        return menu
+
+    def show_context_menu(self, pos: QPoint) -> None:
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self._window.tree.viewport().mapToGlobal(pos))
+
+    def update_actions(self) -> None:
+        """Enable what fits the tree's selection."""
+        runs = self._window.tree.selected_runs()
+        count = len(runs)
+        self.open_action.setEnabled(count >= 1)
+        self.export_action.setEnabled(count >= 1 or bool(self.selected_experiments()))
+        self.compare_action.setEnabled(count >= 2)
+        self.download_action.setEnabled(count >= 1)
+        self.copy_id_action.setEnabled(count >= 1)
+        self.show_folder_action.setEnabled(count == 1 and not is_azure(runs[0][0]))
+        self.studio_action.setEnabled(any(is_azure(source) for source, _ in runs))
+
+    def selected_experiments(self) -> list[tuple[Source, Experiment]]:
+        return [
+            (node.source, node.experiment)
+            for node in self._window.tree.selected_nodes()
+            if node.kind is Kind.EXPERIMENT and node.source is not None and node.experiment is not None
+        ]
+
+    # --- opening boards ------------------------------------------------------------------------
+    def open_selected(self) -> None:
+        """A board per selected run (each with its child runs)."""
+        for item in self._window.tree.selected_runs():
+            self.open_runs([item])
+
+    def compare_selected(self) -> None:
+        """One board with every selected run (and their child runs)."""
+        items = self._window.tree.selected_runs()
+        if items:
+            self.open_runs(items)
+
+    def open_runs(self, items: Selection, title: str | None = None) -> None:
+        name = title or _title(items)
+        self._window.tasks.run(self._open_runs(items, name), f"Opening {name} in TensorBoard")
+
+    async def _open_runs(self, items: Selection, title: str) -> Board:
+        """Runs without TensorBoard logs of their own are exported into the cache first."""
+        from tbdesk.boards.prepare import prepare_board_runs
+
+        job = asyncio.current_task()
+        runs: list[BoardRun] = []
+        for source, source_runs in _by_source(items):
+            runs += await prepare_board_runs(
+                source,
+                source_runs,
+                children=True,
+                progress=lambda update: self.show_export_progress(update, job),
+            )
+        self._window.tasks.report(0, 0, detail="", task=job)
+        return await self._window.open_board(runs, title)
+
+    def open_selected_in_studio(self) -> None:
+        self._window.azure.open_in_studio(self._window.tree.selected_runs())
+
+    # --- export --------------------------------------------------------------------------------
+    def export_selected(self) -> QFileDialog | None:
+        """Export to TensorBoard…: the selected runs and every run of the selected experiments."""
+        items, experiments = self._window.tree.selected_runs(), self.selected_experiments()
+        if not items and not experiments:
+            return None
+        return self._window.ask_folder(
+            "Export to TensorBoard: choose a folder",
+            export_dialog.FOLDER_DIALOG_NAME,
+            lambda folder: self.export_to(folder, items, experiments),
+            start=export_dialog.last_folder(self._window.settings),
+        )
+
+    def export_to(
+        self, folder: Path, items: Selection, experiments: Experiments = ()
+    ) -> asyncio.Task[list[ExportResult]]:
+        """Export runs (each with its child runs) into folder, then offer to open them in a board."""
+        export_dialog.remember_folder(self._window.settings, folder)
+        title = _names_title([run.name or run.id for _, run in items] + [exp.name for _, exp in experiments])
+
+        def offer(results: list[ExportResult]) -> None:
+            self.offer_board(folder, results)
+
+        return self._window.tasks.run(
+            self._export(folder, items, experiments),
+            f"Exporting {title} to TensorBoard",
+            on_success=offer,
+            done_text=lambda results: export_dialog.summary(folder, results),
+        )
+
+    async def _export(self, folder: Path, items: Selection, experiments: Experiments) -> list[ExportResult]:
+        from tbdesk.export import export_runs
+
+        job = asyncio.current_task()
+        wanted = list(items)
+        for source, experiment in experiments:
+            self._window.tasks.report(0, 0, detail=f"listing the runs of {experiment.name}")
+            wanted += [(source, run) for run in await _all_runs(source, experiment)]
+        if not wanted:
+            names = ", ".join(experiment.name for _, experiment in experiments)
+            raise SourceError(f"There are no runs to export in {names or 'the selection'}.")
+        results: list[ExportResult] = []
+        # One source after the other: each call chooses its new folders' names in the same folder.
+        for source, runs in _by_source(wanted):
+            results += await export_runs(
+                source, runs, folder, progress=lambda update: self.show_export_progress(update, job)
+            )
+        return results
+
+    def show_export_progress(self, update: ExportProgress, job: asyncio.Task[Any] | None) -> None:
+        """An export's progress, run by run, in the status bar of the job that runs it."""
+        self._window.tasks.report(
+            update.runs_done, update.runs_total, detail=export_dialog.progress_text(update), task=job
+        )
+
+    def offer_board(self, folder: Path, results: Sequence[ExportResult]) -> QMessageBox:
+        """The export is done: say so, and offer to open what it wrote in a board."""
+        return export_dialog.offer_board(self._window, folder, results, lambda: self.open_exported(results))
+
+    def open_exported(self, results: Sequence[ExportResult]) -> None:
+        runs = [BoardRun(result.folder.name, result.folder, result.run.key) for result in results]
+        title = _names_title([run.name for run in runs])
+        self._window.tasks.run(self._window.open_board(runs, title), f"Opening {title} in TensorBoard")
+
+    # --- logs, ids and folders -----------------------------------------------------------------
+    def download_selected(self) -> QFileDialog | None:
+        items = self._window.tree.selected_runs()
+        if not items:
+            return None
+        return self._window.ask_folder(
+            "Download logs to folder",
+            "download-logs-dialog",
+            lambda folder: self.download_logs(items, folder),
+        )
+
+    def download_logs(self, items: Selection, dest: Path | str) -> None:
+        folder = Path(dest)
+        self._window.tasks.run(
+            self._download(items, folder),
+            f"Downloading logs of {_title(items)}",
+            done_text=lambda n: (
+                f"Downloaded {n} files to {folder}" if n else "The selected runs have no logs"
+            ),
+        )
+
+    async def _download(self, items: Selection, dest: Path) -> int:
+        copied = 0
+        used: set[str] = set()
+        for done, (source, run) in enumerate(items):
+            self._window.tasks.report(done, len(items), f"Downloading logs of {run.name}")
+            name = base = _folder_name(run)
+            while name in used:
+                name = f"{base}-{len(used)}"
+            used.add(name)
+            # A folder of logs holds nothing but logs; other sources keep them under logs/.
+            prefix = "" if isinstance(source, LogFolderSource) else "logs/"
+            copied += len(await source.fetch_files(run, dest / name, prefix))
+        return copied
+
+    def copy_run_ids(self) -> None:
+        ids = [run.id for _, run in self._window.tree.selected_runs()]
+        if ids:
+            QGuiApplication.clipboard().setText("\n".join(ids))
+            self._window.statusBar().showMessage("Copied run id" + ("s" if len(ids) > 1 else ""), 5000)
+
+    def show_selected_in_folder(self) -> None:
+        items = self._window.tree.selected_runs()
+        if items:
+            source, run = items[0]
+            self._window.tasks.run(self._show_in_folder(source, run), f"Showing {run.name} in its folder")
+
+    async def _show_in_folder(self, source: Source, run: Run) -> None:
+        folder = await source.tensorboard_dir(run)
+        if folder is None:
+            raise SourceError(f"The run {run.name} has no folder on this machine.")
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            raise SourceError(f"No file manager could open {folder}.")
+
+
+def _by_source(items: Selection) -> list[tuple[Source, list[Run]]]:
+    """The runs grouped by their source, in order."""
+    grouped: dict[str, tuple[Source, list[Run]]] = {}
+    for source, run in items:
+        grouped.setdefault(source.id, (source, []))[1].append(run)
+    return list(grouped.values())
+
+
+async def _all_runs(source: Source, experiment: Experiment) -> list[Run]:
+    runs: list[Run] = []
+    async for page in source.runs(experiment):
+        runs += page
+    return runs

@@ -1,0 +1,109 @@
+"""What the window does with the sources in the tree: open and close folders of logs, and the Azure ML
+accounts and workspaces selected in the tree (sign in, add and remove workspaces, sign in again, sign
+out). The Azure work itself is tbdesk.ui.azure_actions'; this module finds what it applies to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from tbdesk.sources.logdir import LogFolderSource
+from tbdesk.ui import dialogs
+from tbdesk.ui.azure_actions import account_title, is_azure
+from tbdesk.ui.tree_nodes import Kind, Node
+
+if TYPE_CHECKING:
+    from tbdesk.ui.main_window import MainWindow
+
+
+class SourceActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.open_folder_action = window.new_action("Open logs folder…", self.ask_log_folder, "Ctrl+O")
+        self.close_folder_action = window.new_action("Close folder", self.close_selected_folder)
+        self.sign_in_action = window.new_action("Sign in to Azure…", window.azure.ask_sign_in)
+        self.add_workspace_action = window.new_action("Add Azure ML workspace…", self.add_workspace)
+        self.remove_workspace_action = window.new_action("Remove workspace", self.remove_selected_workspaces)
+        self.sign_in_again_action = window.new_action("Sign in again", self.sign_in_selected_again)
+
+    def update_actions(self) -> None:
+        """Enable what fits the tree's selection."""
+        self.remove_workspace_action.setEnabled(bool(self.selected_workspaces()))
+        self.close_folder_action.setEnabled(
+            any(
+                node.kind is Kind.SOURCE and isinstance(node.source, LogFolderSource)
+                for node in self._window.tree.selected_nodes()
+            )
+        )
+
+    # --- folders of logs -----------------------------------------------------------------------
+    def ask_log_folder(self) -> QFileDialog:
+        return self._window.ask_folder("Open logs folder", "open-folder-dialog", self.add_log_folder)
+
+    def add_log_folder(self, path: Path | str) -> None:
+        folder = Path(path)
+        if not folder.is_dir():
+            dialogs.show_error(self._window, "Open logs folder failed", f"{folder} is not a folder.")
+            return
+        index = self._window.tree_model.add_source(LogFolderSource(folder))
+        self._window.tree.expand(index)
+        self._window.tree.setCurrentIndex(index)
+
+    def close_selected_folder(self) -> None:
+        for node in self._window.tree.selected_nodes():
+            if node.kind is Kind.SOURCE and isinstance(node.source, LogFolderSource):
+                self._window.tree_model.remove_source(node.source.id)
+
+    # --- Azure ---------------------------------------------------------------------------------
+    def add_workspace(self) -> QWidget:
+        """Add Azure ML workspace…, for the account selected in the tree (if one is)."""
+        accounts = [_account_of(node) for node in self._window.tree.selected_nodes()]
+        return self._window.azure.ask_add_workspace(next((a for a in accounts if a is not None), None))
+
+    def remove_selected_workspaces(self) -> None:
+        for node in self.selected_workspaces():
+            if node.source is not None:
+                self._window.azure.remove_workspace(node.source.id)
+
+    def sign_in_selected_again(self) -> None:
+        for account in dict.fromkeys(_account_of(node) for node in self._window.tree.selected_nodes()):
+            if account is not None:
+                self._window.azure.sign_in_again(account)
+
+    def sign_in_for_source(self, source_id: str) -> None:
+        account = self._window.azure.account_of(source_id)
+        if account is not None:
+            self._window.azure.sign_in_again(account)
+
+    def selected_workspaces(self) -> list[Node]:
+        return [
+            node
+            for node in self._window.tree.selected_nodes()
+            if node.kind is Kind.SOURCE and is_azure(node.source)
+        ]
+
+    def selected_accounts(self) -> list[str]:
+        return [node.account for node in self._window.tree.selected_nodes() if node.account is not None]
+
+    def fill_sign_out_menu(self, menu: QMenu) -> None:
+        """A Sign out entry per account."""
+        azure = self._window.azure
+        menu.clear()
+        accounts = azure.accounts()
+        for account in accounts:
+            act = menu.addAction(account_title(account))
+            act.triggered.connect(lambda _=False, account_id=account.id: azure.sign_out(account_id))
+        if not accounts:
+            menu.addAction("Not signed in").setEnabled(False)
+
+
+def _account_of(node: Node) -> str | None:
+    """The Azure account a node belongs to (an account, one of its workspaces, or below)."""
+    while node.parent is not None and node.kind is not Kind.ACCOUNT:
+        node = node.parent
+    return node.account if node.kind is Kind.ACCOUNT else None

@@ -1,0 +1,420 @@
+"""The tree of sources -> experiments -> runs -> child runs as a Qt model (Azure ML workspaces
+grouped under their account: account -> workspaces -> experiments -> ...).
+
+Loaded lazily: a node asks its source for its children only when it is expanded, in an asyncio
+task, and shows a "Loading…" row meanwhile (or an error row when the source fails). Runs come a
+page at a time; the next page is fetched ahead in the background, and a "More runs…" row offers it.
+Nothing here blocks the event loop. The rows themselves: tbdesk.ui.tree_nodes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
+
+from tbdesk.model import Run
+from tbdesk.sources.base import Source
+from tbdesk.ui.tasks import describe_error
+from tbdesk.ui.tree_nodes import (
+    HEADERS,
+    KEY_ROLE,
+    NAME,
+    PLACEHOLDERS,
+    Index,
+    Key,
+    Kind,
+    Load,
+    Node,
+    decoration,
+    display,
+    foreground,
+    tooltip,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SourceTreeModel(QAbstractItemModel):
+    loadFailed = Signal(str)  # a message for the status bar
+    expandRequested = Signal(QModelIndex)  # a node that was expanded before a refresh is back
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._root = Node(Kind.ROOT, None, None, load=Load.LOADED)
+        self._by_uid: dict[int, Node] = {}
+        self._want_expanded: set[Key] = set()
+        self._tooltips: dict[str, str] = {}  # account id -> its tooltip
+
+    # --- sources and accounts ------------------------------------------------------------------
+    def sources(self) -> list[Source]:
+        return [node.source for node in self._source_nodes() if node.source is not None]
+
+    def add_source(
+        self, source: Source, position: int | None = None, *, account: str | None = None
+    ) -> QModelIndex:
+        """Show a source (once; adding it again returns the existing row), at the top level or
+        under an account (which is added, named by its id, when it is not shown yet)."""
+        existing = self.source_index(source.id)
+        if existing.isValid():
+            return existing
+        parent = self._root if account is None else self.node(self.add_account(account)) or self._root
+        siblings = [child for child in parent.children if child.kind is not Kind.EMPTY]
+        if len(siblings) != len(parent.children):
+            self._set_children(parent, siblings)
+        count = len(parent.children)
+        row = count if position is None else max(0, min(position, count))
+        self._insert(parent, row, [Node(Kind.SOURCE, source, parent)])
+        return self.index_of(parent.children[row])
+
+    def remove_source(self, source_id: str) -> None:
+        index = self.source_index(source_id)
+        node = self.node(index)
+        if node is None or node.parent is None:
+            return
+        parent = node.parent
+        self._cancel(node)
+        self._remove(parent, index.row(), index.row())
+        if parent.kind is Kind.ACCOUNT and not parent.children:
+            self._insert(parent, 0, [self._no_workspaces(parent)])
+
+    def source_index(self, source_id: str) -> QModelIndex:
+        for node in self._source_nodes():
+            if node.source is not None and node.source.id == source_id:
+                return self.index_of(node)
+        return QModelIndex()
+
+    def add_account(self, account_id: str, title: str | None = None, tooltip: str = "") -> QModelIndex:
+        """Show an account (after the top-level sources); adding it again renames it."""
+        index = self.account_index(account_id)
+        node = self.node(index)
+        if tooltip:
+            self._tooltips[account_id] = tooltip
+        if node is not None:
+            if title is not None and title != node.text:
+                node.text = title
+                self.dataChanged.emit(index, index.siblingAtColumn(len(HEADERS) - 1))
+            return index
+        node = Node(
+            Kind.ACCOUNT, None, self._root, text=title or account_id, account=account_id, load=Load.LOADED
+        )
+        node.children = [self._no_workspaces(node)]
+        self._insert(self._root, len(self._root.children), [node])
+        return self.index_of(node)
+
+    def remove_account(self, account_id: str) -> None:
+        """Stop showing an account and its workspaces."""
+        index = self.account_index(account_id)
+        node = self.node(index)
+        if node is not None:
+            self._cancel(node)
+            self._remove(self._root, index.row(), index.row())
+            self._tooltips.pop(account_id, None)
+
+    def account_index(self, account_id: str) -> QModelIndex:
+        for row, node in enumerate(self._root.children):
+            if node.kind is Kind.ACCOUNT and node.account == account_id:
+                return self.index(row, 0)
+        return QModelIndex()
+
+    def accounts(self) -> list[str]:
+        return [node.account for node in self._root.children if node.account is not None]
+
+    def account_of(self, source_id: str) -> str | None:
+        """The account a source is shown under (None: at the top level, or not shown)."""
+        node = self.node(self.source_index(source_id))
+        return node.parent.account if node is not None and node.parent is not None else None
+
+    def _source_nodes(self) -> Iterator[Node]:
+        for node in self._root.children:
+            if node.kind is Kind.SOURCE:
+                yield node
+            elif node.kind is Kind.ACCOUNT:
+                yield from (child for child in node.children if child.kind is Kind.SOURCE)
+
+    def _no_workspaces(self, account: Node) -> Node:
+        return Node(Kind.EMPTY, None, account, text="No workspaces: File > Add Azure ML workspace…")
+
+    # --- lookups for views and actions ---------------------------------------------------------
+    def node(self, index: Index) -> Node | None:
+        if not index.isValid():
+            return None
+        return self._by_uid.get(index.internalId())
+
+    def index_of(self, node: Node, column: int = 0) -> QModelIndex:
+        if node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.parent.children.index(node), column, node.uid)
+
+    def find(self, key: Key) -> QModelIndex:
+        """The index of a loaded node, by its key."""
+        for node in self._root.walk():
+            if node.kind is not Kind.ROOT and node.key == key:
+                return self.index_of(node)
+        return QModelIndex()
+
+    def nodes(self) -> Iterator[Node]:
+        """Every node loaded so far, depth first."""
+        for child in self._root.children:
+            yield from child.walk()
+
+    @property
+    def busy(self) -> bool:
+        """Some node is still loading (or fetching a page ahead)."""
+        return any(node.task is not None and not node.task.done() for node in self.nodes())
+
+    # --- refresh -------------------------------------------------------------------------------
+    def refresh(self, keep_expanded: Iterable[Key] = (), index: Index | None = None) -> None:
+        """Reload a node (all sources when index is None); nodes whose keys are in keep_expanded
+        are loaded again and asked to be expanded as they come back."""
+        self._want_expanded = set(keep_expanded)
+        node = self.node(index) if index is not None else None
+        if node is None:
+            targets = list(self._source_nodes())
+        elif node.kind is Kind.ACCOUNT:
+            targets = [child for child in node.children if child.kind is Kind.SOURCE]
+        else:
+            targets = [node]
+        for target in targets:
+            self._reset(target)
+            if target.key in self._want_expanded:
+                self._want_expanded.discard(target.key)
+                self._start_load(target)
+
+    def _reset(self, node: Node) -> None:
+        self._cancel(node)
+        node.generation += 1
+        node.load = Load.NOT_LOADED
+        node.pages = None
+        node.lookahead = None
+        self._set_children(node, [])
+
+    def _cancel(self, node: Node) -> None:
+        for each in node.walk():
+            if each.task is not None and not each.task.done():
+                each.task.cancel()
+            each.task = None
+
+    # --- Qt model interface --------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        node = self.node(parent) if parent.isValid() else self._root
+        if node is None or not (0 <= row < len(node.children)) or not (0 <= column < len(HEADERS)):
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row].uid)
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        node = self.node(index)
+        if node is None or node.parent is None or node.parent is self._root:
+            return QModelIndex()
+        return self.index_of(node.parent)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.column() > 0:
+            return 0
+        node = self.node(parent) if parent.isValid() else self._root
+        return len(node.children) if node is not None else 0
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(HEADERS)
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if not parent.isValid():
+            return bool(self._root.children)
+        node = self.node(parent)
+        return node is not None and parent.column() == 0 and (bool(node.children) or node.expandable)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        node = self.node(parent)
+        if node is None or not node.expandable or node.kind is Kind.ACCOUNT:
+            return False
+        if node.load is Load.NOT_LOADED:
+            return True
+        return node.load is Load.LOADED and node.lookahead is not None
+
+    def fetchMore(self, parent: Index) -> None:
+        node = self.node(parent)
+        if node is not None and self.canFetchMore(parent):
+            self._start_load(node)
+
+    def retry(self, index: Index) -> None:
+        """Ask the source again after it failed (the user activated the error row)."""
+        node = self.node(index)
+        if node is None:
+            return
+        if node.load is Load.FAILED:
+            self._start_load(node)
+        elif node.pages is not None and node.children and node.children[-1].kind is Kind.ERROR:
+            self._set_placeholder(node.children[-1], Kind.LOADING, "Loading…")
+            node.task = asyncio.ensure_future(self._fetch_ahead(node, node.generation))
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        node = self.node(index)
+        if node is None:
+            return Qt.ItemFlag.NoItemFlags
+        if node.kind in PLACEHOLDERS:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        node = self.node(index)
+        if node is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display(node, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(node, self._tooltips.get(node.account or "", ""))
+        if role == KEY_ROLE:
+            return node.key
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return foreground(node, column)
+        return decoration(node, column, role)
+
+    # --- loading -------------------------------------------------------------------------------
+    def _start_load(self, node: Node) -> None:
+        if node.load is Load.LOADED and node.lookahead is not None:
+            self._show_next_page(node)
+            return
+        if node.load not in (Load.NOT_LOADED, Load.FAILED):
+            return
+        node.load = Load.LOADING
+        self._set_children(node, [Node(Kind.LOADING, node.source, node, text="Loading…")])
+        node.task = asyncio.ensure_future(self._load(node, node.generation))
+
+    async def _load(self, node: Node, generation: int) -> None:
+        source = node.source
+        assert source is not None
+        try:
+            if node.kind is Kind.SOURCE:
+                experiments = await source.experiments()
+                children = [Node(Kind.EXPERIMENT, source, node, experiment=e) for e in experiments]
+                empty = "No experiments"
+            elif node.kind is Kind.EXPERIMENT:
+                assert node.experiment is not None
+                node.pages = aiter(source.runs(node.experiment))
+                children = self._run_nodes(node, await anext(node.pages, []))
+                empty = "No runs"
+            else:
+                assert node.run is not None
+                children = self._run_nodes(node, await source.children(node.run))
+                empty = ""
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            if generation == node.generation:
+                self._failed(node, error)
+            return
+        if generation != node.generation:
+            return
+        node.load = Load.LOADED
+        if not children and empty:
+            children = [Node(Kind.EMPTY, source, node, text=empty)]
+        self._set_children(node, children)
+        self._restore_expansion(children)
+        if node.kind is Kind.EXPERIMENT and children and children[0].kind is Kind.RUN:
+            await self._fetch_ahead(node, generation)
+
+    async def _fetch_ahead(self, node: Node, generation: int) -> None:
+        """Get the next page of runs, to offer it with a "More runs…" row."""
+        assert node.pages is not None
+        try:
+            page: list[Run] = await anext(node.pages, [])
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            if generation == node.generation:
+                self._trailing(node, Kind.ERROR, self._error_text(error))
+                self._report(node, error)
+            return
+        if generation != node.generation:
+            return
+        if page:
+            node.lookahead = page
+            self._trailing(node, Kind.MORE, "More runs…")
+        else:
+            self._trailing(node, None, "")
+
+    def _show_next_page(self, node: Node) -> None:
+        # Only inserts rows here: Qt calls fetchMore while it lays out the view.
+        page: list[Run] = node.lookahead or []
+        node.lookahead = None
+        more = node.children[-1]
+        self._insert(node, len(node.children) - 1, self._run_nodes(node, page))
+        self._set_placeholder(more, Kind.LOADING, "Loading…")
+        node.task = asyncio.ensure_future(self._fetch_ahead(node, node.generation))
+
+    def _trailing(self, node: Node, kind: Kind | None, text: str) -> None:
+        """Set the placeholder row after a node's runs (None: no such row)."""
+        last = node.children[-1] if node.children else None
+        has = last is not None and last.kind in (Kind.LOADING, Kind.MORE, Kind.ERROR)
+        if kind is None:
+            if has:
+                self._remove(node, len(node.children) - 1, len(node.children) - 1)
+        elif has and last is not None:
+            self._set_placeholder(last, kind, text)
+        else:
+            self._insert(node, len(node.children), [Node(kind, node.source, node, text=text)])
+
+    def _set_placeholder(self, placeholder: Node, kind: Kind, text: str) -> None:
+        placeholder.kind, placeholder.text = kind, text
+        first = self.index_of(placeholder)
+        self.dataChanged.emit(first, first.siblingAtColumn(len(HEADERS) - 1))
+
+    def _run_nodes(self, parent: Node, runs: list[Run]) -> list[Node]:
+        return [Node(Kind.RUN, parent.source, parent, run=run) for run in runs]
+
+    def _failed(self, node: Node, error: BaseException) -> None:
+        node.load = Load.FAILED
+        row = Node(Kind.ERROR, node.source, node, text=self._error_text(error), error=error)
+        self._set_children(node, [row])
+        self._report(node, error)
+
+    def _error_text(self, error: BaseException) -> str:
+        return f"Could not load: {describe_error(error)[0]}"
+
+    def _report(self, node: Node, error: BaseException) -> None:
+        message, details = describe_error(error)
+        name = display(node, NAME) or "the tree"
+        if details:
+            log.error("Loading %s failed:\n%s", name, details)
+        self.loadFailed.emit(f"Loading {name} failed: {message}")
+
+    def _restore_expansion(self, children: list[Node]) -> None:
+        for child in children:
+            if child.key in self._want_expanded:
+                self._want_expanded.discard(child.key)
+                self.expandRequested.emit(self.index_of(child))
+                if child.load is Load.NOT_LOADED and child.expandable:
+                    self._start_load(child)
+
+    def _set_children(self, node: Node, children: list[Node]) -> None:
+        if node.children:
+            self._remove(node, 0, len(node.children) - 1)
+        self._insert(node, 0, children)
+
+    def _insert(self, node: Node, row: int, children: list[Node]) -> None:
+        if not children:
+            return
+        self.beginInsertRows(self.index_of(node), row, row + len(children) - 1)
+        node.children[row:row] = children
+        for each in children:
+            self._by_uid.update((n.uid, n) for n in each.walk())
+        self.endInsertRows()
+
+    def _remove(self, node: Node, first: int, last: int) -> None:
+        self.beginRemoveRows(self.index_of(node), first, last)
+        for each in node.children[first : last + 1]:
+            for gone in each.walk():
+                self._by_uid.pop(gone.uid, None)
+        del node.children[first : last + 1]
+        self.endRemoveRows()

@@ -1,0 +1,182 @@
+"""The rows of the source tree: what a node is (a source, an Azure account, an experiment, a run or
+a placeholder row), how it is loaded, and how it shows (text, tooltip, colour, icon).
+
+Nodes wrap the plain domain objects of tbdesk.model; tbdesk.ui.tree_model arranges them in a Qt
+model and loads their children.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QApplication, QStyle
+
+from tbdesk.model import Experiment, Run, RunStatus
+from tbdesk.sources.base import Source
+
+Index = QModelIndex | QPersistentModelIndex
+Key = tuple[str, ...]
+
+NAME, STATUS, STARTED = range(3)
+HEADERS = ("Name", "Status", "Started")
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class Kind(enum.Enum):
+    ROOT = enum.auto()
+    ACCOUNT = enum.auto()  # an Azure account: its workspaces (sources) are its children
+    SOURCE = enum.auto()
+    EXPERIMENT = enum.auto()
+    RUN = enum.auto()
+    LOADING = enum.auto()  # placeholder while the parent loads
+    MORE = enum.auto()  # placeholder: another page of runs is ready
+    EMPTY = enum.auto()  # placeholder: the parent has nothing to show
+    ERROR = enum.auto()  # placeholder: the parent's source failed; its text says why
+
+
+PLACEHOLDERS = (Kind.LOADING, Kind.MORE, Kind.EMPTY, Kind.ERROR)
+_uids = itertools.count(1)
+
+
+class Load(enum.Enum):
+    NOT_LOADED = enum.auto()
+    LOADING = enum.auto()
+    LOADED = enum.auto()
+    FAILED = enum.auto()
+
+
+@dataclass(eq=False)
+class Node:
+    kind: Kind
+    source: Source | None
+    parent: Node | None
+    experiment: Experiment | None = None
+    run: Run | None = None
+    text: str = ""  # placeholders: what they say; accounts: the account's name
+    account: str | None = None  # accounts: the account's id
+    error: BaseException | None = None  # error rows: why the parent failed
+    children: list[Node] = field(default_factory=list)
+    load: Load = Load.NOT_LOADED
+    generation: int = 0  # bumped on refresh, so a late answer for the old children is dropped
+    task: asyncio.Task[None] | None = None
+    pages: AsyncIterator[list[Run]] | None = None
+    lookahead: list[Run] | None = None  # the next page of runs, fetched ahead
+    # Indexes carry this id, not a pointer to the node: Qt may still hold an index of a removed
+    # row for a moment, and an id of a gone node just finds nothing.
+    uid: int = field(default_factory=lambda: next(_uids))
+
+    @property
+    def key(self) -> Key:
+        """Identifies the node across refreshes (to keep expansion)."""
+        if self.kind is Kind.SOURCE and self.source is not None:
+            return (self.source.id,)
+        if self.kind is Kind.ACCOUNT:
+            return ("account", self.account or "")
+        base = self.parent.key if self.parent is not None else ()
+        if self.kind is Kind.EXPERIMENT and self.experiment is not None:
+            return (*base, "experiment", self.experiment.id)
+        if self.kind is Kind.RUN and self.run is not None:
+            return (*base, "run", self.run.id)
+        return (*base, self.kind.name.lower())
+
+    @property
+    def expandable(self) -> bool:
+        if self.kind in (Kind.ACCOUNT, Kind.SOURCE, Kind.EXPERIMENT):
+            return True
+        if self.kind is Kind.RUN and self.run is not None:
+            if self.load is Load.LOADED:
+                return bool(self.children)
+            return self.run.has_children is not False
+        return False
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+# --- how a node shows -----------------------------------------------------------------------------
+_FAILED_STATES = (RunStatus.FAILED, RunStatus.CANCELED)
+_ACTIVE_STATES = (RunStatus.RUNNING, RunStatus.STARTING, RunStatus.PREPARING, RunStatus.QUEUED)
+_ICONS = {
+    Kind.ACCOUNT: QStyle.StandardPixmap.SP_DirHomeIcon,
+    Kind.SOURCE: QStyle.StandardPixmap.SP_DriveHDIcon,
+    Kind.EXPERIMENT: QStyle.StandardPixmap.SP_DirIcon,
+    Kind.RUN: QStyle.StandardPixmap.SP_FileIcon,
+    Kind.ERROR: QStyle.StandardPixmap.SP_MessageBoxWarning,
+}
+
+
+def display(node: Node, column: int) -> str | None:
+    """The text of a node in a column."""
+    run = node.run
+    if column == NAME:
+        if node.kind is Kind.SOURCE and node.source is not None:
+            return node.source.title
+        if node.kind is Kind.ACCOUNT:
+            return node.text
+        if node.kind is Kind.EXPERIMENT and node.experiment is not None:
+            return node.experiment.name
+        return (run.name or run.id) if node.kind is Kind.RUN and run is not None else node.text
+    if node.kind is not Kind.RUN or run is None:
+        return None
+    return str(run.status.value) if column == STATUS else _format_time(run.start_time)
+
+
+def tooltip(node: Node, account_tooltip: str = "") -> str | None:
+    """The tooltip of a node (account_tooltip: what an account's tooltip says, when it has one)."""
+    if node.kind is Kind.SOURCE and node.source is not None:
+        return node.source.id
+    if node.kind is Kind.ACCOUNT:
+        return account_tooltip or node.text
+    if node.kind is Kind.EXPERIMENT and node.experiment is not None:
+        return node.experiment.description or node.experiment.name
+    if node.kind is Kind.RUN and node.run is not None:
+        run = node.run
+        lines = [run.name, f"Run id: {run.id}", f"Status: {run.status.value}"]
+        if run.start_time:
+            lines.append(f"Started: {_format_time(run.start_time)}")
+        if run.end_time:
+            lines.append(f"Ended: {_format_time(run.end_time)}")
+        lines += [f"{key}: {value}" for key, value in run.tags.items()]
+        return "\n".join(lines)
+    return node.text or None
+
+
+def foreground(node: Node, column: int) -> QBrush | None:
+    if node.kind is Kind.ERROR:
+        return QBrush(QColor("#c62828"))
+    if node.kind in PLACEHOLDERS:
+        return QBrush(QApplication.palette().color(QApplication.palette().ColorRole.PlaceholderText))
+    if node.kind is Kind.RUN and node.run is not None and column == STATUS:
+        if node.run.status in _FAILED_STATES:
+            return QBrush(QColor("#c62828"))
+        if node.run.status in _ACTIVE_STATES:
+            return QBrush(QColor("#1565c0"))
+    return None
+
+
+def decoration(node: Node, column: int, role: int) -> Any:
+    """A node's font or icon, for those roles (None for other roles)."""
+    if role == Qt.ItemDataRole.FontRole and node.kind in PLACEHOLDERS:
+        font = QFont()
+        font.setItalic(True)
+        return font
+    if role == Qt.ItemDataRole.DecorationRole and column == NAME:
+        pixmap = _ICONS.get(node.kind)
+        if node.kind is Kind.SOURCE and node.parent is not None and node.parent.kind is Kind.ACCOUNT:
+            pixmap = QStyle.StandardPixmap.SP_DriveNetIcon
+        return QApplication.style().standardIcon(pixmap) if pixmap is not None else None
+    return None
+
+
+def _format_time(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""

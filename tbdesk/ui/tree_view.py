@@ -1,0 +1,261 @@
+"""The tree widget of sources, experiments and runs: multi-selection, pages on demand, refresh that
+keeps what was expanded, and the search box's filter.
+
+The view shows the model through a filter: it filters what is loaded, keeps the parents of matching
+runs, and never asks a source for anything itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+
+from tbdesk.azure.errors import SignedOutError
+from tbdesk.model import Run
+from tbdesk.sources.base import Source
+from tbdesk.ui.search import Query, parse_query
+from tbdesk.ui.tree_model import SourceTreeModel
+from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, Index, Key, Kind, Load, Node
+
+
+class RunFilter(QSortFilterProxyModel):
+    """The tree as the search box filters it: runs that match the query, with their parents.
+
+    Sources and accounts always show (so a source that is not loaded yet can be expanded), and so do
+    experiments not loaded yet and the "Loading…", "More runs…" and error rows of sources and
+    experiments: the filter works on what is loaded, and says what is not.
+    """
+
+    def __init__(self, model: SourceTreeModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tree = model
+        self._query = Query()
+        self.setRecursiveFilteringEnabled(True)
+        self.setSourceModel(model)
+
+    @property
+    def query(self) -> Query:
+        return self._query
+
+    def set_query(self, query: Query) -> None:
+        if query == self._query:
+            return
+        self.beginFilterChange()
+        self._query = query
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self._query.empty:
+            return True
+        node = self._tree.node(self._tree.index(source_row, NAME, source_parent))
+        if node is None:
+            return False
+        if node.kind is Kind.RUN:
+            return node.run is not None and self._query.matches(node.run)
+        if node.kind in (Kind.ACCOUNT, Kind.SOURCE):
+            return True
+        if node.kind is Kind.EXPERIMENT:
+            return node.load is not Load.LOADED
+        return (
+            node.kind in (Kind.LOADING, Kind.MORE, Kind.ERROR)
+            and node.parent is not None
+            and node.parent.kind in (Kind.SOURCE, Kind.EXPERIMENT)
+        )
+
+
+class _Selection(QItemSelectionModel):
+    """Selects indexes of the tree model too (callers and tests hold those), mapped to the filter."""
+
+    def __init__(self, model: RunFilter) -> None:
+        super().__init__(model)
+        self._filter = model
+
+    def select(self, selection: Any, command: Any) -> None:
+        if isinstance(selection, (QModelIndex, QPersistentModelIndex)):
+            if selection.model() is self._filter.sourceModel():
+                selection = self._filter.mapFromSource(selection)
+        elif (
+            isinstance(selection, QItemSelection)
+            and not selection.isEmpty()
+            and selection.first().model() is self._filter.sourceModel()
+        ):
+            selection = self._filter.mapSelectionFromSource(selection)
+        super().select(selection, command)
+
+
+class SourceTreeView(QTreeView):
+    """The tree widget: multi-selection, refresh keeping expansion, pages on demand, a filter.
+
+    Its methods take indexes of the tree model (`source_model()`) as well as its own (of the
+    filter, `model()`), and map them.
+    """
+
+    runsActivated = Signal()  # a run was double-clicked or Enter pressed on runs
+    signInRequested = Signal(str)  # an error row saying "signed out" was activated: its source id
+
+    def __init__(self, model: SourceTreeModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("source-tree")
+        self._model = model
+        self.filter = RunFilter(model, self)
+        self._revealing = False
+        self.setModel(self.filter)
+        self.setSelectionModel(_Selection(self.filter))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setUniformRowHeights(True)
+        self.setExpandsOnDoubleClick(False)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(STARTED, QHeaderView.ResizeMode.ResizeToContents)
+        model.expandRequested.connect(self.expand)
+        self.expanded.connect(self._on_expanded)
+        self.activated.connect(self._on_activated)
+        self.verticalScrollBar().valueChanged.connect(self._fetch_visible_pages)
+        self.filter.rowsInserted.connect(self._fetch_visible_pages)
+        self.filter.dataChanged.connect(self._fetch_visible_pages)
+
+    def source_model(self) -> SourceTreeModel:
+        return self._model
+
+    # --- indexes of either model ---------------------------------------------------------------
+    def view_index(self, index: Index) -> QModelIndex:
+        """The view's (filter's) index for an index of either model; invalid when filtered out."""
+        if index.model() is self._model:
+            return self.filter.mapFromSource(index)
+        return _plain(index)
+
+    def tree_index(self, index: Index) -> QModelIndex:
+        """The tree model's index for an index of either model."""
+        if index.model() is self.filter:
+            return self.filter.mapToSource(index)
+        return _plain(index)
+
+    def node_at(self, index: Index) -> Node | None:
+        return self._model.node(self.tree_index(index))
+
+    def expand(self, index: Index) -> None:
+        super().expand(self.view_index(index))
+
+    def collapse(self, index: Index) -> None:
+        super().collapse(self.view_index(index))
+
+    def setExpanded(self, index: Index, expand: bool) -> None:
+        super().setExpanded(self.view_index(index), expand)
+
+    def isExpanded(self, index: Index) -> bool:
+        return super().isExpanded(self.view_index(index))
+
+    def setCurrentIndex(self, index: Index) -> None:
+        super().setCurrentIndex(self.view_index(index))
+
+    # --- search --------------------------------------------------------------------------------
+    def set_query(self, text: str) -> None:
+        """Filter the loaded runs (see tbdesk.ui.search); an empty text shows everything."""
+        query = parse_query(text)
+        self.filter.set_query(query)
+        if not query.empty:
+            self._reveal(query)
+
+    def _reveal(self, query: Query) -> None:
+        """Expand the parents of the runs that match, so they show without hunting for them
+        (only what is loaded: searching never asks a source for more)."""
+        parents: dict[int, Node] = {}
+        for node in self._model.nodes():
+            if node.kind is Kind.RUN and node.run is not None and query.matches(node.run):
+                parent = node.parent
+                while parent is not None and parent.kind is not Kind.ROOT and parent.uid not in parents:
+                    parents[parent.uid] = parent
+                    parent = parent.parent
+        self._revealing = True
+        try:
+            for parent in parents.values():
+                self.setExpanded(self._model.index_of(parent), True)
+        finally:
+            self._revealing = False
+
+    # --- selection -----------------------------------------------------------------------------
+    def selected_nodes(self) -> list[Node]:
+        rows = sorted(self.selectionModel().selectedRows(NAME), key=self._visual_order)
+        return [node for index in rows if (node := self.node_at(index)) is not None]
+
+    def selected_runs(self) -> list[tuple[Source, Run]]:
+        return [
+            (node.source, node.run)
+            for node in self.selected_nodes()
+            if node.kind is Kind.RUN and node.source is not None and node.run is not None
+        ]
+
+    def expanded_keys(self) -> set[Key]:
+        return {
+            node.key
+            for node in self._model.nodes()
+            if node.children and self.isExpanded(self._model.index_of(node))
+        }
+
+    def refresh(self) -> None:
+        self._model.refresh(self.expanded_keys())
+
+    def _visual_order(self, index: QModelIndex) -> int:
+        return self.visualRect(index).top()
+
+    def _on_expanded(self, index: QModelIndex) -> None:
+        # Qt would fetch on its next layout; asking now shows "Loading…" at once.
+        if self._revealing:
+            return
+        source = self.tree_index(index)
+        if self._model.canFetchMore(source):
+            self._model.fetchMore(source)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        node = self.node_at(index)
+        if node is None:
+            return
+        parent = self._model.index_of(node.parent) if node.parent is not None else QModelIndex()
+        if node.kind is Kind.MORE:
+            self._model.fetchMore(parent)
+        elif node.kind is Kind.ERROR:
+            if isinstance(node.error, SignedOutError) and node.source is not None:
+                self.signInRequested.emit(node.source.id)  # retrying would only fail the same way
+            else:
+                self._model.retry(parent)
+        elif node.kind is Kind.RUN:
+            self.runsActivated.emit()
+        else:
+            self.setExpanded(index, not self.isExpanded(index))
+
+    def _fetch_visible_pages(self, *_: object) -> None:
+        # Deferred: rows just inserted are laid out only on the next turn of the event loop.
+        QTimer.singleShot(0, self._fetch_visible_pages_now)
+
+    def _fetch_visible_pages_now(self) -> None:
+        """A "More runs…" row scrolled into view loads its page, as a list view would. Not while
+        searching: the filter may hide every run, and scrolling would not stop it loading them all."""
+        if not self.filter.query.empty:
+            return
+        self.executeDelayedItemsLayout()
+        viewport = self.viewport().rect()
+        for node in list(self._model.nodes()):
+            if node.kind is Kind.MORE and node.parent is not None:
+                rect = self.visualRect(self.view_index(self._model.index_of(node)))
+                if rect.isValid() and viewport.intersects(rect):
+                    self._model.fetchMore(self._model.index_of(node.parent))
+
+
+def _plain(index: Index) -> QModelIndex:
+    return index if isinstance(index, QModelIndex) else index.sibling(index.row(), index.column())
