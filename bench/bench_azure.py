@@ -3,10 +3,18 @@ cost shows): tbdesk's AzureSource against azureml-core, in one run.
 
     .venv/bin/python bench/bench_azure.py [--metrics 20] [--points 10000] [--runs 10000]
 
-1. Metric history of one run (metrics x points): `AzureSource.metrics()` (metrics v2 `full`, with
-   steps and times, 4 metrics at a time) against `Run.get_metrics()` (the same endpoint one metric
-   after another, steps and times dropped), best of 3 each.
-2. An experiment of `runs` top-level runs: time to the first page and to all of them,
+1. Metric history of one run (metrics x points, logged every 10th step): `AzureSource.metrics()`
+   (metrics v2 `full`, with steps and times, 4 metrics at a time) against `Run.get_metrics()` (the
+   same endpoint one metric after another, steps and times dropped), best of 3 each.
+2. The same history read AND exported to TensorBoard event files, best of 3 each:
+   tbdesk: `tbdesk.export.export_runs()` (reads through AzureSource.metrics, writes real steps and
+   wall times, points that share a step and time in one event);
+   peer, "azureml-tensorboard's approach": azureml-tensorboard is not installed here (it needs
+   TensorFlow), so its measurable approach is re-implemented below, clearly apart: `get_metrics()`,
+   then one `add_scalar` per value with tensorboardX (tensorboard's own EventFileWriter when
+   tensorboardX is missing), the step counter restarting at 0 for each metric and the wall time
+   being the time of writing. Both outputs are read back and counted.
+3. An experiment of `runs` top-level runs: time to the first page and to all of them,
    `AzureSource.runs()` against `Experiment.get_runs()`, and the Run objects azureml-core keeps
    in its never-drained cleanup queue afterwards ("queued").
 """
@@ -16,16 +24,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 REPEATS = 3
+STRIDE = 10  # metrics are logged every 10th step, as training loops often do
 
 
 def prepare() -> None:
@@ -40,15 +51,17 @@ def seed(emulator: Any, metrics: int, points: int, runs: int) -> str:
     big = ws.add_run("history", "big-history")
     for m in range(metrics):
         for step in range(points):
-            big.log(f"metric_{m:02d}", float(step) / points, step=step, at=base + timedelta(seconds=step))
+            at = base + timedelta(seconds=step)
+            big.log(f"metric_{m:02d}", float(step) / points, step=step * STRIDE, at=at)
     for i in range(runs):
         ws.add_run("many", f"run-{i:05d}", created=base + timedelta(seconds=i))
     return big.id
 
 
-def best(work: Any) -> float:
+def best(work: Callable[[], object], before: Callable[[], object] = lambda: None) -> float:
     times = []
     for _ in range(REPEATS):
+        before()
         start = time.perf_counter()
         work()
         times.append(time.perf_counter() - start)
@@ -71,6 +84,106 @@ def bench_metrics(
     print(f"  tbdesk AzureSource.metrics()   {tbdesk_s:7.3f} s  (steps and times kept)")
     print(f"  azureml-core Run.get_metrics() {sdk_s:7.3f} s  (values only)")
     print(f"  ratio azureml-core / tbdesk    {sdk_s / tbdesk_s:7.2f}x   ({rate:,.0f} points/s)")
+
+
+# ---- the peer of section 2: azureml-tensorboard's export approach, re-implemented for measuring ----
+
+
+def seed_style_export(sdk_run: Any, folder: Path) -> None:
+    """What azureml-tensorboard's export_to_tensorboard does with a run, minus TensorFlow: the
+    values of `get_metrics()` (no steps, no times), one summary per value, each metric's steps
+    counted from 0, wall time = now. Strings and images are skipped, as there."""
+    try:
+        from tensorboardX import SummaryWriter
+
+        writer: Any = SummaryWriter(str(folder))
+        write = writer.add_scalar
+    except ImportError:
+        from tensorboard.compat.proto import event_pb2, summary_pb2
+        from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+        writer = EventFileWriter(str(folder))
+
+        def write(tag: str, value: float, step: int) -> None:
+            summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=tag, simple_value=value)])
+            writer.add_event(event_pb2.Event(step=step, wall_time=time.time(), summary=summary))
+
+    for name, values in sdk_run.get_metrics().items():
+        series = values if isinstance(values, list) else [values]
+        for step, value in enumerate(series):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                write(name, float(value), step)
+    writer.close()
+
+
+# ---- reading exports back ----------------------------------------------------------------------
+
+
+def read_back(folder: Path, tag: str) -> tuple[int, int]:
+    """(scalar values in the folder's event files, the last step of tag), with TensorBoard's loader."""
+    from tensorboard.backend.event_processing import event_file_loader
+    from tensorboard.compat.proto import event_pb2
+    from tensorboard.util import tensor_util
+
+    values = 0
+    last_step = -1
+    for path in folder.rglob("*tfevents*"):
+        for raw in event_file_loader.RawEventFileLoader(str(path)).Load():
+            event = event_pb2.Event.FromString(raw)
+            for value in event.summary.value:
+                if value.HasField("simple_value") or (
+                    value.HasField("tensor") and tensor_util.make_ndarray(value.tensor).size == 1
+                ):
+                    values += 1
+                    if value.tag == tag:
+                        last_step = max(last_step, event.step)
+    return values, last_step
+
+
+def bench_export(
+    loop: asyncio.AbstractEventLoop, source: Any, sdk_ws: Any, *, run_id: str, metrics: int, points: int
+) -> None:
+    from azureml.core import Experiment, Run
+
+    from tbdesk.export import export_runs
+
+    tb_run = loop.run_until_complete(source.get_run("history", run_id))
+    sdk_run = Run(Experiment.list(sdk_ws, experiment_name="history")[0], run_id)
+    root = Path(tempfile.mkdtemp(prefix="bench-azure-export-"))
+    ours, peer = root / "tbdesk", root / "seed-style"
+
+    def fresh(folder: Path) -> Callable[[], None]:
+        return lambda: shutil.rmtree(folder, ignore_errors=True)
+
+    def export_ours() -> None:
+        loop.run_until_complete(export_runs(source, [tb_run], ours, recursive=False))
+
+    def export_peer() -> None:
+        seed_style_export(sdk_run, peer)
+
+    try:
+        tbdesk_s = best(export_ours, fresh(ours))
+        peer_s = best(export_peer, fresh(peer))
+        ours_values, ours_last = read_back(ours, "metric_00")
+        peer_values, peer_last = read_back(peer, "metric_00")
+        logged_last = (points - 1) * STRIDE
+        total = metrics * points
+        assert ours_values == total and peer_values == total, (ours_values, peer_values, total)
+        print(f"metric history read and exported, {metrics} x {points} points of one run:")
+        print(
+            f"  tbdesk export_runs (AzureSource)          {tbdesk_s:7.3f} s  last step {ours_last:,}"
+            f" (logged {logged_last:,}), wall times as logged"
+        )
+        print(
+            f"  peer: get_metrics + add_scalar per value  {peer_s:7.3f} s  last step {peer_last:,},"
+            " wall time = time of export   [azureml-tensorboard's approach, re-implemented]"
+        )
+        print(
+            f"  ratio peer / tbdesk                       {peer_s / tbdesk_s:7.2f}x"
+            f"   (tbdesk {total / tbdesk_s:,.0f} points/s, peer {total / peer_s:,.0f} points/s)"
+        )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> None:
@@ -102,6 +215,7 @@ def main() -> None:
 
         loop = asyncio.new_event_loop()
         bench_metrics(loop, source, sdk_ws, run_id=run_id, metrics=args.metrics, points=args.points)
+        bench_export(loop, source, sdk_ws, run_id=run_id, metrics=args.metrics, points=args.points)
 
         async def tbdesk_runs() -> tuple[float, float, int]:
             start = time.perf_counter()

@@ -35,10 +35,12 @@ DEFAULT_PORT = 6006  # the seed's (and TensorBoard's) default
 class Tensorboard:
     """A TensorBoard showing runs (and their child runs), or an existing folder of logs.
 
-    runs: tbdesk local runs, a list of them, or an experiment (its runs); an empty list serves
-    local_root as it is. A run's own TensorBoard logs are shown where they are; a run without any
-    has its metric history exported into local_root (default: a temporary folder in tbdesk's
-    cache, removed by stop()). port: 6006 like the seed; None or 0 for a free one.
+    runs: a run, a list of runs, or an experiment (its runs), of Azure ML (azureml.core objects)
+    or of tbdesk's local workspace; an empty list serves local_root as it is. A local run's
+    TensorBoard logs are shown where they are; an Azure run's `logs/` is downloaded into
+    local_root/<run id>/ first; a run without any has its metric history exported into local_root
+    (default: a temporary folder in tbdesk's cache, removed by stop()). port: 6006 like the seed;
+    None or 0 for a free one.
     use_display_name: name runs by their display names (else by their ids).
     """
 
@@ -123,9 +125,10 @@ class Tensorboard:
         from tbdesk.export import export_runs
 
         names = unique_names(self._name(target.run) for target in found)
+        planner = _Planner(functools.partial(self._export_root, engine), self._name)
         plans = await asyncio.gather(
             *(
-                _plan(target.source, target.run, name, self._name)
+                planner.plan(target.source, target.run, name)
                 for target, name in zip(found, names, strict=True)
             )
         )
@@ -177,32 +180,80 @@ class _Show:
     whole_family: bool = False
 
 
-async def _plan(source: Source, run: Run, name: str, name_of: Callable[[Run], str]) -> list[_Show]:
-    """A run's own logs are shown where they are; a run without any is exported. A run whose
-    whole family lacks logs is exported in one piece, so a sweep's parent and child runs land
-    together (and TensorBoard's HPARAMS tab shows the sweep)."""
-    logs = await source.tensorboard_dir(run)
-    children = await _children(source, run)
-    if logs is None and not await _any_logs(source, children):
-        return [_Show(name, source, run, None, whole_family=True)]
-    shows = [_Show(name, source, run, logs)]
-    child_names = unique_names(name_of(child) for child in children)
-    for child, child_name in zip(children, child_names, strict=True):
-        shows += await _plan(source, child, f"{name}/{child_name}", name_of)
-    return shows
+LOGS_PREFIX = "logs/"  # where azureml-core's Tensorboard looks for a run's event files
 
 
-async def _children(source: Source, run: Run) -> list[Run]:
-    return [] if run.has_children is False else await source.children(run)
+class _Planner:
+    """Decides how each run gets onto the board. A run's own logs are shown where they are; logs
+    stored with the run (an Azure run's `logs/`) are downloaded into the local root first; a run
+    without any is exported. A run whose whole family lacks logs is exported in one piece, so a
+    sweep's parent and child runs land together (and TensorBoard's HPARAMS tab shows the sweep)."""
+
+    def __init__(self, root: Callable[[], Path], name_of: Callable[[Run], str]) -> None:
+        self._root = root
+        self._name_of = name_of
+        self._found: dict[RunKey, Path | bool] = {}
+        self._children: dict[RunKey, list[Run]] = {}
+
+    async def plan(self, source: Source, run: Run, name: str) -> list[_Show]:
+        logs = await self._logs(source, run)
+        children = await self.children(source, run)
+        if logs is None and not await self._any_logs(source, children):
+            return [_Show(name, source, run, None, whole_family=True)]
+        child_names = unique_names(self._name_of(child) for child in children)
+        plans = await asyncio.gather(
+            *(
+                self.plan(source, child, f"{name}/{child_name}")
+                for child, child_name in zip(children, child_names, strict=True)
+            )
+        )
+        return [_Show(name, source, run, logs)] + [show for plan in plans for show in plan]
+
+    async def _logs(self, source: Source, run: Run) -> Path | None:
+        """The run's local folder of event files, downloading them first if they are stored with it."""
+        found = await self._where(source, run)
+        if not isinstance(found, bool):
+            return found
+        if not found:
+            return None
+        from tbdesk.export.names import safe_folder_name
+
+        dest = self._root() / safe_folder_name(run.id)
+        await source.fetch_files(run, dest, LOGS_PREFIX)
+        return dest / LOGS_PREFIX.rstrip("/")
+
+    async def _where(self, source: Source, run: Run) -> Path | bool:
+        """A local folder of the run's logs, True when they are among its stored files, else False."""
+        found = self._found.get(run.key)
+        if found is None:
+            folder = await source.tensorboard_dir(run)
+            if folder is not None:
+                found = folder
+            else:
+                stored = await source.files(run, LOGS_PREFIX)
+                found = any(_is_event_file(file.path) for file in stored)
+            self._found[run.key] = found
+        return found
+
+    async def children(self, source: Source, run: Run) -> list[Run]:
+        if run.has_children is False:
+            return []
+        children = self._children.get(run.key)
+        if children is None:
+            children = self._children[run.key] = await source.children(run)
+        return children
+
+    async def _any_logs(self, source: Source, runs: Sequence[Run]) -> bool:
+        for run in runs:
+            if await self._where(source, run) is not False:
+                return True
+            if await self._any_logs(source, await self.children(source, run)):
+                return True
+        return False
 
 
-async def _any_logs(source: Source, runs: Sequence[Run]) -> bool:
-    for run in runs:
-        if await source.tensorboard_dir(run) is not None:
-            return True
-        if await _any_logs(source, await _children(source, run)):
-            return True
-    return False
+def _is_event_file(path: str) -> bool:
+    return "tfevents" in path.rpartition("/")[2]
 
 
 def _check_port(port: int) -> None:

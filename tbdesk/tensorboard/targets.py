@@ -1,18 +1,29 @@
 """What the Python API accepts as runs: objects of logging APIs, turned into (source, run) pairs.
 
 The seed's functions take azureml-core `Run` objects, a list of them or (for export) an
-`Experiment`. tbdesk takes its local workspace's `Run` and `Experiment` now; each kind of object
-has a resolver here, so Azure ML's objects are one more resolver, registered without importing
-azureml-core until someone passes one.
+`Experiment`. tbdesk takes those, and its local workspace's `Run` and `Experiment`; each kind of
+object has a resolver here. azureml-core is imported only once an object of one of its classes is
+passed: a plain script of the local workspace never pays for it.
+
+An azureml-core object is read through an `AzureSource` riding on the object's own `Workspace` (its
+authentication and service endpoints; one source per Workspace object, kept while that object
+lives). Only reads are sent: the run is fetched again by id, an experiment's runs are listed
+through run history's query (no azureml-core `Run` objects are made for them).
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from tbdesk.model import Run
+from tbdesk.model import Experiment, Run
 from tbdesk.sources.base import Source
+
+if TYPE_CHECKING:
+    from tbdesk.sources.azure import AzureSource
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,49 @@ def _local_runs(item: object) -> Sequence[Target] | None:
     return [Target(source, resolve_run(path, run.id)) for run in runs]
 
 
-_RESOLVERS: list[Resolver] = [_local_runs]
+def _azureml_runs(item: object) -> Sequence[Target] | None:
+    # Checked by module first: importing azureml.core costs ~0.7 s and warns, so only an object of
+    # one of its classes (Run, HyperDriveRun, PipelineRun..., Experiment) makes us import it.
+    if not type(item).__module__.startswith("azureml."):
+        return None
+    from azureml.core import Experiment as SdkExperiment
+    from azureml.core import Run as SdkRun
+
+    from tbdesk.tensorboard import _loop
+
+    if isinstance(item, SdkRun):
+        sdk_experiment = item.experiment
+        source = _source_of(sdk_experiment.workspace)
+        run = _loop.engine().call(source.get_run(sdk_experiment.name, item.id))
+        return [Target(source, run)]
+    if isinstance(item, SdkExperiment):
+        source = _source_of(item.workspace)
+        experiment = Experiment(source_id=source.id, id=str(item.id or item.name), name=item.name)
+        return [Target(source, run) for run in _loop.engine().call(_all_runs(source, experiment))]
+    return None
+
+
+async def _all_runs(source: AzureSource, experiment: Experiment) -> list[Run]:
+    return [run async for page in source.runs(experiment) for run in page]
+
+
+# One source per azureml-core Workspace object: it carries the authentication and the endpoints.
+# Weak keys: a notebook that drops its Workspace drops our source too.
+_AZURE_SOURCES: weakref.WeakKeyDictionary[Any, AzureSource] = weakref.WeakKeyDictionary()
+_AZURE_LOCK = threading.Lock()
+
+
+def _source_of(workspace: Any) -> AzureSource:
+    from tbdesk.sources.azure import AzureSource
+
+    with _AZURE_LOCK:
+        source = _AZURE_SOURCES.get(workspace)
+        if source is None:
+            source = _AZURE_SOURCES[workspace] = AzureSource.from_workspace(workspace)
+        return source
+
+
+_RESOLVERS: list[Resolver] = [_local_runs, _azureml_runs]
 
 
 def register(resolver: Resolver) -> None:
@@ -85,7 +138,7 @@ def _resolve_one(item: object) -> Sequence[Target]:
     if found is None:
         raise TypeError(
             f"Not a run or an experiment: {item!r} ({type(item).__name__}). tbdesk takes runs and "
-            "experiments of its local workspace (tbdesk.local.Run, tbdesk.local.Experiment), "
-            "or a list of them."
+            "experiments of Azure ML (azureml.core.Run, azureml.core.Experiment) and of its local "
+            "workspace (tbdesk.local.Run, tbdesk.local.Experiment), or a list of them."
         )
     return found
