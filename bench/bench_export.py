@@ -3,14 +3,18 @@ files: tbdesk's export against tensorboardX's and torch's `SummaryWriter.add_sca
 
     .venv/bin/python bench/bench_export.py [--steps 100000] [--tags 10]
 
-tbdesk is measured twice: from its data model (`write_metrics` on Metric objects, as an export does)
-and from arrays (the encoder alone), best of 3 runs each. Peers that are not installed are skipped
-with a message (`pip install tensorboardX torch`). tbdesk's output is read back and counted.
+tbdesk is measured from its data model (`write_metrics` on Metric objects), from arrays (the encoder
+alone), and end to end: the points logged into a local workspace (one `log_list` per tag), then
+`export_run` from the workspace source, reading included; best of 3 runs each. Peers that are not
+installed are skipped with a message (`pip install tensorboardX torch`); `--no-peers` skips them.
+tbdesk's output is read back and counted.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import functools
 import importlib.util
 import shutil
 import tempfile
@@ -21,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tbdesk.export import ScalarSeries, write_metrics
+from tbdesk.export import ScalarSeries, export_run, write_metrics
 from tbdesk.export.events import file_version_record, scalar_records
 from tbdesk.model import Metric, MetricKind, MetricPoint
 
@@ -78,7 +82,7 @@ def model_seconds(data: Data, folder: Path) -> float:
 
 def tbdesk_arrays(data: Data, folder: Path, own_times: bool = False) -> None:
     series = [
-        ScalarSeries(tag, data.steps, data.times + (i * 1e-6 if own_times else 0.0), row)
+        ScalarSeries(tag, data.steps, np.add(data.times, i * 1e-6 if own_times else 0.0), row)
         for i, (tag, row) in enumerate(zip(data.tags, data.values, strict=True))
     ]
     folder.mkdir(parents=True)
@@ -86,6 +90,27 @@ def tbdesk_arrays(data: Data, folder: Path, own_times: bool = False) -> None:
         out.write(file_version_record(START))
         for chunk in scalar_records(series):
             out.write(chunk.data)
+
+
+def end_to_end_seconds(data: Data, root: Path) -> float:
+    """Seconds export_run takes for a run of a local workspace holding the points; logging them
+    (the training script's work) is not counted."""
+    from tbdesk.local import Experiment, Workspace
+    from tbdesk.sources.workspace import WorkspaceSource, resolve_run
+
+    workspace = Workspace(root / "workspace")
+    logged = Experiment(workspace, "bench").start_logging(display_name="bench")
+    for tag, row in zip(data.tags, data.values, strict=True):
+        logged.log_list(tag, row.tolist())
+    logged.complete()
+    workspace.close()
+    source = WorkspaceSource(root / "workspace")
+    run = resolve_run(source.path, logged.id)
+
+    def export(target: Path) -> None:
+        asyncio.run(export_run(source, run, target))
+
+    return best_of(REPEATS, root / "tbdesk-end-to-end", export)
 
 
 def peer_loop(writer_class: type, data: Data, folder: Path) -> None:
@@ -118,6 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--tags", type=int, default=10)
+    parser.add_argument("--no-peers", action="store_true", help="measure tbdesk only")
     args = parser.parse_args()
     data = Data(args.tags, args.steps)
     print(f"{data.count:,} points: {args.tags} tags x {args.steps:,} steps, with wall times")
@@ -132,8 +158,13 @@ def main() -> None:
         results["tbdesk encoder, own wall time per point"] = data.count / best_of(
             REPEATS, root / "tbdesk-own-times", lambda target: tbdesk_arrays(data, target, own_times=True)
         )
+        results["tbdesk end to end (local workspace -> export_run)"] = data.count / end_to_end_seconds(
+            data, root
+        )
         peers = {"tensorboardX add_scalar": "tensorboardX", "torch SummaryWriter.add_scalar": "torch"}
         for label, module in peers.items():
+            if args.no_peers:
+                break
             if importlib.util.find_spec(module) is None:
                 print(f"skipped {label}: {module} is not installed (pip install {module})")
                 continue
@@ -142,16 +173,18 @@ def main() -> None:
 
                 writer_class: type = TorchWriter
             else:
-                from tensorboardX import SummaryWriter as XWriter
+                from tensorboardX import SummaryWriter as XWriter  # type: ignore[import-untyped]
 
                 writer_class = XWriter
             results[label] = data.count / timed(
-                lambda writer_class=writer_class, label=label: peer_loop(writer_class, data, root / label)
+                functools.partial(peer_loop, writer_class, data, root / label)
             )
         for folder, expected_events in (
             ("tbdesk-model", args.steps),
             ("tbdesk", args.steps),
             ("tbdesk-own-times", data.count),
+            # log_list gives each tag's points one wall time, its own: an event per point
+            ("tbdesk-end-to-end", data.count),
         ):
             events, values = count_points(root / folder)
             ok = values == data.count and events == expected_events + 1
@@ -165,7 +198,11 @@ def main() -> None:
         print()
         for peer in ("tensorboardX add_scalar", "torch SummaryWriter.add_scalar"):
             if peer in results:
-                for ours in ("tbdesk write_metrics (Metric objects)", "tbdesk encoder (arrays)"):
+                for ours in (
+                    "tbdesk write_metrics (Metric objects)",
+                    "tbdesk encoder (arrays)",
+                    "tbdesk end to end (local workspace -> export_run)",
+                ):
                     print(f"{ours} / {peer}: {results[ours] / results[peer]:,.1f}x")
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tbdesk import __version__
+from tbdesk.text import count
 
 if TYPE_CHECKING:
     from tbdesk.boards import BoardRun
@@ -183,8 +184,10 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
 
 
 async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun]:
-    """A logs folder for each spec that names one, else the local workspace's run (and children)."""
-    from tbdesk.boards import BoardRun, board_runs
+    """A logs folder for each spec that names one, else the local workspace's run (and children);
+    a run without TensorBoard logs of its own is exported into tbdesk's cache first."""
+    from tbdesk.boards import BoardRun
+    from tbdesk.boards.prepare import prepare_board_runs
 
     runs: list[BoardRun] = []
     for spec in specs:
@@ -198,7 +201,7 @@ async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun
         from tbdesk.sources.workspace import WorkspaceSource, resolve_run
 
         run = await asyncio.to_thread(resolve_run, workspace, spec)
-        runs += await board_runs(WorkspaceSource(workspace), [run])
+        runs += await prepare_board_runs(WorkspaceSource(workspace), [run])
     return runs
 
 
@@ -215,17 +218,22 @@ async def _export(specs: list[str], logdir: Path, workspace: Path | None, childr
 
     def show(progress: ExportProgress) -> None:
         if progress.stage is ExportStage.DONE:
+            # Child runs are found as the export goes: the total is what is known so far.
             print(
-                f"[{progress.runs_done}/{progress.runs_total}] {progress.run.name}: {progress.points} points",
+                f"{progress.run.name}: {count(progress.points, 'point')} "
+                f"(run {progress.runs_done} done, {progress.runs_total} found so far)",
                 file=sys.stderr,
                 flush=True,
             )
 
     results = await export_runs(WorkspaceSource(workspace), runs, logdir, recursive=children, progress=show)
+    runs_done = sum(result.total_runs for result in results)
+    points = sum(result.total_points for result in results)
+    print(f"Exported {count(runs_done, 'run')} ({count(points, 'point')}).", file=sys.stderr)
     for result in results:
         print(result.folder, flush=True)
-        for note in result.notes:
-            print(f"tbdesk: note: {result.run.name}: {note}", file=sys.stderr)
+        for note in result.all_notes():
+            print(f"tbdesk: note: {note}", file=sys.stderr)
     return 0
 
 

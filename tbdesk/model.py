@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -97,13 +101,81 @@ class MetricPoint:
     value: Any
 
 
+class ScalarPoints(Sequence[MetricPoint]):
+    """The points of a scalar or list metric as three arrays instead of one MetricPoint each:
+    steps (int64), times (float64, seconds since the epoch) and values (float64; NaN and +-inf
+    kept). A source that reads many points at once gives these; the export encodes the arrays
+    as they are, and everyone else sees MetricPoints, made when asked for. The arrays are
+    read-only."""
+
+    __slots__ = ("steps", "times", "values")
+
+    steps: npt.NDArray[np.int64]
+    times: npt.NDArray[np.float64]
+    values: npt.NDArray[np.float64]
+
+    def __init__(
+        self, steps: npt.NDArray[np.int64], times: npt.NDArray[np.float64], values: npt.NDArray[np.float64]
+    ) -> None:
+        if not len(steps) == len(times) == len(values):
+            raise ValueError(
+                f"steps, times and values differ in length: {len(steps)}, {len(times)}, {len(values)}"
+            )
+        for array in (steps, times, values):
+            array.setflags(write=False)
+        self.steps, self.times, self.values = steps, times, values
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @overload
+    def __getitem__(self, index: int) -> MetricPoint: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ScalarPoints: ...
+
+    def __getitem__(self, index: int | slice) -> MetricPoint | ScalarPoints:
+        if isinstance(index, slice):
+            return ScalarPoints(self.steps[index], self.times[index], self.values[index])
+        return MetricPoint(
+            int(self.steps[index]),
+            datetime.fromtimestamp(float(self.times[index]), UTC),
+            float(self.values[index]),
+        )
+
+    def __iter__(self) -> Iterator[MetricPoint]:
+        for step, moment, value in zip(
+            self.steps.tolist(), self.times.tolist(), self.values.tolist(), strict=True
+        ):
+            yield MetricPoint(step, datetime.fromtimestamp(moment, UTC), value)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ScalarPoints):
+            import numpy as np
+
+            return (
+                np.array_equal(self.steps, other.steps)
+                and np.array_equal(self.times, other.times)
+                and np.array_equal(self.values, other.values, equal_nan=True)
+            )
+        if isinstance(other, Sequence):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.steps.tobytes(), self.times.tobytes(), self.values.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"ScalarPoints({len(self)} points)"
+
+
 @dataclass(frozen=True)
 class Metric:
     """The whole history of one metric of one run."""
 
     name: str
     kind: MetricKind
-    points: tuple[MetricPoint, ...]
+    points: Sequence[MetricPoint]  # a tuple, or ScalarPoints for a scalar or list metric
     description: str = ""
 
 

@@ -159,6 +159,26 @@ def test_demo_fills_a_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "are already in" in capsys.readouterr().out
 
 
+def test_serve_a_run_that_only_logged_metrics(tmp_path: Path) -> None:
+    first, _ = _metrics_runs(tmp_path / "ws")
+    command = [sys.executable, "-m", "tbdesk", "serve", first, "--workspace", str(tmp_path / "ws")]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as serve:
+        try:
+            assert serve.stdout is not None and serve.stderr is not None
+            url = serve.stdout.readline().strip()
+            assert url.startswith("http://127.0.0.1:"), serve.stderr.read()
+            status, body = _get(url + "data/runs")
+            assert status == 200
+            # exported into tbdesk's cache first: the run and its child runs, as one sweep
+            assert sorted(json.loads(body)) == ["first", "first/alpha0.1", "first/alpha0.2"]
+        finally:
+            serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=30) == 0
+
+
 def _metrics_runs(workspace: Path) -> tuple[str, str]:
     """Two runs of the experiment "sweep" that log metrics only, the first with two child runs."""
     from tbdesk.local import Experiment, Workspace
@@ -189,7 +209,11 @@ def test_export_a_run_and_an_experiment(tmp_path: Path, capsys: pytest.CaptureFi
         "alpha0.2",
     ]
     progress = captured.err.splitlines()
-    assert len(progress) == 3 and progress[-1].startswith("[3/3] ") and "2 points" in captured.err
+    # child runs are found as the export goes: the count says so instead of pretending a total
+    # (alpha is each child run's parameter: in the HPARAMS tab, not a point of its own)
+    assert len(progress) == 4 and "alpha0.1: 1 point (run " in captured.err
+    assert progress[-2].endswith("(run 3 done, 3 found so far)")
+    assert progress[-1] == "Exported 3 runs (2 points)."
 
     # Every run of the experiment, oldest first; the first run's export is replaced, not repeated.
     assert main(["export", "experiment:sweep", "--logdir", str(out_dir), "--no-children", *workspace]) == 0
@@ -197,6 +221,27 @@ def test_export_a_run_and_an_experiment(tmp_path: Path, capsys: pytest.CaptureFi
     assert not any(path.is_dir() for path in (out_dir / "first").iterdir())
     assert list((out_dir / "second").glob("events.out.tfevents.*"))
     assert second in (out_dir / "second" / ".tbdesk-export.json").read_text()
+
+
+def test_export_prints_the_notes_of_child_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tbdesk.local import Experiment, Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    with Experiment(ws, "notes").start_logging(display_name="parent") as parent:
+        parent.log("fine", 1.0)
+        with parent.child_run("kid") as child:
+            child.log("huge", 1e300)
+            child.log_row("row", value=1.0, label="text in a column of numbers")
+            child.log_row("row", value=2.0, label=3.0)
+    ws.close()
+    out_dir = tmp_path / "out"
+    assert main(["export", parent.id, "--logdir", str(out_dir), "--workspace", str(tmp_path / "ws")]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("tbdesk: note: ")]
+    assert notes == [
+        "tbdesk: note: kid: row/label: left out 1 text cell in a column of numbers",
+        "tbdesk: note: kid: huge: 1 value beyond the float32 range written as +-3.402823e+38 "
+        "(TensorBoard stores scalars as float32)",
+    ]
 
 
 def test_export_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from tbdesk.export.events import ScalarSeries
+from tbdesk.export.events import ScalarSeries, counted
 from tbdesk.export.names import clean_text, safe_tag, unique_tag
-from tbdesk.model import Metric, MetricKind, MetricPoint
+from tbdesk.model import Metric, MetricKind, MetricPoint, ScalarPoints
 
 _STEP = operator.attrgetter("step")
 _TIME = operator.attrgetter("time")
@@ -75,7 +75,9 @@ def convert(metrics: Sequence[Metric]) -> Contents:
             series = _scalars(tag_for(metric.name), metric.points, metric.description)
             skipped = len(metric.points) - len(series.steps)
             if skipped:
-                contents.notes.append(f"{metric.name}: {skipped} values that are not numbers were left out")
+                contents.notes.append(
+                    f"{metric.name}: left out {counted(skipped, 'value')} that are not numbers"
+                )
             contents.scalars.append(series)
         elif metric.kind in (MetricKind.ROW, MetricKind.TABLE):
             _columns(metric, tag_for, contents)
@@ -95,6 +97,8 @@ def _number(value: object) -> float | None:
 
 
 def _scalars(tag: str, points: Sequence[MetricPoint], description: str) -> ScalarSeries:
+    if isinstance(points, ScalarPoints):  # arrays already: taken as they are
+        return ScalarSeries(tag, points.steps, points.times, points.values, description)
     values = list(map(_VALUE, points))
     # Checking exact types is fast; the numbers ABC (for numpy scalars and the like) only when needed.
     if not set(map(type, values)) <= {float}:
@@ -130,7 +134,9 @@ def _columns(metric: Metric, tag_for: Any, contents: Contents) -> None:
             )
             contents.scalars.append(series)
             if texts:
-                contents.notes.append(f"{name}: {len(texts)} text cells in a column of numbers were left out")
+                contents.notes.append(
+                    f"{name}: left out {counted(len(texts), 'text cell')} in a column of numbers"
+                )
         elif texts:
             points = tuple((p.step, seconds(p.time), clean_text(str(c))) for p, c in texts)
             contents.texts.append(TextSeries(tag_for(name), points, metric.description))

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from tbdesk.export import folders
 from tbdesk.export.convert import seconds
 from tbdesk.export.errors import ExportCancelled, ExportError
-from tbdesk.export.hparams import Session, experiment_value, plan_sweep, session_values
+from tbdesk.export.hparams import Session, plan_sweep, session_metrics, session_values
 from tbdesk.export.names import safe_folder_name, unique_name
 from tbdesk.export.writer import Written, write_metrics
 from tbdesk.model import Metric, MetricKind, Run
@@ -60,6 +60,11 @@ class ExportResult:
     @property
     def total_runs(self) -> int:
         return 1 + sum(child.total_runs for child in self.children)
+
+    def all_notes(self) -> list[str]:
+        """The notes of this run and of its child runs, recursively, each as '<run>: <note>'."""
+        own = [f"{self.run.name}: {note}" for note in self.notes]
+        return own + [note for child in self.children for note in child.all_notes()]
 
 
 ProgressCallback = Callable[[ExportProgress], None]
@@ -159,15 +164,16 @@ class _Job:
 
 @dataclass(frozen=True)
 class _Node:
-    """A run to write: its metrics, where it is written, where it will be, and what its parent adds."""
+    """A run to write: its metrics, where it is written, where it will be, and, as a session of its
+    parent's sweep, what its folder gets instead of just its metrics."""
 
     run: Run
     metrics: list[Metric]
     folder: Path  # inside the temporary folder
     final: Path  # where it will be once swapped in
     rel: str  # '/'-separated path below the top-level run's folder
-    extra_values: list[bytes] = field(default_factory=list)
-    extra_metrics: tuple[Metric, ...] = ()
+    session_values: list[bytes] = field(default_factory=list)
+    written: Sequence[Metric] | None = None  # None: its metrics
 
 
 class _TreeExport:
@@ -180,7 +186,8 @@ class _TreeExport:
         self.target = target
         self._threads: set[asyncio.Future[Any]] = set()
         self._stop = threading.Event()
-        self._foreign: dict[str, set[str]] = {}
+        self._previous = _Previous()
+        self._children: dict[str, str] = {}  # run id of each child run's folder, by its path
 
     async def run(self, logdir: Path) -> ExportResult:
         temp: Path | None = None
@@ -188,9 +195,9 @@ class _TreeExport:
             temp = await self._thread(folders.make_temp_folder, logdir)
             self.job.total += 1
             metrics = await self._metrics(self.top)
-            self._foreign = await self._thread(_foreign, self.target)
+            self._previous = await self._thread(_Previous.read, self.target)
             result = await self._tree(_Node(self.top, metrics, temp, self.target, ""))
-            await self._thread(_finish, temp, self.target, self.top)
+            await self._thread(_finish, temp, self.target, self.top, self._children)
             return result
         except OSError as exc:
             raise _os_error(exc, logdir, repr(self.top.name)) from exc
@@ -213,22 +220,15 @@ class _TreeExport:
         children.sort(key=lambda c: (seconds(c.start_time) if c.start_time else 0.0, c.id))
         self.job.total += len(children)
         child_metrics = await _all(self._metrics(child) for child in children)
-        taken = set(self._foreign.get(node.rel, set()))
-        names = []
-        for child in children:
-            names.append(unique_name(_folder_name(child), taken))
-            taken.add(names[-1])
-        values = list(node.extra_values)
+        names = self._previous.names(node.rel, children)
+        for child, name in zip(children, names, strict=True):
+            self._children[f"{node.rel}/{name}" if node.rel else name] = child.id
         sessions: list[Session] = []
         if children:
             sessions = plan_sweep(node.metrics, list(zip(children, names, child_metrics, strict=True)))
-        # Child runs with neither parameters nor metrics are no sweep; an empty experiment would
-        # also hide the sweeps of other runs shown in the same board.
-        is_sweep = any(s.hparams or s.metrics for s in sessions)
-        if is_sweep:
-            created = seconds(run.start_time) if run.start_time else 0.0
-            values.append(experiment_value(sessions, created=created, description=run.name))
-        written = await self._write(run, [*node.metrics, *node.extra_metrics], node.folder, values)
+        is_sweep = any(s.hparams for s in sessions)
+        shown = node.metrics if node.written is None else node.written
+        written = await self._write(run, list(shown), node.folder, node.session_values)
         results = await _all(
             (
                 self._tree(
@@ -239,7 +239,7 @@ class _TreeExport:
                         node.final / names[i],
                         f"{node.rel}/{names[i]}" if node.rel else names[i],
                         session_values(sessions[i], fallback_start=written.start_time) if is_sweep else [],
-                        sessions[i].extra,
+                        session_metrics(sessions[i], child_metrics[i]) if is_sweep else None,
                     )
                 )
                 for i, child in enumerate(children)
@@ -318,29 +318,55 @@ async def _shielded(work: Awaitable[None]) -> None:
         raise
 
 
-def _finish(temp: Path, target: Path, run: Run) -> None:
+def _finish(temp: Path, target: Path, run: Run, children: dict[str, str]) -> None:
     files = [p.relative_to(temp).as_posix() for p in temp.rglob("*") if p.is_file()]
     old = folders.read_manifest(target) if target.exists() else None
     if old is not None:
         folders.carry_over(target, temp, folders.foreign_paths(target, old))
     elif target.exists():
         raise ExportError(f"{target} exists and was not written by tbdesk; it was left alone.")
-    folders.write_manifest(temp, run.key, run.name, files)
+    folders.write_manifest(temp, run.key, run.name, files, children)
     folders.swap_in(temp, target)
 
 
-def _foreign(target: Path) -> dict[str, set[str]]:
-    """For each folder (relative to target) of a previous export: the names of entries in it that
-    tbdesk did not write, so that new child run folders do not take them."""
-    manifest = folders.read_manifest(target) if target.is_dir() else None
-    if manifest is None:
-        return {}
-    found: dict[str, set[str]] = {}
-    for rel in folders.foreign_paths(target, manifest):
-        parts = rel.rstrip("/").split("/")
-        for depth in range(len(parts)):
-            found.setdefault("/".join(parts[:depth]), set()).add(parts[depth])
-    return found
+@dataclass(frozen=True)
+class _Previous:
+    """What the previous export in a run's folder tells about naming child run folders."""
+
+    # for each folder (its path below the run's folder): the entries that lead to files tbdesk
+    # did not write, and the folder of each child run, by run id
+    foreign: dict[str, set[str]] = field(default_factory=dict)
+    children: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @staticmethod
+    def read(target: Path) -> _Previous:
+        manifest = folders.read_manifest(target) if target.is_dir() else None
+        if manifest is None:
+            return _Previous()
+        foreign: dict[str, set[str]] = {}
+        for rel in folders.foreign_paths(target, manifest):
+            parts = rel.rstrip("/").split("/")
+            for depth in range(len(parts)):
+                foreign.setdefault("/".join(parts[:depth]), set()).add(parts[depth])
+        return _Previous(foreign, folders.child_folders(target, manifest))
+
+    def names(self, rel: str, children: Sequence[Run]) -> list[str]:
+        """A folder name for each child run in the folder at rel: the one it had before, else a new
+        one that neither another child run nor an entry someone else made there has."""
+        before = self.children.get(rel, {})
+        chosen: dict[int, str] = {}
+        for index, child in enumerate(children):
+            name = before.get(child.id)
+            if name is not None and name.casefold() not in {n.casefold() for n in chosen.values()}:
+                chosen[index] = name
+        # Someone's files inside a child run's old folder do not make that name taken: they are
+        # carried over into the same folder of the new export.
+        taken = self.foreign.get(rel, set()) | set(chosen.values())
+        for index, child in enumerate(children):
+            if index not in chosen:
+                chosen[index] = unique_name(_folder_name(child), taken)
+                taken.add(chosen[index])
+        return [chosen[index] for index in range(len(children))]
 
 
 def _common_folder(paths: Sequence[str]) -> str:

@@ -3,13 +3,15 @@ images, hparams, the file header) one event at a time.
 
 Scalars are written as `simple_value` (a 32-bit float): the Rust data server reads no other scalar
 precision, so a finite value beyond the float32 range is saturated to the largest float32 rather
-than turned into an infinity; NaN and +-inf stay what they are.
+than turned into an infinity, and one too close to zero becomes 0; NaN and +-inf stay what they are.
+Both changes are counted in the export's notes.
 
 Points of different tags that share both step and wall time go into one Event: the file is about
 half the size and TensorBoard loads it faster. Points with their own wall time keep it in their
 own Event, so every point keeps its exact step and wall time. TensorBoard keeps one value per tag
 and step (a later one replaces an earlier one), so for a repeated step only the last logged value is
-written, and each tag's points are written in ascending step order, which TensorBoard needs.
+written (the others are counted in the notes), and each tag's points are written in ascending step
+order, which TensorBoard needs.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ DT_FLOAT = 1
 DT_STRING = 7
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+# Half the smallest subnormal float32: anything smaller in magnitude rounds to zero.
+_FLOAT32_TINY = float(np.finfo(np.float32).smallest_subnormal) / 2
 # Bound on the index arrays of the scatter below (bytes of int64 indices per chunk).
 _SCATTER_CHUNK = 1 << 22
 
@@ -127,13 +131,16 @@ class _Group:
     tag_set: int
 
 
-def scalar_records(series: Sequence[ScalarSeries]) -> list[U8Array]:
-    """Framed records holding every point of series; write them in the order given."""
+def scalar_records(series: Sequence[ScalarSeries], notes: list[str] | None = None) -> list[U8Array]:
+    """Framed records holding every point of series; write them in the order given. notes, when
+    given, gets a line for each tag whose values were changed on the way (see above)."""
     tags = [s.tag.encode("utf-8") for s in series]
     leading: list[U8Array] = []
     steps, times, values = [], [], []
     for item in series:
         s, t, v = _last_per_step(item)
+        if notes is not None:
+            notes.extend(_changes(item.tag, len(item.steps) - len(s), v))
         if item.description and len(s):
             # TensorBoard reads a tag's description from its first value only.
             meta = summary_metadata("scalars", DATA_CLASS_SCALAR, description=item.description)
@@ -150,6 +157,37 @@ def scalar_records(series: Sequence[ScalarSeries]) -> list[U8Array]:
         groups.sort(key=lambda g: (g.tag_set, int(g.steps[0])))
         return leading + [_encode(group, tags) for group in groups]
     return [*leading, _interleave(groups, tags)]
+
+
+def _changes(tag: str, repeated: int, values: Float64Array) -> list[str]:
+    """What writing values as float32 changes, and how many points a repeated step left out."""
+    found = [repeated_steps_note(tag, repeated)] if repeated else []
+    magnitude = np.abs(values)
+    saturated = int(np.count_nonzero(np.isfinite(magnitude) & (magnitude > _FLOAT32_MAX)))
+    if saturated:
+        found.append(
+            f"{tag}: {counted(saturated, 'value')} beyond the float32 range written as "
+            f"+-{_FLOAT32_MAX:.7g} (TensorBoard stores scalars as float32)"
+        )
+    underflow = int(np.count_nonzero((magnitude > 0) & (magnitude < _FLOAT32_TINY)))
+    if underflow:
+        found.append(
+            f"{tag}: {counted(underflow, 'value')} too close to zero for float32 written as 0 "
+            "(TensorBoard stores scalars as float32)"
+        )
+    return found
+
+
+def repeated_steps_note(tag: str, count: int) -> str:
+    return (
+        f"{tag}: left out {counted(count, 'value')} whose step was logged again later "
+        "(TensorBoard keeps one value per step: the last)"
+    )
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 value', '2 values': for the notes."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _last_per_step(series: ScalarSeries) -> tuple[Int64Array, Float64Array, Float64Array]:

@@ -5,6 +5,9 @@ An export is written into a hidden temporary folder in the same log folder, then
 previous export of the same run in one step (renameat2's RENAME_EXCHANGE on Linux; elsewhere two
 renames, undone if the second fails). Files in the previous export that tbdesk did not write (not in
 its manifest) are hard-linked into the new one first, so they are kept untouched.
+
+The manifest also records which child run each sub-folder holds, so a re-export puts every child run
+in the folder it had before (even when the run was renamed, or someone added files to that folder).
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from tbdesk.export.names import safe_folder_name
 from tbdesk.model import RunKey
 
 MANIFEST = ".tbdesk-export.json"
@@ -31,7 +35,10 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def write_manifest(folder: Path, key: RunKey, name: str, files: Iterable[str]) -> None:
+def write_manifest(
+    folder: Path, key: RunKey, name: str, files: Iterable[str], children: Mapping[str, str]
+) -> None:
+    """children: the run id of each child run's folder, by its '/'-separated path below folder."""
     data = {
         "format": _FORMAT,
         "writer": "tbdesk",
@@ -40,6 +47,7 @@ def write_manifest(folder: Path, key: RunKey, name: str, files: Iterable[str]) -
         "name": name,
         "exported": time.time(),
         "files": sorted(files),
+        "children": dict(sorted(children.items())),
     }
     (folder / MANIFEST).write_text(json.dumps(data, indent=1, ensure_ascii=True), encoding="utf-8")
 
@@ -57,6 +65,27 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     ):
         return None
     return data
+
+
+def child_folders(folder: Path, manifest: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """For each folder of a previous export (its path below folder, '' for folder itself): the name
+    of each child run's sub-folder, by run id. Only names that are still free for a folder are
+    given (a sub-folder, or nothing); a name that is not one safe path component is ignored."""
+    found: dict[str, dict[str, str]] = {}
+    children = manifest.get("children")
+    if not isinstance(children, dict):
+        return found
+    for rel, run_id in children.items():
+        if not isinstance(rel, str) or not isinstance(run_id, str):
+            continue
+        parts = PurePosixPath(rel).parts
+        if not parts or any(safe_folder_name(part, fallback="") != part for part in parts):
+            continue
+        path = folder.joinpath(*parts)
+        if os.path.lexists(path) and (path.is_symlink() or not path.is_dir()):
+            continue
+        found.setdefault("/".join(parts[:-1]), {})[run_id] = parts[-1]
+    return found
 
 
 def previous_export(logdir: Path, key: RunKey) -> Path | None:

@@ -1,25 +1,33 @@
 """The hparams plugin's data for a sweep: a run whose child runs try different parameters.
 
-The parent's folder gets the experiment (which parameters and metrics the HPARAMS tab shows), each
-child's folder a session: its parameters, start, end and status. TensorBoard reads each metric's
-value in a session as the last value of that scalar in the child's folder.
+Each child's folder gets a session: its parameters, start, end and status. No experiment summary
+is written: TensorBoard reads one per board and ignores the others, so when several sweeps are shown
+together (an experiment exported into one folder, runs opened in one board, a sweep inside a sweep)
+all but one would lose their columns. Without one, the hparams plugin builds the experiment from
+every session it finds: the parameters from the sessions' values, the metrics from every scalar tag
+in the sessions' folders (and their sub-folders), each metric's value in a session being the last
+value of that scalar. So a number a child logged once that is one of its parameters (the how-to's
+alpha) is written as that parameter only, not again as a one-point scalar in its folder: the HPARAMS
+tab would show it twice, as a parameter and as a metric.
 
-Where a child's parameters come from:
+Where a child's parameters come from, by these rules in this order:
 - its tags and properties (tbdesk's and Azure ML's internal ones left out; a tag holding a JSON
   object, as HyperDrive's "hyperparameters" does, gives one parameter per key);
 - values it logged once: a text is a parameter; a number is a parameter when its name appears in
-  the child's name (the how-to names its child runs "alpha0.1" and logs alpha and mse), otherwise
-  a metric;
+  the child's name (the how-to names its child runs "alpha0.1" and logs alpha and mse);
 - values the parent logged while that child, and no other, was running (the how-to logs alpha and mse
   on the parent inside each child's `with` block): treated as if the child had logged them, and also
-  written to the child's folder so TensorBoard finds the metric values there.
-Every other scalar metric of a child is a metric of the sweep.
+  written to the child's folder so TensorBoard finds the metric values there;
+- only when none of the children has a parameter by the rules above: the numbers that every child
+  logged once and that differ between them (children named "trial 0", "trial 1" logging lr and acc
+  once each: both lr and acc; a sweep's result logged once looks no different from its parameter).
+Children that have no parameter at all are no sweep: no session is written for them.
 """
 
 from __future__ import annotations
 
 import json
-import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,15 +35,13 @@ from datetime import datetime
 from tbdesk.export import proto
 from tbdesk.export.convert import seconds
 from tbdesk.export.events import DATA_CLASS_TENSOR, empty_float_tensor, summary_metadata, tensor_value
-from tbdesk.export.names import clean_text, safe_tag
+from tbdesk.export.names import clean_text
 from tbdesk.model import Metric, MetricKind, MetricPoint, Run, RunStatus
 
-EXPERIMENT_TAG = "_hparams_/experiment"
 SESSION_START_TAG = "_hparams_/session_start_info"
 SESSION_END_TAG = "_hparams_/session_end_info"
 
-# api.proto's enums
-_TYPE_STRING, _TYPE_BOOL, _TYPE_FLOAT64 = 1, 2, 3
+# api.proto's Status
 _STATUS = {
     RunStatus.COMPLETED: 1,
     RunStatus.FAILED: 2,
@@ -53,7 +59,6 @@ class Session:
 
     name: str  # the child's folder name: TensorBoard's name for the session's group
     hparams: dict[str, HParam]
-    metrics: tuple[str, ...]  # tags of its scalar metrics
     extra: tuple[Metric, ...]  # values its parent logged for it, to be written with its metrics
     start: float | None
     end: float | None
@@ -63,14 +68,16 @@ class Session:
 def plan_sweep(
     parent_metrics: Sequence[Metric], children: Sequence[tuple[Run, str, Sequence[Metric]]]
 ) -> list[Session]:
-    """A session for each child (run, folder name, its metrics)."""
+    """A session for each child (run, folder name, its metrics); see the rules above. Whether they
+    make a sweep: any(session.hparams for session in sessions)."""
     lent = _lent_by_parent(parent_metrics, [run for run, _, _ in children])
     sessions = []
+    singles: list[dict[str, float]] = []  # per child: numbers it logged once, not parameters
     for (run, name, metrics), borrowed in zip(children, lent, strict=True):
         own = {m.name for m in metrics}
         extra = tuple(m for m in borrowed if m.name not in own)
         hparams = _from_tags({**run.properties, **run.tags})
-        metric_tags = []
+        numbers: dict[str, float] = {}
         for metric in (*metrics, *extra):
             if metric.kind not in (MetricKind.SCALAR, MetricKind.LIST, MetricKind.STRING):
                 continue
@@ -79,34 +86,50 @@ def plan_sweep(
                 hparams.setdefault(metric.name, single)
             elif isinstance(single, (int, float)) and _named_in(metric.name, run.name):
                 hparams.setdefault(metric.name, float(single))
-            elif metric.kind is not MetricKind.STRING:
-                metric_tags.append(safe_tag(metric.name))
+            elif isinstance(single, (int, float)):
+                numbers[metric.name] = float(single)
+        singles.append(numbers)
         sessions.append(
             Session(
                 name=name,
                 hparams=hparams,
-                metrics=tuple(tag for tag in metric_tags if tag not in hparams),
                 extra=extra,
                 start=_seconds(run.start_time),
                 end=_seconds(run.end_time),
                 status=run.status,
             )
         )
+    if not any(session.hparams for session in sessions):
+        _swept_numbers(sessions, singles)
     _unify_types(sessions)
     return sessions
 
 
-def experiment_value(sessions: Sequence[Session], *, created: float, description: str = "") -> bytes:
-    """The Summary.Value that declares the sweep's parameters and metrics (in the parent's folder)."""
-    names = sorted({key for s in sessions for key in s.hparams})
-    infos = b"".join(
-        proto.message(4, _hparam_info(name, [s.hparams[name] for s in sessions if name in s.hparams]))
-        for name in names
-    )
-    metric_tags = sorted({tag for s in sessions for tag in s.metrics})
-    infos += b"".join(proto.message(5, proto.message(1, proto.text(2, tag))) for tag in metric_tags)
-    experiment = proto.text(1, description) + proto.double(3, created) + infos
-    return _value(EXPERIMENT_TAG, proto.message(2, experiment))
+def _swept_numbers(sessions: Sequence[Session], singles: Sequence[dict[str, float]]) -> None:
+    """The last rule: numbers every child logged once, differing between children, are parameters."""
+    if len(sessions) < 2:
+        return
+    shared = set.intersection(*(set(numbers) for numbers in singles))
+    for name in sorted(shared):
+        values = {numbers[name] for numbers in singles}
+        if len(values) > 1:
+            for session, numbers in zip(sessions, singles, strict=True):
+                session.hparams[name] = numbers[name]
+
+
+def session_metrics(session: Session, metrics: Sequence[Metric]) -> list[Metric]:
+    """What the session's folder gets: the child's metrics and the values its parent logged for it,
+    but not the numbers logged once that are its parameters (TensorBoard would list each of them
+    among the metrics too, the same value twice in every row)."""
+    return [metric for metric in (*metrics, *session.extra) if not _is_parameter(session, metric)]
+
+
+def _is_parameter(session: Session, metric: Metric) -> bool:
+    if metric.kind not in (MetricKind.SCALAR, MetricKind.LIST) or len(metric.points) != 1:
+        return False
+    value = metric.points[0].value
+    # A tag may hold another value under the same name: then the logged one is kept as a metric.
+    return isinstance(value, (int, float)) and session.hparams.get(metric.name) == float(value)
 
 
 def session_values(session: Session, fallback_start: float) -> list[bytes]:
@@ -137,24 +160,6 @@ def _protobuf_value(value: HParam) -> bytes:
     if isinstance(value, float):
         return proto.double(2, value)
     return proto.message(3, clean_text(value).encode("utf-8"))
-
-
-def _hparam_info(name: str, values: Sequence[HParam]) -> bytes:
-    info = proto.text(1, name)
-    if all(isinstance(v, bool) for v in values):
-        kind, domain = _TYPE_BOOL, _discrete(values)
-    elif all(isinstance(v, float) for v in values):
-        finite = [float(v) for v in values if math.isfinite(float(v))]
-        interval = proto.double(1, min(finite)) + proto.double(2, max(finite)) if finite else b""
-        kind, domain = _TYPE_FLOAT64, proto.message(6, interval)
-    else:
-        kind, domain = _TYPE_STRING, _discrete(values)
-    return info + proto.integer(4, kind) + domain
-
-
-def _discrete(values: Sequence[HParam]) -> bytes:
-    distinct = sorted(set(values), key=lambda v: (str(type(v)), v))
-    return proto.message(5, b"".join(proto.message(1, _protobuf_value(v)) for v in distinct))
 
 
 def _from_tags(tags: Mapping[str, str]) -> dict[str, HParam]:
@@ -199,8 +204,18 @@ def _unify_types(sessions: Sequence[Session]) -> None:
 
 
 def _named_in(metric: str, run_name: str) -> bool:
-    core = "".join(ch for ch in metric.casefold() if ch.isalnum())
-    return bool(core) and core in "".join(ch for ch in run_name.casefold() if ch.isalnum())
+    """Whether run_name names metric as a word of its own, maybe followed by a number: "alpha" in
+    "alpha0.1" and "learning_rate" in "learning-rate=0.1", but not "g" in "grandchild"."""
+    words = _words(metric)
+    if not words:
+        return False
+    pattern = r"(?<![^\W_])" + re.escape(words) + r"(?![^\W\d_])"
+    return re.search(pattern, _words(run_name)) is not None
+
+
+def _words(text: str) -> str:
+    """text in lower case, each run of characters that are neither letters nor digits one space."""
+    return " ".join(part for part in re.split(r"[\W_]+", text.casefold()) if part)
 
 
 def _seconds(moment: datetime | None) -> float | None:

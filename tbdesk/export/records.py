@@ -149,10 +149,6 @@ class RecordBatch:
         self.payloads: U8Array = self.records[:, _HEADER : _HEADER + self.length]
         self.payloads[:] = np.frombuffer(template, dtype=np.uint8)
 
-    @property
-    def record_size(self) -> int:
-        return int(self.records.shape[1])
-
     def seal(self, varying: npt.ArrayLike) -> U8Array:
         """Write every record's checksum; varying lists the payload columns that may differ from the
         template (the others must hold the template's bytes). Returns the framed records."""

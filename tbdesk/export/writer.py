@@ -18,6 +18,7 @@ from tbdesk.export.events import (
     DATA_CLASS_TENSOR,
     event,
     file_version_record,
+    repeated_steps_note,
     scalar_records,
     string_tensor,
     summary_metadata,
@@ -70,18 +71,18 @@ def write_metrics(
         out.write(file_version_record(start))
         for value in extra_values:
             out.write(frame(event(start, 0, [value])))
-        for chunk in scalar_records(contents.scalars):
+        for chunk in scalar_records(contents.scalars, notes):
             out.write(chunk.data)
         _check(cancelled)
         for series in contents.texts:
             metadata = summary_metadata("text", DATA_CLASS_TENSOR, description=series.description)
-            for index, (step, wall_time, text) in enumerate(_in_step_order(series.points)):
+            for index, (step, wall_time, text) in enumerate(_in_step_order(series.tag, series.points, notes)):
                 tensor = string_tensor([text.encode("utf-8")], [])
                 value = tensor_value(series.tag, tensor, metadata if index == 0 else b"")
                 out.write(frame(event(wall_time, step, [value])))
         for images in contents.images:
             first = True
-            for step, wall_time, path in _in_step_order(images.points):
+            for step, wall_time, path in _in_step_order(images.tag, images.points, notes):
                 _check(cancelled)
                 data = _read_image(image_root, path, images.tag, notes)
                 if data is None:
@@ -107,11 +108,17 @@ def _first_time(contents: Contents) -> float:
     return min(times) if times else time.time()
 
 
-def _in_step_order(points: Sequence[tuple[int, float, str]]) -> list[tuple[int, float, str]]:
-    """Ascending steps, the last one logged for a repeated step (as TensorBoard keeps it)."""
+def _in_step_order(
+    tag: str, points: Sequence[tuple[int, float, str]], notes: list[str]
+) -> list[tuple[int, float, str]]:
+    """Ascending steps, the last one logged for a repeated step (as TensorBoard keeps it); how many
+    were left out goes to notes."""
     by_step: dict[int, tuple[int, float, str]] = {}
     for point in points:
         by_step[point[0]] = point
+    repeated = len(points) - len(by_step)
+    if repeated:
+        notes.append(repeated_steps_note(tag, repeated))
     return [by_step[step] for step in sorted(by_step)]
 
 

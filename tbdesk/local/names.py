@@ -20,27 +20,61 @@ class InvalidNameError(ValueError):
     """A user-given name is not acceptable; the message says why."""
 
 
+# Control characters (C0, C1, DEL), format characters (bidirectional overrides, zero-width ones) and
+# line or paragraph separators: invisible or misleading in a name, and some break file names or logs.
+_CONTROL_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp"))
+
+
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
+    return any(unicodedata.category(ch) in _CONTROL_CATEGORIES for ch in text)
+
+
+def check_text(text: object, what: str) -> str:
+    """Return text if it can be stored (UTF-8 can encode it), else raise InvalidNameError.
+
+    A str may hold lone surrogates (from os.fsdecode of undecodable bytes, or a broken JSON escape):
+    they are not characters, and SQLite, file systems and TensorBoard cannot take them."""
+    if not isinstance(text, str):
+        raise InvalidNameError(f"The {what} must be a string, not {type(text).__name__}.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidNameError(
+            f"The {what} {text!r} is not valid Unicode text: it holds a lone surrogate "
+            f"({text[exc.start]!r} at position {exc.start})."
+        ) from None
+    return text
+
+
+def _check_plain(name: object, what: str, *, blank_ok: bool = False) -> str:
+    """The rules every user-given name follows: text that can be stored, not blank (unless
+    blank_ok), at most MAX_NAME_LENGTH characters, no control characters."""
+    text = check_text(name, what)
+    if not blank_ok and not text.strip():
+        raise InvalidNameError(f"The {what} must not be empty.")
+    if len(text) > MAX_NAME_LENGTH:
+        raise InvalidNameError(
+            f"The {what} is {len(text)} characters long; at most {MAX_NAME_LENGTH} are allowed."
+        )
+    if _has_control(text):
+        raise InvalidNameError(f"The {what} {text!r} must not contain control characters.")
+    return text
 
 
 def check_name(name: object, what: str = "experiment name") -> str:
-    """Return name if it is a usable experiment (or run) name, else raise InvalidNameError."""
-    if not isinstance(name, str):
-        raise InvalidNameError(f"The {what} must be a string, not {type(name).__name__}.")
-    if not name.strip():
-        raise InvalidNameError(f"The {what} must not be empty.")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidNameError(
-            f"The {what} is {len(name)} characters long; at most {MAX_NAME_LENGTH} are allowed."
-        )
-    if "/" in name or "\\" in name:
-        raise InvalidNameError(f"The {what} {name!r} must not contain '/' or '\\'.")
-    if _has_control(name):
-        raise InvalidNameError(f"The {what} {name!r} must not contain control characters.")
-    if name in (".", ".."):
-        raise InvalidNameError(f"The {what} must not be {name!r}.")
-    return name
+    """Return name if it is a usable experiment name (or run id), else raise InvalidNameError."""
+    text = _check_plain(name, what)
+    if "/" in text or "\\" in text:
+        raise InvalidNameError(f"The {what} {text!r} must not contain '/' or '\\'.")
+    if text in (".", ".."):
+        raise InvalidNameError(f"The {what} must not be {text!r}.")
+    return text
+
+
+def check_display_name(name: object) -> str:
+    """A run's display name: like an experiment name, but it may hold '/' (Azure ML allows it, and
+    it never names a folder as it is) and may be empty (the run is then shown by its id)."""
+    return _check_plain(name, "run name", blank_ok=True)
 
 
 def new_run_id(experiment: str, now: float | None = None) -> str:
@@ -64,8 +98,8 @@ def check_run_id(run_id: object) -> str:
 
 def check_file_name(name: object) -> str:
     """Normalise a file name inside a run ('outputs/model.pkl') to a relative '/'-separated path."""
-    if not isinstance(name, str):
-        raise InvalidNameError(f"A file name must be a string, not {type(name).__name__}.")
+    check_text(name, "file name")
+    assert isinstance(name, str)
     if _has_control(name):
         raise InvalidNameError(f"The file name {name!r} must not contain control characters.")
     text = name.replace("\\", "/")
@@ -96,12 +130,4 @@ def safe_component(text: str) -> str:
 
 def check_metric_name(name: object) -> str:
     """Metric names may hold '/' (TensorBoard groups tags by it) but must be printable text."""
-    if not isinstance(name, str):
-        raise InvalidNameError(f"A metric name must be a string, not {type(name).__name__}.")
-    if not name.strip():
-        raise InvalidNameError("A metric name must not be empty.")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidNameError(f"The metric name is {len(name)} characters long; at most {MAX_NAME_LENGTH}.")
-    if _has_control(name):
-        raise InvalidNameError(f"The metric name {name!r} must not contain control characters.")
-    return name
+    return _check_plain(name, "metric name")

@@ -23,8 +23,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from tbdesk.local.names import check_file_name, check_name, check_run_id, inside, new_run_id
-from tbdesk.model import Metric, MetricKind, MetricPoint, RunFile, RunStatus
+from tbdesk.local.names import (
+    check_display_name,
+    check_file_name,
+    check_metric_name,
+    check_name,
+    check_run_id,
+    check_text,
+    inside,
+    new_run_id,
+)
+from tbdesk.model import Metric, MetricKind, MetricPoint, RunFile, RunStatus, ScalarPoints
 
 DB_NAME = "workspace.sqlite"
 FILES_DIR = "files"
@@ -85,6 +94,7 @@ _SCHEMA = (
 )
 
 _NUMERIC_KINDS = (MetricKind.SCALAR, MetricKind.LIST)
+_SCALAR_ROW = [("step", "<i8"), ("time", "<f8"), ("number", "<f8")]
 _JSON_KINDS = (MetricKind.ROW, MetricKind.TABLE)
 
 
@@ -309,6 +319,8 @@ class WorkspaceStore:
     ) -> RunRecord:
         """A new run, started now (status Running)."""
         run_id = new_run_id(experiment) if run_id is None else check_run_id(run_id)
+        if display_name is not None:
+            check_display_name(display_name)
         now = time.time()
         with self._write() as conn:
             exp = self._experiment(conn, experiment)
@@ -404,6 +416,10 @@ class WorkspaceStore:
     ) -> RunRecord:
         """Record a new status; a final one also records the end time. With unless_final, a run that
         already ended keeps its status (a context manager exiting after an explicit complete())."""
+        if error is not None:
+            # An error message is a diagnosis, never refused: one that quotes undecodable bytes
+            # (a lone surrogate) is kept with that character escaped.
+            error = error.encode("utf-8", "backslashreplace").decode("utf-8")
         with self._write() as conn:
             run = self._require(conn, run_id)
             if unless_final and run.status.is_final:
@@ -416,11 +432,14 @@ class WorkspaceStore:
             return self._run(conn, run_id)  # type: ignore[return-value]
 
     def set_display_name(self, run_id: str, name: str | None) -> None:
+        if name is not None:
+            check_display_name(name)
         with self._write() as conn:
             self._require(conn, run_id)
             conn.execute("UPDATE runs SET display_name = ? WHERE id = ?", (name, run_id))
 
     def set_tags(self, run_id: str, tags: Mapping[str, str]) -> None:
+        _check_entries(tags, "tag")
         with self._write() as conn:
             self._require(conn, run_id)
             conn.executemany(
@@ -430,6 +449,7 @@ class WorkspaceStore:
 
     def add_properties(self, run_id: str, properties: Mapping[str, str]) -> None:
         """Properties are write-once, as in Azure ML: a key keeps its first value."""
+        _check_entries(properties, "property")
         with self._write() as conn:
             self._require(conn, run_id)
             for key, value in properties.items():
@@ -466,6 +486,11 @@ class WorkspaceStore:
     ) -> list[int]:
         """Append values to a metric of a run and return their steps. Without a step, the values take
         the next steps of this metric's own counter; with one, they take step, step + 1, ..."""
+        check_metric_name(name)
+        check_text(description or "", f"description of the metric {name!r}")
+        if kind is MetricKind.STRING:
+            for value in values:
+                check_text(str(value), f"value of the metric {name!r}")
         now = time.time()
         with self._write() as conn:
             row = conn.execute(
@@ -509,14 +534,18 @@ class WorkspaceStore:
             found = []
             for metric_id, metric_name, kind_text, description in conn.execute(sql + " ORDER BY name", args):
                 kind = MetricKind(kind_text)
-                points = tuple(
-                    MetricPoint(step=s, time=datetime.fromtimestamp(t, UTC), value=_decode(kind, n, d))
-                    for s, t, n, d in conn.execute(
-                        "SELECT step, time, number, data FROM points"
-                        " WHERE metric_id = ? ORDER BY step, rowid",
-                        (metric_id,),
+                points: Sequence[MetricPoint]
+                if kind in _NUMERIC_KINDS:
+                    points = _scalar_points(conn, metric_id)
+                else:
+                    points = tuple(
+                        MetricPoint(step=s, time=datetime.fromtimestamp(t, UTC), value=_decode(kind, n, d))
+                        for s, t, n, d in conn.execute(
+                            "SELECT step, time, number, data FROM points"
+                            " WHERE metric_id = ? ORDER BY step, rowid",
+                            (metric_id,),
+                        )
                     )
-                )
                 found.append(Metric(metric_name, kind, points, description))
             return found
 
@@ -567,6 +596,27 @@ class WorkspaceStore:
                     continue  # removed while we looked
                 found.append(RunFile(rel, st.st_size, None, datetime.fromtimestamp(st.st_mtime, UTC)))
         return found
+
+
+def _scalar_points(conn: sqlite3.Connection, metric_id: int) -> ScalarPoints:
+    """A numeric metric's points straight into arrays: no Python object per point but SQLite's
+    row tuple (an export reads millions of them)."""
+    import numpy as np
+
+    count = conn.execute("SELECT count(*) FROM points WHERE metric_id = ?", (metric_id,)).fetchone()[0]
+    # NaN is stored as NULL; the text 'nan' becomes NaN again when numpy reads it.
+    rows = conn.execute(
+        "SELECT step, time, ifnull(number, 'nan') FROM points WHERE metric_id = ? ORDER BY step, rowid",
+        (metric_id,),
+    )
+    table = np.fromiter(rows, dtype=_SCALAR_ROW, count=count)
+    return ScalarPoints(table["step"].copy(), table["time"].copy(), table["number"].copy())
+
+
+def _check_entries(entries: Mapping[str, str], what: str) -> None:
+    for key, value in entries.items():
+        check_text(key, f"{what} key")
+        check_text(value, f"value of the {what} {key!r}")
 
 
 def _encode(kind: MetricKind, value: Any) -> tuple[float | None, str | None]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tbdesk.tensorboard import _loop, targets
+from tbdesk.text import count
 
 if TYPE_CHECKING:
     from tbdesk.export import ExportProgress, ExportResult
@@ -53,15 +54,15 @@ async def _export(
     def report(progress: ExportProgress) -> None:
         if logger is not None and progress.stage is ExportStage.DONE:
             logger.info(
-                "Exported %s (%d points); %d of %d runs done",
+                "Exported %s (%s); %d of %d runs done",
                 progress.run.name,
-                progress.points,
+                count(progress.points, "point"),
                 progress.runs_done,
                 progress.runs_total,
             )
 
     if logger is not None:
-        logger.info("Exporting %d runs to %s", len(found), logdir)
+        logger.info("Exporting %s to %s", count(len(found), "run"), logdir)
     results: dict[tuple[str, str], ExportResult] = {}
     # One call per source, one after another: a call chooses the names of new folders in logdir.
     for source in {target.source.id: target.source for target in found}.values():
@@ -71,12 +72,6 @@ async def _export(
     ordered = [results[(target.source.id, target.run.id)] for target in found]
     if logger is not None:
         for result in ordered:
-            for note in _notes(result):
+            for note in result.all_notes():
                 logger.warning("%s", note)
     return ordered
-
-
-def _notes(result: ExportResult) -> list[str]:
-    """What the export left out, for the run and its child runs."""
-    own = [f"{result.run.name}: {note}" for note in result.notes]
-    return own + [note for child in result.children for note in _notes(child)]

@@ -58,14 +58,6 @@ def summary(folder: Path, results: Sequence[ExportResult]) -> str:
     )
 
 
-def _notes(results: Sequence[ExportResult]) -> list[str]:
-    def walk(result: ExportResult) -> list[str]:
-        own = [f"{result.run.name}: {note}" for note in result.notes]
-        return own + [note for child in result.children for note in walk(child)]
-
-    return [note for result in results for note in walk(result)]
-
-
 def offer_board(
     parent: QWidget | None, folder: Path, results: Sequence[ExportResult], open_board: Callable[[], None]
 ) -> QMessageBox:
@@ -75,9 +67,9 @@ def offer_board(
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle("Export to TensorBoard")
     box.setText(summary(folder, results) + ".")
-    notes = _notes(results)
+    notes = [note for result in results for note in result.all_notes()]
     if notes:
-        box.setInformativeText("Some metrics were left out; see the details.")
+        box.setInformativeText("Some values were left out or changed; see the details.")
         box.setDetailedText("\n".join(notes))
     open_button = box.addButton(OPEN_BUTTON_TEXT, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Close)

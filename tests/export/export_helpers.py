@@ -47,6 +47,31 @@ def read_folder(folder: Path) -> tuple[list[event_pb2.Event], dict[str, list[Rea
     return events, by_tag
 
 
+def inferred_experiment(logdir: Path) -> Any:
+    """The experiment TensorBoard's hparams plugin shows for logdir (an api_pb2.Experiment), worked
+    out in this process by the plugin's own code over TensorBoard's Python loaders."""
+    from tensorboard import context
+    from tensorboard.backend.event_processing import data_provider, plugin_event_multiplexer
+    from tensorboard.plugins import base_plugin
+    from tensorboard.plugins.hparams import backend_context
+
+    multiplexer = plugin_event_multiplexer.EventMultiplexer()
+    multiplexer.AddRunsFromDirectory(str(logdir))
+    multiplexer.Reload()
+    provider = data_provider.MultiplexerDataProvider(multiplexer, str(logdir))
+    plugin = backend_context.Context(
+        base_plugin.TBContext(logdir=str(logdir), data_provider=provider, multiplexer=multiplexer)
+    )
+    request = context.RequestContext()
+    return plugin.experiment_from_metadata(
+        request,
+        "",
+        True,
+        plugin.hparams_metadata(request, ""),
+        plugin.hparams_from_data_provider(request, "", None),
+    )
+
+
 class TensorBoard:
     """A TensorBoard process on 127.0.0.1 behind a random path prefix, with the Rust data server."""
 

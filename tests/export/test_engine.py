@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Sample, every_kind, run_sync
 from export_helpers import event_files, read_folder
+from export_samples import Sample, every_kind, run_sync
 from PIL import Image
 
 from tbdesk.export import ExportError, ExportProgress, ExportStage, export_run, export_runs, write_metrics
 from tbdesk.export.convert import seconds
 from tbdesk.local import Experiment
-from tbdesk.model import Metric, MetricKind, Run
+from tbdesk.model import Metric, MetricKind, Run, ScalarPoints
 
 
 def test_every_kind_round_trips(sample: Sample, tmp_path: Path) -> None:
@@ -31,8 +31,11 @@ def test_every_kind_round_trips(sample: Sample, tmp_path: Path) -> None:
         return [(r.step, r.wall_time, r.value.simple_value) for r in tags[tag]]
 
     for name in ("loss", "curve", "late"):
-        expected = [(p.step, seconds(p.time), pytest.approx(p.value)) for p in metrics[name].points]
-        assert scalars(name) == expected
+        points = metrics[name].points
+        # the workspace gives scalars as arrays: wall times exactly as stored, finer than datetimes
+        assert isinstance(points, ScalarPoints)
+        expected = zip(points.steps.tolist(), points.times.tolist(), points.values.tolist(), strict=True)
+        assert scalars(name) == [(step, moment, pytest.approx(value)) for step, moment, value in expected]
     assert [r.step for r in tags["late"]] == [100]
     odd = [v for _, _, v in scalars("odd")]
     assert math.isnan(odd[0]) and odd[1:] == [math.inf, -math.inf]
@@ -262,3 +265,90 @@ def test_a_failure_stops_the_other_child_runs_before_cleaning_up(sample: Sample,
 
     run_sync(export_then_check())
     assert list(tmp_path.iterdir()) == [tmp_path / "workspace"]
+
+
+def test_reexport_keeps_each_child_run_in_its_folder(sample: Sample, tmp_path: Path) -> None:
+    root = Experiment(sample.workspace, "kept").start_logging(display_name="root")
+    kids = {}
+    for name in ("child_one", "child_two"):
+        with root.child_run(name) as child:
+            child.log_list("c", [1.0, 0.5])
+            kids[name] = child
+    first = run_sync(export_run(sample.source, sample.run(root.id), tmp_path))
+    assert sorted(c.folder.name for c in first.children) == ["child_one", "child_two"]
+    manifest = json.loads((first.folder / ".tbdesk-export.json").read_text())
+    assert manifest["children"] == {name: kid.id for name, kid in kids.items()}
+    # Someone adds a file to a child run's folder, and a folder named like a child run to come;
+    # a child run is renamed and a new one appears.
+    added = first.folder / "child_one" / "notes.txt"
+    added.write_text("keep me")
+    inode = added.stat().st_ino
+    (first.folder / "newcomer").mkdir()
+    (first.folder / "newcomer" / "own.txt").write_text("mine")
+    kids["child_two"].display_name = "renamed"
+    with root.child_run("newcomer") as newcomer:
+        newcomer.log_list("c", [2.0, 1.0])
+    root.complete()
+
+    second = run_sync(export_run(sample.source, sample.run(root.id), tmp_path))
+    folders = {c.run.id: c.folder.name for c in second.children}
+    assert folders == {
+        kids["child_one"].id: "child_one",
+        kids["child_two"].id: "child_two",
+        newcomer.id: "newcomer (2)",
+    }
+    assert sorted(p.name for p in second.folder.iterdir() if p.is_dir()) == [
+        "child_one",
+        "child_two",
+        "newcomer",
+        "newcomer (2)",
+    ]
+    assert added.read_text() == "keep me" and added.stat().st_ino == inode
+    assert (second.folder / "newcomer" / "own.txt").read_text() == "mine"
+    assert len(event_files(second.folder / "child_one")) == 1
+    assert "c" in read_folder(second.folder / "child_one")[1]
+
+
+def test_changed_values_are_counted_in_the_notes(sample: Sample, tmp_path: Path) -> None:
+    root = Experiment(sample.workspace, "changed").start_logging(display_name="root")
+    root.log_list("huge", [1e300, -1e300, 1.0])
+    root.log_list("tiny", [1e-50, 0.0])
+    with root.child_run("kid") as child:
+        child.log("twice", 1.0, step=3)
+        child.log("twice", 2.0, step=3)
+        child.log("said", "first", step=0)
+        child.log("said", "again", step=0)
+    root.complete()
+    result = run_sync(export_run(sample.source, sample.run(root.id), tmp_path))
+    assert sorted(result.notes) == [
+        "huge: 2 values beyond the float32 range written as +-3.402823e+38 "
+        "(TensorBoard stores scalars as float32)",
+        "tiny: 1 value too close to zero for float32 written as 0 (TensorBoard stores scalars as float32)",
+    ]
+    (kid,) = result.children
+    repeated = (
+        "left out 1 value whose step was logged again later (TensorBoard keeps one value per step: the last)"
+    )
+    assert sorted(kid.notes) == [f"said: {repeated}", f"twice: {repeated}"]
+    assert result.all_notes() == [f"root: {note}" for note in result.notes] + [
+        f"kid: {note}" for note in kid.notes
+    ]
+    assert [r.value.simple_value for r in read_folder(kid.folder)[1]["twice"]] == [2.0]
+
+
+def test_a_tampered_manifest_cannot_move_child_runs_outside(sample: Sample, tmp_path: Path) -> None:
+    root = Experiment(sample.workspace, "tampered").start_logging(display_name="root")
+    with root.child_run("kid") as kid:
+        kid.log_list("c", [1.0, 2.0])
+    root.complete()
+    logdir = tmp_path / "out"
+    first = run_sync(export_run(sample.source, sample.run(root.id), logdir))
+    manifest_path = first.folder / ".tbdesk-export.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["children"] = {"../../escaped": kid.id, "kid": "someone else"}
+    manifest_path.write_text(json.dumps(manifest))
+    second = run_sync(export_run(sample.source, sample.run(root.id), logdir))
+    (child,) = second.children
+    assert child.folder == second.folder / "kid"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "workspace"]
+    assert json.loads(manifest_path.read_text())["children"] == {"kid": kid.id}

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Sample, run_sync
+from export_samples import Sample, run_sync
 from test_engine import recursive_export_left_temp, snapshot
 
 from tbdesk.export import ExportError, export_run

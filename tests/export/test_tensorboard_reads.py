@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ALPHAS, Sample, every_kind, ridge_sweep, run_sync
 from export_helpers import tensorboard
+from export_samples import ALPHAS, Sample, every_kind, ridge_sweep, run_sync, trials_sweep
 
 from tbdesk.export import export_runs, write_metrics
 from tbdesk.export.convert import seconds
@@ -18,7 +18,8 @@ from tbdesk.model import Metric, MetricKind, MetricPoint
 
 @pytest.fixture
 def exported(sample: Sample, tmp_path: Path) -> tuple[Path, Sample, list[str]]:
-    ids = [every_kind(sample.workspace), ridge_sweep(sample.workspace)]
+    # two sweeps land in one folder: the HPARAMS tab must show both
+    ids = [every_kind(sample.workspace), ridge_sweep(sample.workspace), trials_sweep(sample.workspace)]
     logdir = tmp_path / "logdir"
     run_sync(export_runs(sample.source, [sample.run(i) for i in ids], logdir))
     # A big run written with the low-level helper, one wall time per step (one Event per step).
@@ -53,7 +54,9 @@ def test_tensorboard_serves_every_point(exported: tuple[Path, Sample, list[str]]
             return data
 
         loss = board.wait_for(lambda: scalars("every kind", "loss"))
-        assert [(p[1], p[0]) for p in loss] == [(p.step, seconds(p.time)) for p in metrics["loss"].points]
+        assert [(p[1], p[0]) for p in loss] == [
+            (p.step, pytest.approx(seconds(p.time), abs=1e-6)) for p in metrics["loss"].points
+        ]
         assert [p[2] for p in loss] == pytest.approx([p.value for p in metrics["loss"].points])
         # TensorBoard sends NaN and infinities as the strings "NaN", "Infinity", "-Infinity".
         odd = [float(p[2]) for p in scalars("every kind", "odd")]
@@ -87,38 +90,48 @@ def metrics_time(step: int) -> object:
     return datetime.fromtimestamp(datetime(2024, 5, 6, tzinfo=UTC).timestamp() + step * 0.5, UTC)
 
 
-def test_hparams_tab_shows_the_sweep(exported: tuple[Path, Sample, list[str]]) -> None:
+def test_hparams_tab_shows_both_sweeps(exported: tuple[Path, Sample, list[str]]) -> None:
     logdir, _, _ = exported
+    sessions = len(ALPHAS) + 3
     with tensorboard(logdir) as board:
         experiment = board.wait_for(
             lambda: (
                 (e := board.post("data/plugin/hparams/experiment", {"experimentName": ""}))
-                and e.get("hparamInfos")
+                and len(e.get("hparamInfos", [])) >= 2
                 and e
             )
         )
-        assert [h["name"] for h in experiment["hparamInfos"]] == ["alpha"]
-        assert experiment["hparamInfos"][0]["type"] == "DATA_TYPE_FLOAT64"
-        assert [m["name"]["tag"] for m in experiment["metricInfos"]] == ["mse"]
+        infos = {h["name"]: h for h in experiment["hparamInfos"]}
+        assert {"alpha", "lr"} <= set(infos)
+        assert infos["alpha"]["type"] == infos["lr"]["type"] == "DATA_TYPE_FLOAT64"
+        assert {"mse", "loss"} <= {m["name"]["tag"] for m in experiment["metricInfos"]}
         request = {
             "experimentName": "",
             "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING"],
-            "colParams": [{"hparam": "alpha"}, {"metric": {"tag": "mse", "group": ""}}],
+            "colParams": [
+                {"hparam": "alpha"},
+                {"hparam": "lr"},
+                {"metric": {"tag": "mse", "group": ""}},
+                {"metric": {"tag": "loss", "group": ""}},
+            ],
             "startIndex": 0,
             "sliceSize": 100,
         }
         groups = board.wait_for(
             lambda: (
                 (g := board.post("data/plugin/hparams/session_groups", request))
-                and len(g.get("sessionGroups", [])) == len(ALPHAS)
+                and len(g.get("sessionGroups", [])) == sessions
                 and g
             )
-        )
+        )["sessionGroups"]
+        ridge = [g for g in groups if "alpha" in g["hparams"]]
         rows = sorted(
-            (group["hparams"]["alpha"], group["metricValues"][0]["value"])
-            for group in groups["sessionGroups"]
+            (group["hparams"]["alpha"], {m["name"]["tag"]: m["value"] for m in group["metricValues"]})
+            for group in ridge
         )
         assert [alpha for alpha, _ in rows] == pytest.approx(list(ALPHAS))
-        assert all(mse > 0 for _, mse in rows)
-        statuses = {s["status"] for g in groups["sessionGroups"] for s in g["sessions"]}
+        assert all(metrics["mse"] > 0 for _, metrics in rows)
+        trials = sorted(g["hparams"]["lr"] for g in groups if "lr" in g["hparams"])
+        assert trials == pytest.approx([0.01, 0.1, 1.0])
+        statuses = {s["status"] for g in groups for s in g["sessions"]}
         assert statuses == {"STATUS_SUCCESS"}

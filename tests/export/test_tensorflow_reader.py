@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import ALPHAS, Sample, every_kind, ridge_sweep, run_sync
+from export_samples import ALPHAS, Sample, every_kind, ridge_sweep, run_sync
 
 from tbdesk.export import export_runs
 
