@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -85,7 +86,12 @@ def _run_verb(args: list[str]) -> int:
     serve.add_argument("--port", type=_port, help="port to serve on (default: a free one)")
     _add_workspace(serve)
 
-    verbs.add_parser("boards", help="list the TensorBoards running on this machine")
+    verbs.add_parser(
+        "boards",
+        help="list the TensorBoards running on this machine",
+        description="List every TensorBoard running on this machine, tbdesk's own boards and "
+        "others (started by hand, by a notebook's %%tensorboard), with pid, port, URL and folders.",
+    )
 
     export = verbs.add_parser(
         "export",
@@ -109,7 +115,14 @@ def _run_verb(args: list[str]) -> int:
     export.add_argument("--no-children", action="store_true", help="leave child runs out")
     _add_workspace(export)
 
-    demo = verbs.add_parser("demo", help="fill the local workspace with a demo experiment")
+    demo = verbs.add_parser(
+        "demo",
+        help="fill the local workspace with the demo experiments",
+        description="Fill the local workspace with the demo experiments: digits-softmax (three "
+        "learning rates, cross-validation folds as child runs, TensorBoard logs) and diabetes-ridge "
+        "(the Azure ML how-to's sweep), plus digits-keras when TensorFlow is available. Experiments "
+        "already there are left as they are.",
+    )
     _add_workspace(demo)
 
     desktop = verbs.add_parser("install-desktop", help="add tbdesk to the desktop's application menu")
@@ -200,6 +213,8 @@ async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun
             continue
         from tbdesk.sources.workspace import WorkspaceSource, resolve_run
 
+        if os.sep in spec or (os.altsep and os.altsep in spec):  # run ids never hold a slash
+            raise CommandError(f"No such folder: {path}")
         run = await asyncio.to_thread(resolve_run, workspace, spec)
         runs += await prepare_board_runs(WorkspaceSource(workspace), [run])
     return runs
@@ -329,9 +344,10 @@ def _install_desktop(*, uninstall: bool) -> int:
 def _is_user_error(error: Exception) -> bool:
     from tbdesk.boards.board import BoardError
     from tbdesk.export.errors import ExportError
+    from tbdesk.local.store import WorkspaceError
     from tbdesk.sources.base import SourceError
 
-    return isinstance(error, CommandError | BoardError | SourceError | ExportError | OSError)
+    return isinstance(error, CommandError | BoardError | SourceError | ExportError | WorkspaceError | OSError)
 
 
 def _print_error(error: Exception) -> None:

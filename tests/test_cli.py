@@ -285,3 +285,24 @@ def test_install_desktop_and_uninstall(
     assert main(["install-desktop", "--uninstall"]) == 0
     assert capsys.readouterr().out.count("Removed ") == len(installed)
     assert not any(path.exists() for path in installed)
+
+
+def test_a_damaged_workspace_is_a_clear_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    garbage = tmp_path / "garbage"
+    garbage.mkdir()
+    (garbage / "workspace.sqlite").write_text("this is not a database\n" * 100)
+    folder = tmp_path / "folder"
+    (folder / "workspace.sqlite").mkdir(parents=True)
+    for workspace in (garbage, folder):
+        assert main(["demo", "--workspace", str(workspace)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("tbdesk: error: ") and "Traceback" not in err
+        assert str(workspace / "workspace.sqlite") in err
+
+
+def test_serve_names_a_missing_folder_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "no" / "such"
+    assert main(["serve", str(missing), "--workspace", str(tmp_path / "ws")]) == 2
+    assert capsys.readouterr().err == f"tbdesk: error: No such folder: {missing}\n"

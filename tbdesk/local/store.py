@@ -187,9 +187,12 @@ class WorkspaceStore:
         return self._conn
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
+        try:
+            conn = sqlite3.connect(
+                self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:  # e.g. the database's path is a folder
+            raise WorkspaceError(f"Cannot open the workspace database {self.db_path}: {exc}.") from exc
         try:
             # Reading the schema is what fails on a file that is not a database.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
