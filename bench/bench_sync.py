@@ -72,7 +72,9 @@ async def bench_latency(emulator: Any, source: Any, appends: int) -> None:
     live = LiveSync(source, [the_run])
     try:
         (status,) = await live.start()
-        board = await manager.open([BoardRun("live", status.folder, status.key)])
+        folder = status.folder
+        assert folder is not None  # a synced Azure run always has its cache folder
+        board = await manager.open([BoardRun("live", folder, status.key)])
         url = f"{board.url}data/plugin/scalars/scalars?" + urllib.parse.urlencode(
             {"run": "live", "tag": "loss"}
         )
@@ -91,7 +93,7 @@ async def bench_latency(emulator: Any, source: Any, appends: int) -> None:
             run.append(EVENTS, more)
             appended += len(more)
             start = time.monotonic()
-            local = status.folder / EVENTS.removeprefix("logs/")
+            local = folder / EVENTS.removeprefix("logs/")
             synced = None
             while True:
                 if synced is None and local.stat().st_size == len(run.files[EVENTS].data):
@@ -113,11 +115,13 @@ async def bench_latency(emulator: Any, source: Any, appends: int) -> None:
         f"  of which upload-to-disk (the sync): median {statistics.median(on_disk):5.2f} s,"
         f" worst {max(on_disk):5.2f} s; the rest is TensorBoard's reload"
     )
-    print(f"bytes fetched / bytes appended: {fetched} / {appended} = {fetched / appended:.3f}   (target 1.0;")
-    print(f"  the excess is the {32}-byte overlap re-read per changed file to tell growth from replacement)")
+    print(
+        f"bytes fetched / bytes appended: {fetched} / {appended} = {fetched / appended:.3f}   (target 1.0;\n"
+        "  growth of an event file is told from replacement by its frames' checksums, no byte twice)"
+    )
 
 
-async def bench_idle(emulator: Any, source: Any) -> None:
+async def bench_idle(emulator: Any, source: Any, ends: Any, headers: dict[str, str]) -> None:
     from sync_helpers import Events
 
     from tbdesk.sync import LiveSync, PollPolicy
@@ -157,8 +161,7 @@ async def bench_idle(emulator: Any, source: Any) -> None:
         f"  tbdesk: {listings} listings + {trees} status checks + {other} other over {polls:.0f} polls"
         f" = {ours:.2f} per run per poll (file polls alone: {listings / polls / len(runs):.2f})"
     )
-    client, ends = await source._connect()
-    peer_requests = await asyncio.to_thread(peer_idle_poll, emulator, client._headers(), ends, runs)
+    peer_requests = await asyncio.to_thread(peer_idle_poll, emulator, headers, ends, runs)
     print(
         f"  azureml-tensorboard's approach (re-implemented): {peer_requests / len(runs):.2f} per run per poll"
     )
@@ -269,12 +272,15 @@ def main() -> None:
                 policy=Policy(),
             )
 
-        asyncio.run(bench_latency(emulator, source(), args.appends))
-        asyncio.run(bench_idle(emulator, source()))
         ref = WorkspaceRef(ws.subscription_id, ws.resource_group, ws.name)
         ends = Endpoints(
             ref.scope, emulator.url, "https://ml.azure.com", ws.workspace_id, emulator.discovery_url
         )
+        headers = {
+            "Authorization": f"Bearer {credential.get_token('https://management.azure.com/.default').token}"
+        }
+        asyncio.run(bench_latency(emulator, source(), args.appends))
+        asyncio.run(bench_idle(emulator, source(), ends, headers))
         sdk_ws = build_workspace(ref, token_auth(credential), ends)
         bench_throughput(emulator, source(), sdk_ws, args.files, args.file_mb)
 

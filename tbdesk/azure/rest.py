@@ -136,20 +136,34 @@ class RestClient:
         """Fetch url (a contentUri, which carries its own SAS: no auth header) into dest.
 
         With offset > 0, ask only for the bytes from offset on (HTTP Range) and append them: how
-        a growing event file is followed. A server that ignores Range gets the file rewritten."""
+        a growing event file is followed. A connection cut in the middle resumes after the bytes
+        already appended (never sending them twice); when the file changed between the attempts
+        (another ETag), or the server ignores Range, dest is rewritten whole, atomically."""
         dest.parent.mkdir(parents=True, exist_ok=True)
+        appended = 0
+        first_etag: str | None = None
         for attempt in range(self.policy.retries + 1):
-            headers = {"Range": f"bytes={offset}-"} if offset else {}
+            start = offset + appended
+            headers = {"Range": f"bytes={start}-"} if start else {}
             response = self.send("GET", url, what, auth=False, stream=True, headers=headers, ok=(416,))
             etag = response.headers.get("ETag")
             try:
-                if response.status_code == 416:  # nothing past offset: the file has not grown
+                if appended and etag and first_etag and etag != first_etag:
+                    # The bytes appended so far belong to the file as it was: start over, whole.
                     response.close()
-                    return Downloaded(dest, dest.stat().st_size if dest.exists() else 0, etag, 0)
-                if response.status_code == 206 and offset:
+                    response = self.send("GET", url, what, auth=False, stream=True)
+                    etag = response.headers.get("ETag")
+                    written = _write_atomically(response, dest)
+                    return Downloaded(dest, written, etag, written)
+                if response.status_code == 416:  # nothing past start: the file has not grown (more)
+                    return Downloaded(dest, dest.stat().st_size if dest.exists() else 0, etag, appended)
+                if response.status_code == 206 and start:
+                    first_etag = etag
                     with dest.open("ab") as out:
-                        written = _copy(response, out)
-                    return Downloaded(dest, dest.stat().st_size, etag, written)
+                        for chunk in response.iter_content(chunk_size=1 << 16):
+                            out.write(chunk)
+                            appended += len(chunk)
+                    return Downloaded(dest, dest.stat().st_size, etag, appended)
                 written = _write_atomically(response, dest)
                 return Downloaded(dest, written, etag, written)
             except requests.RequestException as exc:

@@ -13,6 +13,11 @@ history with steps and times from metrics v2, files and their bytes. Reads go th
 own REST client (tbdesk.azure.rest) in worker threads, with azureml-core's auth header and the
 workspace's endpoints; no azureml-core `Run` objects are made, so its never-drained cleanup queue
 does not grow however many runs are listed.
+
+Beyond the Source protocol, live sync (tbdesk.sync) builds on four public calls: `files` (a
+run's files under a prefix with etags: one request per poll), `download_links` (every file's
+contentUri under a prefix in one request), `open_download` (the bytes of a link from an offset,
+streaming) and `run_tree` (a run and all its descendants with fresh status in one query).
 """
 
 from __future__ import annotations
@@ -21,12 +26,12 @@ import asyncio
 import functools
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from tbdesk.azure.convert import to_experiment, to_file, to_metric, to_run
 from tbdesk.azure.errors import AzureError, NotFoundError
-from tbdesk.azure.rest import Downloaded, Policy, RestClient
+from tbdesk.azure.rest import CancelledError, Downloaded, Policy, RestClient
 from tbdesk.azure.workspace import (
     Credential,
     Endpoints,
@@ -39,6 +44,9 @@ from tbdesk.azure.workspace import (
 )
 from tbdesk.model import Experiment, Metric, Run, RunFile
 from tbdesk.sources.base import SourceError
+
+if TYPE_CHECKING:
+    import requests
 
 T = TypeVar("T")
 PAGE_SIZE = 100
@@ -186,31 +194,30 @@ class AzureSource:
         return [metric for metric in found if metric is not None]
 
     async def files(self, run: Run, prefix: str = "") -> list[RunFile]:
+        """The run's files whose paths start with prefix, with their etags and upload times, in
+        one request unless the service pages (a prefix that names a folder, ending in '/', is
+        listed by the service itself). Sizes stay None: the artifact service's listings carry
+        none (an artifact is path, etag, createdTime and where it is stored), so a file's size is
+        only known from its bytes."""
         self._check(run)
         client, ends = await self._connect()
         container = await self._container(run)
         what = f"the files of {run.name}"
-        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{_seg(container)}")
+        folder = f"/{_path(prefix)}" if prefix.endswith("/") else ""
+        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{_seg(container)}{folder}")
         found = await self._thread(
             client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
         )
-        return [to_file(dto) for dto in found if str(dto.get("path", "")).startswith(prefix)]
+        return [
+            to_file(dto)
+            for dto in found
+            if isinstance(dto, dict) and str(dto.get("path", "")).startswith(prefix)
+        ]
 
     async def fetch_files(self, run: Run, dest: Path, prefix: str = "") -> list[Path]:
-        self._check(run)
-        client, ends = await self._connect()
-        container = await self._container(run)
-        what = f"the files of {run.name}"
-        url = ends.artifact_url(f"/artifacts/prefix/contentinfo/{ORIGIN}/{_seg(container)}/{_path(prefix)}")
-        found = await self._thread(
-            client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
-        )
-        wanted = [
-            (str(item["path"]), str(item["contentUri"]))
-            for item in found
-            if str(item.get("path", "")).startswith(prefix)
-        ]
-        targets = [(path, uri, _inside(dest, path)) for path, uri in wanted]
+        client, _ = await self._connect()
+        links = await self.download_links(run, prefix)
+        targets = [(path, uri, _inside(dest, path)) for path, uri in links.items()]
 
         async def one(path: str, uri: str, target: Path) -> Path:
             async with self._limit:
@@ -224,7 +231,62 @@ class AzureSource:
         self._check(run)
         return None
 
-    # ---- beyond the protocol
+    # ---- beyond the protocol: what live sync (tbdesk.sync.remote) and others build on
+    async def run_tree(self, run: Run) -> list[Run]:
+        """The run and all its descendants, with their current status: one query for a top-level
+        run (every run in its tree names it as root), level by level for a child run."""
+        self._check(run)
+        if run.parent_id is not None:
+            tree = [await self.get_run(run.experiment, run.id)]
+            level = tree
+            while level:
+                kids = await asyncio.gather(*(self.children(r) for r in level))
+                level = [kid for group in kids for kid in group]
+                tree += level
+            return tree
+        client, ends = await self._connect()
+        url = ends.history_url(f"/experiments/{_seg(run.experiment)}/runs:query")
+        body = {"filter": f"(RootRunId eq '{_literal(run.id)}')", "top": self._page_size}
+        what = f"the status of {run.name} and its child runs"
+        found = await self._thread(client.all_pages, lambda token: client.post_page(url, what, body, token))
+        return self._runs(run.experiment, found)
+
+    async def download_links(self, run: Run, prefix: str = "") -> dict[str, str]:
+        """Where to download the run's files under prefix: path -> contentUri, for all of them in
+        one request unless the service pages. A contentUri is a blob-storage URL with its own
+        signature (no sign-in needed) that serves HTTP ranges; it stops working after a while,
+        and then is asked for again. Paths are the service's, unchecked: a caller that writes
+        files keeps them inside its folder."""
+        self._check(run)
+        client, ends = await self._connect()
+        container = await self._container(run)
+        what = f"the download links of the files of {run.name}"
+        url = ends.artifact_url(f"/artifacts/prefix/contentinfo/{ORIGIN}/{_seg(container)}/{_path(prefix)}")
+        found = await self._thread(
+            client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
+        )
+        return {
+            str(item["path"]): str(item["contentUri"])
+            for item in found
+            if isinstance(item, dict)
+            and item.get("path")
+            and item.get("contentUri")
+            and str(item["path"]).startswith(prefix)
+        }
+
+    def open_download(self, link: str, what: str, *, offset: int = 0) -> requests.Response:
+        """GET a download link (from `download_links`), streaming; with offset, only the bytes
+        from there on (HTTP Range). Blocks: call it in a worker thread. The source's retries and
+        timeouts apply. The answer is 200 (the whole file), 206 (a range, said by Content-Range)
+        or 416 (nothing at or past offset); the caller reads and closes it. Raises
+        AccessDeniedError or NotFoundError when the link no longer works, CancelledError when
+        the source was closed (a later async call reconnects), other AzureErrors as usual."""
+        client = self._client
+        if client is None:
+            raise CancelledError(f"Stopped reading {what}: the connection to {self.ref.name} was closed.")
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        return client.send("GET", link, what, auth=False, stream=True, headers=headers, ok=(416,))
+
     async def download(self, run: Run, path: str, dest: Path, *, offset: int = 0) -> Downloaded:
         """One file of a run into dest; with offset, only its bytes from there on (appended)."""
         self._check(run)
@@ -363,6 +425,11 @@ def _seg(text: str) -> str:
 
 def _path(path: str) -> str:
     return quote(path, safe="/")
+
+
+def _literal(text: str) -> str:
+    """A string inside an OData filter's quotes."""
+    return text.replace("'", "''")
 
 
 def _inside(dest: Path, path: str) -> Path:

@@ -1,13 +1,30 @@
 """One run's files under a prefix (its `logs/`) -> a folder on this machine, incrementally.
 
 A poll lists the run's files once (paths and etags). A file whose etag is the one recorded when
-its bytes were last complete here costs nothing more. A changed file that exists here is asked
-for from OVERLAP bytes before its local end (HTTP Range): when those bytes match what is here,
-the file grew and only the new bytes are appended, in place. TensorBoard reads event files while
-they grow and waits on a truncated last record, so in-place appends are safe for it; everything
-here is always a prefix of the file upstream. When they do not match, or the file shrank, it was
-replaced: it is fetched whole into a partial file beside the cache and renamed over the old one,
-so a reader sees the old file or the new one, never a mix. New files arrive the same way.
+its bytes were last complete here costs nothing more. A changed file that exists here either grew
+(only its new bytes are wanted, appended in place) or was replaced (it is fetched whole). Which
+one is told without fetching bytes twice where possible:
+
+- An event file (`*tfevents*`, a TFRecord frame sequence) is asked for from its local end (HTTP
+  Range) and the new bytes are checked as they arrive: with the local bytes after the last frame
+  boundary, they must make a frame whose two CRC32C checksums hold (frames.py). Only then are
+  they appended, so nothing unchecked ever completes a frame a reader could take; bytes of a
+  frame that is not whole yet are appended unchecked and checked with the rest at the next poll.
+  Growth then costs exactly the new bytes (the bench's bytes fetched / bytes appended is 1.0).
+  Bytes of a replaced file seen from our offset pass with odds of about 2^-64, with one blind
+  spot: a replacement whose frames line up with ours at exactly that offset (another event file
+  written with records of the same sizes under the same name). Event file names carry the
+  writer's start time, host and process id, so two writers practically never share one; that
+  trade buys a ratio of 1.0 on the file kind that grows while a run trains.
+- Any other file, an event file whose local copy is not a frame sequence, and an event file the
+  check refused (or one that changed but did not grow) is asked for from OVERLAP bytes before its
+  local end: when those match what is here, it grew and the rest is appended.
+
+A file that shrank upstream, or failed these checks, was replaced: it is fetched whole into a
+partial file beside the cache and renamed over the old one, so a reader sees the old file or the
+new one, never a mix. New files arrive the same way. TensorBoard reads event files while they
+grow and waits on a truncated last record, so in-place appends are safe for it; everything here
+is always a prefix of the file upstream.
 
 Broken connections resume from the bytes already here (a few times per poll); a download
 interrupted by a crash resumes at the next launch when the file upstream is still the same
@@ -32,12 +49,15 @@ from pathlib import Path
 from tbdesk.model import Run
 from tbdesk.sources.base import SourceError
 from tbdesk.sync.errors import DiskFullError, SyncError, UnsafePathError
+from tbdesk.sync.frames import Continuation, NotContinuedError, is_event_file, last_boundary
 from tbdesk.sync.ledger import Ledger
 from tbdesk.sync.paths import local_path, safe_relative
 from tbdesk.sync.remote import Body, LinkExpiredError, Remote, RemoteFile, TransferCutError
 
-# Bytes read again before a changed file's local end to tell a grown file from a replaced one.
+# Bytes read again before a changed file's local end to tell a grown file from a replaced one,
+# when its frames cannot tell (see above).
 OVERLAP = 32
+NOT_FRAMED = -1  # in the ledger's frames: the local copy is not a frame sequence
 RESUMES = 5  # reconnections per file per poll after a cut connection
 DEFAULT_PREFIX = "logs/"
 FILES = "files"
@@ -48,7 +68,7 @@ _NO_ROOM = (errno.ENOSPC, errno.EDQUOT)
 @dataclass(frozen=True)
 class PollResult:
     changed: tuple[str, ...]  # files that got bytes in this poll
-    fetched: int  # bytes received in this poll (the overlap checks included)
+    fetched: int  # bytes received in this poll (overlap re-reads included)
     files: int  # files under the prefix (refused ones excluded)
     refused: tuple[str, ...]  # why each refused file was refused
 
@@ -63,6 +83,23 @@ class _Replaced(Exception):
     def __init__(self, got: int) -> None:
         super().__init__(got)
         self.got = got  # bytes received before that showed
+
+
+class _Unframed(Exception):
+    """The frame check cannot tell whether the file grew: ask the overlap."""
+
+    def __init__(self, got: int, frames: int | None) -> None:
+        super().__init__(got)
+        self.got = got  # bytes received before that showed
+        self.frames = frames  # what the ledger should keep of the local copy's frames
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    got: int  # bytes received
+    etag: str | None
+    grew: bool  # the local file changed
+    frames: int | None  # the local copy's last frame boundary, NOT_FRAMED, or None: unknown
 
 
 def _folder_of(prefix: str) -> str:
@@ -137,10 +174,13 @@ class RunSync:
                 continue
             if outcome is None:  # gone upstream between the listing and the download
                 continue
-            got, etag, grew = outcome
-            fetched += got
-            ledger.files[item.path] = etag or item.etag
-            if grew:
+            fetched += outcome.got
+            ledger.files[item.path] = outcome.etag or item.etag
+            if outcome.frames is None:
+                ledger.frames.pop(item.path, None)
+            else:
+                ledger.frames[item.path] = outcome.frames
+            if outcome.grew:
                 changed.append(item.path)
         self.bytes_fetched += fetched
         await asyncio.to_thread(self._save)
@@ -149,7 +189,7 @@ class RunSync:
         return PollResult(tuple(changed), fetched, len(wanted), tuple(refused))
 
     # ---- one file
-    async def _fetch(self, item: RemoteFile, target: Path) -> tuple[int, str | None, bool] | None:
+    async def _fetch(self, item: RemoteFile, target: Path) -> _Outcome | None:
         async with self._limit:
             for attempt in range(2):
                 try:
@@ -168,22 +208,82 @@ class RunSync:
                 await self.remote.prepare(self.run, self.prefix, [], refresh=True)
                 self._relinked_at = time.monotonic()
 
-    def _transfer(self, path: str, target: Path) -> tuple[int, str | None, bool]:
-        """Bring one file up to date (in a worker thread): (bytes received, etag, grew)."""
+    def _transfer(self, path: str, target: Path) -> _Outcome:
+        """Bring one file up to date (in a worker thread)."""
+        got = 0
+        frames: int | None = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             size = target.stat().st_size if target.is_file() else 0
             if size:
                 try:
-                    got, etag = self._append(path, target, size)
-                    return got, etag, target.stat().st_size > size
+                    if is_event_file(path):
+                        try:
+                            return self._append_framed(path, target, size)
+                        except _Unframed as unframed:
+                            got, frames = unframed.got, unframed.frames
+                    more, etag = self._append(path, target, size)
+                    return _Outcome(got + more, etag, target.stat().st_size > size, frames)
                 except _Replaced as replaced:
-                    got, etag = self._whole(path, target)
-                    return replaced.got + got, etag, True
-            got, etag = self._whole(path, target)
-            return got, etag, True
+                    got += replaced.got
+            more, etag = self._whole(path, target)
+            return _Outcome(got + more, etag, True, None)
         except OSError as exc:
             raise _disk_error(exc, self.files_root) from exc
+
+    def _append_framed(self, path: str, target: Path, size: int) -> _Outcome:
+        """Append an event file's new bytes, checked as they come (see the module's docstring).
+        Raises _Unframed when the frames cannot tell, _Replaced when the file shrank."""
+        assert self._ledger is not None
+        known = self._ledger.frames.get(path)
+        if known == NOT_FRAMED:
+            raise _Unframed(0, NOT_FRAMED)
+        got = 0
+        boundary = known if known is not None and known <= size else 0
+        for attempt in range(RESUMES + 1):
+            boundary, pending = self._frame_tail(target, boundary, got)
+            have = boundary + len(pending)
+            body = self.remote.open(self.run, path, have)
+            if body is None:  # changed without growing: only the overlap can tell
+                raise _Unframed(got, boundary)
+            check = Continuation(pending)
+            try:
+                if body.total is not None and body.total < have:
+                    raise _Replaced(got)
+                if body.start != have:
+                    raise _Unframed(got, boundary)
+                with target.open("ab") as out:
+                    try:
+                        for chunk in self._chunks(body):
+                            got += len(chunk)
+                            out.write(check.feed(chunk))
+                    finally:  # cut or done: what is held back is part of one unfinished frame
+                        out.write(check.undecided())
+                after = last_boundary(target, boundary)
+                grew = target.stat().st_size > size
+                return _Outcome(got, body.etag, grew, NOT_FRAMED if after is None else after)
+            except NotContinuedError:
+                raise _Unframed(got, None) from None
+            except TransferCutError:
+                if attempt == RESUMES:
+                    raise self._cut(path) from None
+                self._pause(attempt)
+            finally:
+                body.close()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _frame_tail(target: Path, boundary: int, got: int) -> tuple[int, bytes]:
+        """The local copy's last frame boundary (walking on from a known one) and its bytes
+        after it; raises _Unframed when the copy is not a frame sequence."""
+        found = last_boundary(target, boundary)
+        if found is None and boundary:
+            found = last_boundary(target)  # what the ledger kept was stale: walk it all
+        if found is None:
+            raise _Unframed(got, NOT_FRAMED)
+        with target.open("rb") as local:
+            local.seek(found)
+            return found, local.read()
 
     def _append(self, path: str, target: Path, size: int) -> tuple[int, str | None]:
         got = 0

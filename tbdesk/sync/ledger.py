@@ -1,7 +1,9 @@
 """What a run's folder in the cache holds, remembered across launches: for each synced file the
-etag it had upstream when its bytes were last complete here, and for each whole-file download in
+etag it had upstream when its bytes were last complete here, for each whole-file download in
 progress the etag its partial bytes belong to (so an interrupted download resumes, and a file
-replaced meanwhile starts over)."""
+replaced meanwhile starts over), and for event files the offset of the last TFRecord frame
+boundary in the local copy (-1: not a frame sequence; see frames.py), so that checking the next
+bytes never walks the whole file again."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ class Ledger:
     path: Path
     files: dict[str, str | None] = field(default_factory=dict)
     partials: dict[str, str | None] = field(default_factory=dict)
+    frames: dict[str, int] = field(default_factory=dict)
     # Downloads in worker threads record their partial files while others save.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -33,7 +36,9 @@ class Ledger:
             return cls(path)
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return cls(path)
-        return cls(path, _strings(data.get("files")), _strings(data.get("partials")))
+        return cls(
+            path, _strings(data.get("files")), _strings(data.get("partials")), _offsets(data.get("frames"))
+        )
 
     def set_partial(self, path: str, etag: str | None) -> None:
         with self.lock:
@@ -47,7 +52,9 @@ class Ledger:
         """Written to a temporary file and renamed: a crash or a full disk leaves the old one."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.lock:
-            data = json.dumps({"version": VERSION, "files": self.files, "partials": self.partials})
+            data = json.dumps(
+                {"version": VERSION, "files": self.files, "partials": self.partials, "frames": self.frames}
+            )
         handle, name = tempfile.mkstemp(prefix=".ledger-", dir=self.path.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -62,3 +69,10 @@ def _strings(value: object) -> dict[str, str | None]:
     if not isinstance(value, dict):
         return {}
     return {str(k): (str(v) if v is not None else None) for k, v in value.items()}
+
+
+def _offsets(value: object) -> dict[str, int]:
+    # A ledger from before frames were kept has none: they are found again when needed.
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}

@@ -1,6 +1,6 @@
 """Where a synced run's files come from: the few calls the sync engine makes of a service.
 
-`AzureRemote` reads an Azure ML workspace through the Azure source's own REST client: a poll of a
+`AzureRemote` reads an Azure ML workspace through the Azure source's public calls: a poll of a
 run is one listing of its artifacts under the prefix (paths and etags), bytes come from the
 artifacts' `contentUri`s (blob storage SAS links that serve HTTP ranges), fetched for all the
 run's files under the prefix with one request and kept until they stop working, and the status
@@ -9,16 +9,18 @@ of a run and all its descendants comes from one run-history query.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tbdesk.model import Run
 
-ORIGIN = "ExperimentRun"
+if TYPE_CHECKING:
+    from tbdesk.sources.azure import AzureSource
+
+T = TypeVar("T")
+
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
 
@@ -87,60 +89,37 @@ class _HttpBody:
 
 
 class AzureRemote:
-    """An AzureSource's runs, for syncing. Rides on the source's connection and sign-in."""
+    """An AzureSource's runs, for syncing, through its public calls (`files`, `download_links`,
+    `open_download`, `run_tree`): rides on the source's connection and sign-in."""
 
-    def __init__(self, source: Any) -> None:
+    def __init__(self, source: AzureSource) -> None:
         self._source = source
         self._links: dict[tuple[str, str], str] = {}  # (run id, path) -> contentUri
 
     async def listing(self, run: Run, prefix: str) -> list[RemoteFile]:
-        client, ends = await self._connect()
-        container = await self._signed_in(self._source._container, run)
-        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{_seg(container)}/{quote(prefix, safe='/')}")
-        what = f"the files of {run.name}"
-        found = await self._signed_in(
-            asyncio.to_thread,
-            client.all_pages,
-            lambda token: client.get_page(url, what, {}, token, "continuationToken"),
-        )
-        return [
-            RemoteFile(str(item["path"]), str(item.get("etag") or "") or None)
-            for item in found
-            if isinstance(item, dict) and str(item.get("path", "")).startswith(prefix)
-        ]
+        found = await _signed_in(self._source.files, run, prefix)
+        return [RemoteFile(item.path, item.etag) for item in found]
 
     async def prepare(self, run: Run, prefix: str, paths: list[str], *, refresh: bool = False) -> None:
         if not refresh and all((run.id, path) in self._links for path in paths):
             return
-        client, ends = await self._connect()
-        container = await self._signed_in(self._source._container, run)
-        url = ends.artifact_url(
-            f"/artifacts/prefix/contentinfo/{ORIGIN}/{_seg(container)}/{quote(prefix, safe='/')}"
-        )
-        what = f"the download links of {run.name}"
-        found = await self._signed_in(
-            asyncio.to_thread,
-            client.all_pages,
-            lambda token: client.get_page(url, what, {}, token, "continuationToken"),
-        )
-        for item in found:
-            if isinstance(item, dict) and item.get("path") and item.get("contentUri"):
-                self._links[(run.id, str(item["path"]))] = str(item["contentUri"])
+        links = await _signed_in(self._source.download_links, run, prefix)
+        for path, link in links.items():
+            self._links[(run.id, path)] = link
 
     def open(self, run: Run, path: str, offset: int) -> Body | None:
         from tbdesk.azure.errors import AccessDeniedError, NotFoundError
+        from tbdesk.azure.rest import CancelledError
 
         link = self._links.get((run.id, path))
         if link is None:
             raise LinkExpiredError(path)
-        client = self._source._client
-        if client is None:
-            raise LinkExpiredError(path)  # the source was closed meanwhile: reconnect first
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
         what = f"the file {path} of {run.name}"
         try:
-            response = client.send("GET", link, what, auth=False, stream=True, headers=headers, ok=(416,))
-        except (AccessDeniedError, NotFoundError) as exc:
+            response = self._source.open_download(link, what, offset=offset)
+        except (AccessDeniedError, NotFoundError, CancelledError) as exc:
+            # A link refused (expired, or the file is gone), or the source closed meanwhile: new
+            # links (which reconnect) tell which.
             self._links.pop((run.id, path), None)
             raise LinkExpiredError(path) from exc
         etag = response.headers.get("ETag")
@@ -158,48 +137,16 @@ class AzureRemote:
         return _HttpBody(response, 0, int(length) if length and length.isdigit() else None, etag)
 
     async def tree(self, run: Run) -> list[Run]:
-        source = self._source
-        if run.parent_id is not None:
-            return await self._walk(run)
-        client, ends = await self._connect()
-        url = ends.history_url(f"/experiments/{_seg(run.experiment)}/runs:query")
-        body = {"filter": f"(RootRunId eq '{_literal(run.id)}')", "top": 100}
-        what = f"the status of {run.name} and its child runs"
-        found = await self._signed_in(
-            asyncio.to_thread, client.all_pages, lambda token: client.post_page(url, what, body, token)
-        )
-        runs: list[Run] = source._runs(run.experiment, found)
+        runs: list[Run] = await _signed_in(self._source.run_tree, run)
         return runs
 
-    async def _walk(self, run: Run) -> list[Run]:
-        """A run that is itself a child: its own record, then its descendants level by level."""
-        fresh: Run = await self._signed_in(self._source.get_run, run.experiment, run.id)
-        found = [fresh]
-        level = [fresh]
-        while level:
-            kids = await asyncio.gather(*(self._signed_in(self._source.children, r) for r in level))
-            level = [kid for group in kids for kid in group]
-            found += level
-        return found
 
-    async def _connect(self) -> Any:
-        return await self._signed_in(self._source._connect)
+async def _signed_in(call: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """Call once more after a refused sign-in: azure-identity hands out a fresh token when a
+    cached one expired under us, and the first refusal is often just that."""
+    from tbdesk.azure.errors import SignedOutError
 
-    @staticmethod
-    async def _signed_in(call: Callable[..., Any], *args: Any) -> Any:
-        """Call once more after a refused sign-in: azure-identity hands out a fresh token when a
-        cached one expired under us, and the first refusal is often just that."""
-        from tbdesk.azure.errors import SignedOutError
-
-        try:
-            return await call(*args)
-        except SignedOutError:
-            return await call(*args)
-
-
-def _seg(text: str) -> str:
-    return quote(text, safe="")
-
-
-def _literal(text: str) -> str:
-    return text.replace("'", "''")
+    try:
+        return await call(*args)
+    except SignedOutError:
+        return await call(*args)

@@ -42,6 +42,7 @@ class Request:
     status: int
     at: float  # time.monotonic() when it arrived
     authorized: bool
+    range: str | None = None  # the Range header asked for, if any
 
     @property
     def is_read(self) -> bool:
@@ -62,6 +63,8 @@ class Fault:
     cut: bool = False  # close the connection without answering
     cut_after: int | None = None  # file bytes: send this many bytes of the body, then hang up
     times: int = 1
+    # Called when the fault strikes, before the answer: a test changes the workspace right there.
+    then: Callable[[], object] | None = None
     hits: int = 0
 
     def applies(self, method: str, path: str) -> bool:
@@ -627,6 +630,9 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization")
         emulator = self.owner
         fault = emulator._fault_for(method, path)
+        if fault is not None and fault.then is not None:
+            fault.then()
+        asked = self.headers.get("Range")
         status = 0  # set by the branches that answer without a reply object
         reply: _Reply | None = None
         try:
@@ -651,8 +657,8 @@ class _Handler(BaseHTTPRequestHandler):
             reply = _error(500, "EmulatorBug", f"{type(exc).__name__}: {exc}")
         finally:
             if reply is None:
-                emulator._record(Request(method, path, query, body, status, arrived, bool(auth)))
-        emulator._record(Request(method, path, query, body, reply.status, arrived, bool(auth)))
+                emulator._record(Request(method, path, query, body, status, arrived, bool(auth), asked))
+        emulator._record(Request(method, path, query, body, reply.status, arrived, bool(auth), asked))
         self._send(reply.status, reply.body, reply.headers, head=method == "HEAD")
 
     def _send(

@@ -54,7 +54,7 @@ def test_first_poll_fetches_the_prefix_then_an_idle_poll_costs_one_request(
     assert "/artifacts/ExperimentRun/dcid.live_run_1/logs/" in emulator.requests()[0].path
 
 
-def test_a_growing_file_costs_only_its_new_bytes(
+def test_a_growing_event_file_costs_exactly_its_new_bytes(
     emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
 ) -> None:
     events = Events("loss")
@@ -63,14 +63,53 @@ def test_a_growing_file_costs_only_its_new_bytes(
     _poll(sync)
     for first in range(5, 50, 5):
         more = events.steps(first, first + 5)
+        have = len(running.files[EVENTS].data)
         running.append(EVENTS, more)
         emulator.clear_log()
         result = _poll(sync)
         assert result.changed == (EVENTS,)
-        assert result.fetched == len(more) + OVERLAP
-        blobs = emulator.requests(contains="/blob/")
-        assert len(blobs) == 1 and len(emulator.requests()) == 2  # the listing and one ranged GET
+        assert result.fetched == len(more)  # no byte twice: the new frames' checksums vouch for them
+        (blob,) = emulator.requests(contains="/blob/")
+        assert blob.range == f"bytes={have}-" and len(emulator.requests()) == 2  # the listing, one GET
         same_files(running, sync.folder)
+
+
+def test_an_event_file_caught_mid_record_goes_on_from_its_partial_frame(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    events = Events("loss")
+    whole = events.steps(0, 5) + events.steps(5, 12)
+    running.upload(EVENTS, whole[:-30])  # the upload caught the writer in the middle of a record
+    sync = _sync(source, cache, running)
+    _poll(sync)
+    local = sync.folder / EVENTS.removeprefix("logs/")
+    assert local.read_bytes() == whole[:-30]
+    running.append(EVENTS, whole[-30:-10])
+    assert _poll(sync).fetched == 20  # still not a whole record: kept, checked with the rest later
+    tail = events.steps(12, 20)
+    running.append(EVENTS, whole[-10:] + tail)
+    assert _poll(sync).fetched == 10 + len(tail)
+    same_files(running, sync.folder)
+
+
+def test_other_files_are_checked_by_reading_a_few_bytes_again(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    notes = "logs/notes.txt"
+    running.upload(notes, b"epoch 1\n" * 100)
+    running.upload(EVENTS, os.urandom(3000))  # named like an event file, but not frames
+    sync = _sync(source, cache, running)
+    _poll(sync)
+    running.append(notes, b"epoch 2\n" * 10)
+    running.append(EVENTS, os.urandom(500))
+    result = _poll(sync)
+    assert result.fetched == 80 + OVERLAP + 500 + OVERLAP
+    same_files(running, sync.folder)
+
+    running.upload(notes, b"EPOCH 1\n" * 110)  # replaced by as many bytes and more: the overlap tells
+    running.upload(EVENTS, os.urandom(4000))
+    _poll(sync)
+    same_files(running, sync.folder)
 
 
 def test_a_file_replaced_or_shrunk_upstream_is_fetched_again_whole(
@@ -82,13 +121,21 @@ def test_a_file_replaced_or_shrunk_upstream_is_fetched_again_whole(
     local = sync.folder / EVENTS.removeprefix("logs/")
     inode = local.stat().st_ino
 
-    # Same length and longer, but other bytes: a new writer replaced the file.
-    replaced = Events("loss", wall=1_800_000_000.0).steps(0, 30)
+    # Longer, but other frames: another writer replaced the file.
+    replaced = Events("val_loss", wall=1_800_000_000.0).steps(0, 30)
     running.upload(EVENTS, replaced)
     result = _poll(sync)
     assert result.changed == (EVENTS,)
     same_files(running, sync.folder)
     assert local.stat().st_ino != inode  # renamed into place, never rewritten under a reader
+
+    running.upload(EVENTS, replaced[:-1] + bytes([replaced[-1] ^ 1]))  # as long: nothing past our end
+    _poll(sync)
+    same_files(running, sync.folder)
+
+    running.upload(EVENTS, replaced + os.urandom(500))  # grown by bytes that are not frames
+    _poll(sync)
+    same_files(running, sync.folder)
 
     running.upload(EVENTS, replaced[:100])  # shrunk
     _poll(sync)
@@ -174,7 +221,7 @@ def test_an_interrupted_append_leaves_a_prefix_and_resumes(
     upstream = running.files[EVENTS].data
     assert len(local) < len(upstream) and upstream.startswith(local)  # a valid prefix, never garbage
     result = _poll(sync)
-    assert result.fetched == len(upstream) - len(local) + OVERLAP
+    assert result.fetched == len(upstream) - len(local)
     same_files(running, sync.folder)
 
 
