@@ -15,36 +15,15 @@ import mmap
 import struct
 from pathlib import Path, PurePosixPath
 
+from tbdesk.export.records import crc32c, masked_crc
+
 HEADER = 12  # length and its checksum
 FOOTER = 4  # the data's checksum
-_MASK_DELTA = 0xA282EAD8
-
-
-def _table() -> list[int]:
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1  # Castagnoli, reflected
-        table.append(crc)
-    return table
-
-
-_TABLE = _table()
-
-
-def crc32c(data: bytes | bytearray | memoryview) -> int:
-    """CRC-32C. Pure Python (a few MB/s): the sync runs it over one frame per changed file."""
-    crc = 0xFFFFFFFF
-    table = _TABLE
-    for byte in bytes(data):
-        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
 
 
 def masked_crc32c(data: bytes | bytearray | memoryview) -> int:
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF
+    """The masked CRC32C TFRecord frames carry (the export writes them with the same functions)."""
+    return masked_crc(crc32c(data))
 
 
 def is_event_file(path: str) -> bool:
