@@ -7,23 +7,28 @@ runs, and never asks a source for anything itself.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTreeView, QWidget
 
 from tbdesk.azure.errors import SignedOutError
-from tbdesk.model import Run
+from tbdesk.model import Run, RunStatus
 from tbdesk.sources.base import Source
 from tbdesk.ui.search import Query, parse_query
 from tbdesk.ui.tree_model import SourceTreeModel
@@ -111,6 +116,7 @@ class SourceTreeView(QTreeView):
         self._model = model
         self.filter = RunFilter(model, self)
         self._revealing = False
+        self._expanded_before_search: set[Key] = set()
         self.setModel(self.filter)
         self.setSelectionModel(_Selection(self.filter))
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -121,8 +127,16 @@ class SourceTreeView(QTreeView):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(STARTED, QHeaderView.ResizeMode.ResizeToContents)
+        # Not ResizeToContents: that asks the model for every role of a thousand rows on each
+        # change, which stalls the window for tenths of a second once thousands of runs are loaded.
+        for column in (STATUS, STARTED):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self._fit_columns()
+        # Pages are checked once per turn of the event loop, however many signals asked for it.
+        self._page_check = QTimer(self)
+        self._page_check.setSingleShot(True)
+        self._page_check.setInterval(0)
+        self._page_check.timeout.connect(self._fetch_visible_pages_now)
         model.expandRequested.connect(self.expand)
         self.expanded.connect(self._on_expanded)
         self.activated.connect(self._on_activated)
@@ -168,8 +182,16 @@ class SourceTreeView(QTreeView):
     def set_query(self, text: str) -> None:
         """Filter the loaded runs (see tbdesk.ui.search); an empty text shows everything."""
         query = parse_query(text)
+        if query == self.filter.query:
+            return
+        if self.filter.query.empty:
+            # Rows the filter hides lose their expansion in the view: it comes back with them.
+            self._expanded_before_search = self.expanded_keys()
         self.filter.set_query(query)
-        if not query.empty:
+        if query.empty:
+            self._expand_keys(self._expanded_before_search)
+            self._expanded_before_search = set()
+        else:
             self._reveal(query)
 
     def _reveal(self, query: Query) -> None:
@@ -182,10 +204,16 @@ class SourceTreeView(QTreeView):
                 while parent is not None and parent.kind is not Kind.ROOT and parent.uid not in parents:
                     parents[parent.uid] = parent
                     parent = parent.parent
+        self._expand_nodes(parents.values())
+
+    def _expand_keys(self, keys: set[Key]) -> None:
+        self._expand_nodes(node for node in self._model.nodes() if node.children and node.key in keys)
+
+    def _expand_nodes(self, nodes: Iterable[Node]) -> None:
         self._revealing = True
         try:
-            for parent in parents.values():
-                self.setExpanded(self._model.index_of(parent), True)
+            for node in list(nodes):
+                self.setExpanded(self._model.index_of(node), True)
         finally:
             self._revealing = False
 
@@ -241,20 +269,58 @@ class SourceTreeView(QTreeView):
 
     def _fetch_visible_pages(self, *_: object) -> None:
         # Deferred: rows just inserted are laid out only on the next turn of the event loop.
-        QTimer.singleShot(0, self._fetch_visible_pages_now)
+        if not self._page_check.isActive():
+            self._page_check.start()
 
     def _fetch_visible_pages_now(self) -> None:
         """A "More runs…" row scrolled into view loads its page, as a list view would. Not while
-        searching: the filter may hide every run, and scrolling would not stop it loading them all."""
+        searching: the filter may hide every run, and scrolling would not stop it loading them all.
+
+        Only the rows on screen are looked at (a screenful, however many runs are loaded)."""
         if not self.filter.query.empty:
             return
-        self.executeDelayedItemsLayout()
+        for index in self._rows_on_screen():
+            node = self.node_at(index)
+            if node is not None and node.kind is Kind.MORE and node.parent is not None:
+                self._model.fetchMore(self._model.index_of(node.parent))
+
+    def _rows_on_screen(self) -> list[QModelIndex]:
         viewport = self.viewport().rect()
-        for node in list(self._model.nodes()):
-            if node.kind is Kind.MORE and node.parent is not None:
-                rect = self.visualRect(self.view_index(self._model.index_of(node)))
-                if rect.isValid() and viewport.intersects(rect):
-                    self._model.fetchMore(self._model.index_of(node.parent))
+        first = self.indexAt(viewport.topLeft())
+        if not first.isValid():
+            return []
+        rows = [first]
+        step = max(1, self.visualRect(first).height())  # rows are all as high (uniformRowHeights)
+        for y in range(self.visualRect(first).bottom() + 1, viewport.bottom() + 1, step):
+            index = self.indexAt(QPoint(viewport.left(), y))
+            if not index.isValid():
+                break
+            rows.append(index)
+        return rows
+
+    # --- columns -------------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Widths for the status and start time columns that fit any status and any time, found
+        from the font once rather than from every row."""
+        header = self.header()
+        if header.count() <= STARTED:
+            return  # no model yet
+        metrics = QFontMetricsF(self.font())  # fractional: the delegate rounds its text up
+        digit = max("0123456789", key=metrics.horizontalAdvance)
+        samples = {
+            STATUS: [status.value for status in RunStatus],
+            STARTED: [f"{digit * 4}-{digit * 2}-{digit * 2} {digit * 2}:{digit * 2}"],
+        }
+        # A cell's text margins, as the item delegate draws them.
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1)
+        for column, texts in samples.items():
+            text = math.ceil(max(metrics.horizontalAdvance(each) for each in texts)) + margin
+            header.resizeSection(column, max(text, header.sectionSizeHint(column)))
 
 
 def _plain(index: Index) -> QModelIndex:
