@@ -9,6 +9,10 @@ inside it: it becomes a real folder `folder/a/` that holds a link to every entry
 event files still show as run "a") next to the link `folder/a/b -> /y` of the child. A live run
 may add entries to /x later (a new event file, a "validation" folder): `lay_out` is idempotent and
 the manager calls it again while the board runs, which links what is new.
+
+A live board (its runs may gain child runs while it runs) lays out every run entry by entry from
+the start: a child that joins is then one more link in a folder that exists, whereas turning the
+parent's link into a folder would make the run vanish from TensorBoard for a moment.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from pathlib import Path
 from tbdesk.boards.names import unique_names
 
 
-def lay_out(folder: Path, runs: Sequence[tuple[str, Path]]) -> None:
-    """Create or complete the links for (safe unique name, logs folder) pairs under folder."""
+def lay_out(folder: Path, runs: Sequence[tuple[str, Path]], *, entry_by_entry: bool = False) -> None:
+    """Create or complete the links for (safe unique name, logs folder) pairs under folder;
+    entry_by_entry: every run as a folder of links (a live board, see above)."""
     folder.mkdir(parents=True, exist_ok=True)
     names = [name for name, _ in runs]
     for name, target in runs:
         inner = [other[len(name) + 1 :] for other in names if other.startswith(name + "/")]
-        if inner:
+        if inner or entry_by_entry:
             _link_entries(folder / name, target, reserved={part.split("/")[0] for part in inner})
         else:
             _link(folder / name, target)
@@ -67,6 +72,8 @@ def link_targets(folder: Path) -> list[Path]:
 
 
 def _link_entries(directory: Path, target: Path, reserved: set[str]) -> None:
+    if directory.is_symlink():  # it was shown as one link and has gained a child run since
+        directory.unlink()
     directory.mkdir(parents=True, exist_ok=True)
     try:
         entries = sorted(os.listdir(target))

@@ -1,4 +1,6 @@
-"""The boards of this app: start one per set of runs, reuse it, watch it, restart and stop it."""
+"""The boards of this app: start one per set of runs, reuse it, watch it, restart and stop it; add
+runs to a board while it runs (child runs that join a live sweep), and stop what feeds a board
+(its live sync) before the board itself."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from tbdesk import paths
@@ -34,6 +36,10 @@ class BoardManager:
         self._starts: dict[str, asyncio.Task[None]] = {}
         self._watchers: dict[str, list[asyncio.Task[None]]] = {}
         self._subscribers: list[Callable[[Board], None]] = []
+        self._asked: dict[str, _Identity] = {}  # what open() was asked for: reuse keys on it
+        self._live: set[str] = set()  # boards whose runs may gain child runs (see links.py)
+        self._stoppers: dict[str, list[Callable[[], Awaitable[None]]]] = {}
+        self._link_locks: dict[str, asyncio.Lock] = {}
 
     @property
     def root(self) -> Path:
@@ -47,20 +53,34 @@ class BoardManager:
         """Call back on every state change of any board, on the event loop."""
         self._subscribers.append(callback)
 
-    async def open(
-        self, runs: Sequence[BoardRun], *, port: int | None = None, title: str | None = None
-    ) -> Board:
-        """A ready board showing exactly these runs: a live one if there is one, else a new one."""
-        wanted = _normalise(runs)
-        identity = _identity(wanted)
+    def find(self, runs: Sequence[BoardRun], *, port: int | None = None) -> Board | None:
+        """The live board that `open(runs)` would reuse: one opened for exactly these runs (runs
+        added to it since do not count)."""
+        identity = _identity(_normalise(runs))
         for board in self._boards.values():
             if (
                 board.state.is_live
-                and _identity(board.runs) == identity
+                and self._asked.get(board.id) == identity
                 and port in (None, board.requested_port, board.port)
             ):
-                await self._until_ready(board)
                 return board
+        return None
+
+    async def open(
+        self,
+        runs: Sequence[BoardRun],
+        *,
+        port: int | None = None,
+        title: str | None = None,
+        live: bool = False,
+    ) -> Board:
+        """A ready board showing exactly these runs: a live one if there is one, else a new one.
+        live: its runs may gain child runs while it runs (`add_runs`), laid out for that."""
+        wanted = _normalise(runs)
+        existing = self.find(wanted, port=port)
+        if existing is not None:
+            await self._until_ready(existing)
+            return existing
         board_id = secrets.token_hex(6)
         board = Board(
             id=board_id,
@@ -70,8 +90,46 @@ class BoardManager:
             requested_port=port,
         )
         self._boards[board.id] = board
+        self._asked[board.id] = _identity(wanted)
+        if live:
+            self._live.add(board.id)
         await self._launch(board, port)
         return board
+
+    async def add_runs(self, board: Board, runs: Sequence[BoardRun]) -> tuple[BoardRun, ...]:
+        """Show more runs on a board without restarting it: each gets a link in the board's folder,
+        which TensorBoard picks up at its next reload. Names are made unique among the board's;
+        a run (by key) or folder the board shows already is left out. Returns the runs added."""
+        if board.id not in self._boards or not runs:
+            return ()
+        async with self._link_lock(board):
+            shown_keys = {run.key for run in board.runs if run.key is not None}
+            shown_paths = {run.path for run in board.runs}
+            new = [
+                run for run in _normalise(runs) if run.key not in shown_keys and run.path not in shown_paths
+            ]
+            if not new or board.id not in self._boards:
+                return ()
+            names = unique_names([*(run.name for run in board.runs), *(run.name for run in new)])
+            added = tuple(
+                BoardRun(name, run.path, run.key)
+                for name, run in zip(names[len(board.runs) :], new, strict=True)
+            )
+            board.runs = (*board.runs, *added)
+            if board.state.is_live:
+                links = [(run.name, run.path) for run in board.runs]
+                await asyncio.to_thread(lay_out, board.folder, links, entry_by_entry=board.id in self._live)
+        return added
+
+    def attach(self, board: Board, stop: Callable[[], Awaitable[None]]) -> None:
+        """Something that feeds the board (a live sync): `stop()` is awaited when the board stops,
+        before TensorBoard is ended (also by `stop_all` at quit). A board stopped already stops it
+        at once."""
+        if board.id in self._boards:
+            self._stoppers.setdefault(board.id, []).append(stop)
+        else:
+            task = asyncio.ensure_future(stop())
+            task.add_done_callback(_log_failure)
 
     async def restart(self, board: Board) -> Board:
         """Start the board's TensorBoard again (after a crash, or to recover a stuck one). It keeps
@@ -90,16 +148,33 @@ class BoardManager:
         if board.id not in self._boards:
             return
         self._set_state(board, BoardState.STOPPING)
+        await self._stop_feeds(board)
         await self._end_process(board)
         await asyncio.to_thread(remove_folder, board.folder)
-        self._boards.pop(board.id, None)
-        self._prefixes.pop(board.id, None)
+        self._forget(board)
         board.url = None
         if board.state is not BoardState.STOPPED:
             self._set_state(board, BoardState.STOPPED)
 
     async def stop_all(self) -> None:
         await asyncio.gather(*(self.stop(board) for board in self.boards))
+
+    async def _stop_feeds(self, board: Board) -> None:
+        for stop in self._stoppers.pop(board.id, []):
+            try:
+                await stop()
+            except Exception:  # the board stops all the same
+                log.exception("Stopping what feeds the board '%s' failed", board.title)
+
+    def _forget(self, board: Board) -> None:
+        self._boards.pop(board.id, None)
+        self._prefixes.pop(board.id, None)
+        self._asked.pop(board.id, None)
+        self._link_locks.pop(board.id, None)
+        self._live.discard(board.id)
+
+    def _link_lock(self, board: Board) -> asyncio.Lock:
+        return self._link_locks.setdefault(board.id, asyncio.Lock())
 
     async def _launch(
         self, board: Board, port: int | None, prefix: str | None = None, keep_on_failure: bool = False
@@ -121,15 +196,18 @@ class BoardManager:
 
     async def _start(self, board: Board, port: int | None, prefix: str | None, keep_on_failure: bool) -> None:
         links = [(run.name, run.path) for run in board.runs]
+        live = board.id in self._live
         try:
             await asyncio.to_thread(_check_folders, board.runs)
-            await asyncio.to_thread(lay_out, board.folder, links)
+            async with self._link_lock(board):
+                await asyncio.to_thread(lay_out, board.folder, links, entry_by_entry=live)
             process = await TensorBoardProcess.start(board.folder, port=port, prefix=prefix)
         except BaseException as error:
             # A new board that never served is not kept (the caller gets the error); a board that
             # failed to restart stays, FAILED, for the user to see and retry or stop.
             if not keep_on_failure or not isinstance(error, BoardError | OSError):
-                self._boards.pop(board.id, None)
+                self._forget(board)
+                await self._stop_feeds(board)
                 await asyncio.to_thread(remove_folder, board.folder)
             board.error = str(error) if isinstance(error, BoardError) else None
             failed = isinstance(error, BoardError | OSError)
@@ -146,8 +224,8 @@ class BoardManager:
         # or a cancellation there would leave it running unseen. It is one small file.
         registry.add(board.id, process.pid, process.port, board.folder)
         watchers = [asyncio.ensure_future(self._watch(board, process))]
-        if has_merged_runs(links):
-            watchers.append(asyncio.ensure_future(_keep_linking(board.folder, links)))
+        if live or has_merged_runs(links):
+            watchers.append(asyncio.ensure_future(self._keep_linking(board)))
         self._watchers[board.id] = watchers
         self._set_state(board, BoardState.READY)
 
@@ -191,6 +269,14 @@ class BoardManager:
             await process.stop()
             await asyncio.to_thread(registry.remove, board.id)
 
+    async def _keep_linking(self, board: Board) -> None:
+        """Link what appears later in the logs folder of a run shown entry by entry (see links.py)."""
+        while True:
+            await asyncio.sleep(RELOAD_INTERVAL_S)
+            links = [(run.name, run.path) for run in board.runs]
+            async with self._link_lock(board):
+                await asyncio.to_thread(lay_out, board.folder, links, entry_by_entry=board.id in self._live)
+
     def _set_state(self, board: Board, state: BoardState) -> None:
         board.state = state
         for callback in list(self._subscribers):
@@ -200,11 +286,9 @@ class BoardManager:
                 log.exception("A board subscriber failed")
 
 
-async def _keep_linking(folder: Path, links: list[tuple[str, Path]]) -> None:
-    """Link what appears later in the logs folder of a run shown entry by entry (see links.py)."""
-    while True:
-        await asyncio.sleep(RELOAD_INTERVAL_S)
-        await asyncio.to_thread(lay_out, folder, links)
+def _log_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("Stopping what fed a stopped board failed", exc_info=task.exception())
 
 
 def _normalise(runs: Sequence[BoardRun]) -> tuple[BoardRun, ...]:

@@ -1,17 +1,21 @@
-"""The runs of a board for runs that may have no TensorBoard logs of their own.
+"""The runs of a board, kept live: logs synced while the runs run, metrics-only runs exported.
 
-Many runs only log metrics (`run.log("mse", v)`, the child runs of a sweep). To show them, their
-metric history is exported into tbdesk's cache first, without asking, and the board shows those
-exports together with the native logs of the runs that have them:
+`prepare_live_runs` starts a live sync (tbdesk.sync.LiveSync) of the runs and their child runs:
+the logs (`logs/` by default) of a run stored remotely (an Azure ML run) come into the run cache
+and keep coming while it runs; a run of this machine (the local workspace, a log folder) is used
+where it is. Once the first sync is done, each run shows this way:
 
-- a run with logs of its own is linked where its logs are (as `board_runs` does);
-- a run whose logs are stored remotely (an Azure ML run's `logs/` holding event files) has them
-  downloaded into `<cache>/azure/<source>/<run id>` first, and linked there; files already there
-  with the same size are not fetched again;
+- a run whose folder holds event files is linked there, and so is a run still running (its logs
+  may come later; the link shows them as they do);
 - a run whose whole family (it and its child runs, recursively) has no logs is exported in one
-  piece, so a sweep's parent and child runs land together and TensorBoard's HPARAMS tab shows it;
+  piece into tbdesk's cache, so a sweep's parent and child runs land together and TensorBoard's
+  HPARAMS tab shows it;
 - a run without logs whose family has some is exported alone, and its child runs are planned the
   same way, each under "<run>/<child>".
+
+The sync goes on after that: `LiveRuns.attach(manager, board)` adds the child runs that appear
+mid-sweep to the board (as "<parent>/<child>", without restarting it) and stops the sync when the
+board stops. Exports are snapshots: `LiveRuns.export_again()` brings them up to date.
 
 Each run is exported into a log folder of its own, `<cache>/exports/<source>/<run id>`. Exporting
 again replaces the previous export atomically at the same path, so a board that shows it keeps
@@ -22,22 +26,26 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from tbdesk import paths
-from tbdesk.boards.board import BoardError, BoardRun
+from tbdesk.boards.board import Board, BoardError, BoardRun
+from tbdesk.boards.manager import BoardManager
 from tbdesk.boards.names import safe_name, unique_names
-from tbdesk.export import ExportProgress, ExportResult, ExportStage, ProgressCallback, export_run
+from tbdesk.export import ExportProgress, ExportResult, ProgressCallback, export_run
 from tbdesk.export.names import safe_folder_name
-from tbdesk.model import Run, RunFile, RunKey
+from tbdesk.model import Run, RunKey
 from tbdesk.sources.base import Source
+from tbdesk.sources.logdir import has_event_files
+from tbdesk.sync import DEFAULT_PREFIX, LiveSync, PollPolicy, RunCache, RunSyncStatus, SyncState
+
+log = logging.getLogger(__name__)
 
 PARALLEL_EXPORTS = 4  # top-level exports at once; each exports its child runs in parallel too
-PARALLEL_LOOKUPS = 8  # runs whose remote files are listed at once
-REMOTE_LOGS = "logs/"  # where Azure ML runs keep TensorBoard logs (azureml-tensorboard's convention)
+REMOTE_LOGS = DEFAULT_PREFIX  # where Azure ML runs keep TensorBoard logs (azureml-tensorboard's convention)
 
 LogdirFor = Callable[[Source, Run], Path]
 
@@ -45,11 +53,6 @@ LogdirFor = Callable[[Source, Run], Path]
 def cache_logdir(source: Source, run: Run) -> Path:
     """Where a run is exported to be shown: a log folder of its own in tbdesk's cache."""
     return paths.cache_dir() / "exports" / _cache_part(source, run)
-
-
-def download_dir(source: Source, run: Run) -> Path:
-    """Where a run's remote files are downloaded to be shown (its `logs/` lands in `logs` inside)."""
-    return paths.cache_dir() / "azure" / _cache_part(source, run)
 
 
 def _cache_part(source: Source, run: Run) -> Path:
@@ -60,6 +63,138 @@ def _cache_part(source: Source, run: Run) -> Path:
     return Path(source_part) / run_part
 
 
+class LiveRuns:
+    """The runs of one source as a board shows them, and the live sync that feeds them.
+
+    Use from the event loop's thread. Until `attach`, child runs that join are kept for later.
+    """
+
+    def __init__(
+        self, source: Source, sync: LiveSync, *, children: bool = True, logdir_for: LogdirFor = cache_logdir
+    ) -> None:
+        self.source = source
+        self.sync = sync
+        self.children = children
+        self.logdir_for = logdir_for
+        self.exports: list[_Show] = []  # the runs shown as exports of their metrics
+        self.runs: list[BoardRun] = []
+        self.names: dict[RunKey, str] = {}  # each run's name on the board (shown, or exported within one)
+        self._waiting: list[RunSyncStatus] = []
+        self._target: tuple[BoardManager, Board] | None = None
+        self._adding: set[asyncio.Task[None]] = set()
+        sync.on_run_added(self._joined)
+
+    @property
+    def board(self) -> Board | None:
+        return self._target[1] if self._target is not None else None
+
+    def attach(self, manager: BoardManager, board: Board) -> None:
+        """Feed this board: child runs that join are added to it, and stopping it stops the sync."""
+        self._target = (manager, board)
+        for run in board.runs:  # the board may have renamed some to keep names unique
+            if run.key is not None and run.key in self.names:
+                self.names[run.key] = run.name
+        manager.attach(board, self.stop)
+        waiting, self._waiting = self._waiting, []
+        for status in waiting:
+            self._joined(status)
+
+    async def export_again(self, progress: ProgressCallback | None = None) -> None:
+        """Export the metrics-only runs anew, in place (the board keeps showing them)."""
+        await _export(self.source, self.exports, progress, self.logdir_for)
+
+    async def stop(self) -> None:
+        """Stop the sync (and with it the pins of its runs in the cache)."""
+        for task in list(self._adding):
+            task.cancel()
+        await self.sync.stop()
+
+    def board_run(self, status: RunSyncStatus) -> BoardRun | None:
+        """How a run that joined shows: "<parent>/<child>" (None while it has no folder)."""
+        if status.folder is None:
+            return None
+        run = status.run
+        own = safe_name(run.name or run.id)
+        parent = self.names.get(RunKey(run.source_id, run.parent_id)) if run.parent_id else None
+        return BoardRun(f"{parent}/{own}" if parent else own, status.folder, run.key)
+
+    def _joined(self, status: RunSyncStatus) -> None:
+        if not self.children:
+            return
+        if self._target is None:
+            self._waiting.append(status)
+            return
+        shown = self.board_run(status)
+        if shown is None or shown.key is None or shown.key in self.names:
+            return  # a local run without logs yet, or one the board shows (say, as an export)
+        # Known at once, so a grandchild joining in the same round finds its parent's name.
+        self.names[shown.key] = shown.name
+        task = asyncio.ensure_future(self._add(shown))
+        self._adding.add(task)
+        task.add_done_callback(self._added)
+
+    async def _add(self, run: BoardRun) -> None:
+        assert self._target is not None
+        manager, board = self._target
+        for added in await manager.add_runs(board, [run]):
+            if added.key is not None:
+                self.names[added.key] = added.name
+
+    def _added(self, task: asyncio.Task[None]) -> None:
+        self._adding.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Adding a new child run to a board failed", exc_info=task.exception())
+
+
+async def prepare_live_runs(
+    source: Source,
+    runs: Sequence[Run],
+    *,
+    children: bool = True,
+    progress: ProgressCallback | None = None,
+    cache: RunCache | None = None,
+    prefix: str = DEFAULT_PREFIX,
+    policy: PollPolicy | None = None,
+    logdir_for: LogdirFor = cache_logdir,
+) -> LiveRuns:
+    """Sync runs (and with children=True their child runs) once, plan how each shows (see above),
+    and keep the sync going; names are "<run>" and "<run>/<child>", unique, parents first. The
+    caller attaches the result to its board, or stops it.
+
+    Raises BoardError when no run has logs or metrics, SourceError when the runs cannot be read,
+    ExportError when an export fails.
+    """
+    sync = LiveSync(source, runs, cache=cache, prefix=prefix, policy=policy)
+    live = LiveRuns(source, sync, children=children, logdir_for=logdir_for)
+    try:
+        statuses = await live.sync.start()
+        families = await asyncio.to_thread(_families, runs, statuses, children)
+        names = unique_names(safe_name(family.run.name or family.run.id) for family in families)
+        shows = [show for family, name in zip(families, names, strict=True) for show in _plan(family, name)]
+        live.exports = [show for show in shows if show.logs is None]
+        exported = await _export(source, live.exports, progress, logdir_for)
+        found = []
+        for show in shows:
+            folder = show.logs or exported.get(show.run.key)
+            if folder is not None:
+                found.append(BoardRun(show.name, folder, show.run.key))
+        if not found:
+            shown = ", ".join(run.name for run in runs[:3]) + (", ..." if len(runs) > 3 else "")
+            where = " or their child runs" if children else ""
+            raise BoardError(f"No TensorBoard logs or metrics in {shown or 'the selection'}{where}.")
+        unique = unique_names(run.name for run in found)
+        live.runs = [BoardRun(name, run.path, run.key) for name, run in zip(unique, found, strict=True)]
+        # Every run of the families counts as shown, one exported inside its parent's too.
+        shown_names = {run.key: run.name for run in live.runs if run.key is not None}
+        for family, name in zip(families, names, strict=True):
+            live.names.update(_member_names(family, name))
+        live.names.update(shown_names)
+    except BaseException:
+        await live.stop()
+        raise
+    return live
+
+
 async def prepare_board_runs(
     source: Source,
     runs: Sequence[Run],
@@ -68,46 +203,24 @@ async def prepare_board_runs(
     progress: ProgressCallback | None = None,
     logdir_for: LogdirFor = cache_logdir,
 ) -> list[BoardRun]:
-    """Like `board_runs`, but runs without TensorBoard logs are exported first (see above) and
-    shown when they have metrics. Names are "<run>" and "<run>/<child>", unique, parents first.
-
-    Raises BoardError when no run has logs or metrics, ExportError when an export fails.
-    """
-    lookups = asyncio.Semaphore(PARALLEL_LOOKUPS)
-    trees = await asyncio.gather(*(_family(source, run, children, lookups) for run in runs))
-    names = unique_names(safe_name(run.name or run.id) for run in runs)
-    shows = [show for tree, name in zip(trees, names, strict=True) for show in _plan(tree, name, children)]
-    downloaded = await _download(source, [show for show in shows if show.remote], progress)
-    shows = [
-        _Show(show.name, show.run, downloaded[show.run.key], show.recursive) if show.remote else show
-        for show in shows
-    ]
-    exported = await _export(source, [show for show in shows if show.logs is None], progress, logdir_for)
-    found = []
-    for show in shows:
-        folder = show.logs or exported.get(show.run.key)
-        if folder is not None:
-            found.append(BoardRun(show.name, folder, show.run.key))
-    if not found:
-        shown = ", ".join(run.name for run in runs[:3]) + (", ..." if len(runs) > 3 else "")
-        where = " or their child runs" if children else ""
-        raise BoardError(f"No TensorBoard logs or metrics in {shown or 'the selection'}{where}.")
-    unique = unique_names(run.name for run in found)
-    return [BoardRun(name, run.path, run.key) for name, run in zip(unique, found, strict=True)]
+    """`prepare_live_runs` once, without following the runs afterwards (a static board)."""
+    live = await prepare_live_runs(source, runs, children=children, progress=progress, logdir_for=logdir_for)
+    await live.stop()
+    return live.runs
 
 
 @dataclass(frozen=True)
 class _Family:
-    """A run, where its own logs are, and its child runs."""
+    """A run, the folder to link it to (None: export it), and its child runs."""
 
     run: Run
     logs: Path | None
+    events: bool  # its folder holds event files now
     children: tuple[_Family, ...]
-    remote: tuple[RunFile, ...] = ()  # its event files (and their folders' other files) to download
 
     @property
     def has_logs(self) -> bool:
-        return self.logs is not None or bool(self.remote) or any(child.has_logs for child in self.children)
+        return self.events or any(child.has_logs for child in self.children)
 
 
 @dataclass(frozen=True)
@@ -119,94 +232,54 @@ class _Show:
     run: Run
     logs: Path | None
     recursive: bool = False
-    remote: tuple[RunFile, ...] = ()  # download these first; logs is then where they land
 
 
-async def _family(source: Source, run: Run, children: bool, lookups: asyncio.Semaphore) -> _Family:
-    wanted = children and run.has_children is not False
-    logs, kids = await asyncio.gather(
-        source.tensorboard_dir(run), source.children(run) if wanted else _no_runs()
-    )
-    remote: tuple[RunFile, ...] = ()
-    if logs is None:
-        async with lookups:
-            remote = _event_logs(await source.files(run, REMOTE_LOGS))
-    families = await asyncio.gather(*(_family(source, kid, True, lookups) for kid in kids))
-    return _Family(run, logs, tuple(families), remote)
+def _families(roots: Sequence[Run], statuses: Sequence[RunSyncStatus], children: bool) -> list[_Family]:
+    """The synced runs as trees under the roots asked for (blocking: looks for event files)."""
+    root_keys = {run.key for run in roots}
+    by_key = {status.key: status for status in statuses}
+    kids: dict[RunKey, list[RunSyncStatus]] = {}
+    for status in statuses:
+        run = status.run
+        if children and run.parent_id is not None and status.key not in root_keys:
+            kids.setdefault(RunKey(run.source_id, run.parent_id), []).append(status)
+
+    def build(status: RunSyncStatus, seen: frozenset[RunKey]) -> _Family:
+        events = status.folder is not None and has_event_files(status.folder)
+        running = status.state in (SyncState.LIVE, SyncState.SYNCING)
+        logs = status.folder if events or (running and status.folder is not None) else None
+        below = [kid for kid in kids.get(status.key, []) if kid.key not in seen]
+        family_seen = seen | {status.key}
+        return _Family(status.run, logs, events, tuple(build(kid, family_seen) for kid in below))
+
+    return [build(by_key[run.key], frozenset()) for run in roots if run.key in by_key]
 
 
-def _event_logs(files: Sequence[RunFile]) -> tuple[RunFile, ...]:
-    """The files under logs/ worth downloading: all of them, when any is an event file."""
-    if any("tfevents" in PurePosixPath(file.path).name for file in files):
-        return tuple(files)
-    return ()
-
-
-async def _no_runs() -> list[Run]:
-    return []
-
-
-def _plan(family: _Family, name: str, children: bool) -> list[_Show]:
-    if not family.has_logs:
-        return [_Show(name, family.run, None, recursive=children)]
-    shows = [_Show(name, family.run, family.logs, remote=family.remote)]
+def _child_names(family: _Family, name: str) -> list[str]:
     # Unique among siblings first, so the children of two runs both named "a" stay apart.
-    names = unique_names(f"{name}/{safe_name(kid.run.name or kid.run.id)}" for kid in family.children)
-    for kid, kid_name in zip(family.children, names, strict=True):
-        shows += _plan(kid, kid_name, True)
-    return shows
+    return unique_names(f"{name}/{safe_name(kid.run.name or kid.run.id)}" for kid in family.children)
 
 
-async def _download(
-    source: Source, shows: Sequence[_Show], progress: ProgressCallback | None
-) -> dict[RunKey, Path]:
-    """Download the remote logs of each run into the cache; returns where each run's logs are.
-    Files already downloaded (same etag, or same size when the source has no etags) are kept."""
-    found: dict[RunKey, Path] = {}
-    total = len(shows)
-    for done, show in enumerate(shows):
-        dest = download_dir(source, show.run)
-        if progress is not None:
-            progress(ExportProgress(show.run, ExportStage.READING, done, total, 0))
-        wanted = _versions(show.remote)
-        if None in wanted.values() or await asyncio.to_thread(_downloaded, dest) != wanted:
-            await source.fetch_files(show.run, dest, REMOTE_LOGS)
-            await asyncio.to_thread(_remember, dest, wanted)
-        found[show.run.key] = dest / REMOTE_LOGS.rstrip("/")
-    if progress is not None and shows:
-        progress(ExportProgress(shows[-1].run, ExportStage.DONE, total, total, 0))
+def _member_names(family: _Family, name: str) -> dict[RunKey, str]:
+    found = {family.run.key: name}
+    for kid, kid_name in zip(family.children, _child_names(family, name), strict=True):
+        found.update(_member_names(kid, kid_name))
     return found
 
 
-_MANIFEST = "downloaded.json"  # beside the downloaded logs/: which versions of the files are there
-
-
-def _versions(files: Sequence[RunFile]) -> dict[str, str | None]:
-    return {
-        file.path: file.etag or (f"size:{file.size}" if file.size is not None else None) for file in files
-    }
-
-
-def _downloaded(dest: Path) -> dict[str, str | None] | None:
-    try:
-        recorded = json.loads((dest / _MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(recorded, dict):
-        return None
-    present = all(dest.joinpath(*PurePosixPath(path).parts).is_file() for path in recorded)
-    return recorded if present else None
-
-
-def _remember(dest: Path, versions: dict[str, str | None]) -> None:
-    dest.mkdir(parents=True, exist_ok=True)
-    (dest / _MANIFEST).write_text(json.dumps(versions), encoding="utf-8")
+def _plan(family: _Family, name: str) -> list[_Show]:
+    if not family.has_logs:
+        return [_Show(name, family.run, None, recursive=True)]
+    shows = [_Show(name, family.run, family.logs)]
+    for kid, kid_name in zip(family.children, _child_names(family, name), strict=True):
+        shows += _plan(kid, kid_name)
+    return shows
 
 
 async def _export(
     source: Source, shows: Sequence[_Show], progress: ProgressCallback | None, logdir_for: LogdirFor
 ) -> dict[RunKey, Path]:
-    """Export each run into its own log folder; returns the folders of the exports that hold data."""
+    """Export each run into its own log folder; returns the folders of the exports that hold any."""
     if not shows:
         return {}
     combined = _CombinedProgress(progress)
@@ -231,7 +304,9 @@ async def _export(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-    return {result.run.key: result.folder for result in results if result.total_points > 0}
+    # A sweep whose child runs logged only their parameters has no points, and shows all the same
+    # (in the HPARAMS tab).
+    return {result.run.key: result.folder for result in results if result.total_points or result.children}
 
 
 class _CombinedProgress:

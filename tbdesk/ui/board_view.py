@@ -1,5 +1,6 @@
 """One board's TensorBoard dashboard, embedded: confined navigation, a loading indicator until the
-charts are drawn, an error panel with a restart button, and recovery from renderer crashes."""
+charts are drawn, an error panel with a restart button, recovery from renderer crashes, and a slim
+strip above it that says how the board's live sync goes."""
 
 from __future__ import annotations
 
@@ -177,12 +178,38 @@ class _ErrorPanel(QWidget):
         self.reload_button.setVisible(not restart)
 
 
+class _SyncStrip(QWidget):
+    """One line above the dashboard: "Live - 3 runs, 1.2 MB fetched", or an error and its retry."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sync-strip")
+        self.label = QLabel(self)
+        self.label.setObjectName("sync-text")
+        self.button = QPushButton(self)
+        self.button.setObjectName("sync-refresh")
+        self.button.setFlat(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 1, 6, 1)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+
+    def show_text(self, text: str, tooltip: str, *, error: bool) -> None:
+        self.label.setText(text)
+        self.label.setToolTip(tooltip)
+        self.label.setStyleSheet("color: #c62828;" if error else "")
+        self.button.setText(self.tr("Retry") if error else self.tr("Refresh"))
+        self.button.setToolTip(self.tr("Look for new logs now"))
+        self.show()
+
+
 class BoardView(QWidget):
     """One board's dashboard. The window puts one in a tab per board."""
 
     chartsReady = Signal()  # the dashboard settled: charts drawn, or TensorBoard says it has no data
     restartRequested = Signal()  # the user asked to restart this board's TensorBoard
     linkOpenedExternally = Signal(str)  # a link left for the system browser (for the status bar)
+    syncRefreshRequested = Signal()  # the user asked the board's live sync to look for new logs now
 
     POLL_MS = 150
     # After this the indicator stops even if no chart showed up (a slow or odd board).
@@ -221,9 +248,13 @@ class BoardView(QWidget):
         self._stack = QStackedWidget(self)
         self._stack.addWidget(self._view)
         self._stack.addWidget(self._error_panel)
+        self._sync_strip = _SyncStrip(self)
+        self._sync_strip.button.clicked.connect(self.syncRefreshRequested)
+        self._sync_strip.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self._sync_strip)
         layout.addWidget(self._progress)
         layout.addWidget(self._stack, 1)
 
@@ -313,6 +344,18 @@ class BoardView(QWidget):
         """Replace the dashboard with an error panel: text's first line as heading, the rest below
         (say, TensorBoard's last lines), and a Restart button that emits restartRequested."""
         self._show_panel(text, restart=True)
+
+    def show_sync(self, text: str, tooltip: str = "", *, error: bool = False) -> None:
+        """Say how the board's live sync goes, in the strip above the dashboard."""
+        self._sync_strip.show_text(text, tooltip, error=error)
+
+    def hide_sync(self) -> None:
+        self._sync_strip.hide()
+
+    @property
+    def sync_text(self) -> str:
+        """What the sync strip says ("" when it is hidden)."""
+        return self._sync_strip.label.text() if not self._sync_strip.isHidden() else ""
 
     async def count_scalar_charts(self) -> int:
         """How many scalar charts the page has drawn right now."""

@@ -1,6 +1,7 @@
 """The main window: the search box, the tree of sources and the run details pane on the left, a tab
 per board in the centre, the boards panel in a dock, menus, and a status bar that the task runner
-drives. What the menus do lives in tbdesk.ui.run_actions, .source_actions and .azure_actions."""
+drives. What the menus do lives in tbdesk.ui.run_actions, .source_actions, .azure_actions and
+.cache_actions; the live syncs that feed boards are known to tbdesk.ui.sync_status."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -28,13 +30,16 @@ from tbdesk.boards import Board, BoardManager, BoardRun, BoardState
 from tbdesk.sources.base import SourceError
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sources.workspace import WorkspaceSource
+from tbdesk.sync import RunCache
 from tbdesk.ui import dialogs
 from tbdesk.ui.azure_actions import AzureActions
+from tbdesk.ui.cache_actions import CacheActions, pin_runs
 from tbdesk.ui.run_actions import RunActions
 from tbdesk.ui.run_details import RunDetails
 from tbdesk.ui.search import SearchBox
 from tbdesk.ui.settings import SavedBoard, Settings
 from tbdesk.ui.source_actions import SourceActions
+from tbdesk.ui.sync_status import BoardSyncs
 from tbdesk.ui.tasks import TaskRunner
 from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import Kind
@@ -46,11 +51,6 @@ if TYPE_CHECKING:
 DEFAULT_SIZE = QSize(1400, 900)
 DOCK_HEIGHT = 190
 DETAILS_HEIGHT = 300
-
-
-def _identity(runs: Sequence[BoardRun]) -> frozenset[tuple[str, object]]:
-    # What makes two boards the same for the manager: the folders and runs they show.
-    return frozenset((str(run.path.expanduser().absolute()), run.key) for run in runs)
 
 
 class MainWindow(QMainWindow):
@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self._views: dict[str, BoardView] = {}  # board id (or "external:" + url) -> its tab
         self._closing = False
+        # One cache for every board, so that its pins keep what any open board shows.
+        self.run_cache = RunCache(limit=self.settings.cache_limit())
+        self.syncs = BoardSyncs(self)
 
         self.tree_model = SourceTreeModel(self)
         self.tree = SourceTreeView(self.tree_model)
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
         self.azure = AzureActions(self)
         self.run_actions = RunActions(self)
         self.source_actions = SourceActions(self)
+        self.cache_actions = CacheActions(self)
         self._make_actions()
         self._make_menus()
         self._connect()
@@ -137,7 +141,8 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         self.find_action = self.new_action("Find runs…", self.focus_search, "Ctrl+F")
         self.quit_action = self.new_action("Quit", self.close, "Ctrl+Q")
-        self.refresh_action = self.new_action("Refresh", self.tree.refresh, "F5")
+        self.refresh_action = self.new_action("Refresh", self.refresh, "F5")
+        self.refresh_action.setStatusTip("Reload the tree, or look for new logs of the board in view")
         self.about_action = self.new_action(f"About {tbdesk.APP_NAME}", lambda: dialogs.show_about(self))
         self.update_actions()
 
@@ -163,6 +168,9 @@ class MainWindow(QMainWindow):
         self.sign_out_menu.aboutToShow.connect(lambda: sources.fill_sign_out_menu(self.sign_out_menu))
         file_menu.aboutToShow.connect(self.update_actions)
         file_menu.addSeparator()
+        file_menu.addAction(self.cache_actions.clear_cache_action)
+        file_menu.addAction(self.cache_actions.preferences_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.find_action)
@@ -185,6 +193,8 @@ class MainWindow(QMainWindow):
         self.boards_panel.openBoardRequested.connect(self.show_board_by_id)
         self.boards_panel.openExternalRequested.connect(self.open_external)
         self.boards_panel.errorOccurred.connect(self._show_panel_error)
+        self.syncs.runChanged.connect(self.tree_model.set_sync_status)
+        self.syncs.boardChanged.connect(self._show_sync)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.state("geometry")
@@ -237,6 +247,9 @@ class MainWindow(QMainWindow):
 
     async def _reopen(self, saved: SavedBoard) -> None:
         board = await self.manager.open(saved.runs, title=saved.title)
+        # Its runs' logs stay in the cache while it shows them (a clear or a trim keeps them).
+        keys = [run.key for run in saved.runs if run.key is not None]
+        self.manager.attach(board, await pin_runs(self.run_cache, keys))
         if saved.tab:
             self.show_board(board)
 
@@ -249,6 +262,17 @@ class MainWindow(QMainWindow):
         event.accept()
 
     # --- the tree ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """F5: the board in view looks for new logs now; in the tree (or without a live board in
+        view), the tree reloads."""
+        focus = QApplication.focusWidget()
+        in_tree = focus is not None and self.left_splitter.isAncestorOf(focus)
+        board_id = self._key_of(self.tabs.currentWidget()) if self.tabs.count() else None
+        if not in_tree and board_id is not None and self.syncs.refresh(board_id):
+            self.statusBar().showMessage("Looking for new logs…", 3000)
+        else:
+            self.tree.refresh()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -272,17 +296,15 @@ class MainWindow(QMainWindow):
         name = folder.name or str(folder)
         self.tasks.run(self.open_board([BoardRun(name, folder)], name), f"Opening {name} in TensorBoard")
 
-    async def open_board(self, runs: Sequence[BoardRun], title: str) -> Board:
-        """Open (or reuse) a board on runs and show it in a tab; the tab shows loading meanwhile."""
-        wanted = _identity(runs)
-        existing = next(
-            (b for b in self.manager.boards if b.state.is_live and _identity(b.runs) == wanted), None
-        )
+    async def open_board(self, runs: Sequence[BoardRun], title: str, *, live: bool = False) -> Board:
+        """Open (or reuse) a board on runs and show it in a tab; the tab shows loading meanwhile.
+        live: runs may join the board while it runs (see BoardManager.open)."""
+        existing = self.manager.find(runs)
         pending = None
         if existing is None or existing.id not in self._views:
             pending = self._add_view(f"pending:{id(runs)}", "", title)
         try:
-            board = await self.manager.open(runs, title=title)
+            board = await self.manager.open(runs, title=title, live=live)
         except BaseException:
             if pending is not None:
                 self.close_tab(pending)
@@ -293,7 +315,7 @@ class MainWindow(QMainWindow):
                 self.close_tab(pending)
             elif key is not None:
                 self._views[board.id] = self._views.pop(key)
-                pending.restartRequested.connect(lambda: self.restart_board(board.id))
+                self._connect_view(pending, board.id)
         self.show_board(board)
         return board
 
@@ -301,8 +323,9 @@ class MainWindow(QMainWindow):
         view = self._views.get(board.id)
         if view is None:
             view = self._add_view(board.id, board.url or "", board.title)
-            view.restartRequested.connect(lambda: self.restart_board(board.id))
+            self._connect_view(view, board.id)
         self._sync_view(view, board)
+        self._show_sync(board.id)
         self.tabs.setCurrentWidget(view)
         self.tabs.setTabToolTip(self.tabs.indexOf(view), "\n".join(run.name for run in board.runs))
         return view
@@ -324,6 +347,20 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "Restart failed", "This board was stopped; open its runs again.")
             return
         self.tasks.run(self.manager.restart(board), f"Restarting {board.title}")
+
+    def _connect_view(self, view: BoardView, board_id: str) -> None:
+        view.restartRequested.connect(lambda: self.restart_board(board_id))
+        view.syncRefreshRequested.connect(lambda: self.syncs.refresh(board_id))
+
+    def _show_sync(self, board_id: str) -> None:
+        view = self._views.get(board_id)
+        if view is None:
+            return
+        summary = self.syncs.summary(board_id)
+        if summary is None:
+            view.hide_sync()
+        else:
+            view.show_sync(summary.text, summary.tooltip, error=summary.error)
 
     def view_of(self, board: Board) -> BoardView | None:
         return self._views.get(board.id)
@@ -358,8 +395,12 @@ class MainWindow(QMainWindow):
             view.set_url(board.url)
 
     def _on_board_changed(self, board: Board) -> None:
+        if not Shiboken.isValid(self.tabs):  # the manager may outlive the window
+            return
+        if board.state is BoardState.STOPPED:  # its syncs were stopped before it
+            self.tree_model.clear_sync_status(self.syncs.forget(board.id))
         view = self._views.get(board.id)
-        if view is None or not Shiboken.isValid(self.tabs):  # the manager may outlive the window
+        if view is None:
             return
         if board.state is BoardState.STOPPED:
             self.close_tab(view)

@@ -1,6 +1,7 @@
 """What the window does with the runs selected in the tree: open them in a board (each alone, or
-compared in one), export their metric history, download their logs, copy their ids, show them in
-their folder or in Azure ML studio; and the tree's context menu, which offers what fits the selection.
+compared in one; their logs synced live while the board is open), export their metric history,
+download their logs, copy their ids, show them in their folder or in Azure ML studio; and the
+tree's context menu, which offers what fits the selection.
 
 Every action runs as a task of the window's task runner (progress, cancel, clear errors).
 """
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from tbdesk.boards import Board, BoardRun
 from tbdesk.model import Experiment, Run
@@ -23,14 +24,17 @@ from tbdesk.sources.base import Source, SourceError
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.ui import export_dialog
 from tbdesk.ui.azure_actions import is_azure
+from tbdesk.ui.sync_status import asked
 from tbdesk.ui.tree_nodes import Kind
 
 if TYPE_CHECKING:
+    from tbdesk.boards.prepare import LiveRuns
     from tbdesk.export import ExportProgress, ExportResult
     from tbdesk.ui.main_window import MainWindow
 
 Selection = list[tuple[Source, Run]]
 Experiments = Sequence[tuple[Source, Experiment]]
+OPTIONS_DIALOG_NAME = "open-options-dialog"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
 
@@ -60,6 +64,8 @@ class RunActions(QObject):
         self._window = window
         self.open_action = window.new_action("Open in TensorBoard", self.open_selected)
         self.compare_action = window.new_action("Compare selected in one TensorBoard", self.compare_selected)
+        self.options_action = window.new_action("Open with options…", self.open_with_options)
+        self.options_action.setStatusTip("Open the selected runs in one board, choosing where their logs are")
         self.export_action = window.new_action("Export to TensorBoard…", self.export_selected)
         self.export_action.setStatusTip("Write the metric history of runs as TensorBoard event files")
         self.download_action = window.new_action("Download logs…", self.download_selected)
@@ -77,7 +83,7 @@ class RunActions(QObject):
         menu.setToolTipsVisible(True)
         runs = window.tree.selected_runs()
         if runs:
-            for act in (self.open_action, self.compare_action, self.export_action):
+            for act in (self.open_action, self.compare_action, self.options_action, self.export_action):
                 menu.addAction(act)
             menu.addSeparator()
             if any(is_azure(source) for source, _ in runs):
@@ -116,6 +122,7 @@ class RunActions(QObject):
         self.open_action.setEnabled(count >= 1)
         self.export_action.setEnabled(count >= 1 or bool(self.selected_experiments()))
         self.compare_action.setEnabled(count >= 2)
+        self.options_action.setEnabled(count >= 1)
         self.download_action.setEnabled(count >= 1)
         self.copy_id_action.setEnabled(count >= 1)
         self.show_folder_action.setEnabled(count == 1 and not is_azure(runs[0][0]))
@@ -140,25 +147,71 @@ class RunActions(QObject):
         if items:
             self.open_runs(items)
 
-    def open_runs(self, items: Selection, title: str | None = None) -> None:
+    def open_with_options(self) -> QInputDialog | None:
+        """One board on the selected runs, with their logs where the user says (default logs/)."""
+        items = self._window.tree.selected_runs()
+        if not items:
+            return None
+        dialog = QInputDialog(self._window)
+        dialog.setObjectName(OPTIONS_DIALOG_NAME)
+        dialog.setWindowTitle("Open with options")
+        dialog.setLabelText("Folder of the TensorBoard logs in each run (for example logs/ or outputs/tb/):")
+        dialog.setTextValue(self._window.settings.logs_prefix())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(lambda prefix: self.open_runs(items, prefix=_prefix(prefix)))
+        dialog.open()
+        return dialog
+
+    def open_runs(self, items: Selection, title: str | None = None, *, prefix: str | None = None) -> None:
         name = title or _title(items)
-        self._window.tasks.run(self._open_runs(items, name), f"Opening {name} in TensorBoard")
+        if prefix is not None:
+            self._window.settings.set_logs_prefix(prefix)
+        chosen = prefix or self._window.settings.logs_prefix()
+        self._window.tasks.run(self._open_runs(items, name, chosen), f"Opening {name} in TensorBoard")
 
-    async def _open_runs(self, items: Selection, title: str) -> Board:
-        """Runs without TensorBoard logs of their own are exported into the cache first."""
-        from tbdesk.boards.prepare import prepare_board_runs
+    async def _open_runs(self, items: Selection, title: str, prefix: str) -> Board:
+        """The runs' logs are synced live into the cache (runs without logs of their own are
+        exported), and the syncs go on feeding the board until it stops."""
+        from tbdesk.boards.prepare import prepare_live_runs
 
+        window = self._window
+        wanted = asked(items, prefix)
+        shown = window.syncs.board_for(wanted)
+        board = next((b for b in window.manager.boards if b.id == shown and b.state.is_live), None)
         job = asyncio.current_task()
-        runs: list[BoardRun] = []
-        for source, source_runs in _by_source(items):
-            runs += await prepare_board_runs(
-                source,
-                source_runs,
-                children=True,
-                progress=lambda update: self.show_export_progress(update, job),
-            )
-        self._window.tasks.report(0, 0, detail="", task=job)
-        return await self._window.open_board(runs, title)
+        if board is not None:  # opened already: show it, look for new logs, export anew
+            window.syncs.refresh(board.id)
+            window.show_board(board)
+            for live in window.syncs.feeds(board.id):
+                await live.export_again(lambda update: self.show_export_progress(update, job))
+            return board
+        lives: list[LiveRuns] = []
+        try:
+            for source, source_runs in _by_source(items):
+                window.tasks.report(0, 0, detail=f"syncing the logs of {_title(items)}", task=job)
+                lives.append(
+                    await prepare_live_runs(
+                        source,
+                        source_runs,
+                        cache=window.run_cache,
+                        prefix=prefix,
+                        progress=lambda update: self.show_export_progress(update, job),
+                    )
+                )
+            window.tasks.report(0, 0, detail="", task=job)
+            runs = [run for live in lives for run in live.runs]
+            board = await window.open_board(runs, title, live=True)
+        except BaseException:
+            await asyncio.gather(*(live.stop() for live in lives), return_exceptions=True)
+            raise
+        if window.syncs.feeds(board.id):  # the same runs from elsewhere: that board is fed already
+            await asyncio.gather(*(live.stop() for live in lives))
+            window.syncs.refresh(board.id)
+            return board
+        for live in lives:
+            live.attach(window.manager, board)
+            window.syncs.add(board, live, wanted)
+        return board
 
     def open_selected_in_studio(self) -> None:
         self._window.azure.open_in_studio(self._window.tree.selected_runs())
@@ -280,6 +333,12 @@ class RunActions(QObject):
             raise SourceError(f"The run {run.name} has no folder on this machine.")
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             raise SourceError(f"No file manager could open {folder}.")
+
+
+def _prefix(text: str) -> str:
+    """A logs prefix as the sync wants it: relative, '/'-separated, ending in '/' ('' for all)."""
+    parts = [part.strip() for part in text.replace("\\", "/").split("/") if part.strip() not in ("", ".")]
+    return "/".join(parts) + "/" if parts else ""
 
 
 def _by_source(items: Selection) -> list[tuple[Source, list[Run]]]:

@@ -6,6 +6,7 @@ hand-edited or damaged file costs at most the entries it breaks.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,12 @@ from PySide6.QtCore import QByteArray, QSettings
 from tbdesk import paths
 from tbdesk.boards import BoardRun
 from tbdesk.model import RunKey
+from tbdesk.sync import DEFAULT_PREFIX
+from tbdesk.sync.cache import DEFAULT_LIMIT
 
 FILE_NAME = "tbdesk.ini"
+GB = 1024**3
+MIN_CACHE_LIMIT = 10 * 1024**2  # below this the cache could not hold one run's logs
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,26 @@ class Settings:
 
     def set_state(self, name: str, value: QByteArray) -> None:
         self._qs.setValue(f"window/{name}", value)
+
+    def cache_limit(self) -> int:
+        """The run cache's size limit in bytes (Preferences)."""
+        try:
+            gigabytes = float(self._string("cache/limit_gb") or DEFAULT_LIMIT / GB)
+        except ValueError:
+            return DEFAULT_LIMIT
+        if not math.isfinite(gigabytes):  # a hand-edited "nan" or "inf"
+            return DEFAULT_LIMIT
+        return max(MIN_CACHE_LIMIT, int(gigabytes * GB))
+
+    def set_cache_limit(self, size: int) -> None:
+        self._qs.setValue("cache/limit_gb", f"{max(MIN_CACHE_LIMIT, size) / GB:g}")
+
+    def logs_prefix(self) -> str:
+        """Where runs keep their TensorBoard logs (the last one chosen in Open with options)."""
+        return self._string("sync/logs_prefix") or DEFAULT_PREFIX
+
+    def set_logs_prefix(self, prefix: str) -> None:
+        self._qs.setValue("sync/logs_prefix", prefix)
 
     def log_folders(self) -> list[str]:
         """Source ids of the log folders the tree showed, in order."""

@@ -4,7 +4,8 @@ grouped under their account: account -> workspaces -> experiments -> ...).
 Loaded lazily: a node asks its source for its children only when it is expanded, in an asyncio
 task, and shows a "Loading…" row meanwhile (or an error row when the source fails). Runs come a
 page at a time; the next page is fetched ahead in the background, and a "More runs…" row offers it.
-Nothing here blocks the event loop. The rows themselves: tbdesk.ui.tree_nodes.
+Nothing here blocks the event loop. The rows themselves: tbdesk.ui.tree_nodes. Runs that a board's
+live sync follows show its state (`set_sync_status`), and the fresher status of the run it reads.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
 
-from tbdesk.model import Run
+from tbdesk.model import Run, RunKey
 from tbdesk.sources.base import Source
+from tbdesk.sync import RunSyncStatus
 from tbdesk.ui.tasks import describe_error
 from tbdesk.ui.tree_nodes import (
     HEADERS,
     KEY_ROLE,
     NAME,
     PLACEHOLDERS,
+    SYNC_ROLE,
     Index,
     Key,
     Kind,
@@ -48,6 +51,7 @@ class SourceTreeModel(QAbstractItemModel):
         self._by_uid: dict[int, Node] = {}
         self._want_expanded: set[Key] = set()
         self._tooltips: dict[str, str] = {}  # account id -> its tooltip
+        self._syncs: dict[RunKey, RunSyncStatus] = {}
 
     # --- sources and accounts ------------------------------------------------------------------
     def sources(self) -> list[Source]:
@@ -166,6 +170,29 @@ class SourceTreeModel(QAbstractItemModel):
         """Some node is still loading (or fetching a page ahead)."""
         return any(node.task is not None and not node.task.done() for node in self.nodes())
 
+    # --- live syncs ----------------------------------------------------------------------------
+    def set_sync_status(self, status: RunSyncStatus) -> None:
+        """Show a run's sync state; the run's rows take the status the sync read for it."""
+        self._syncs[status.key] = status
+        self._sync_changed(status.key, status.run)
+
+    def clear_sync_status(self, keys: Iterable[RunKey]) -> None:
+        """No board syncs these runs any more."""
+        for key in keys:
+            if self._syncs.pop(key, None) is not None:
+                self._sync_changed(key, None)
+
+    def sync_status(self, key: RunKey) -> RunSyncStatus | None:
+        return self._syncs.get(key)
+
+    def _sync_changed(self, key: RunKey, fresh: Run | None) -> None:
+        for node in self.nodes():
+            if node.kind is Kind.RUN and node.run is not None and node.run.key == key:
+                if fresh is not None and fresh.status != node.run.status:
+                    node.run = fresh
+                first = self.index_of(node)
+                self.dataChanged.emit(first, first.siblingAtColumn(len(HEADERS) - 1))
+
     # --- refresh -------------------------------------------------------------------------------
     def refresh(self, keep_expanded: Iterable[Key] = (), index: Index | None = None) -> None:
         """Reload a node (all sources when index is None); nodes whose keys are in keep_expanded
@@ -270,15 +297,16 @@ class SourceTreeModel(QAbstractItemModel):
         if node is None:
             return None
         column = index.column()
+        sync = self._syncs.get(node.run.key) if node.run is not None else None
         if role == Qt.ItemDataRole.DisplayRole:
             return display(node, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(node, self._tooltips.get(node.account or "", ""))
-        if role == KEY_ROLE:
-            return node.key
+            return tooltip(node, self._tooltips.get(node.account or "", ""), sync)
+        if role in (KEY_ROLE, SYNC_ROLE):
+            return node.key if role == KEY_ROLE else sync
         if role == Qt.ItemDataRole.ForegroundRole:
             return foreground(node, column)
-        return decoration(node, column, role)
+        return decoration(node, column, role, sync)
 
     # --- loading -------------------------------------------------------------------------------
     def _start_load(self, node: Node) -> None:

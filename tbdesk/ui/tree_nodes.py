@@ -1,5 +1,6 @@
 """The rows of the source tree: what a node is (a source, an Azure account, an experiment, a run or
-a placeholder row), how it is loaded, and how it shows (text, tooltip, colour, icon).
+a placeholder row), how it is loaded, and how it shows (text, tooltip, colour, icon; a run that a
+board's live sync follows shows its sync state with an icon in the Status column and its tooltip).
 
 Nodes wrap the plain domain objects of tbdesk.model; tbdesk.ui.tree_model arranges them in a Qt
 model and loads their children.
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from tbdesk.model import Experiment, Run, RunStatus
 from tbdesk.sources.base import Source
+from tbdesk.sync import RunSyncStatus, SyncState
+from tbdesk.ui.sync_status import run_line
 
 Index = QModelIndex | QPersistentModelIndex
 Key = tuple[str, ...]
@@ -28,6 +31,7 @@ Key = tuple[str, ...]
 NAME, STATUS, STARTED = range(3)
 HEADERS = ("Name", "Status", "Started")
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+SYNC_ROLE = Qt.ItemDataRole.UserRole + 2  # a run's RunSyncStatus while a board syncs it
 
 
 class Kind(enum.Enum):
@@ -131,8 +135,9 @@ def display(node: Node, column: int) -> str | None:
     return str(run.status.value) if column == STATUS else _format_time(run.start_time)
 
 
-def tooltip(node: Node, account_tooltip: str = "") -> str | None:
-    """The tooltip of a node (account_tooltip: what an account's tooltip says, when it has one)."""
+def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = None) -> str | None:
+    """The tooltip of a node (account_tooltip: what an account's tooltip says, when it has one;
+    sync: the run's live sync)."""
     if node.kind is Kind.SOURCE and node.source is not None:
         return node.source.id
     if node.kind is Kind.ACCOUNT:
@@ -147,6 +152,8 @@ def tooltip(node: Node, account_tooltip: str = "") -> str | None:
         if run.end_time:
             lines.append(f"Ended: {_format_time(run.end_time)}")
         lines += [f"{key}: {value}" for key, value in run.tags.items()]
+        if sync is not None:
+            lines.append(f"Sync: {run_line(sync)}")
         return "\n".join(lines)
     return node.text or None
 
@@ -164,8 +171,19 @@ def foreground(node: Node, column: int) -> QBrush | None:
     return None
 
 
-def decoration(node: Node, column: int, role: int) -> Any:
-    """A node's font or icon, for those roles (None for other roles)."""
+_SYNC_ICONS = {
+    SyncState.SYNCING: QStyle.StandardPixmap.SP_BrowserReload,
+    SyncState.LIVE: QStyle.StandardPixmap.SP_BrowserReload,
+    SyncState.UP_TO_DATE: QStyle.StandardPixmap.SP_DialogApplyButton,
+    SyncState.ERROR: QStyle.StandardPixmap.SP_MessageBoxWarning,
+}
+
+
+def decoration(node: Node, column: int, role: int, sync: RunSyncStatus | None = None) -> Any:
+    """A node's font or icon, for those roles (None for other roles); sync: the run's live sync."""
+    if role == Qt.ItemDataRole.DecorationRole and column == STATUS and sync is not None:
+        pixmap = _SYNC_ICONS.get(sync.state)
+        return QApplication.style().standardIcon(pixmap) if pixmap is not None else None
     if role == Qt.ItemDataRole.FontRole and node.kind in PLACEHOLDERS:
         font = QFont()
         font.setItalic(True)

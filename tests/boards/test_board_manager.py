@@ -136,6 +136,54 @@ def test_one_board_serves_a_run_and_its_child_then_crashes_restarts_and_stops(
     _run(tmp_path / "boards", scenario)
 
 
+def test_runs_join_a_live_board_without_a_restart_and_its_feed_stops_first(
+    tmp_path: Path, logs: Callable[..., Path]
+) -> None:
+    sweep = [BoardRun("sweep", logs("parent", tag="best"), RunKey("test", "p"))]
+
+    async def scenario(manager: BoardManager) -> None:
+        board = await manager.open(sweep, live=True)
+        assert board.url is not None and board.pid is not None
+        pid, url = board.pid, board.url
+        # Laid out entry by entry from the start: a child run joining never replaces a link.
+        assert (board.folder / "sweep").is_dir() and not (board.folder / "sweep").is_symlink()
+
+        child = BoardRun("sweep/lr=0.1", logs("child", tag="loss"), RunKey("test", "c"))
+        added = await manager.add_runs(board, [child, *sweep])  # what it shows already is left out
+        assert added == (child,)
+        twin = BoardRun("sweep/lr=0.1", logs("twin", tag="loss"), RunKey("test", "t"))
+        assert [run.name for run in await manager.add_runs(board, [twin])] == ["sweep/lr=0.1 (2)"]
+        assert [run.name for run in board.runs] == ["sweep", "sweep/lr=0.1", "sweep/lr=0.1 (2)"]
+
+        def served() -> set[str]:
+            return set(_get_json(url + "data/runs"))
+
+        await _until(lambda: {"sweep", "sweep/lr=0.1", "sweep/lr=0.1 (2)"} <= served())
+        scalars = await asyncio.to_thread(
+            _get_json, url + "data/plugin/scalars/scalars?run=sweep%2Flr%3D0.1&tag=loss"
+        )
+        assert [point[1] for point in scalars] == [0, 1, 2, 3, 4]
+        assert board.pid == pid and manager.boards == [board]
+        # Reuse stays keyed on what was asked for, not on what joined since.
+        assert await manager.open(sweep) is board
+        assert manager.find([*sweep, child]) is None
+
+        # What feeds the board stops before its TensorBoard does.
+        stopped: list[bool] = []
+
+        async def stop_feed() -> None:
+            stopped.append(procinfo.is_alive(pid))
+
+        manager.attach(board, stop_feed)
+        await manager.stop(board)
+        assert stopped == [True] and not procinfo.is_alive(pid)
+        manager.attach(board, stop_feed)  # attached to a board stopped already: stopped at once
+        await _until(lambda: len(stopped) == 2)
+        assert await manager.add_runs(board, [twin]) == ()
+
+    _run(tmp_path / "boards", scenario)
+
+
 def test_restart_keeps_the_url(tmp_path: Path, logs: Callable[..., Path]) -> None:
     async def scenario(manager: BoardManager) -> None:
         board = await manager.open([BoardRun("a", logs("a"))], title="Mine")

@@ -12,12 +12,16 @@ from tensorboard.compat.proto import event_pb2, summary_pb2
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from tbdesk import paths
-from tbdesk.boards import BoardError
-from tbdesk.boards.prepare import cache_logdir, prepare_board_runs
+from tbdesk.boards import BoardError, BoardManager
+from tbdesk.boards.prepare import cache_logdir, prepare_board_runs, prepare_live_runs
 from tbdesk.export import ExportProgress, ExportStage
 from tbdesk.local import Experiment, Workspace
 from tbdesk.model import Run
 from tbdesk.sources.workspace import WorkspaceSource
+from tbdesk.sync import PollPolicy, RunCache, SyncState
+from tests.sync.sync_helpers import until
+
+QUICK = PollPolicy(fast=0.05, idle=0.3, tree_active=0.1, tree_idle=0.2)
 
 
 def write_events(folder: Path) -> Path:
@@ -109,3 +113,39 @@ def test_cache_folders_stay_apart_and_inside_the_cache(source: WorkspaceSource) 
     assert all(folder.parent.parent == exports and folder.name not in ("", ".", "..") for folder in folders)
     other = WorkspaceSource(Path("/elsewhere"))
     assert cache_logdir(other, Run(other.id, "e", "a_b", "x")) not in folders
+
+
+def test_a_running_local_run_feeds_a_live_board_and_a_new_child_run_joins(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "live-ws")
+    try:
+        training = Experiment(ws, "live").start_logging(display_name="train")
+        training.upload_folder("logs", str(write_events(tmp_path / "train-logs")))
+        source = WorkspaceSource(tmp_path / "live-ws")
+        cache = RunCache(tmp_path / "runs")
+
+        async def main() -> None:
+            [experiment] = await source.experiments()
+            [the_run] = [run async for page in source.runs(experiment) for run in page]
+            live = await prepare_live_runs(source, [the_run], cache=cache, policy=QUICK)
+            [shown] = live.runs
+            assert shown.name == "train" and shown.path == await source.tensorboard_dir(the_run)  # in place
+            manager = BoardManager(tmp_path / "boards")
+            board = await manager.open(live.runs, live=True)
+            live.attach(manager, board)
+            try:
+                with training.child_run("fold-1") as fold:
+                    fold.upload_folder("logs", str(write_events(tmp_path / "fold-logs")))
+                await until(lambda: len(board.runs) == 2, what="the new child run on the board")
+                joined = board.runs[1]
+                assert joined.name == "train/fold-1" and joined.path.is_relative_to(tmp_path / "live-ws")
+                assert live.board is board and joined.key is not None
+                assert live.names[joined.key] == "train/fold-1"
+            finally:
+                await manager.stop(board)  # stops the sync too
+            states = {status.run.name: status.state for status in live.sync.statuses}
+            assert states == {"train": SyncState.STOPPED, "fold-1": SyncState.UP_TO_DATE}  # it had ended
+            assert cache.entries() == []  # read in place: nothing copied
+
+        asyncio.run(main())
+    finally:
+        ws.close()

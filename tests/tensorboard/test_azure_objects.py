@@ -93,7 +93,7 @@ def board_runs(url: str) -> list[str]:
     return sorted(json.loads(get(url + "data/runs")))
 
 
-def test_tensorboard_downloads_a_runs_logs_and_serves_its_scalars(
+def test_tensorboard_syncs_a_runs_logs_and_serves_its_scalars(
     demo: Emulator, sdk_workspace: Any, tmp_path: Path
 ) -> None:
     logged = emu_run(demo, "cnn lr=0.01")
@@ -104,11 +104,10 @@ def test_tensorboard_downloads_a_runs_logs_and_serves_its_scalars(
     pid = tb.pid
     try:
         assert url.startswith("http://127.0.0.1:") and url.count("/") > 3  # behind a path prefix
-        # Downloaded as the seed lays it out: local_root/<run id>/logs/...
-        assert sorted(p.parent.name for p in (root / logged.id / "logs").rglob("events.out.tfevents.*")) == [
-            "train",
-            "validation",
-        ]
+        # Synced in the sync's layout: local_root/<run id>-<digest>/files/logs/...
+        (entry,) = [path for path in root.iterdir() if path.name.startswith(f"{logged.id}-")]
+        synced = (entry / "files" / "logs").rglob("events.out.tfevents.*")
+        assert sorted(path.parent.name for path in synced) == ["train", "validation"]
         wanted = ["cnn lr=0.01/train", "cnn lr=0.01/validation"]
         wait_until(lambda: board_runs(url) == wanted, what="the downloaded runs on the board")
         train = scalars(url, "cnn lr=0.01/train", "loss")
@@ -119,11 +118,11 @@ def test_tensorboard_downloads_a_runs_logs_and_serves_its_scalars(
     assert pid is not None and not procinfo.is_alive(pid)
     assert not answers(url)
     assert demo.writes() == []
-    # Its files came as azureml-core's own download does: content info of logs/, then the bytes.
+    # One listing of logs/, then one request for the download links of its files, then the bytes.
     assert demo.requests("GET", f"/prefix/contentinfo/ExperimentRun/{logged.data_container_id}/logs/")
 
 
-def test_tensorboard_downloads_child_runs_logs_and_exports_the_runs_without(
+def test_tensorboard_syncs_child_runs_logs_and_exports_the_runs_without(
     demo: Emulator, sdk_workspace: Any
 ) -> None:
     parent = sdk_run(sdk_workspace, "family", "family_parent")
@@ -132,13 +131,13 @@ def test_tensorboard_downloads_child_runs_logs_and_exports_the_runs_without(
     try:
         wanted = ["parent", "parent/metrics only", "parent/with logs"]
         wait_until(lambda: board_runs(url) == wanted, what="the family on the board")
-        assert scalars(url, "parent/with logs", "acc") == [(7, pytest.approx(0.9))]  # downloaded logs
+        assert scalars(url, "parent/with logs", "acc") == [(7, pytest.approx(0.9))]  # synced logs
         assert scalars(url, "parent/metrics only", "acc") == [(11, pytest.approx(0.8))]  # exported
         assert [step for step, _ in scalars(url, "parent", "best")] == [0, 5, 10]  # exported, alone
     finally:
         tb.stop()
     assert demo.writes() == []
-    # Only the child with event files had its logs/ downloaded.
+    # Only the child with files under logs/ had them fetched.
     assert not demo.requests("GET", "/prefix/contentinfo/ExperimentRun/dcid.family_child_metrics/")
     assert demo.requests("GET", "/prefix/contentinfo/ExperimentRun/dcid.family_child_logs/logs/")
 

@@ -256,7 +256,7 @@ def test_open_and_compare_azure_runs_in_tensorboard(
     assert board.state is BoardState.READY and url is not None
     shown = {run.name: run.path for run in board.runs}
     # The run with TensorBoard logs had its logs/ downloaded; the other had its metrics exported.
-    assert shown["cnn lr=0.01"].is_relative_to(paths.cache_dir() / "azure")
+    assert shown["cnn lr=0.01"].is_relative_to(paths.cache_dir() / "runs")
     assert sorted(p.name for p in shown["cnn lr=0.01"].iterdir()) == ["train", "validation"]
     assert shown["cnn lr=0.03"].is_relative_to(paths.cache_dir() / "exports")
 

@@ -158,6 +158,7 @@ def test_context_menu_for_runs(qtbot: Any, window: MainWindow) -> None:
     assert texts == [
         "Open in TensorBoard",
         "Compare selected in one TensorBoard",
+        "Open with options…",
         "Export to TensorBoard…",
         "Download logs…",
         "Copy run id",

@@ -1,0 +1,163 @@
+"""The run cache in the window: Preferences (its size limit) and Clear cache (every run that no
+open board shows). Dialogs open without blocking the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
+
+from tbdesk.sync import CacheEntry, RunCache
+from tbdesk.ui.settings import GB, MIN_CACHE_LIMIT
+from tbdesk.ui.sync_status import format_bytes
+
+if TYPE_CHECKING:
+    from tbdesk.model import RunKey
+    from tbdesk.ui.main_window import MainWindow
+
+PREFERENCES_DIALOG_NAME = "preferences-dialog"
+CLEAR_CACHE_DIALOG_NAME = "clear-cache-dialog"
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, limit: int, usage: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(PREFERENCES_DIALOG_NAME)
+        self.setWindowTitle(self.tr("Preferences"))
+        self.cache_limit = QDoubleSpinBox(self)
+        self.cache_limit.setObjectName("cache-limit")
+        self.cache_limit.setDecimals(2)
+        self.cache_limit.setRange(MIN_CACHE_LIMIT / GB, 100_000)
+        self.cache_limit.setSuffix(" GB")
+        self.cache_limit.setValue(limit / GB)
+        self.cache_limit.setToolTip(
+            self.tr("Runs that no open board shows are removed, least recently used first, past this size")
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Cache size limit:"), self.cache_limit)
+        form.addRow("", QLabel(usage, self))
+        form.addRow(buttons)
+
+    @property
+    def limit(self) -> int:
+        return int(self.cache_limit.value() * GB)
+
+
+class CacheActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.preferences_action = window.new_action("Preferences…", self.show_preferences)
+        self.clear_cache_action = window.new_action("Clear cache…", self.ask_clear_cache)
+        self.clear_cache_action.setStatusTip("Remove the logs of runs that no open board shows")
+
+    @property
+    def cache(self) -> RunCache:
+        return self._window.run_cache
+
+    def show_preferences(self) -> PreferencesDialog:
+        cache = self.cache
+        usage = self.tr("The cache is in {0}").format(cache.root)
+        dialog = PreferencesDialog(cache.limit, usage, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_limit(dialog.limit))
+        dialog.open()
+        return dialog
+
+    def set_limit(self, limit: int) -> asyncio.Task[list[RunKey]]:
+        """Keep the limit, apply it to the cache, and trim the cache to it now."""
+        self._window.settings.set_cache_limit(limit)
+        self.cache.limit = self._window.settings.cache_limit()
+        cache = self.cache
+
+        async def trim() -> list[RunKey]:
+            return await asyncio.to_thread(cache.trim)
+
+        return self._window.tasks.run(
+            trim(),
+            "Applying the cache size limit",
+            done_text=lambda evicted: (
+                f"Cache size limit {format_bytes(cache.limit)}"
+                + (f": removed {_runs(len(evicted))} no board shows" if evicted else "")
+            ),
+        )
+
+    def ask_clear_cache(self) -> QMessageBox:
+        box = QMessageBox(self._window)
+        box.setObjectName(CLEAR_CACHE_DIALOG_NAME)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Clear cache"))
+        box.setText(
+            self.tr(
+                "Remove the logs of every run in the cache?\n"
+                "Runs that open boards show are kept; others are fetched again when opened."
+            )
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        box.buttonClicked.connect(lambda button: self.clear_cache() if button is yes else None)
+        box.open()
+        return box
+
+    def clear_cache(self) -> asyncio.Task[tuple[int, int, int]]:
+        cache = self.cache
+
+        def clear() -> tuple[int, int, int]:
+            before: dict[RunKey, CacheEntry] = {entry.key: entry for entry in cache.entries()}
+            removed = cache.clear()
+            freed = sum(before[key].size for key in removed if key in before)
+            return len(removed), freed, len(before) - len(removed)
+
+        async def run() -> tuple[int, int, int]:
+            return await asyncio.to_thread(clear)
+
+        return self._window.tasks.run(run(), "Clearing the cache", done_text=_cleared)
+
+
+async def pin_runs(cache: RunCache, keys: Sequence[RunKey]) -> Callable[[], Awaitable[None]]:
+    """Keep these runs' logs in the cache (a board shows them); returns what lets them go."""
+
+    def pin() -> None:
+        for key in keys:
+            cache.pin(key)
+
+    def unpin() -> None:
+        for key in keys:
+            cache.unpin(key)
+
+    await asyncio.to_thread(pin)
+
+    async def release() -> None:
+        await asyncio.to_thread(unpin)
+
+    return release
+
+
+def _cleared(result: tuple[int, int, int]) -> str:
+    removed, freed, kept = result
+    text = f"Cleared the cache: freed {format_bytes(freed)} ({_runs(removed)})"
+    if kept:
+        text += f"; kept {_runs(kept)} that open boards show"
+    return text
+
+
+def _runs(count: int) -> str:
+    return f"{count} run{'s' if count != 1 else ''}"
