@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from tbdesk.sync import CacheEntry, RunCache
+from tbdesk.text import byte_size, count
 from tbdesk.ui.settings import GB, MIN_CACHE_LIMIT
-from tbdesk.ui.sync_status import format_bytes
 
 if TYPE_CHECKING:
     from tbdesk.model import RunKey
@@ -93,8 +93,8 @@ class CacheActions(QObject):
             trim(),
             "Applying the cache size limit",
             done_text=lambda evicted: (
-                f"Cache size limit {format_bytes(cache.limit)}"
-                + (f": removed {_runs(len(evicted))} no board shows" if evicted else "")
+                f"Cache size limit {byte_size(cache.limit)}"
+                + (f": removed {count(len(evicted), 'run')} no board shows" if evicted else "")
             ),
         )
 
@@ -153,11 +153,7 @@ async def pin_runs(cache: RunCache, keys: Sequence[RunKey]) -> Callable[[], Awai
 
 def _cleared(result: tuple[int, int, int]) -> str:
     removed, freed, kept = result
-    text = f"Cleared the cache: freed {format_bytes(freed)} ({_runs(removed)})"
+    text = f"Cleared the cache: freed {byte_size(freed)} ({count(removed, 'run')})"
     if kept:
-        text += f"; kept {_runs(kept)} that open boards show"
+        text += f"; kept {count(kept, 'run')} that open boards show"
     return text
-
-
-def _runs(count: int) -> str:
-    return f"{count} run{'s' if count != 1 else ''}"

@@ -28,6 +28,7 @@ from shiboken6 import Shiboken
 
 from tbdesk.model import Metric, MetricKind, Run, RunFile
 from tbdesk.sources.base import Source
+from tbdesk.text import byte_size
 from tbdesk.ui.tasks import describe_error
 
 log = logging.getLogger(__name__)
@@ -54,17 +55,6 @@ def format_duration(seconds: float) -> str:
     if hours:
         return f"{hours}h {minutes}m {secs}s"
     return f"{minutes}m {secs}s" if minutes else f"{secs}s"
-
-
-def format_size(size: int | None) -> str:
-    if size is None:
-        return ""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return str(size)
 
 
 def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
@@ -218,7 +208,9 @@ class RunDetails(QWidget):
 
     def _show_files(self, files: Sequence[RunFile]) -> None:
         ordered = sorted(files, key=lambda f: f.path)
-        rows = [(file.path, format_size(file.size)) for file in ordered[:MAX_FILES]]
+        rows = [
+            (file.path, ("" if file.size is None else byte_size(file.size))) for file in ordered[:MAX_FILES]
+        ]
         if len(ordered) > MAX_FILES:
             rows.append((f"… and {len(ordered) - MAX_FILES} more", ""))
         self._fill(FILES, rows, empty="No files")

@@ -17,6 +17,7 @@ from tbdesk.boards import Board
 from tbdesk.model import Run, RunKey
 from tbdesk.sources.base import Source
 from tbdesk.sync import RunSyncStatus, SyncState
+from tbdesk.text import byte_size, count
 
 if TYPE_CHECKING:
     from tbdesk.boards.prepare import LiveRuns  # with the export engine: loaded with the first board
@@ -30,20 +31,6 @@ def asked(items: Iterable[tuple[Source, Run]], prefix: str) -> Asked:
     return frozenset(run.key for _, run in items), prefix
 
 
-def format_bytes(size: int) -> str:
-    """'812 B', '1.2 KB', '3.4 MB', '1.1 GB'."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} B" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
 def _retry_text(status: RunSyncStatus, now: float) -> str:
     if status.retry_at is None:
         return ""
@@ -53,9 +40,7 @@ def _retry_text(status: RunSyncStatus, now: float) -> str:
 def run_line(status: RunSyncStatus, now: float | None = None) -> str:
     """A run's sync state in a few words: 'Live: 3 files, 1.2 MB fetched'."""
     now = time.time() if now is None else now
-    fetched = (
-        f"{status.files} file{'s' if status.files != 1 else ''}, {format_bytes(status.bytes_fetched)} fetched"
-    )
+    fetched = f"{count(status.files, 'file')}, {byte_size(status.bytes_fetched)} fetched"
     line = {
         SyncState.SYNCING: "Syncing…",
         SyncState.LIVE: f"Live: {fetched}",
@@ -80,8 +65,7 @@ def summarize(statuses: Sequence[RunSyncStatus], now: float | None = None) -> Sy
     if not statuses:
         return None
     now = time.time() if now is None else now
-    count = len(statuses)
-    fetched = f"{_count(count, 'run')}, {format_bytes(sum(s.bytes_fetched for s in statuses))} fetched"
+    fetched = f"{count(len(statuses), 'run')}, {byte_size(sum(s.bytes_fetched for s in statuses))} fetched"
     errors = [status for status in statuses if status.state is SyncState.ERROR]
     states = {status.state for status in statuses}
     if errors:

@@ -25,7 +25,6 @@ from tbdesk.ui.run_details import (
     TAGS,
     RunDetails,
     format_duration,
-    format_size,
     metric_summary,
     run_fields,
 )
@@ -66,7 +65,7 @@ def test_fields_and_summaries() -> None:
     running = Run("src", "exp", "run-2", "name", RunStatus.RUNNING, start)
     assert dict(run_fields(running, now=start + timedelta(seconds=42)))["Duration"] == "42s so far"
     assert "Ended" not in dict(run_fields(running))
-    assert format_duration(3 * 86400 + 7200) == "3d 2h 0m" and format_size(2048) == "2.0 KB"
+    assert format_duration(3 * 86400 + 7200) == "3d 2h 0m"
 
     at = start
     scalar = Metric("loss", MetricKind.SCALAR, (MetricPoint(0, at, 0.5), MetricPoint(1, at, 0.123456789)))
