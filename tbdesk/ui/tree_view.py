@@ -1,8 +1,10 @@
 """The tree widget of sources, experiments and runs: multi-selection, pages on demand, refresh that
 keeps what was expanded, and the search box's filter.
 
-The view shows the model through a filter: it filters what is loaded, keeps the parents of matching
-runs, and never asks a source for anything itself.
+The view shows a mirror of the model in Qt's own item model (tbdesk.ui.tree_mirror) through a
+filter: it filters what is loaded, keeps the parents of matching runs, and never asks a source for
+anything itself. While searching, nodes not loaded yet show without an expander (the mirror's
+stand-in rows that give them one would show as empty rows); activating them still loads them.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTreeView, QWidget
+from PySide6.QtGui import QFontMetricsF, QHelpEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QToolTip, QTreeView, QWidget
 
 from tbdesk.azure.errors import SignedOutError
 from tbdesk.model import Run, RunStatus
 from tbdesk.sources.base import Source
 from tbdesk.ui.search import Query, parse_query
+from tbdesk.ui.tree_mirror import TreeMirror
 from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, Index, Key, Kind, Load, Node
 
@@ -40,15 +43,16 @@ class RunFilter(QSortFilterProxyModel):
 
     Sources and accounts always show (so a source that is not loaded yet can be expanded), and so do
     experiments not loaded yet and the "Loading…", "More runs…" and error rows of sources and
-    experiments: the filter works on what is loaded, and says what is not.
+    experiments: the filter works on what is loaded, and says what is not. It filters the mirror
+    of the tree model (tbdesk.ui.tree_mirror), and reads the runs of its rows' nodes.
     """
 
-    def __init__(self, model: SourceTreeModel, parent: QObject | None = None) -> None:
+    def __init__(self, mirror: TreeMirror, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._tree = model
+        self._mirror = mirror
         self._query = Query()
         self.setRecursiveFilteringEnabled(True)
-        self.setSourceModel(model)
+        self.setSourceModel(mirror)
 
     @property
     def query(self) -> Query:
@@ -64,7 +68,8 @@ class RunFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self._query.empty:
             return True
-        node = self._tree.node(self._tree.index(source_row, NAME, source_parent))
+        # A stand-in row (giving an unloaded node its expander) would show as an empty row.
+        node = self._mirror.node(self._mirror.index(source_row, NAME, source_parent))
         if node is None:
             return False
         if node.kind is Kind.RUN:
@@ -83,20 +88,27 @@ class RunFilter(QSortFilterProxyModel):
 class _Selection(QItemSelectionModel):
     """Selects indexes of the tree model too (callers and tests hold those), mapped to the filter."""
 
-    def __init__(self, model: RunFilter) -> None:
-        super().__init__(model)
-        self._filter = model
+    def __init__(self, view: SourceTreeView) -> None:
+        super().__init__(view.filter)
+        self._view = view
 
     def select(self, selection: Any, command: Any) -> None:
         if isinstance(selection, (QModelIndex, QPersistentModelIndex)):
-            if selection.model() is self._filter.sourceModel():
-                selection = self._filter.mapFromSource(selection)
-        elif (
-            isinstance(selection, QItemSelection)
-            and not selection.isEmpty()
-            and selection.first().model() is self._filter.sourceModel()
-        ):
-            selection = self._filter.mapSelectionFromSource(selection)
+            selection = self._view.view_index(selection)
+        elif isinstance(selection, QItemSelection) and not selection.isEmpty():
+            model = selection.first().model()
+            if model is self._view.mirror:
+                selection = self._view.filter.mapSelectionFromSource(selection)
+            elif model is not self._view.filter:
+                mapped = QItemSelection()
+                for each in (selection.at(i) for i in range(selection.size())):
+                    top, bottom = (
+                        self._view.view_index(each.topLeft()),
+                        self._view.view_index(each.bottomRight()),
+                    )
+                    if top.isValid() and bottom.isValid():
+                        mapped.select(top, bottom)
+                selection = mapped
         super().select(selection, command)
 
 
@@ -104,7 +116,8 @@ class SourceTreeView(QTreeView):
     """The tree widget: multi-selection, refresh keeping expansion, pages on demand, a filter.
 
     Its methods take indexes of the tree model (`source_model()`) as well as its own (of the
-    filter, `model()`), and map them.
+    filter, `model()`), and map them. The filter shows a mirror of the tree model in Qt's own item
+    model (`mirror`), so laying out thousands of rows stays in C++.
     """
 
     runsActivated = Signal()  # a run was double-clicked or Enter pressed on runs
@@ -114,11 +127,16 @@ class SourceTreeView(QTreeView):
         super().__init__(parent)
         self.setObjectName("source-tree")
         self._model = model
-        self.filter = RunFilter(model, self)
+        self._expanded_before_rebuild: set[Key] = set()
+        # Before the mirror connects to the model: these run before it rebuilds.
+        model.modelAboutToBeReset.connect(self._remember_expansion)
+        model.layoutAboutToBeChanged.connect(self._remember_expansion)
+        self.mirror = TreeMirror(model, self)
+        self.filter = RunFilter(self.mirror, self)
         self._revealing = False
         self._expanded_before_search: set[Key] = set()
         self.setModel(self.filter)
-        self.setSelectionModel(_Selection(self.filter))
+        self.setSelectionModel(_Selection(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setUniformRowHeights(True)
@@ -141,8 +159,9 @@ class SourceTreeView(QTreeView):
         self.expanded.connect(self._on_expanded)
         self.activated.connect(self._on_activated)
         self.verticalScrollBar().valueChanged.connect(self._fetch_visible_pages)
-        self.filter.rowsInserted.connect(self._fetch_visible_pages)
-        self.filter.dataChanged.connect(self._fetch_visible_pages)
+        self.mirror.synced.connect(self._fetch_visible_pages)
+        model.modelReset.connect(self._restore_expansion)
+        model.layoutChanged.connect(self._restore_expansion)
 
     def source_model(self) -> SourceTreeModel:
         return self._model
@@ -151,17 +170,25 @@ class SourceTreeView(QTreeView):
     def view_index(self, index: Index) -> QModelIndex:
         """The view's (filter's) index for an index of either model; invalid when filtered out."""
         if index.model() is self._model:
+            index = self.mirror.from_tree(index)
+        if index.model() is self.mirror:
             return self.filter.mapFromSource(index)
         return _plain(index)
 
     def tree_index(self, index: Index) -> QModelIndex:
         """The tree model's index for an index of either model."""
         if index.model() is self.filter:
-            return self.filter.mapToSource(index)
+            index = self.filter.mapToSource(index)
+        if index.model() is self.mirror:
+            return self.mirror.to_tree(index)
         return _plain(index)
 
     def node_at(self, index: Index) -> Node | None:
-        return self._model.node(self.tree_index(index))
+        if index.model() is self.filter:
+            return self.mirror.node(self.filter.mapToSource(index))
+        if index.model() is self.mirror:
+            return self.mirror.node(index)
+        return self._model.node(index)
 
     def expand(self, index: Index) -> None:
         super().expand(self.view_index(index))
@@ -217,6 +244,26 @@ class SourceTreeView(QTreeView):
         finally:
             self._revealing = False
 
+    def _remember_expansion(self) -> None:
+        self._expanded_before_rebuild = self.expanded_keys()
+
+    def _restore_expansion(self) -> None:
+        self._expand_keys(self._expanded_before_rebuild)
+        self._expanded_before_rebuild = set()
+
+    # --- tooltips ------------------------------------------------------------------------------
+    def viewportEvent(self, event: QEvent) -> bool:
+        # Asked of the tree model when one shows, rather than copied into the mirror for every row.
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self._model.data(self.tree_index(self.indexAt(event.pos())), Qt.ItemDataRole.ToolTipRole)
+            if text:
+                QToolTip.showText(event.globalPos(), str(text), self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
     # --- selection -----------------------------------------------------------------------------
     def selected_nodes(self) -> list[Node]:
         rows = sorted(self.selectionModel().selectedRows(NAME), key=self._visual_order)
@@ -243,7 +290,7 @@ class SourceTreeView(QTreeView):
         return self.visualRect(index).top()
 
     def _on_expanded(self, index: QModelIndex) -> None:
-        # Qt would fetch on its next layout; asking now shows "Loading…" at once.
+        # The mirror cannot fetch, so Qt never asks it to: expanding a node is what loads it.
         if self._revealing:
             return
         source = self.tree_index(index)
