@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,11 @@ from tbdesk.auth.secret_store import load_secret, secure_storage_available
 from tbdesk.azure.accounts import METHODS, Account
 
 CACHE_PREFIX = "tbdesk-"
+# How azure-identity names and places a persisted token cache (see _persistence).
+_CACHE_SUFFIXES = (".nocae", ".cae")  # its caches without and with continuous access evaluation
+_CACHE_FOLDER = ".IdentityService"
+_CACHE_SERVICE = "Microsoft.Developer.IdentityService"
+_CACHE_ACCOUNT = "MSALCache"
 _LOG = logging.getLogger(__name__)
 
 
@@ -163,22 +169,35 @@ def forget_token_cache(account_id: str) -> bool:
     available, _ = token_cache_available()
     if not available:
         return False
-    try:
-        # azure-identity has no public call to drop a persisted cache; these name its parts.
-        from azure.identity._constants import CACHE_CAE_SUFFIX, CACHE_NON_CAE_SUFFIX
-        from azure.identity._persistent_cache import _get_persistence
-    except ImportError as exc:
-        raise SignInError(
-            "This azure-identity version stores its token cache differently;"
-            f" tbdesk could not clear it ({exc})."
-        ) from exc
-    for suffix in (CACHE_NON_CAE_SUFFIX, CACHE_CAE_SUFFIX):
-        persistence = _get_persistence(
-            allow_unencrypted=False, account_name="MSALCache", cache_name=CACHE_PREFIX + account_id + suffix
-        )
-        persistence.save("{}")  # an empty MSAL cache: no accounts, no tokens
+    for suffix in _CACHE_SUFFIXES:
+        _persistence(CACHE_PREFIX + account_id + suffix).save("{}")  # an empty MSAL cache
     _LOG.info("Forgot the token cache of account %s.", account_id)
     return True
+
+
+def _persistence(cache_name: str) -> Any:
+    """msal-extensions' store of the token cache azure-identity keeps under `cache_name`.
+
+    azure-identity has no call to drop a persisted cache, so it is addressed here through
+    msal-extensions' public classes, where and as azure-identity keeps it: the layout of the
+    cache it shares with Microsoft's developer tools (a signal or data file in
+    ~/.IdentityService, and on Linux a libsecret item whose schema is the cache name, on macOS
+    a Keychain item whose account is). tests/auth checks that both address the same item."""
+    import msal_extensions  # type: ignore[import-untyped]
+
+    if sys.platform.startswith("win"):
+        folder = os.environ.get("LOCALAPPDATA")
+        if not folder:
+            raise SignInError("Windows names no local application data folder; no token cache is kept.")
+        return msal_extensions.FilePersistenceWithDataProtection(
+            os.path.join(folder, _CACHE_FOLDER, cache_name)
+        )
+    signal_file = os.path.join(os.path.expanduser("~"), _CACHE_FOLDER, cache_name)
+    if sys.platform.startswith("darwin"):
+        return msal_extensions.KeychainPersistence(signal_file, _CACHE_SERVICE, cache_name)
+    return msal_extensions.LibsecretPersistence(
+        signal_file, cache_name, {"MsalClientID": _CACHE_SERVICE}, label=_CACHE_ACCOUNT
+    )
 
 
 @functools.cache

@@ -11,9 +11,7 @@ once per launch however many workspaces and windows use it).
 from __future__ import annotations
 
 import asyncio
-import base64
 import dataclasses
-import json
 import logging
 import threading
 from typing import TYPE_CHECKING, Any
@@ -23,6 +21,7 @@ from tbdesk.auth.errors import SignInError
 from tbdesk.auth.secret_store import forget_secret, store_secret
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
 from tbdesk.azure.errors import AzureError
+from tbdesk.azure.workspace import token_claims
 
 if TYPE_CHECKING:
     from tbdesk.azure.rest import Policy
@@ -90,7 +89,8 @@ async def sign_in(
     """Sign the account in (silently from the token cache when it can; else the browser opens or
     the device code is handed to `device_code_prompt`), remember who signed in, and return the
     updated account. SignInError with the identity service's reason when it fails."""
-    credential = session().credential(account, device_code_prompt=device_code_prompt)
+    # Making the credential may read the keyring (a locked one prompts): not on the caller's loop.
+    credential = await asyncio.to_thread(session().credential, account, device_code_prompt=device_code_prompt)
     scope = account.endpoints.arm_scope
     try:
         if account.method in ("browser", "device_code"):
@@ -126,12 +126,14 @@ def open_workspace(
     entry: WorkspaceEntry, store: AccountStore | None = None, *, policy: Policy | None = None
 ) -> AzureSource:
     """An AzureSource for a remembered workspace, reading with its account's credential of this
-    launch. No network yet: a sign-in that is missing shows up as SignedOutError on first use."""
+    launch. Nothing is asked of the network or the keyring yet: the credential is made on the
+    source's first connect, in its worker thread, and a sign-in that is missing (or a secret the
+    keyring no longer has) shows up as an error of that first read."""
     from tbdesk.sources.azure import AzureSource
 
     account = (store or AccountStore()).account(entry.account_id)
     return AzureSource(
-        session().credential(account),
+        _AccountCredential(account),
         entry.subscription_id,
         entry.resource_group,
         entry.workspace_name,
@@ -143,15 +145,26 @@ def open_workspace(
     )
 
 
+class _AccountCredential:
+    """An account's credential of this launch, made when a token is first asked for: making it
+    may read a client secret from the keyring (which can block on a locked keyring's prompt)
+    and imports azure-identity, so it must not happen on the UI thread that opens sources."""
+
+    def __init__(self, account: Account) -> None:
+        self._account = account
+        self._credential: Any = None
+        self._lock = threading.Lock()
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        with self._lock:
+            if self._credential is None:
+                self._credential = session().credential(self._account)
+        return self._credential.get_token(*scopes, **kwargs)
+
+
 def _username(token: str) -> str | None:
     """Who a token was issued to (read for display only; the signature is not ours to check)."""
-    try:
-        payload = token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError):
-        return None
-    if not isinstance(claims, dict):
-        return None
+    claims = token_claims(token)
     for key in ("upn", "preferred_username", "unique_name", "appid", "azp"):
         if isinstance(claims.get(key), str):
             return str(claims[key])

@@ -17,16 +17,22 @@ import asyncio
 import dataclasses
 import functools
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import quote, urlsplit
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from tbdesk.azure.errors import AzureError, ServiceError
-from tbdesk.azure.rest import Policy, RestClient
-from tbdesk.azure.workspace import ARM_API_VERSION, Credential
+from tbdesk.azure.rest import Policy, RestClient, segment
 
+ARM_API_VERSION = "2023-04-01"  # of Microsoft.MachineLearningServices/workspaces
 SUBSCRIPTIONS_API_VERSION = "2022-12-01"
 GROUPS_API_VERSION = "2021-04-01"
 _PAGES_MAX = 1000  # a service that keeps handing out next links must not loop forever
+
+
+class Credential(Protocol):
+    """What tbdesk needs of a credential: azure-identity's get_token(*scopes) -> AccessToken."""
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ async def list_resource_groups(
     credential: Credential, cloud: Cloud | str, subscription_id: str, *, policy: Policy | None = None
 ) -> list[ResourceGroup]:
     """The resource groups of one subscription, by name."""
-    path = f"/subscriptions/{_seg(subscription_id)}/resourcegroups"
+    path = f"/subscriptions/{segment(subscription_id)}/resourcegroups"
     what = f"the resource groups of subscription {subscription_id}"
     found = await _list(credential, cloud, path, version=GROUPS_API_VERSION, what=what, policy=policy)
     groups = [ResourceGroup(str(item["name"]), item.get("location")) for item in found]
@@ -161,10 +167,10 @@ async def list_workspaces(
     policy: Policy | None = None,
 ) -> list[WorkspaceInfo]:
     """The Azure ML workspaces of a resource group (or of the whole subscription), by name."""
-    path = f"/subscriptions/{_seg(subscription_id)}"
+    path = f"/subscriptions/{segment(subscription_id)}"
     where = f"subscription {subscription_id}"
     if resource_group:
-        path += f"/resourceGroups/{_seg(resource_group)}"
+        path += f"/resourceGroups/{segment(resource_group)}"
         where = f"resource group {resource_group}"
     path += "/providers/Microsoft.MachineLearningServices/workspaces"
     what = f"the Azure ML workspaces of {where}"
@@ -247,7 +253,3 @@ def _group_of(arm_id: str) -> str | None:
         if part.lower() == "resourcegroups":
             return parts[index + 1]
     return None
-
-
-def _seg(text: str) -> str:
-    return quote(text, safe="")

@@ -55,8 +55,21 @@ def service_message(body: Any) -> str:
     return ""
 
 
-def error_for(status: int, what: str, body: Any = None) -> AzureError:
-    """The error for an HTTP status answered about `what` (e.g. "the run train_17")."""
+def service_codes(body: Any) -> list[str]:
+    """The error codes of an Azure error body, outermost first ({"error": {"code", "innerError":
+    {"code", "innerError": ...}}}): services put the specific one at any depth."""
+    codes: list[str] = []
+    error = body.get("error") if isinstance(body, dict) else None
+    while isinstance(error, dict) and len(codes) < 10:
+        if isinstance(error.get("code"), str):
+            codes.append(error["code"])
+        error = error.get("innerError") or error.get("innererror")
+    return codes
+
+
+def error_for(status: int, what: str, body: Any = None, *, workspace: str | None = None) -> AzureError:
+    """The error for an HTTP status answered about `what` (e.g. "the run train_17") in the
+    Azure ML workspace named `workspace`."""
     detail = service_message(body)
     said = f" Azure ML said: {detail}" if detail else ""
     if status == 401:
@@ -71,7 +84,11 @@ def error_for(status: int, what: str, body: Any = None) -> AzureError:
             status,
         )
     if status == 404:
-        return NotFoundError(f"Azure ML cannot find {what}: it may have been deleted or moved.{said}", status)
+        message = f"Azure ML cannot find {what}: it may have been deleted or moved.{said}"
+        if workspace and "workspacenotfound" in (code.lower() for code in service_codes(body)):
+            # Every call about a deleted workspace says so: not the experiment's or run's fault.
+            message = f"The workspace {workspace} is gone (deleted, or moved)."
+        return NotFoundError(message, status)
     if status == 429:
         return ServiceError(
             f"Azure ML is throttling requests for {what}; try again in a minute.{said}", status

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -41,12 +41,19 @@ class CancelledError(AzureError):
 
 @dataclass(frozen=True)
 class Policy:
-    """How hard to try: read timeout per request, retries after the first attempt, and the base
-    of the exponential backoff (Retry-After wins when the service sends it)."""
+    """How hard to try: read timeouts (of listings and other JSON calls, and of file bytes),
+    retries after the first attempt, and the base of the exponential backoff (Retry-After wins
+    when the service sends it).
 
-    timeout: float = 30.0
+    A service that accepts connections but does not answer is retried only
+    `no_answer_retries` times: with the defaults a hung service is reported after about 30 s
+    (two 15 s waits), not after every retry's timeout has run out."""
+
+    timeout: float = 15.0
+    download_timeout: float = 30.0
     connect_timeout: float = 10.0
     retries: int = 3
+    no_answer_retries: int = 1
     backoff: float = 0.5
     max_backoff: float = 30.0
     max_retry_after: float = 120.0  # longer requested waits fail at once with a clear message
@@ -83,10 +90,21 @@ def retry_after(response: requests.Response) -> float | None:
     return max(moment.timestamp() - time.time(), 0.0)
 
 
+def segment(text: str) -> str:
+    """One URL path segment (names and ids may hold characters URLs reserve, such as '/')."""
+    return quote(text, safe="")
+
+
 class RestClient:
-    def __init__(self, headers: Headers, policy: Policy | None = None) -> None:
+    """`workspace` names the Azure ML workspace the calls are about, for the message when the
+    service says it is gone."""
+
+    def __init__(
+        self, headers: Headers, policy: Policy | None = None, *, workspace: str | None = None
+    ) -> None:
         self._headers = headers
         self.policy = policy or Policy()
+        self._workspace = workspace
         self._closed = threading.Event()
         self._session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
@@ -188,6 +206,7 @@ class RestClient:
         headers: Mapping[str, str] | None = None,
         ok: tuple[int, ...] = (),
     ) -> requests.Response:
+        unanswered = 0
         for attempt in range(self.policy.retries + 1):
             if self._closed.is_set():
                 raise CancelledError(f"Stopped reading {what}.")
@@ -200,7 +219,8 @@ class RestClient:
             if isinstance(outcome, requests.Response):
                 return outcome
             error, asked = outcome
-            if attempt == self.policy.retries:
+            unanswered += isinstance(error, NoAnswerError)
+            if attempt == self.policy.retries or unanswered > self.policy.no_answer_retries:
                 raise error
             self._wait(self._backoff(attempt) if asked is None else asked, what)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -221,6 +241,7 @@ class RestClient:
         for. Errors not worth retrying are raised."""
         policy = self.policy
         host = urlsplit(url).netloc or url
+        read_timeout = policy.download_timeout if stream else policy.timeout
         try:
             response = self._session.request(
                 method,
@@ -228,7 +249,7 @@ class RestClient:
                 params=params,
                 json=body,
                 headers=headers,
-                timeout=(policy.connect_timeout, policy.timeout),
+                timeout=(policy.connect_timeout, read_timeout),
                 stream=stream,
             )
         except requests.ConnectTimeout:
@@ -237,7 +258,7 @@ class RestClient:
             ), None
         except requests.Timeout:
             return NoAnswerError(
-                f"Azure ML did not answer within {policy.timeout:g} s while reading {what}."
+                f"Azure ML did not answer within {read_timeout:g} s while reading {what}."
             ), None
         except requests.ConnectionError as exc:
             if self._closed.is_set():
@@ -250,7 +271,7 @@ class RestClient:
             return response
         answer = _body(response)
         response.close()
-        error = error_for(status, what, answer)
+        error = error_for(status, what, answer, workspace=self._workspace)
         if status not in RETRYABLE:
             raise error
         asked = retry_after(response)

@@ -10,24 +10,20 @@ Everything here blocks: call it in a worker thread. azureml-core is imported onl
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from tbdesk.azure.arm import ARM_API_VERSION, Credential, cloud_named
 from tbdesk.azure.errors import AzureError, ServiceError
 from tbdesk.azure.rest import RestClient
 
-ARM_API_VERSION = "2023-04-01"
-CLOUDS = ("AzureCloud", "AzureChinaCloud", "AzureUSGovernment")
+_LOG = logging.getLogger(__name__)
 _REQUIRED_DISCOVERY = ("api", "experimentation", "history", "hyperdrive", "modelmanagement", "studio")
-
-
-class Credential(Protocol):
-    """What tbdesk needs of a credential: azure-identity's get_token(*scopes) -> AccessToken."""
-
-    def get_token(self, *scopes: str, **kwargs: Any) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -88,15 +84,14 @@ class Endpoints:
 
 def token_auth(credential: Credential, cloud: str = "AzureCloud") -> Any:
     """azureml-core's TokenAuthentication, fed by an azure-identity credential (AZUREML.md)."""
-    if cloud not in CLOUDS:
-        raise AzureError(f"{cloud!r} is not an Azure cloud tbdesk knows ({', '.join(CLOUDS)}).")
+    known = cloud_named(cloud).name
     from azureml.core.authentication import TokenAuthentication
 
     def token_for(audience: str) -> str:
         # ARM's audience ends in "/", so its scope is ".../" + "/.default", as Entra ID expects.
         return str(credential.get_token(audience + "/.default").token)
 
-    return TokenAuthentication(get_token_for_audience=token_for, cloud=cloud)
+    return TokenAuthentication(get_token_for_audience=token_for, cloud=known)
 
 
 def discover(
@@ -171,3 +166,26 @@ def build_workspace(ref: WorkspaceRef, auth: Any, endpoints: Endpoints) -> Any:
 
 def header_of(auth: Any) -> Mapping[str, str]:
     return dict(auth.get_authentication_header())
+
+
+def token_claims(token: str) -> dict[str, Any]:
+    """The claims of an access token (a JWT), read without checking its signature: for showing
+    who signed in and in which tenant, never for deciding access. Empty when it is no JWT."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def tenant_of(auth: Any) -> str | None:
+    """The tenant (`tid` claim) of the token azureml-core's auth sends; None when it has none, or
+    no token can be had now. Blocks while it gets one."""
+    try:
+        header = header_of(auth).get("Authorization", "")
+    except Exception:  # signed out, or a refusing identity service: a caller that only shows it goes on
+        _LOG.debug("No token to read the tenant from", exc_info=True)
+        return None
+    tenant = token_claims(header.removeprefix("Bearer ").strip()).get("tid")
+    return tenant if isinstance(tenant, str) and tenant else None

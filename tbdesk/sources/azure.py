@@ -29,17 +29,18 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
+from tbdesk.azure.arm import Credential
 from tbdesk.azure.convert import to_experiment, to_file, to_metric, to_run
 from tbdesk.azure.errors import AzureError, NotFoundError
-from tbdesk.azure.rest import CancelledError, Downloaded, Policy, RestClient
+from tbdesk.azure.rest import CancelledError, Downloaded, Policy, RestClient, segment
 from tbdesk.azure.workspace import (
-    Credential,
     Endpoints,
     WorkspaceRef,
     build_workspace,
     discover,
     endpoints_of,
     header_of,
+    tenant_of,
     token_auth,
 )
 from tbdesk.model import Experiment, Metric, Run, RunFile
@@ -127,7 +128,7 @@ class AzureSource:
     async def runs(self, experiment: Experiment) -> AsyncIterator[list[Run]]:
         client, ends = await self._connect()
         what = f"the runs of experiment {experiment.name}"
-        url = ends.history_url(f"/experiments/{_seg(experiment.name)}/runs:query")
+        url = ends.history_url(f"/experiments/{segment(experiment.name)}/runs:query")
         body = {"filter": "(ParentRunId eq null)", "orderby": [_NEWEST_FIRST], "top": self._page_size}
         token: str | None = None
         while True:
@@ -141,7 +142,7 @@ class AzureSource:
         self._check(run)
         client, ends = await self._connect()
         what = f"the child runs of {run.name}"
-        url = ends.history_url(f"/experiments/{_seg(run.experiment)}/runs/{_seg(run.id)}/children")
+        url = ends.history_url(f"/experiments/{segment(run.experiment)}/runs/{segment(run.id)}/children")
         params = {"$orderby": _NEWEST_FIRST, "$top": self._page_size}
         found = await self._thread(
             client.all_pages, lambda token: client.get_page(url, what, params, token, "$continuationToken")
@@ -151,7 +152,7 @@ class AzureSource:
     async def get_run(self, experiment: str, run_id: str) -> Run:
         """One run by its id (for runs named on a command line or passed as azureml-core objects)."""
         client, ends = await self._connect()
-        url = ends.history_url(f"/experiments/{_seg(experiment)}/runs/{_seg(run_id)}")
+        url = ends.history_url(f"/experiments/{segment(experiment)}/runs/{segment(run_id)}")
         dto = await self._thread(client.get_json, url, f"the run {run_id}")
         return self._runs(experiment, [dto])[0]
 
@@ -159,8 +160,8 @@ class AzureSource:
         self._check(run)
         client, ends = await self._connect()
         what = f"the metrics of {run.name}"
-        list_url = ends.metric_url(f"/runs/{_seg(run.id)}/list")
-        full_url = ends.metric_url(f"/runs/{_seg(run.id)}/full")
+        list_url = ends.metric_url(f"/runs/{segment(run.id)}/list")
+        full_url = ends.metric_url(f"/runs/{segment(run.id)}/full")
         definitions = await self._thread(
             client.all_pages, lambda token: client.post_page(list_url, what, {}, token)
         )
@@ -204,7 +205,7 @@ class AzureSource:
         container = await self._container(run)
         what = f"the files of {run.name}"
         folder = f"/{_path(prefix)}" if prefix.endswith("/") else ""
-        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{_seg(container)}{folder}")
+        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{segment(container)}{folder}")
         found = await self._thread(
             client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
         )
@@ -245,7 +246,7 @@ class AzureSource:
                 tree += level
             return tree
         client, ends = await self._connect()
-        url = ends.history_url(f"/experiments/{_seg(run.experiment)}/runs:query")
+        url = ends.history_url(f"/experiments/{segment(run.experiment)}/runs:query")
         body = {"filter": f"(RootRunId eq '{_literal(run.id)}')", "top": self._page_size}
         what = f"the status of {run.name} and its child runs"
         found = await self._thread(client.all_pages, lambda token: client.post_page(url, what, body, token))
@@ -261,7 +262,9 @@ class AzureSource:
         client, ends = await self._connect()
         container = await self._container(run)
         what = f"the download links of the files of {run.name}"
-        url = ends.artifact_url(f"/artifacts/prefix/contentinfo/{ORIGIN}/{_seg(container)}/{_path(prefix)}")
+        url = ends.artifact_url(
+            f"/artifacts/prefix/contentinfo/{ORIGIN}/{segment(container)}/{_path(prefix)}"
+        )
         found = await self._thread(
             client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
         )
@@ -295,7 +298,7 @@ class AzureSource:
         what = f"the file {path} of {run.name}"
         info = await self._thread(
             client.get_json,
-            ends.artifact_url(f"/artifacts/contentinfo/{ORIGIN}/{_seg(container)}/{_path(path)}"),
+            ends.artifact_url(f"/artifacts/contentinfo/{ORIGIN}/{segment(container)}/{_path(path)}"),
             what,
         )
         return await self._thread(client.download, str(info["contentUri"]), dest, what, offset=offset)
@@ -309,13 +312,17 @@ class AzureSource:
         return self._sdk_workspace
 
     async def portal_url(self, run: Run) -> str:
-        """The run's page in Azure ML studio (for the system browser)."""
+        """The run's page in Azure ML studio (for the system browser), in the tenant of this
+        source's sign-in as azureml-core's `get_portal_url()` names it (studio would otherwise
+        open the person's home tenant, where a guest's workspace is not found)."""
         _, ends = await self._connect()
+        tenant = await self._thread(tenant_of, self._auth)
         ref = self.ref
         scope = (
             f"/subscriptions/{ref.subscription_id}/resourcegroups/{ref.resource_group}/workspaces/{ref.name}"
         )
-        return f"{ends.studio.rstrip('/')}/runs/{quote(run.id)}?wsid={scope}"
+        url = f"{ends.studio.rstrip('/')}/runs/{quote(run.id)}?wsid={scope}"
+        return url + (f"&tid={quote(tenant, safe='')}" if tenant else "")
 
     def close(self) -> None:
         """Cancel retries and waits in flight; later calls reconnect."""
@@ -337,7 +344,7 @@ class AzureSource:
         if self._auth is None:
             self._auth = token_auth(self._credential, self._cloud)
         auth = self._auth
-        client = RestClient(lambda: header_of(auth), self._policy)
+        client = RestClient(lambda: header_of(auth), self._policy, workspace=self.ref.name)
         try:
             if self._sdk_workspace is not None and self._discovery_url is None:
                 endpoints = _sdk_endpoints(self._sdk_workspace)
@@ -359,7 +366,7 @@ class AzureSource:
         container = self._containers.get(run.id)
         if container is None:
             client, ends = await self._connect()
-            url = ends.history_url(f"/experiments/{_seg(run.experiment)}/runs/{_seg(run.id)}")
+            url = ends.history_url(f"/experiments/{segment(run.experiment)}/runs/{segment(run.id)}")
             dto = await self._thread(client.get_json, url, f"the run {run.name}")
             container = self._containers[run.id] = str(dto.get("dataContainerId") or f"dcid.{run.id}")
         return container
@@ -416,11 +423,6 @@ def _sdk_endpoints(workspace: Any) -> Endpoints:
             f" {str(exc).strip()[:300]}",
             status if isinstance(status, int) else None,
         ) from exc
-
-
-def _seg(text: str) -> str:
-    """One URL path segment (experiment names and run ids may hold characters URLs reserve)."""
-    return quote(text, safe="")
 
 
 def _path(path: str) -> str:

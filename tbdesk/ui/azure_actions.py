@@ -65,8 +65,8 @@ class AzureActions(QObject):
 
     # --- the tree ------------------------------------------------------------------------------
     def restore(self) -> None:
-        """Show the remembered accounts and workspaces (no network: each workspace connects when
-        it is expanded)."""
+        """Show the remembered accounts and workspaces (no network, no keyring: each workspace
+        makes its credential and connects when it is expanded, in a worker thread)."""
         if not self.accounts():
             if self._store is not None and self._store.problem:
                 self._window.statusBar().showMessage(self._store.problem)
@@ -88,7 +88,7 @@ class AzureActions(QObject):
 
         try:
             source = open_source(entry.source_id)
-        except SourceError as error:  # e.g. no secret in the keyring: the tree says so under it
+        except SourceError as error:  # e.g. azure.json lost it meanwhile: the tree says so under it
             source = _Unavailable(entry, error)
         return self._window.tree_model.add_source(source, account=entry.account_id)
 
@@ -305,8 +305,9 @@ class AzureActions(QObject):
 
 
 class _Unavailable:
-    """A remembered workspace that cannot be opened now (say, its secret is gone from the
-    keyring): the tree shows it with the reason as its error row."""
+    """A remembered workspace that cannot be opened now (say, another tbdesk removed it or its
+    account from azure.json): the tree shows it with the reason as its error row. Sign-in
+    problems, such as a secret gone from the keyring, show when the workspace first connects."""
 
     def __init__(self, entry: WorkspaceEntry, error: SourceError) -> None:
         self._id = entry.source_id

@@ -47,7 +47,6 @@ SIGN_IN_DIALOG_NAME = "azure-sign-in-dialog"
 DEVICE_CODE_DIALOG_NAME = "azure-device-code-dialog"
 ADD_WORKSPACE_DIALOG_NAME = "azure-add-workspace-dialog"
 CONFIG_FILE_DIALOG_NAME = "azure-config-file-dialog"
-CLOUDS = ("AzureCloud", "AzureChinaCloud", "AzureUSGovernment")
 DEFAULT_METHOD = "browser"
 _ERROR_STYLE = "color: #c62828"
 
@@ -133,6 +132,8 @@ class SignInDialog(QDialog):
     requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, methods: Sequence[MethodStatus] | None = None) -> None:
+        from tbdesk.azure.arm import CLOUDS
+
         super().__init__(parent)
         self.setObjectName(SIGN_IN_DIALOG_NAME)
         self.setWindowTitle("Sign in to Azure")
@@ -144,7 +145,7 @@ class SignInDialog(QDialog):
         self.note.setWordWrap(True)
         self.cloud = QComboBox()
         self.cloud.setObjectName("cloud")
-        self.cloud.addItems(CLOUDS)
+        self.cloud.addItems(list(CLOUDS))
         self.tenant = _line("tenant", "optional: your organisation's tenant id or domain")
         self.client_id = _line("client-id", "the application (client) id")
         self.secret = _line("client-secret", "kept only in the system keyring")

@@ -3,8 +3,15 @@
 from tests.auth.fixtures import (
     fake_az_fixture,
     memory_keyring_fixture,
+    no_secret_service_fixture,
     token_server_fixture,
     use_keyring_fixture,
 )
 
-__all__ = ["fake_az_fixture", "memory_keyring_fixture", "token_server_fixture", "use_keyring_fixture"]
+__all__ = [
+    "fake_az_fixture",
+    "memory_keyring_fixture",
+    "no_secret_service_fixture",
+    "token_server_fixture",
+    "use_keyring_fixture",
+]

@@ -5,6 +5,7 @@ browser through a stand-in browser (and its construction per cloud)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -28,15 +29,9 @@ from tbdesk.auth import (
 from tbdesk.auth.credentials import CACHE_PREFIX, cache_options
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
 from tbdesk.azure.arm import CLOUDS
-from tests.auth.fixtures import MemoryKeyring, az_args
+from tests.auth.fixtures import MemoryKeyring, az_args, robot_account
 from tests.auth.token_server import CLIENT_ID, USER, TokenServer
 from tests.azureml_emulator.tokens import TENANT, claims_of
-
-
-def sp_account(server: TokenServer) -> Account:
-    return Account.new(
-        "CI robot", "service_principal", tenant_id=TENANT, client_id=CLIENT_ID, authority_host=server.url
-    )
 
 
 def test_clouds_use_azure_identitys_authorities() -> None:
@@ -56,7 +51,8 @@ def test_browser_credential_per_cloud(cloud: str) -> None:
     assert credential._tenant_id == "contoso.onmicrosoft.com"
     assert credential._login_hint == "me@contoso"
     assert credential._disable_automatic_authentication is True
-    # This machine has no libsecret: no persistent cache, and certainly no plaintext one.
+    # Without a Secret Service (tests/auth/fixtures.py): no persistent cache, and certainly no
+    # plaintext one.
     assert credential._cache_options is None
     _, reason = token_cache_available()
     assert "never stores tokens unencrypted" in reason and "libsecret" in reason
@@ -86,7 +82,7 @@ def test_service_principal_signs_in_and_never_logs_its_secret(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     store = AccountStore()
-    account = add_account(store, sp_account(token_server), client_secret=token_server.client_secret)
+    account = add_account(store, robot_account(token_server), client_secret=token_server.client_secret)
     signed = asyncio.run(sign_in(store, account))
     assert signed.username == "ada@example.org"  # from the token's claims, for display
     token = session().credential(signed).get_token(signed.endpoints.arm_scope).token
@@ -108,7 +104,7 @@ def test_a_wrong_secret_says_what_the_identity_service_said(
     memory_keyring: MemoryKeyring, token_server: TokenServer
 ) -> None:
     store = AccountStore()
-    account = add_account(store, sp_account(token_server), client_secret="wrong")
+    account = add_account(store, robot_account(token_server), client_secret="wrong")
     with pytest.raises(SignInError, match=r"Signing in as CI robot failed.*AADSTS7000215"):
         asyncio.run(sign_in(store, account))
 
@@ -117,7 +113,7 @@ def test_service_principal_needs_a_secure_keyring(use_keyring, token_server: Tok
     keyring.set_keyring(fail.Keyring())
     store = AccountStore()
     with pytest.raises(SignInError, match="needs a secure system keyring"):
-        add_account(store, sp_account(token_server), client_secret="s")
+        add_account(store, robot_account(token_server), client_secret="s")
     assert store.accounts == [] and not store.path.exists()
 
 
@@ -125,7 +121,7 @@ def test_service_principal_without_a_stored_secret(
     memory_keyring: MemoryKeyring, token_server: TokenServer
 ) -> None:
     with pytest.raises(SignInError, match="No client secret is stored for CI robot"):
-        credential_for(sp_account(token_server))
+        credential_for(robot_account(token_server))
 
 
 def test_device_code_hands_the_code_to_the_ui_and_remembers_who_signed_in(
@@ -229,7 +225,7 @@ def test_sign_out_forgets_secret_account_and_workspaces(
     memory_keyring: MemoryKeyring, token_server: TokenServer
 ) -> None:
     store = AccountStore()
-    account = add_account(store, sp_account(token_server), client_secret=token_server.client_secret)
+    account = add_account(store, robot_account(token_server), client_secret=token_server.client_secret)
     other = add_account(store, Account.new("Other", "azure_cli"))
     mine = store.add_workspace(WorkspaceEntry(account.id, "sub", "rg", "ws1"))
     theirs = store.add_workspace(WorkspaceEntry(other.id, "sub", "rg", "ws2"))
@@ -246,21 +242,27 @@ def test_sign_out_forgets_secret_account_and_workspaces(
 
 @pytest.fixture
 def file_token_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """The encrypted token cache, with only its encryption layer (libsecret, absent on this
-    headless machine) replaced by files in tmp_path; azure-identity and MSAL run unchanged."""
+    """The encrypted token cache with only its encryption layer, msal-extensions' libsecret
+    store, replaced by files in tmp_path: one per libsecret schema and attributes, which is how
+    the Secret Service tells items apart. azure-identity, MSAL and tbdesk's sign-out run
+    unchanged, so a sign-out that addressed another item than azure-identity's cache would
+    leave that cache full. HOME is tmp_path: the signal files go there, not to a real home."""
     import msal_extensions
-    from azure.identity import _persistent_cache
 
     from tbdesk.auth import credentials
 
-    folder = tmp_path / "token-cache"
-    folder.mkdir()
+    folder = tmp_path / "secret-service"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
-    def persistence(allow_unencrypted: bool, account_name: str, cache_name: str) -> object:
-        assert allow_unencrypted is False
-        return msal_extensions.FilePersistence(str(folder / cache_name))
+    class FileSecretService(msal_extensions.FilePersistence):  # type: ignore[misc]
+        def __init__(
+            self, signal_location: str, schema_name: str, attributes: dict[str, str], **kwargs: object
+        ) -> None:
+            assert signal_location.startswith(str(tmp_path / "home"))
+            item = json.dumps(attributes, sort_keys=True).encode()
+            super().__init__(str(folder / f"{schema_name}-{hashlib.sha256(item).hexdigest()[:8]}"))
 
-    monkeypatch.setattr(_persistent_cache, "_get_persistence", persistence)
+    monkeypatch.setattr(msal_extensions, "LibsecretPersistence", FileSecretService)
     monkeypatch.setattr(credentials, "token_cache_available", lambda: (True, "encrypted"))
     return folder
 
@@ -272,8 +274,8 @@ def test_a_restart_reuses_the_cache_and_sign_out_empties_it(
     account = add_account(store, Account.new("Ada", "device_code", authority_host=token_server.url))
     shown: list[DeviceCode] = []
     asyncio.run(sign_in(store, account, device_code_prompt=shown.append))
-    cache = file_token_cache / f"{CACHE_PREFIX}{account.id}.nocae"
-    assert cache.is_file() and json.loads(cache.read_text())["AccessToken"]
+    (cache,) = file_token_cache.glob(f"{CACHE_PREFIX}{account.id}.nocae-*")
+    assert json.loads(cache.read_text())["AccessToken"]
     # The next launch: a new credential from the remembered account signs in silently.
     session().forget(account.id)
     relaunched = AccountStore().account(account.id)
@@ -282,3 +284,5 @@ def test_a_restart_reuses_the_cache_and_sign_out_empties_it(
     assert len([s for s in token_server.log if s.path.endswith("/devicecode")]) == 1
     asyncio.run(sign_out(store, account.id))
     assert json.loads(cache.read_text()) == {}
+    # The very item azure-identity keeps (no other one was written beside it).
+    assert len(list(file_token_cache.glob(f"{CACHE_PREFIX}{account.id}.nocae-*"))) == 1

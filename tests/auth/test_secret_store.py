@@ -15,7 +15,7 @@ class PlaintextKeyring(MemoryKeyring):
     """Named like keyrings.alt's file keyring, which writes secrets readably."""
 
 
-def test_this_headless_machine_has_no_secure_storage(use_keyring) -> None:
+def test_no_keyring_service_means_no_secure_storage(use_keyring) -> None:
     keyring.set_keyring(fail.Keyring())
     available, reason = secure_storage_available()
     assert not available
@@ -86,7 +86,8 @@ def test_methods_offered_without_and_with_a_keyring(use_keyring) -> None:
     assert list(methods) == ["browser", "device_code", "azure_cli", "service_principal"]
     assert [m.method for m in methods.values() if m.available] == ["browser", "device_code", "azure_cli"]
     assert "No system keyring" in methods["service_principal"].note
-    # No libsecret here either: interactive sign-ins work but are not remembered, and say so.
+    # No Secret Service either (tests/auth/fixtures.py): interactive sign-ins work but are not
+    # remembered, and say so.
     assert "sign in again at each launch" in methods["browser"].note
     keyring.set_keyring(MemoryKeyring())
     assert all(m.available for m in sign_in_methods())

@@ -1,6 +1,8 @@
 """Fixtures for the Azure source: an emulated Azure ML service on 127.0.0.1, and azureml-core
 imported only after the environment it reads at import time points away from the real home and
-real waits (its discovery cache path, its 32 s default backoff: tests/conftest.py's azureml_env)."""
+real waits (its discovery cache path, its 32 s default backoff: tests/conftest.py's azureml_env).
+The sign-in fixtures of tests/auth (a keyring in memory, the stand-in identity service, a fake
+`az`) serve here too."""
 
 from __future__ import annotations
 
@@ -12,6 +14,12 @@ import pytest
 from azure_helpers import FAST
 
 from tbdesk.sources.azure import AzureSource
+from tests.auth.fixtures import (  # noqa: F401 - fixtures, registered by their names
+    fake_az_fixture,
+    memory_keyring_fixture,
+    no_secret_service_fixture,
+    token_server_fixture,
+)
 from tests.azureml_emulator import Emulator, EmuWorkspace, StaticCredential, seed_demo
 
 

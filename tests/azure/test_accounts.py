@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tbdesk.auth import session
 from tbdesk.azure.accounts import (
     Account,
     AccountsError,
@@ -139,7 +140,7 @@ def test_configs_are_found_in_the_folder_and_above(tmp_path: Path) -> None:
     assert find_workspace_configs(tmp_path) == []
 
 
-def test_open_source_rebuilds_a_remembered_workspace() -> None:
+def test_open_source_rebuilds_a_remembered_workspace(fake_az: Path) -> None:
     store = AccountStore()
     account = store.save_account(Account.new("Work", "azure_cli", arm_endpoint="http://127.0.0.1:9/"))
     entry = store.add_workspace(
@@ -147,9 +148,13 @@ def test_open_source_rebuilds_a_remembered_workspace() -> None:
     )
     source = open_source(entry.source_id)
     assert isinstance(source, AzureSource) and source.id == entry.source_id
-    # Same account, same launch: the same credential (one sign-in per launch).
+    # Same account, same launch: the same credential (one sign-in per launch), made on first use.
     other = store.add_workspace(WorkspaceEntry(account.id, "sub-1", "rg-1", "ws-2"))
-    assert open_source(other.source_id)._credential is source._credential
+    first, second = source._credential, open_source(other.source_id)._credential
+    assert first._credential is None and second._credential is None
+    scope = account.endpoints.arm_scope
+    assert first.get_token(scope).token and second.get_token(scope).token
+    assert first._credential is second._credential is session().credential(account)
     store.remove_workspace(entry.source_id)
     with pytest.raises(SourceError, match="workspace ws-1 is no longer among tbdesk's workspaces"):
         open_source(entry.source_id)

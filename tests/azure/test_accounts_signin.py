@@ -7,31 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from azure_helpers import collect, run
 
-from tbdesk.auth import add_account, session, sign_in, sign_out
+from tbdesk.auth import SignInError, add_account, session, sign_in, sign_out
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry, find_workspace_configs
 from tbdesk.azure.errors import SignedOutError
 from tbdesk.sources import SourceError, open_source
 from tbdesk.sources.azure import AzureSource
-from tests.auth.fixtures import (  # noqa: F401 - fixtures, registered by their names
-    MemoryKeyring,
-    fake_az_fixture,
-    memory_keyring_fixture,
-    token_server_fixture,
-    use_keyring_fixture,
-)
-from tests.auth.token_server import CLIENT_ID, TokenServer
+from tests.auth.fixtures import MemoryKeyring, add_robot
+from tests.auth.token_server import TokenServer
 from tests.azureml_emulator import Emulator
-from tests.azureml_emulator.tokens import TENANT
+from tests.azureml_emulator.marks import AZUREML_WARNINGS
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:FileType Enum is Deprecated:DeprecationWarning:azureml.*"),
-    pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning:azureml.*"),
-]
+pytestmark = AZUREML_WARNINGS
 
 
 def add_from_config(
@@ -47,15 +39,7 @@ def test_service_principal_to_runs(
     demo: Emulator, memory_keyring: MemoryKeyring, token_server: TokenServer, tmp_path: Path
 ) -> None:
     store = AccountStore()
-    account = Account.new(
-        "CI robot",
-        "service_principal",
-        tenant_id=TENANT,
-        client_id=CLIENT_ID,
-        authority_host=token_server.url,
-        arm_endpoint=demo.url,
-    )
-    account = run(sign_in(store, add_account(store, account, client_secret=token_server.client_secret)))
+    account = run(sign_in(store, add_robot(store, token_server, demo.url)))
     entry = add_from_config(store, account, demo, tmp_path / "project")
 
     source = open_source(entry.source_id)  # as the app does at the next launch
@@ -84,15 +68,7 @@ def test_expired_tokens_say_sign_in_again(
 ) -> None:
     token_server.token_lifetime = -60  # the identity service hands out tokens Azure ML finds expired
     store = AccountStore()
-    account = Account.new(
-        "CI robot",
-        "service_principal",
-        tenant_id=TENANT,
-        client_id=CLIENT_ID,
-        authority_host=token_server.url,
-        arm_endpoint=demo.url,
-    )
-    account = add_account(store, account, client_secret=token_server.client_secret)
+    account = add_robot(store, token_server, demo.url)
     entry = add_from_config(store, account, demo, tmp_path / "project")
     with pytest.raises(
         SignedOutError, match=r"Your Azure sign-in has expired or was revoked\. Sign in again"
@@ -104,17 +80,33 @@ def test_signed_out_workspaces_cannot_be_reopened(
     demo: Emulator, memory_keyring: MemoryKeyring, token_server: TokenServer, tmp_path: Path
 ) -> None:
     store = AccountStore()
-    account = Account.new(
-        "CI robot",
-        "service_principal",
-        tenant_id=TENANT,
-        client_id=CLIENT_ID,
-        authority_host=token_server.url,
-    )
-    account = add_account(store, account, client_secret=token_server.client_secret)
+    account = add_robot(store, token_server)
     entry = add_from_config(store, account, demo, tmp_path / "project")
     asyncio.run(sign_out(store, account.id))
     with pytest.raises(SourceError, match="no longer among tbdesk's workspaces"):
         open_source(entry.source_id)
     assert memory_keyring.secrets == {}
     session().forget(account.id)
+
+
+def test_opening_a_workspace_leaves_the_keyring_to_the_first_read(
+    demo: Emulator, memory_keyring: MemoryKeyring, token_server: TokenServer, tmp_path: Path
+) -> None:
+    """A locked keyring prompts and blocks: opening sources (which the window does on its own
+    thread at start-up) must not read it; the source's first read does, in a worker thread."""
+    store = AccountStore()
+    account = add_robot(store, token_server, demo.url)
+    entry = add_from_config(store, account, demo, tmp_path / "project")
+    session().forget(account.id)  # as at the next launch
+    memory_keyring.read_in.clear()
+    source = open_source(entry.source_id)
+    assert memory_keyring.read_in == []
+    assert {e.name for e in run(source.experiments())} >= {"lr-sweep"}
+    assert memory_keyring.read_in and threading.main_thread() not in memory_keyring.read_in
+    source.close()
+    # A secret the keyring lost shows up as the first read's error, not when opening.
+    session().forget(account.id)
+    memory_keyring.secrets.clear()
+    source = open_source(entry.source_id)
+    with pytest.raises(SignInError, match="No client secret is stored for CI robot"):
+        run(source.experiments())

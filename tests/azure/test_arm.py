@@ -19,13 +19,10 @@ from tbdesk.azure.arm import (
     list_workspaces,
 )
 from tbdesk.azure.errors import AccessDeniedError, AzureError, ServiceError, SignedOutError
-from tests.auth.fixtures import fake_az_fixture  # noqa: F401 - a fixture, registered by its name
 from tests.azureml_emulator import Emulator, Fault, StaticCredential
+from tests.azureml_emulator.marks import AZUREML_WARNINGS
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:FileType Enum is Deprecated:DeprecationWarning:azureml.*"),
-    pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning:azureml.*"),
-]
+pytestmark = AZUREML_WARNINGS
 
 
 def local(emulator: Emulator) -> Cloud:

@@ -3,22 +3,20 @@ newest first, child runs of a large sweep, and the request log that shows how it
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from azure_helpers import collect, run
 
 from tbdesk.model import RunStatus
 from tbdesk.sources.azure import AzureSource
 from tbdesk.sources.base import Source
-from tests.azureml_emulator import Emulator, seed_sweep
+from tests.azureml_emulator import Emulator, StaticCredential, seed_sweep
+from tests.azureml_emulator.marks import AZUREML_WARNINGS
+from tests.azureml_emulator.tokens import TENANT, AccessToken, claims_of
 
-# azureml-core is deprecated and says so when imported: the FileType notice of its data package,
-# and the imghdr module its metrics code imports (removed in Python 3.13).
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:FileType Enum is Deprecated:DeprecationWarning:azureml.*"),
-    pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning:azureml.*"),
-]
+pytestmark = AZUREML_WARNINGS
 
 
 def test_lists_experiments_through_arm_and_discovery(demo: Emulator, make_source) -> None:
@@ -125,14 +123,42 @@ def test_get_run_and_portal_url(demo: Emulator, make_source) -> None:
     got = run(source.get_run("metric-kinds", "kinds_run"))
     assert got.name == "every kind of metric" and got.number == 1
     url = run(source.portal_url(got))
-    assert url.startswith("https://ml.azure.com/runs/kinds_run?wsid=/subscriptions/")
+    ws = demo.workspace
+    # In the tenant of the sign-in (the token's tid claim), as azureml-core's get_portal_url().
+    assert url == (
+        f"https://ml.azure.com/runs/kinds_run?wsid=/subscriptions/{ws.subscription_id}"
+        f"/resourcegroups/{ws.resource_group}/workspaces/{ws.name}&tid={TENANT}"
+    )
+
+
+def test_portal_url_without_a_tenant_in_the_token(demo: Emulator, make_source) -> None:
+    class NoTenant(StaticCredential):
+        """Tokens with no tid claim (the emulator takes them for browsing)."""
+
+        def get_token(self, *scopes: str, **kwargs: object) -> AccessToken:
+            token = super().get_token(*scopes)
+            claims = claims_of(token.token)
+            assert claims is not None
+            claims["tid"] = ""
+            payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+            head, _, sig = token.token.split(".")
+            return AccessToken(f"{head}.{payload}.{sig}", token.expires_on)
+
+    source = make_source(credential=NoTenant(), discovery_url=demo.discovery_url)
+    url = run(source.portal_url(run(source.get_run("metric-kinds", "kinds_run"))))
+    assert url.endswith(f"/workspaces/{demo.workspace.name}") and "tid" not in url
 
 
 def test_built_from_an_existing_workspace(demo: Emulator, sdk_workspace) -> None:
+    from azureml.core import Experiment, Run
+
     source = AzureSource.from_workspace(sdk_workspace)
     assert source.id == f"azureml:{demo.workspace.scope}"
     experiments = run(source.experiments())
     assert [e.name for e in experiments] == ["lr-sweep", "metric-kinds", "mnist-cnn"]
+    kinds = run(source.get_run("metric-kinds", "kinds_run"))
+    (sdk_experiment,) = Experiment.list(sdk_workspace, experiment_name="metric-kinds")
+    assert run(source.portal_url(kinds)) == Run(sdk_experiment, "kinds_run").get_portal_url()
     pages = run(collect(source, "lr-sweep"))
     assert [r.id for p in pages for r in p] == ["HD_lr-sweep_parent"]
     assert not [r for r in demo.log if r.path == demo.workspace.scope]  # no ARM call

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
+import time
+from collections.abc import Callable
 
 import pytest
 from azure_helpers import FAST, run
@@ -18,15 +20,12 @@ from tbdesk.azure.errors import (
     ServiceError,
     SignedOutError,
 )
-from tbdesk.azure.rest import CancelledError
+from tbdesk.azure.rest import CancelledError, Policy
 from tbdesk.sources.base import SourceError
 from tests.azureml_emulator import Emulator, Fault, StaticCredential
+from tests.azureml_emulator.marks import AZUREML_WARNINGS
 
-# azureml-core is deprecated and says so when imported (see test_azure_browse.py).
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:FileType Enum is Deprecated:DeprecationWarning:azureml.*"),
-    pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning:azureml.*"),
-]
+pytestmark = AZUREML_WARNINGS
 
 QUERY = "experiments:query"
 
@@ -80,6 +79,26 @@ def test_a_slow_answer_times_out(demo: Emulator, make_source) -> None:
     assert slow.hits == 2  # asked twice; the emulator logs a request only once it answers
 
 
+def test_a_hung_service_is_asked_only_twice(demo: Emulator, make_source) -> None:
+    """Retrying a read timeout as often as a 503 made a hung service take minutes to report;
+    with the default policy two attempts are ~30 s."""
+    assert Policy().timeout <= 15.0 and Policy().no_answer_retries == 1
+    hung = demo.inject(Fault(match=QUERY, delay=1.0, times=99))
+    source = make_source(policy=dataclasses.replace(FAST, timeout=0.2, retries=3))
+    with pytest.raises(NoAnswerError, match=r"did not answer within 0.2 s"):
+        run(source.experiments())
+    # The emulator logs a request when its (late) answer goes out: wait for every one it got.
+    asked = wait_for(lambda: len(demo.requests("POST", contains=QUERY)) == hung.hits and hung.hits)
+    assert asked and len(demo.requests("POST", contains=QUERY)) == 2
+    # Other failures still get every retry of the policy.
+    hung.times = 0
+    demo.inject(Fault(match=QUERY, status=503, times=99))
+    demo.clear_log()
+    with pytest.raises(ServiceError):
+        run(source.experiments())
+    assert len(demo.requests("POST", contains=QUERY)) == 4
+
+
 def test_a_slow_answer_within_the_timeout_is_fine(demo: Emulator, make_source) -> None:
     demo.inject(Fault(match=QUERY, delay=0.2))
     assert len(run(make_source().experiments())) == 3
@@ -116,8 +135,15 @@ def test_a_deleted_workspace_is_404(demo: Emulator, make_source) -> None:
     with pytest.raises(NotFoundError, match="cannot find the workspace ws-emulated"):
         run(make_source().experiments())
     source = make_source(discovery_url=demo.discovery_url)
-    with pytest.raises(NotFoundError, match="cannot find the experiments of ws-emulated"):
+    # The service says which thing is gone: the workspace, not the experiments asked for.
+    with pytest.raises(NotFoundError) as caught:
         run(source.experiments())
+    assert str(caught.value) == "The workspace ws-emulated is gone (deleted, or moved)."
+    demo.workspace_gone = False
+    target = run(source.get_run("lr-sweep", "HD_lr-sweep_parent"))
+    demo.workspace_gone = True
+    with pytest.raises(NotFoundError, match=r"^The workspace ws-emulated is gone"):
+        run(source.children(target))
 
 
 def test_a_deleted_run_is_404(demo: Emulator, make_source) -> None:
@@ -163,6 +189,14 @@ def test_close_cancels_a_wait_in_flight(demo: Emulator, make_source) -> None:
     assert isinstance(caught, CancelledError)
     # A closed source opens again on the next call.
     assert len(run(source.experiments())) == 3
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 10.0) -> object:
+    """Poll until condition holds (or timeout): its last value."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return value
 
 
 async def _runs(source, experiment: str) -> list:

@@ -15,14 +15,10 @@ from tbdesk.azure.errors import AzureError
 from tbdesk.model import MetricKind
 from tbdesk.sources.azure import AzureSource
 from tests.azureml_emulator import Emulator
+from tests.azureml_emulator.marks import AZUREML_WARNINGS
 from tests.azureml_emulator.seed import png
 
-# azureml-core is deprecated and says so when imported: the FileType notice of its data package,
-# and the imghdr module its metrics code imports (removed in Python 3.13).
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:FileType Enum is Deprecated:DeprecationWarning:azureml.*"),
-    pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning:azureml.*"),
-]
+pytestmark = AZUREML_WARNINGS
 
 
 def _run_of(source: AzureSource, experiment: str, run_id: str):

@@ -1,19 +1,71 @@
-"""Run the emulator by hand: `python -m tests.azureml_emulator --seed demo [--port N]`.
+"""Run the emulator by hand: `python -m tests.azureml_emulator --seed demo`.
 
-It prints the config.json of the emulated workspace and the environment a person sets so that
-azureml-core (and tbdesk) talk to it, then serves until interrupted.
+It starts the emulated Azure ML service (http on 127.0.0.1) and, beside it, the stand-in identity
+service of tests/auth (https, with a self-signed certificate), then prints what to enter in
+tbdesk's Sign in dialog, the REQUESTS_CA_BUNDLE to export before starting tbdesk, and the
+config.json of the emulated workspace. It serves until interrupted (Ctrl+C or SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import signal
+import tempfile
 import threading
+from pathlib import Path
 
+from tests.auth.token_server import CLIENT_ID, TokenServer
 from tests.azureml_emulator.seed import seed_demo
 from tests.azureml_emulator.server import Emulator
 from tests.azureml_emulator.store import EmuWorkspace
+from tests.azureml_emulator.tokens import TENANT
+
+# The labels of tbdesk's Sign in dialog (tbdesk.ui.azure_dialogs.SignInDialog), in its order.
+RESOURCE_MANAGER = "Resource Manager"
+AUTHORITY = "Sign-in authority"
+TENANT_LABEL = "Tenant"
+CLIENT_ID_LABEL = "Client id"
+SECRET = "Client secret"
+
+
+def trust_bundle(authority_cert: Path, folder: Path) -> Path:
+    """A CA bundle for requests: the usual public authorities plus the stand-in's certificate, so
+    that a tbdesk started with it still reaches real Azure too."""
+    import certifi
+
+    bundle = folder / "ca-bundle.pem"
+    bundle.write_text(Path(certifi.where()).read_text() + "\n" + authority_cert.read_text())
+    return bundle
+
+
+def instructions(emulator: Emulator, authority: TokenServer, bundle: Path) -> str:
+    ws = emulator.workspace
+    return "\n".join(
+        [
+            "# 1. Before starting tbdesk (the sign-in authority's certificate is self-signed):",
+            f"export REQUESTS_CA_BUNDLE={bundle}",
+            "",
+            "# 2. In tbdesk: File > Sign in to Azure..., tick 'Custom endpoints (a private cloud)',"
+            " and enter (valid while this emulator runs)",
+            f"{RESOURCE_MANAGER}: {emulator.url}",
+            f"{AUTHORITY}: {authority.url}",
+            "# with 'Sign in with: Service principal with a client secret' (needs a system keyring):",
+            f"{TENANT_LABEL}: {TENANT}",
+            f"{CLIENT_ID_LABEL}: {CLIENT_ID}",
+            f"{SECRET}: {authority.client_secret}",
+            "# or with 'Device code (sign in on another device)': no keyring needed, and the code"
+            " is accepted by itself a moment after it shows.",
+            "",
+            "# 3. Then add the workspace: pick 'Emulated subscription' > "
+            f"{ws.resource_group} > {ws.name}, or use this config.json:",
+            json.dumps(emulator.config(), indent=2),
+            "",
+            f"# azureml-core: export AZUREML_DISCOVERY_SERVICE_ENDPOINT={emulator.discovery_url}",
+            f"# Serving Azure ML on {emulator.url} and sign-ins on {authority.url}; Ctrl+C stops.",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,22 +76,19 @@ def main(argv: list[str] | None = None) -> int:
     workspace = EmuWorkspace()
     if args.seed == "demo":
         seed_demo(workspace, sweep_children=args.sweep_children)
-    emulator = Emulator(workspace).start()
-    config = {
-        **emulator.config(),
-        "discovery_url": emulator.discovery_url,
-        "workspace_id": workspace.workspace_id,
-    }
-    print(json.dumps(config, indent=2))
-    print(f"\n# azureml-core: export AZUREML_DISCOVERY_SERVICE_ENDPOINT={emulator.discovery_url}")
-    print("# Any bearer token that is a JWT with exp and tid claims is accepted")
-    print("# (tests.azureml_emulator.make_token makes one).")
-    print(f"# Serving on {emulator.url}; Ctrl+C stops.", flush=True)
+    folder = Path(tempfile.mkdtemp(prefix="tbdesk-emulator-"))
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    done.wait()
-    emulator.stop()
+    emulator = Emulator(workspace).start()
+    authority = TokenServer(folder).start()
+    try:
+        print(instructions(emulator, authority, trust_bundle(authority.ca_bundle, folder)), flush=True)
+        done.wait()
+    finally:
+        authority.stop()
+        emulator.stop()
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QDialog
 
 from tbdesk import paths
-from tbdesk.auth import add_account, sign_in
+from tbdesk.auth import session, sign_in
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
 from tbdesk.boards import BoardManager, BoardState
 from tbdesk.ui.azure_dialogs import (
@@ -35,18 +36,17 @@ from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import NAME, Kind
 from tests.auth.fixtures import (  # noqa: F401 - fixtures, registered by their names
     MemoryKeyring,
+    add_robot,
     memory_keyring_fixture,
+    no_secret_service_fixture,
     token_server_fixture,
-    use_keyring_fixture,
 )
 from tests.auth.token_server import CLIENT_ID, TokenServer
 from tests.azureml_emulator import Emulator, EmuWorkspace, Fault, seed_demo
+from tests.azureml_emulator.marks import AZUREML_WARNINGS
 from tests.azureml_emulator.tokens import TENANT
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:FileType Enum is Deprecated:DeprecationWarning:azureml.*"),
-    pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning:azureml.*"),
-]
+pytestmark = AZUREML_WARNINGS
 WAIT_MS = 30_000
 
 
@@ -65,17 +65,7 @@ def account(
 ) -> Account:
     """A service principal signed in (its secret in the keyring), with the emulated workspace."""
     store = AccountStore()
-    robot = Account.new(
-        "CI robot",
-        "service_principal",
-        tenant_id=TENANT,
-        client_id=CLIENT_ID,
-        authority_host=token_server.url,
-        arm_endpoint=emulator.url,
-    )
-    signed: Account = run_async(
-        sign_in(store, add_account(store, robot, client_secret=token_server.client_secret))
-    )
+    signed: Account = run_async(sign_in(store, add_robot(store, token_server, emulator.url)))
     ws = emulator.workspace
     store.add_workspace(WorkspaceEntry(signed.id, ws.subscription_id, ws.resource_group, ws.name))
     return signed
@@ -216,7 +206,11 @@ def test_workspace_under_its_account_down_to_child_runs(
 
 
 def test_open_in_azure_ml_studio(
-    qtbot: Any, account: Account, make_window: Callable[[], MainWindow], browser: UrlCatcher
+    qtbot: Any,
+    account: Account,
+    emulator: Emulator,
+    make_window: Callable[[], MainWindow],
+    browser: UrlCatcher,
 ) -> None:
     window = make_window()
     model = window.tree_model
@@ -231,8 +225,29 @@ def test_open_in_azure_ml_studio(
     node = model.node(run)
     assert node is not None and node.run is not None
     [url] = browser.urls
-    assert url.startswith("https://ml.azure.com/runs/" + node.run.id)
-    assert "wsid=/subscriptions/" in url and "/workspaces/ws-emulated" in url
+    ws = emulator.workspace
+    assert url == (
+        f"https://ml.azure.com/runs/{node.run.id}?wsid=/subscriptions/{ws.subscription_id}"
+        f"/resourcegroups/{ws.resource_group}/workspaces/{ws.name}&tid={TENANT}"
+    )
+
+
+def test_start_up_never_reads_the_keyring_on_the_ui_thread(
+    qtbot: Any,
+    account: Account,
+    memory_keyring: MemoryKeyring,
+    make_window: Callable[[], MainWindow],
+) -> None:
+    """A locked keyring prompts and blocks its caller: the remembered workspaces come back without
+    reading it, and the service principal's secret is read when the workspace first connects,
+    in a worker thread."""
+    session().forget(account.id)  # a new launch: no credential made yet
+    memory_keyring.read_in.clear()
+    window = make_window()
+    assert window.tree_model.source_index(AccountStore().workspaces[0].source_id).isValid()
+    assert memory_keyring.read_in == []
+    open_path(qtbot, window, "CI robot", "ws-emulated", "mnist-cnn")
+    assert memory_keyring.read_in and threading.main_thread() not in memory_keyring.read_in
 
 
 def test_open_and_compare_azure_runs_in_tensorboard(
@@ -381,6 +396,8 @@ def test_service_principal_secret_goes_only_to_the_keyring_and_sign_out_forgets_
 
     [account] = AccountStore().accounts
     assert list(memory_keyring.secrets.values()) == [token_server.client_secret]
+    # Signing in read the secret back in a worker thread (a locked keyring would block there).
+    assert memory_keyring.read_in and threading.main_thread() not in memory_keyring.read_in
     remembered = (paths.config_dir() / "azure.json").read_text()
     assert token_server.client_secret not in remembered
 
