@@ -40,6 +40,9 @@ from tbdesk.ui.tree_nodes import (
 
 log = logging.getLogger(__name__)
 
+# Rows put into the model in one go when a listing arrives (see _load).
+INSERT_CHUNK = 200
+
 
 class SourceTreeModel(QAbstractItemModel):
     loadFailed = Signal(str)  # a message for the status bar
@@ -347,8 +350,17 @@ class SourceTreeModel(QAbstractItemModel):
         node.load = Load.LOADED
         if not children and empty:
             children = [Node(Kind.EMPTY, source, node, text=empty)]
-        self._set_children(node, children)
-        self._restore_expansion(children)
+        # A sweep's hundreds of child runs go in a chunk at a time, letting the event loop breathe
+        # in between: one insert of a thousand rows stalls the window for a noticeable moment.
+        self._set_children(node, children[:INSERT_CHUNK])
+        self._restore_expansion(children[:INSERT_CHUNK])
+        for start in range(INSERT_CHUNK, len(children), INSERT_CHUNK):
+            await asyncio.sleep(0)
+            if generation != node.generation:
+                return
+            chunk = children[start : start + INSERT_CHUNK]
+            self._insert(node, len(node.children), chunk)
+            self._restore_expansion(chunk)
         if node.kind is Kind.EXPERIMENT and children and children[0].kind is Kind.RUN:
             await self._fetch_ahead(node, generation)
 
