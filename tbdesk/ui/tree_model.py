@@ -347,7 +347,6 @@ class SourceTreeModel(QAbstractItemModel):
             return
         if generation != node.generation:
             return
-        node.load = Load.LOADED
         if not children and empty:
             children = [Node(Kind.EMPTY, source, node, text=empty)]
         # A sweep's hundreds of child runs go in a chunk at a time, letting the event loop breathe
@@ -361,6 +360,7 @@ class SourceTreeModel(QAbstractItemModel):
             chunk = children[start : start + INSERT_CHUNK]
             self._insert(node, len(node.children), chunk)
             self._restore_expansion(chunk)
+        node.load = Load.LOADED  # only now: until here the node counts as loading (busy)
         if node.kind is Kind.EXPERIMENT and children and children[0].kind is Kind.RUN:
             await self._fetch_ahead(node, generation)
 
