@@ -15,7 +15,8 @@ where it is. Once the first sync is done, each run shows this way:
 
 The sync goes on after that: `LiveRuns.attach(manager, board)` adds the child runs that appear
 mid-sweep to the board (as "<parent>/<child>", without restarting it) and stops the sync when the
-board stops. Exports are snapshots: `LiveRuns.export_again()` brings them up to date.
+board stops. Exports are snapshots: `LiveRuns.export_again()` brings them up to date. The Python
+API (tbdesk.tensorboard) plans its boards with `LiveRuns.plan` too, and exports in its own way.
 
 Each run is exported into a log folder of its own, `<cache>/exports/<source>/<run id>`. Exporting
 again replaces the previous export atomically at the same path, so a board that shows it keeps
@@ -45,9 +46,14 @@ from tbdesk.sync import DEFAULT_PREFIX, LiveSync, PollPolicy, RunCache, RunSyncS
 log = logging.getLogger(__name__)
 
 PARALLEL_EXPORTS = 4  # top-level exports at once; each exports its child runs in parallel too
-REMOTE_LOGS = DEFAULT_PREFIX  # where Azure ML runs keep TensorBoard logs (azureml-tensorboard's convention)
 
 LogdirFor = Callable[[Source, Run], Path]
+NameOf = Callable[[Run], str]
+
+
+def board_name(run: Run) -> str:
+    """A run's name on a board: its display name (its id when it has none)."""
+    return safe_name(run.name or run.id)
 
 
 def cache_logdir(source: Source, run: Run) -> Path:
@@ -70,17 +76,25 @@ class LiveRuns:
     """
 
     def __init__(
-        self, source: Source, sync: LiveSync, *, children: bool = True, logdir_for: LogdirFor = cache_logdir
+        self,
+        source: Source,
+        sync: LiveSync,
+        *,
+        children: bool = True,
+        logdir_for: LogdirFor = cache_logdir,
+        name_of: NameOf = board_name,
     ) -> None:
         self.source = source
         self.sync = sync
         self.children = children
         self.logdir_for = logdir_for
-        self.exports: list[_Show] = []  # the runs shown as exports of their metrics
+        self.name_of = name_of
+        self.exports: list[PlannedRun] = []  # the runs shown as exports of their metrics
         self.runs: list[BoardRun] = []
         self.names: dict[RunKey, str] = {}  # each run's name on the board (shown, or exported within one)
         self._waiting: list[RunSyncStatus] = []
         self._target: tuple[BoardManager, Board] | None = None
+        self._detached = False
         self._adding: set[asyncio.Task[None]] = set()
         sync.on_run_added(self._joined)
 
@@ -88,16 +102,36 @@ class LiveRuns:
     def board(self) -> Board | None:
         return self._target[1] if self._target is not None else None
 
-    def attach(self, manager: BoardManager, board: Board) -> None:
-        """Feed this board: child runs that join are added to it, and stopping it stops the sync."""
+    async def plan(self, roots: Sequence[tuple[Run, str]]) -> list[PlannedRun]:
+        """How the roots (each with its name on the board) and their child runs show, as the
+        sync has them now (see the module docstring); remembers every run's name."""
+        statuses = self.sync.statuses  # taken on the loop, which changes them
+        families = await asyncio.to_thread(_families, roots, statuses, self.children, self.name_of)
+        planned = [show for family in families for show in _plan(family)]
+        for family in families:
+            self.names.update(_member_names(family))
+        return planned
+
+    def attach(self, manager: BoardManager, board: Board, *, stop_with_board: bool = True) -> None:
+        """Feed this board: child runs that join are added to it, and (stop_with_board) stopping
+        it stops the sync; else the caller stops the sync, after `detach`."""
         self._target = (manager, board)
         for run in board.runs:  # the board may have renamed some to keep names unique
             if run.key is not None and run.key in self.names:
                 self.names[run.key] = run.name
-        manager.attach(board, self.stop)
+        if stop_with_board:
+            manager.attach(board, self.stop)
         waiting, self._waiting = self._waiting, []
         for status in waiting:
             self._joined(status)
+
+    def detach(self) -> None:
+        """Add no more runs to the board (the sync may go on for others)."""
+        self._detached = True
+        self._target = None
+        self._waiting.clear()
+        for task in list(self._adding):
+            task.cancel()
 
     async def export_again(self, progress: ProgressCallback | None = None) -> None:
         """Export the metrics-only runs anew, in place (the board keeps showing them)."""
@@ -105,8 +139,7 @@ class LiveRuns:
 
     async def stop(self) -> None:
         """Stop the sync (and with it the pins of its runs in the cache)."""
-        for task in list(self._adding):
-            task.cancel()
+        self.detach()
         await self.sync.stop()
 
     def board_run(self, status: RunSyncStatus) -> BoardRun | None:
@@ -114,12 +147,12 @@ class LiveRuns:
         if status.folder is None:
             return None
         run = status.run
-        own = safe_name(run.name or run.id)
+        own = self.name_of(run)
         parent = self.names.get(RunKey(run.source_id, run.parent_id)) if run.parent_id else None
         return BoardRun(f"{parent}/{own}" if parent else own, status.folder, run.key)
 
     def _joined(self, status: RunSyncStatus) -> None:
-        if not self.children:
+        if not self.children or self._detached:
             return
         if self._target is None:
             self._waiting.append(status)
@@ -167,10 +200,9 @@ async def prepare_live_runs(
     sync = LiveSync(source, runs, cache=cache, prefix=prefix, policy=policy)
     live = LiveRuns(source, sync, children=children, logdir_for=logdir_for)
     try:
-        statuses = await live.sync.start()
-        families = await asyncio.to_thread(_families, runs, statuses, children)
-        names = unique_names(safe_name(family.run.name or family.run.id) for family in families)
-        shows = [show for family, name in zip(families, names, strict=True) for show in _plan(family, name)]
+        await live.sync.start()
+        names = unique_names(board_name(run) for run in runs)
+        shows = await live.plan(list(zip(runs, names, strict=True)))
         live.exports = [show for show in shows if show.logs is None]
         exported = await _export(source, live.exports, progress, logdir_for)
         found = []
@@ -185,10 +217,7 @@ async def prepare_live_runs(
         unique = unique_names(run.name for run in found)
         live.runs = [BoardRun(name, run.path, run.key) for name, run in zip(unique, found, strict=True)]
         # Every run of the families counts as shown, one exported inside its parent's too.
-        shown_names = {run.key: run.name for run in live.runs if run.key is not None}
-        for family, name in zip(families, names, strict=True):
-            live.names.update(_member_names(family, name))
-        live.names.update(shown_names)
+        live.names.update((run.key, run.name) for run in live.runs if run.key is not None)
     except BaseException:
         await live.stop()
         raise
@@ -210,23 +239,9 @@ async def prepare_board_runs(
 
 
 @dataclass(frozen=True)
-class _Family:
-    """A run, the folder to link it to (None: export it), and its child runs."""
-
-    run: Run
-    logs: Path | None
-    events: bool  # its folder holds event files now
-    children: tuple[_Family, ...]
-
-    @property
-    def has_logs(self) -> bool:
-        return self.events or any(child.has_logs for child in self.children)
-
-
-@dataclass(frozen=True)
-class _Show:
-    """One run on the board: its own logs, or (logs None) an export of it, with its child runs
-    when recursive."""
+class PlannedRun:
+    """One run on a board: its own logs (where they are, or its sync folder), or (logs None) an
+    export of it, with its child runs when recursive."""
 
     name: str
     run: Run
@@ -234,9 +249,27 @@ class _Show:
     recursive: bool = False
 
 
-def _families(roots: Sequence[Run], statuses: Sequence[RunSyncStatus], children: bool) -> list[_Family]:
+@dataclass(frozen=True)
+class _Family:
+    """A run, its name, the folder to link it to (None: export it), and its child runs."""
+
+    run: Run
+    name: str
+    logs: Path | None
+    children: tuple[_Family, ...]
+
+    @property
+    def has_logs(self) -> bool:
+        """Its folder, or a child run's, holds event files, or will: a run still running is
+        linked to its sync folder before its logs come."""
+        return self.logs is not None or any(child.has_logs for child in self.children)
+
+
+def _families(
+    roots: Sequence[tuple[Run, str]], statuses: Sequence[RunSyncStatus], children: bool, name_of: NameOf
+) -> list[_Family]:
     """The synced runs as trees under the roots asked for (blocking: looks for event files)."""
-    root_keys = {run.key for run in roots}
+    root_keys = {run.key for run, _ in roots}
     by_key = {status.key: status for status in statuses}
     kids: dict[RunKey, list[RunSyncStatus]] = {}
     for status in statuses:
@@ -244,40 +277,45 @@ def _families(roots: Sequence[Run], statuses: Sequence[RunSyncStatus], children:
         if children and run.parent_id is not None and status.key not in root_keys:
             kids.setdefault(RunKey(run.source_id, run.parent_id), []).append(status)
 
-    def build(status: RunSyncStatus, seen: frozenset[RunKey]) -> _Family:
-        events = status.folder is not None and has_event_files(status.folder)
-        running = status.state in (SyncState.LIVE, SyncState.SYNCING)
-        logs = status.folder if events or (running and status.folder is not None) else None
+    def build(status: RunSyncStatus, name: str, seen: frozenset[RunKey]) -> _Family:
         below = [kid for kid in kids.get(status.key, []) if kid.key not in seen]
+        # Unique among siblings first, so the children of two runs both named "a" stay apart.
+        names = unique_names(f"{name}/{name_of(kid.run)}" for kid in below)
         family_seen = seen | {status.key}
-        return _Family(status.run, logs, events, tuple(build(kid, family_seen) for kid in below))
+        members = tuple(build(kid, kid_name, family_seen) for kid, kid_name in zip(below, names, strict=True))
+        return _Family(status.run, name, _logs(status), members)
 
-    return [build(by_key[run.key], frozenset()) for run in roots if run.key in by_key]
-
-
-def _child_names(family: _Family, name: str) -> list[str]:
-    # Unique among siblings first, so the children of two runs both named "a" stay apart.
-    return unique_names(f"{name}/{safe_name(kid.run.name or kid.run.id)}" for kid in family.children)
+    return [build(by_key[run.key], name, frozenset()) for run, name in roots if run.key in by_key]
 
 
-def _member_names(family: _Family, name: str) -> dict[RunKey, str]:
-    found = {family.run.key: name}
-    for kid, kid_name in zip(family.children, _child_names(family, name), strict=True):
-        found.update(_member_names(kid, kid_name))
+def _logs(status: RunSyncStatus) -> Path | None:
+    """The folder to show a run from: one with event files, or the sync folder of a run still
+    running (its logs may come later); None when it is to be exported."""
+    if status.folder is None:
+        return None
+    running = status.state in (SyncState.LIVE, SyncState.SYNCING) or (
+        status.state is SyncState.ERROR and not status.run.status.is_final  # retried while it runs
+    )
+    return status.folder if running or has_event_files(status.folder) else None
+
+
+def _member_names(family: _Family) -> dict[RunKey, str]:
+    found = {family.run.key: family.name}
+    for kid in family.children:
+        found.update(_member_names(kid))
     return found
 
 
-def _plan(family: _Family, name: str) -> list[_Show]:
+def _plan(family: _Family) -> list[PlannedRun]:
     if not family.has_logs:
-        return [_Show(name, family.run, None, recursive=True)]
-    shows = [_Show(name, family.run, family.logs)]
-    for kid, kid_name in zip(family.children, _child_names(family, name), strict=True):
-        shows += _plan(kid, kid_name)
-    return shows
+        return [PlannedRun(family.name, family.run, None, recursive=True)]
+    return [PlannedRun(family.name, family.run, family.logs)] + [
+        show for kid in family.children for show in _plan(kid)
+    ]
 
 
 async def _export(
-    source: Source, shows: Sequence[_Show], progress: ProgressCallback | None, logdir_for: LogdirFor
+    source: Source, shows: Sequence[PlannedRun], progress: ProgressCallback | None, logdir_for: LogdirFor
 ) -> dict[RunKey, Path]:
     """Export each run into its own log folder; returns the folders of the exports that hold any."""
     if not shows:
@@ -285,7 +323,7 @@ async def _export(
     combined = _CombinedProgress(progress)
     limit = asyncio.Semaphore(PARALLEL_EXPORTS)
 
-    async def one(show: _Show) -> ExportResult:
+    async def one(show: PlannedRun) -> ExportResult:
         async with limit:
             return await export_run(
                 source,

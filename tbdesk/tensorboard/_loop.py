@@ -26,6 +26,7 @@ from tbdesk.boards import Board, BoardManager, BoardRun
 from tbdesk.model import Run, RunKey
 
 if TYPE_CHECKING:
+    from tbdesk.boards.prepare import LiveRuns
     from tbdesk.sources.base import Source
     from tbdesk.sync import LiveSync, RunSyncStatus
 
@@ -43,7 +44,7 @@ class _SharedSync:
     """A live sync of run trees into one folder, and how many Tensorboard objects use it."""
 
     live: LiveSync
-    cache_root: Path
+    cache_root: Path | None  # None: runs read in place
     roots: frozenset[RunKey]
     started: asyncio.Future[list[RunSyncStatus]]  # its first sync
     users: int = 1
@@ -101,12 +102,12 @@ class EngineThread:
             await self.manager.stop(board)
 
     async def open_sync(
-        self, source: Source, roots: Sequence[Run], cache_root: Path, prefix: str
-    ) -> tuple[LiveSync, list[RunSyncStatus]]:
-        """A started live sync of the runs (and their child runs) into cache_root, and the
-        statuses of them all. The same runs synced into the same folder share one sync (a
-        notebook cell run twice): two syncs of one run into one folder would both append its
-        new bytes."""
+        self, source: Source, roots: Sequence[Run], cache_root: Path | None, prefix: str
+    ) -> LiveSync:
+        """A live sync of the runs (and their child runs), its first sync done: the logs of runs
+        stored elsewhere come into cache_root (None: the source's runs are on this machine). The
+        same runs synced into the same folder share one sync (a notebook cell run twice): two
+        syncs of one run into one folder would both append its new bytes."""
         from tbdesk.sync import LiveSync, RunCache
 
         wanted = frozenset(run.key for run in roots)
@@ -118,20 +119,21 @@ class EngineThread:
             ):
                 shared.users += 1
                 return await self._join(shared)
-        live = LiveSync(source, roots, cache=RunCache(cache_root, limit=_NEVER_EVICT), prefix=prefix)
+        cache = RunCache(cache_root, limit=_NEVER_EVICT) if cache_root is not None else None
+        live = LiveSync(source, roots, cache=cache, prefix=prefix)
         # Listed before its first sync is done: a second caller meanwhile joins it.
         shared = _SharedSync(live, cache_root, wanted, asyncio.ensure_future(live.start()))
         self._syncs.append(shared)
         return await self._join(shared)
 
-    async def _join(self, shared: _SharedSync) -> tuple[LiveSync, list[RunSyncStatus]]:
+    async def _join(self, shared: _SharedSync) -> LiveSync:
         try:
             # Shielded: one caller giving up must not cancel the start another one waits for.
             await asyncio.shield(shared.started)
         except BaseException:
             await self.release_sync(shared.live)
             raise
-        return shared.live, shared.live.statuses
+        return shared.live
 
     async def release_sync(self, live: LiveSync) -> None:
         """One user fewer; the last one's release stops the sync."""
@@ -143,11 +145,13 @@ class EngineThread:
             self._syncs.remove(shared)
             await shared.stop()
 
-    async def release(self, board: Board | None, syncs: Sequence[LiveSync]) -> None:
-        """Release a Tensorboard object's syncs, then its board (no more fetches for a board
-        that is going away)."""
-        for live in syncs:
-            await self.release_sync(live)
+    async def release(self, board: Board | None, feeds: Sequence[LiveRuns]) -> None:
+        """Release what a Tensorboard object holds: its feeds (no more runs join its board, and
+        their syncs have one user fewer), then its board (no more fetches for a board that is
+        going away)."""
+        for feed in feeds:
+            feed.detach()
+            await self.release_sync(feed.sync)
         if board is not None:
             await self.release_board(board)
 

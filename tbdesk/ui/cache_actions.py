@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from tbdesk.sync import CacheEntry, RunCache
 from tbdesk.text import byte_size, count
@@ -31,7 +32,7 @@ CLEAR_CACHE_DIALOG_NAME = "clear-cache-dialog"
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, limit: int, usage: str, parent: QWidget | None = None) -> None:
+    def __init__(self, limit: int, where: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(PREFERENCES_DIALOG_NAME)
         self.setWindowTitle(self.tr("Preferences"))
@@ -51,7 +52,10 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(self.tr("Cache size limit:"), self.cache_limit)
-        form.addRow("", QLabel(usage, self))
+        self.usage = QLabel(where, self)
+        self.usage.setObjectName("cache-usage")
+        self.usage.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("", self.usage)
         form.addRow(buttons)
 
     @property
@@ -72,11 +76,24 @@ class CacheActions(QObject):
         return self._window.run_cache
 
     def show_preferences(self) -> PreferencesDialog:
+        """The dialog opens at once; how much the cache holds shows once measured (in a thread:
+        a big cache is many files to stat)."""
         cache = self.cache
-        usage = self.tr("The cache is in {0}").format(cache.root)
-        dialog = PreferencesDialog(cache.limit, usage, self._window)
+        where = self.tr("The cache is in {0}").format(cache.root)
+        dialog = PreferencesDialog(cache.limit, where + self.tr(" (measuring…)"), self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.set_limit(dialog.limit))
+
+        def show(used: int) -> None:
+            if Shiboken.isValid(dialog):  # it may have been closed meanwhile
+                dialog.usage.setText(
+                    self.tr("The cache is in {0} and holds {1}").format(cache.root, byte_size(used))
+                )
+
+        async def measure() -> int:
+            return await asyncio.to_thread(cache.usage)
+
+        self._window.tasks.run(measure(), "Measuring the cache", user_action=False, on_success=show)
         dialog.open()
         return dialog
 

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.manager = manager
         self.settings = settings or Settings()
         self._views: dict[str, BoardView] = {}  # board id (or "external:" + url) -> its tab
+        self._restored: set[str] = set()  # boards reopened from the last session, not live yet
         self._closing = False
         # One cache for every board, so that its pins keep what any open board shows.
         self.run_cache = RunCache(limit=self.settings.cache_limit())
@@ -85,12 +86,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
-        hint = QLabel("Right-click runs in the tree and choose <b>Open in TensorBoard</b>.")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setEnabled(False)
-        self._centre = QStackedWidget()
-        self._centre.addWidget(hint)
-        self._centre.addWidget(self.tabs)
+        self._centre = self._make_centre()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(self.left_splitter)
@@ -137,6 +133,16 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 1)
         splitter.setSizes([DEFAULT_SIZE.height() - DETAILS_HEIGHT, DETAILS_HEIGHT])
         return splitter
+
+    def _make_centre(self) -> QStackedWidget:
+        """The board tabs, or a hint while there are none."""
+        hint = QLabel("Right-click runs in the tree and choose <b>Open in TensorBoard</b>.")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setEnabled(False)
+        centre = QStackedWidget()
+        centre.addWidget(hint)
+        centre.addWidget(self.tabs)
+        return centre
 
     def _make_actions(self) -> None:
         self.find_action = self.new_action("Find runs…", self.focus_search, "Ctrl+F")
@@ -246,10 +252,15 @@ class MainWindow(QMainWindow):
             self.tasks.run(self._reopen(saved), f"Reopening {saved.title}", user_action=False)
 
     async def _reopen(self, saved: SavedBoard) -> None:
-        board = await self.manager.open(saved.runs, title=saved.title)
+        from tbdesk.ui.run_actions import synced_roots
+
+        synced = bool(synced_roots(saved.runs, self.run_cache))  # Azure runs: followed again on Refresh
+        board = await self.manager.open(saved.runs, title=saved.title, live=synced)
         # Its runs' logs stay in the cache while it shows them (a clear or a trim keeps them).
         keys = [run.key for run in saved.runs if run.key is not None]
         self.manager.attach(board, await pin_runs(self.run_cache, keys))
+        if synced and not self.syncs.feeds(board.id):
+            self._restored.add(board.id)
         if saved.tab:
             self.show_board(board)
 
@@ -350,17 +361,41 @@ class MainWindow(QMainWindow):
 
     def _connect_view(self, view: BoardView, board_id: str) -> None:
         view.restartRequested.connect(lambda: self.restart_board(board_id))
-        view.syncRefreshRequested.connect(lambda: self.syncs.refresh(board_id))
+        view.syncRefreshRequested.connect(lambda: self.refresh_sync(board_id))
+
+    def refresh_sync(self, board_id: str) -> None:
+        """The board's Refresh: its syncs look for new logs now; a board reopened from the last
+        session starts following its runs again."""
+        if self.syncs.refresh(board_id):
+            return
+        board = self._board(board_id)
+        if board is None or board_id not in self._restored:
+            return
+        self._restored.discard(board_id)
+
+        async def follow() -> None:
+            try:
+                await self.run_actions.follow_again(board)
+            except BaseException:
+                self._restored.add(board_id)  # Refresh may try again
+                raise
+
+        self.tasks.run(follow(), f"Following {board.title} live")
 
     def _show_sync(self, board_id: str) -> None:
         view = self._views.get(board_id)
         if view is None:
             return
         summary = self.syncs.summary(board_id)
-        if summary is None:
-            view.hide_sync()
-        else:
+        if summary is not None:
             view.show_sync(summary.text, summary.tooltip, error=summary.error)
+        elif board_id in self._restored:
+            view.show_sync(
+                "Not live: reopened from the last session",
+                "Refresh to follow its runs again: their new logs and new child runs",
+            )
+        else:
+            view.hide_sync()
 
     def view_of(self, board: Board) -> BoardView | None:
         return self._views.get(board.id)
@@ -399,6 +434,7 @@ class MainWindow(QMainWindow):
             return
         if board.state is BoardState.STOPPED:  # its syncs were stopped before it
             self.tree_model.clear_sync_status(self.syncs.forget(board.id))
+            self._restored.discard(board.id)
         view = self._views.get(board.id)
         if view is None:
             return

@@ -22,6 +22,8 @@ from tbdesk.boards import Board, BoardRun
 from tbdesk.model import Experiment, Run
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sources.logdir import LogFolderSource
+from tbdesk.sync import DEFAULT_PREFIX, RunCache
+from tbdesk.sync.engine import FILES
 from tbdesk.ui import export_dialog
 from tbdesk.ui.azure_actions import is_azure
 from tbdesk.ui.sync_status import asked
@@ -30,6 +32,7 @@ from tbdesk.ui.tree_nodes import Kind
 if TYPE_CHECKING:
     from tbdesk.boards.prepare import LiveRuns
     from tbdesk.export import ExportProgress, ExportResult
+    from tbdesk.sources.azure import AzureSource
     from tbdesk.ui.main_window import MainWindow
 
 Selection = list[tuple[Source, Run]]
@@ -163,10 +166,12 @@ class RunActions(QObject):
         return dialog
 
     def open_runs(self, items: Selection, title: str | None = None, *, prefix: str | None = None) -> None:
+        """One board on the runs; prefix: the folder of their logs (Open with options, where ""
+        is the whole run), else logs/. The one chosen is only offered again in that dialog."""
         name = title or _title(items)
         if prefix is not None:
             self._window.settings.set_logs_prefix(prefix)
-        chosen = prefix or self._window.settings.logs_prefix()
+        chosen = prefix if prefix is not None else DEFAULT_PREFIX
         self._window.tasks.run(self._open_runs(items, name, chosen), f"Opening {name} in TensorBoard")
 
     async def _open_runs(self, items: Selection, title: str, prefix: str) -> Board:
@@ -212,6 +217,31 @@ class RunActions(QObject):
             live.attach(window.manager, board)
             window.syncs.add(board, live, wanted)
         return board
+
+    async def follow_again(self, board: Board) -> None:
+        """Make a board reopened from the last session live again: the Azure runs it shows are
+        synced anew into the folders it shows, and child runs that join it are added, as for a
+        board opened now. Raises SourceError when its runs cannot be found."""
+        from tbdesk.boards.prepare import LiveRuns
+        from tbdesk.sources.azure import AzureSource
+        from tbdesk.sync import LiveSync
+
+        window = self._window
+        sources = {source.id: source for source in window.tree_model.sources()}
+        for source_id, (run_ids, prefix) in synced_roots(board.runs, window.run_cache).items():
+            source = sources.get(source_id)
+            if not isinstance(source, AzureSource):
+                raise SourceError(f"The workspace of the runs of {board.title} is not in the tree any more.")
+            roots = await _find_runs(source, run_ids)
+            live = LiveRuns(source, LiveSync(source, roots, cache=window.run_cache, prefix=prefix))
+            try:
+                await live.sync.start()
+            except BaseException:
+                await live.stop()
+                raise
+            live.names.update((run.key, run.name) for run in board.runs if run.key is not None)
+            live.attach(window.manager, board)
+            window.syncs.add(board, live, asked([(source, run) for run in roots], prefix))
 
     def open_selected_in_studio(self) -> None:
         self._window.azure.open_in_studio(self._window.tree.selected_runs())
@@ -311,7 +341,7 @@ class RunActions(QObject):
                 name = f"{base}-{len(used)}"
             used.add(name)
             # A folder of logs holds nothing but logs; other sources keep them under logs/.
-            prefix = "" if isinstance(source, LogFolderSource) else "logs/"
+            prefix = "" if isinstance(source, LogFolderSource) else DEFAULT_PREFIX
             copied += len(await source.fetch_files(run, dest / name, prefix))
         return copied
 
@@ -339,6 +369,46 @@ def _prefix(text: str) -> str:
     """A logs prefix as the sync wants it: relative, '/'-separated, ending in '/' ('' for all)."""
     parts = [part.strip() for part in text.replace("\\", "/").split("/") if part.strip() not in ("", ".")]
     return "/".join(parts) + "/" if parts else ""
+
+
+def synced_roots(runs: Sequence[BoardRun], cache: RunCache) -> dict[str, tuple[list[str], str]]:
+    """The ids of a board's top runs whose logs were synced into the cache (a run shown under
+    another one's name comes with that run's tree), by source, with the logs prefix they were
+    synced from (read from the folders the board shows: <entry>/files/<prefix>)."""
+    names = [run.name for run in runs]
+    found: dict[str, tuple[list[str], str]] = {}
+    for run in runs:
+        if run.key is None or not run.path.is_relative_to(cache.root):
+            continue
+        if any(run.name.startswith(other + "/") for other in names):
+            continue
+        inside = run.path.relative_to(cache.root).parts[1:]
+        if inside[:1] != (FILES,):
+            continue
+        prefix = "/".join(inside[1:])
+        run_ids, _ = found.setdefault(run.key.source_id, ([], prefix + "/" if prefix else ""))
+        run_ids.append(run.key.run_id)
+    return found
+
+
+async def _find_runs(source: AzureSource, run_ids: Sequence[str]) -> list[Run]:
+    """Runs by their ids alone: a board remembers no experiment, so each is looked for in the
+    experiments of its workspace, the one where the last was found first (once, when asked)."""
+    experiments = [experiment.name for experiment in await source.experiments()]
+    found: list[Run] = []
+    for run_id in run_ids:
+        for name in experiments:
+            try:
+                run = await source.get_run(name, run_id)
+            except SourceError:
+                continue
+            found.append(run)
+            experiments.remove(name)
+            experiments.insert(0, name)
+            break
+        else:
+            raise SourceError(f"The run {run_id} is not in {source.title} any more.")
+    return found
 
 
 def _by_source(items: Selection) -> list[tuple[Source, list[Run]]]:

@@ -12,7 +12,7 @@ from tensorboard.compat.proto import event_pb2, summary_pb2
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from tbdesk import paths
-from tbdesk.boards import BoardError, BoardManager
+from tbdesk.boards import Board, BoardError, BoardManager
 from tbdesk.boards.prepare import cache_logdir, prepare_board_runs, prepare_live_runs
 from tbdesk.export import ExportProgress, ExportStage
 from tbdesk.local import Experiment, Workspace
@@ -149,3 +149,74 @@ def test_a_running_local_run_feeds_a_live_board_and_a_new_child_run_joins(tmp_pa
         asyncio.run(main())
     finally:
         ws.close()
+
+
+def test_a_running_azure_run_is_shown_live_before_its_first_logs(
+    azureml_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job that has just started has no logs/ yet (one run logged a metric, one nothing): both
+    are shown from their sync folders, not exported as they are now, and what they upload later
+    reaches the board."""
+    from tbdesk.sources.azure import AzureSource
+    from tests.azureml_emulator import Emulator, EmuWorkspace, StaticCredential
+    from tests.sync.sync_helpers import FAST, Events
+
+    with Emulator(EmuWorkspace()) as emu:
+        monkeypatch.setenv("AZUREML_DISCOVERY_SERVICE_ENDPOINT", emu.discovery_url)
+        ws = emu.workspace
+        started = ws.add_run("live", "live_1", status="Running", display_name="started")
+        started.log("acc", 0.5, step=0)
+        quiet = ws.add_run("live", "live_2", status="Running", display_name="quiet")
+        where = (ws.subscription_id, ws.resource_group, ws.name)
+        source = AzureSource(
+            StaticCredential(),
+            *where,
+            discovery_url=emu.discovery_url,
+            workspace_id=ws.workspace_id,
+            policy=FAST,
+        )
+
+        async def main() -> None:
+            runs = [await source.get_run("live", run.id) for run in (started, quiet)]
+            live = await prepare_live_runs(source, runs, cache=RunCache(tmp_path / "runs"), policy=QUICK)
+            folders = {status.run.name: status.folder for status in live.sync.statuses}
+            assert [(run.name, run.path) for run in live.runs] == [
+                ("started", folders["started"]),
+                ("quiet", folders["quiet"]),
+            ]
+            assert live.exports == []
+            manager = BoardManager(tmp_path / "boards")
+            board = await manager.open(live.runs, live=True)
+            live.attach(manager, board)
+            try:
+                started.upload("logs/events.out.tfevents.1714550400.host", Events("loss").steps(0, 3))
+                await until_served(board, "started", [0, 1, 2])
+            finally:
+                await manager.stop(board)
+
+        try:
+            asyncio.run(main())
+        finally:
+            source.close()
+
+
+async def until_served(board: Board, run: str, wanted: list[int], timeout: float = 30.0) -> None:
+    """Wait until the board serves these steps of 'loss' for run."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    assert board.url is not None
+    url = f"{board.url}data/plugin/scalars/scalars?" + urllib.parse.urlencode({"run": run, "tag": "loss"})
+
+    def served() -> list[int]:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                return [int(point[1]) for point in json.loads(answer.read())]
+        except OSError:  # TensorBoard answers 400 for a run it has not loaded yet
+            return []
+
+    deadline = time.monotonic() + timeout
+    while (got := await asyncio.to_thread(served)) != wanted:
+        assert time.monotonic() < deadline, f"{run} served {got}, not {wanted}"
+        await asyncio.sleep(0.2)

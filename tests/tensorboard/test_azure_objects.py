@@ -131,8 +131,10 @@ def test_tensorboard_syncs_child_runs_logs_and_exports_the_runs_without(
     try:
         wanted = ["parent", "parent/metrics only", "parent/with logs"]
         wait_until(lambda: board_runs(url) == wanted, what="the family on the board")
-        assert scalars(url, "parent/with logs", "acc") == [(7, pytest.approx(0.9))]  # synced logs
-        assert scalars(url, "parent/metrics only", "acc") == [(11, pytest.approx(0.8))]  # exported
+        [(step, value)] = scalars(url, "parent/with logs", "acc")  # synced logs
+        assert step == 7 and value == pytest.approx(0.9)
+        [(step, value)] = scalars(url, "parent/metrics only", "acc")  # exported
+        assert step == 11 and value == pytest.approx(0.8)
         assert [step for step, _ in scalars(url, "parent", "best")] == [0, 5, 10]  # exported, alone
     finally:
         tb.stop()

@@ -18,7 +18,7 @@ from tensorboard_helpers import answers, get, wait_until
 
 from tbdesk.boards import procinfo
 from tbdesk.paths import cache_dir
-from tbdesk.sync import PollPolicy
+from tbdesk.sync import LiveSync, SyncState
 from tbdesk.tensorboard import Tensorboard, _loop
 from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace, StaticCredential
 
@@ -90,6 +90,7 @@ def test_a_running_sweep_is_followed_until_stop(emulator: Emulator, sdk_workspac
     tb = Tensorboard([Run(experiment, parent.id)], port=None)
     url = tb.start()
     pid = tb.pid
+    syncs = _syncs(tb)
     try:
         wait_until(lambda: steps(url, "sweep/lr=0.1") == [0, 1, 2, 3, 4], what="the synced steps")
         first.append(EVENTS, events(5, 6))  # the run uploads its next step
@@ -107,7 +108,7 @@ def test_a_running_sweep_is_followed_until_stop(emulator: Emulator, sdk_workspac
     assert pid is not None and not procinfo.is_alive(pid)
     assert not answers(url)
     assert list((cache_dir() / "tensorboard").iterdir()) == []  # its temporary folder
-    _no_requests_since(emulator, stopped, first)
+    _no_requests_since(emulator, stopped, first, syncs)
     assert emulator.writes() == []
 
 
@@ -120,6 +121,7 @@ def test_python_exiting_stops_the_sync_and_the_board(emulator: Emulator, sdk_wor
     tb = Tensorboard(Run(experiment, run.id), port=None)
     url = tb.start()
     pid = tb.pid
+    syncs = _syncs(tb)
     wait_until(lambda: steps(url, "live") == [0, 1, 2], what="the synced steps")
     run.append(EVENTS, events(3, 4))  # bytes flow: the sync polls at its fast pace
     wait_until(lambda: steps(url, "live")[-1:] == [3], 20, "the new step on the board")
@@ -128,17 +130,45 @@ def test_python_exiting_stops_the_sync_and_the_board(emulator: Emulator, sdk_wor
     stopped = time.monotonic()
     assert pid is not None and not procinfo.is_alive(pid)
     assert tb.url is None
-    _no_requests_since(emulator, stopped, run)
+    _no_requests_since(emulator, stopped, run, syncs)
     assert emulator.writes() == []
     tb.stop()  # nothing left to stop, and no error
 
 
-def _no_requests_since(emulator: Emulator, moment: float, run: EmuRun) -> None:
-    """No request reached the emulator since moment although the run has new bytes to fetch.
-    Absence can only be watched for: while bytes flow a sync polls every PollPolicy().fast
-    seconds, so one still running would ask within three of those."""
+def test_a_running_run_without_logs_yet_shows_them_once_uploaded(
+    emulator: Emulator, sdk_workspace: Any
+) -> None:
+    from azureml.core import Experiment, Run
+
+    run = emulator.workspace.add_run("live", "live_1", status="Running", display_name="live")
+    run.log("acc", 0.5, step=0)  # a metric, but no logs/ yet: the job has just started
+    (experiment,) = Experiment.list(sdk_workspace, experiment_name="live")
+    tb = Tensorboard([Run(experiment, run.id)], port=None)
+    url = tb.start()
+    try:
+        [feed] = tb._feeds
+        [status] = feed.sync.statuses
+        assert [r.path for r in tb._board.runs] == [status.folder]  # type: ignore[union-attr]
+        run.upload(EVENTS, events(0, 3, header=True))
+        wait_until(lambda: steps(url, "live") == [0, 1, 2], 30, "the steps uploaded after start()")
+    finally:
+        tb.stop()
+
+
+def _syncs(tb: Tensorboard) -> list[LiveSync]:
+    """The live syncs that feed tb's board (while it runs)."""
+    syncs = [feed.sync for feed in tb._feeds]
+    assert syncs
+    return syncs
+
+
+def _no_requests_since(emulator: Emulator, moment: float, run: EmuRun, syncs: list[LiveSync]) -> None:
+    """The syncs' polling is over (stop() awaited their tasks), so they ask nothing any more,
+    although the run has new bytes to fetch; and nothing reached the emulator since moment."""
     run.append(EVENTS, events(100, 101))
-    time.sleep(3 * PollPolicy().fast)
+    for live in syncs:
+        assert {status.state for status in live.statuses} <= {SyncState.STOPPED, SyncState.UP_TO_DATE}
+        assert live._task is not None and live._task.done()
     assert [r.path for r in emulator.log if r.at >= moment] == []
 
 

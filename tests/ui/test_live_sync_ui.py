@@ -192,6 +192,7 @@ def test_a_running_azure_sweep_streams_into_one_board(
     assert not stale.exists() and all(path.is_dir() for path in shown.values())
 
     # The board panel's Stop stops the sync first: nothing more is asked of Azure.
+    feeds = window.syncs.feeds(board.id)
     item = window.boards_panel.boards_tree.topLevelItem(0)
     assert item is not None
     item.setSelected(True)
@@ -199,9 +200,13 @@ def test_a_running_azure_sweep_streams_into_one_board(
     qtbot.waitUntil(lambda: not manager.boards, timeout=WAIT_MS)
     assert window.tree_model.sync_status(root.key) is None
     assert not window.run_cache.is_pinned(root.key)
+    # The board is gone once its syncs' stop() returned: their polling tasks are over, so no
+    # request can come from them any more, and none came since.
     emulator.clear_log()
     first.append(EVENTS, events.steps(10, 12))
-    qtbot.wait(2500)  # more than the fast poll interval: a sync still running would have asked
+    [live] = feeds
+    assert {status.state for status in live.sync.statuses} == {SyncState.STOPPED}
+    assert live.sync._task is not None and live.sync._task.done()
     assert emulator.requests() == []
 
 
@@ -220,6 +225,8 @@ def test_cache_limit_in_preferences(qtbot: Any, manager: BoardManager, tmp_path:
 
     dialog = window.cache_actions.show_preferences()
     assert dialog.cache_limit.value() == pytest.approx(10.0)  # the default, in GB
+    qtbot.waitUntil(lambda: dialog.usage.text().endswith(" and holds 12.0 MB"), timeout=WAIT_MS)
+    assert str(cache.root) in dialog.usage.text()
     dialog.cache_limit.setValue(0.01)
     dialog.accept()
     qtbot.waitUntil(lambda: "Cache size limit" in window.statusBar().currentMessage(), timeout=WAIT_MS)
@@ -254,3 +261,58 @@ def test_open_with_options_syncs_another_logs_folder(
     view = window.view_of(board)
     assert view is not None
     qtbot.waitUntil(lambda: view.sync_text.startswith("Up to date - 1 run, "), timeout=WAIT_MS)
+
+    # A plain Open still syncs logs/: the folder chosen is only offered again in the dialog.
+    window.run_actions.open_selected()
+    qtbot.waitUntil(lambda: not window.tasks.busy and len(window.manager.boards) == 2, timeout=WAIT_MS)
+    plain = window.manager.boards[1]
+    assert [run.path.name for run in plain.runs] == ["logs"]
+    qtbot.waitUntil(lambda: steps(plain, "elsewhere", "other") == [0, 1], timeout=WAIT_MS)
+    again = window.run_actions.open_with_options()
+    assert again is not None and again.textValue() == "outputs/tb/"
+    again.reject()
+
+    # An empty folder is the whole run, not logs/.
+    window.run_actions.open_runs(window.tree.selected_runs(), prefix="")
+    qtbot.waitUntil(lambda: not window.tasks.busy and len(window.manager.boards) == 3, timeout=WAIT_MS)
+    [whole] = window.manager.boards[2].runs
+    assert whole.path.name == "files" and sorted(p.name for p in whole.path.iterdir()) == ["logs", "outputs"]
+
+
+def test_a_board_reopened_at_launch_follows_its_running_run_again_on_refresh(
+    qtbot: Any, emulator: Emulator, source: AzureSource, window: MainWindow, run_async: Any
+) -> None:
+    ws = emulator.workspace
+    running = ws.add_run("sweep", "sweep_2", status="Running", display_name="running")
+    events = Events("loss")
+    running.upload(EVENTS, events.steps(0, 3))
+    manager = window.manager
+    window.run_actions.open_runs([(source, run_async(source.get_run("sweep", running.id)))])
+    qtbot.waitUntil(lambda: not window.tasks.busy and bool(manager.boards), timeout=WAIT_MS)
+    window.save_settings()
+    run_async(manager.stop_all())  # what quitting does
+
+    # The next launch: the board comes back, showing what was synced, and says it is not live.
+    again = MainWindow(manager, settings=Settings(window.settings.path))
+    qtbot.addWidget(again)
+    again.tree_model.add_source(source)
+    again.show()
+    again.restore_boards()
+    qtbot.waitUntil(lambda: not again.tasks.busy and bool(manager.boards), timeout=WAIT_MS)
+    [board] = manager.boards
+    view = again.view_of(board)
+    assert view is not None and view.sync_text.startswith("Not live: ")
+    qtbot.waitUntil(lambda: steps(board, "running") == [0, 1, 2], timeout=WAIT_MS)
+
+    # Refresh follows it again: new steps, and a child run that appears, reach the same board.
+    running.append(EVENTS, events.steps(3, 6))
+    refresh = view.findChild(QPushButton, "sync-refresh")
+    assert refresh is not None
+    refresh.click()
+    qtbot.waitUntil(lambda: steps(board, "running")[-1:] == [5], timeout=WAIT_MS)
+    child = ws.add_run("sweep", "sweep_2_0", parent=running, status="Running", display_name="fold")
+    child.upload(EVENTS, Events("loss").steps(0, 2))
+    refresh.click()
+    qtbot.waitUntil(lambda: steps(board, "running/fold") == [0, 1], timeout=WAIT_MS)
+    assert manager.boards == [board]
+    qtbot.waitUntil(lambda: view.sync_text.startswith("Live - 2 runs"), timeout=WAIT_MS)
