@@ -18,7 +18,6 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +55,15 @@ class RunCache:
         if not marker.is_file():
             marker.parent.mkdir(parents=True, exist_ok=True)
             data = {"source_id": key.source_id, "run_id": key.run_id}
-            marker.write_text(json.dumps(data), encoding="utf-8")
+            # Renamed into place: a full disk must not leave an empty record, which would make
+            # the entry look foreign (never counted, never evicted) for good.
+            written = marker.with_name(f".{_ENTRY}.new")
+            try:
+                written.write_text(json.dumps(data), encoding="utf-8")
+                os.replace(written, marker)
+            except OSError:
+                written.unlink(missing_ok=True)
+                raise
         self.touch(key)
         return folder
 
@@ -79,14 +86,6 @@ class RunCache:
             if self._pins[key] <= 0:
                 del self._pins[key]
         self.touch(key)
-
-    @contextlib.contextmanager
-    def pinned(self, key: RunKey) -> Iterator[Path]:
-        self.pin(key)
-        try:
-            yield self.folder(key)
-        finally:
-            self.unpin(key)
 
     def is_pinned(self, key: RunKey) -> bool:
         with self._lock:
@@ -111,6 +110,7 @@ class RunCache:
         return sorted(found, key=lambda entry: entry.used)
 
     def usage(self) -> int:
+        """Bytes the cache holds (for the settings, beside its limit)."""
         return sum(entry.size for entry in self.entries())
 
     def trim(self) -> list[RunKey]:

@@ -17,38 +17,37 @@ one is told without fetching bytes twice where possible:
   writer's start time, host and process id, so two writers practically never share one; that
   trade buys a ratio of 1.0 on the file kind that grows while a run trains.
 - Any other file, an event file whose local copy is not a frame sequence, and an event file the
-  check refused (or one that changed but did not grow) is asked for from OVERLAP bytes before its
-  local end: when those match what is here, it grew and the rest is appended.
+  check refused (or one without an etag that did not grow) is asked for from OVERLAP bytes before
+  its local end: when those match what is here, it grew and the rest is appended.
 
-A file that shrank upstream, or failed these checks, was replaced: it is fetched whole into a
-partial file beside the cache and renamed over the old one, so a reader sees the old file or the
-new one, never a mix. New files arrive the same way. TensorBoard reads event files while they
-grow and waits on a truncated last record, so in-place appends are safe for it; everything here
-is always a prefix of the file upstream.
+A file that shrank upstream, failed these checks, or changed (etag) without growing was
+replaced: it is fetched whole into a partial file beside the cache and renamed over the old one,
+so a reader sees the old file or the new one, never a mix. New files arrive the same way.
+TensorBoard reads event files while they grow and waits on a truncated last record, so in-place
+appends are safe for it; everything here is always a prefix of the file upstream.
 
 Broken connections resume from the bytes already here (a few times per poll); a download
 interrupted by a crash resumes at the next launch when the file upstream is still the same
 (etag), and starts over when it is not. A full disk raises DiskFullError and leaves every file as
 it was or as a valid prefix of what it will be. A file removed upstream stays here (a board keeps
-showing what it showed).
+showing what it showed); a file whose download is refused even with a new link fails the poll.
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno
 import hashlib
+import itertools
 import os
-import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from tbdesk.model import Run
-from tbdesk.sources.base import SourceError
-from tbdesk.sync.errors import DiskFullError, SyncError, UnsafePathError
+from tbdesk.sync.errors import NO_ROOM, DiskFullError, SyncError, UnsafePathError, disk_error
 from tbdesk.sync.frames import Continuation, NotContinuedError, is_event_file, last_boundary
 from tbdesk.sync.ledger import Ledger
 from tbdesk.sync.paths import local_path, safe_relative
@@ -62,7 +61,8 @@ RESUMES = 5  # reconnections per file per poll after a cut connection
 DEFAULT_PREFIX = "logs/"
 FILES = "files"
 STATE = ".sync"
-_NO_ROOM = (errno.ENOSPC, errno.EDQUOT)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -190,15 +190,22 @@ class RunSync:
 
     # ---- one file
     async def _fetch(self, item: RemoteFile, target: Path) -> _Outcome | None:
+        # Here (stale) an etag differs from the ledger's: the file changed. None: nobody can tell.
+        changed = item.etag is not None
         async with self._limit:
             for attempt in range(2):
                 try:
-                    return await asyncio.to_thread(self._transfer, item.path, target)
+                    return await asyncio.to_thread(self._transfer, item.path, target, changed)
                 except LinkExpiredError:
-                    if attempt:
-                        return None
-                    await self._refresh_links()
-        return None  # pragma: no cover - the loop returns
+                    if not attempt:
+                        await self._refresh_links()
+            listed = await self.remote.listing(self.run, self.prefix)
+        if all(other.path != item.path for other in listed):
+            return None  # gone upstream between the listing and the download
+        raise SyncError(
+            f"The service refused to send {item.path} of {self.run.name}, even with a new download"
+            " link; it is tried again at the next poll."
+        )
 
     async def _refresh_links(self) -> None:
         # Several files find their links expired at once: one request renews them all.
@@ -208,8 +215,9 @@ class RunSync:
                 await self.remote.prepare(self.run, self.prefix, [], refresh=True)
                 self._relinked_at = time.monotonic()
 
-    def _transfer(self, path: str, target: Path) -> _Outcome:
-        """Bring one file up to date (in a worker thread)."""
+    def _transfer(self, path: str, target: Path, changed: bool) -> _Outcome:
+        """Bring one file up to date (in a worker thread). `changed`: its etag says it changed, so
+        if it did not grow it was replaced (a file without etags is told by its bytes alone)."""
         got = 0
         frames: int | None = None
         try:
@@ -219,36 +227,40 @@ class RunSync:
                 try:
                     if is_event_file(path):
                         try:
-                            return self._append_framed(path, target, size)
+                            return self._append_framed(path, target, size, changed)
                         except _Unframed as unframed:
                             got, frames = unframed.got, unframed.frames
-                    more, etag = self._append(path, target, size)
+                    more, etag = self._append(path, target, size, changed)
                     return _Outcome(got + more, etag, target.stat().st_size > size, frames)
                 except _Replaced as replaced:
                     got += replaced.got
             more, etag = self._whole(path, target)
             return _Outcome(got + more, etag, True, None)
         except OSError as exc:
-            raise _disk_error(exc, self.files_root) from exc
+            raise disk_error(exc, self.files_root) from exc
 
-    def _append_framed(self, path: str, target: Path, size: int) -> _Outcome:
+    def _append_framed(self, path: str, target: Path, size: int, changed: bool) -> _Outcome:
         """Append an event file's new bytes, checked as they come (see the module's docstring).
-        Raises _Unframed when the frames cannot tell, _Replaced when the file shrank."""
+        Raises _Unframed when the frames cannot tell, _Replaced when it shrank or changed (etag)
+        without growing."""
         assert self._ledger is not None
         known = self._ledger.frames.get(path)
         if known == NOT_FRAMED:
             raise _Unframed(0, NOT_FRAMED)
         got = 0
         boundary = known if known is not None and known <= size else 0
-        for attempt in range(RESUMES + 1):
+
+        def attempt() -> _Outcome:
+            nonlocal got, boundary
             boundary, pending = self._frame_tail(target, boundary, got)
             have = boundary + len(pending)
+            fresh = changed and have == size  # nothing came yet: not growing means replaced
             body = self.remote.open(self.run, path, have)
-            if body is None:  # changed without growing: only the overlap can tell
-                raise _Unframed(got, boundary)
+            if body is None:  # nothing past our end
+                raise _Replaced(got) if fresh else _Unframed(got, boundary)
             check = Continuation(pending)
             try:
-                if body.total is not None and body.total < have:
+                if _not_grown(body.total, have, fresh):
                     raise _Replaced(got)
                 if body.start != have:
                     raise _Unframed(got, boundary)
@@ -264,13 +276,10 @@ class RunSync:
                 return _Outcome(got, body.etag, grew, NOT_FRAMED if after is None else after)
             except NotContinuedError:
                 raise _Unframed(got, None) from None
-            except TransferCutError:
-                if attempt == RESUMES:
-                    raise self._cut(path) from None
-                self._pause(attempt)
             finally:
                 body.close()
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return self._resuming(path, attempt)
 
     @staticmethod
     def _frame_tail(target: Path, boundary: int, got: int) -> tuple[int, bytes]:
@@ -285,10 +294,15 @@ class RunSync:
             local.seek(found)
             return found, local.read()
 
-    def _append(self, path: str, target: Path, size: int) -> tuple[int, str | None]:
+    def _append(self, path: str, target: Path, size: int, changed: bool) -> tuple[int, str | None]:
+        """Append a file's new bytes after checking that the OVERLAP bytes before its local end
+        are still the same upstream; raises _Replaced when they are not or it did not grow."""
         got = 0
-        for attempt in range(RESUMES + 1):
+
+        def attempt() -> tuple[int, str | None]:
+            nonlocal got
             have = target.stat().st_size
+            fresh = changed and have == size  # nothing came yet: not growing means replaced
             overlap = min(OVERLAP, have)
             with target.open("rb") as local:
                 local.seek(have - overlap)
@@ -297,7 +311,7 @@ class RunSync:
             if body is None:
                 raise _Replaced(got)  # it shrank below what is here
             try:
-                if body.start != have - overlap or (body.total is not None and body.total < have):
+                if body.start != have - overlap or _not_grown(body.total, have, fresh):
                     raise _Replaced(got)
                 head = b""
                 with target.open("ab") as out:
@@ -310,16 +324,25 @@ class RunSync:
                             if head != tail[: len(head)]:
                                 raise _Replaced(got)
                         out.write(data)
-                if len(head) < overlap:
-                    raise _Replaced(got)  # shorter than what is here
+                if len(head) < overlap or (fresh and target.stat().st_size == have):
+                    raise _Replaced(got)  # shorter than what is here, or changed but as long
                 return got, body.etag
-            except TransferCutError:
-                if attempt == RESUMES:
-                    raise self._cut(path) from None
-                self._pause(attempt)
             finally:
                 body.close()
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return self._resuming(path, attempt)
+
+    def _resuming(self, path: str, attempt: Callable[[], T]) -> T:
+        """`attempt()` again after a cut connection (it goes on from the bytes here), RESUMES
+        times at most."""
+        for tries in itertools.count():
+            try:
+                return attempt()
+            except TransferCutError:
+                if tries == RESUMES:
+                    raise self._cut(path) from None
+                self._pause(tries)
+        raise AssertionError("unreachable")  # pragma: no cover - itertools.count() never ends
 
     def _whole(self, path: str, target: Path) -> tuple[int, str | None]:
         ledger = self._ledger
@@ -354,7 +377,7 @@ class RunSync:
                 finally:
                     body.close()
         except OSError as exc:
-            if exc.errno in _NO_ROOM:  # give the room back; the partial bytes are worth less
+            if exc.errno in NO_ROOM:  # give the room back; the partial bytes are worth less
                 partial.unlink(missing_ok=True)
                 ledger.drop_partial(path)
             raise
@@ -400,7 +423,7 @@ class RunSync:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._state.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _disk_error(exc, self.files_root) from exc
+            raise disk_error(exc, self.files_root) from exc
         return Ledger.load(self._state / "ledger.json")
 
     def _save(self) -> None:
@@ -408,18 +431,10 @@ class RunSync:
         try:
             self._ledger.save()
         except OSError as exc:
-            raise _disk_error(exc, self.files_root) from exc
+            raise disk_error(exc, self.files_root) from exc
 
 
-def _disk_error(exc: OSError, where: Path) -> SourceError:
-    if exc.errno in _NO_ROOM:
-        try:
-            free = shutil.disk_usage(where).free
-        except OSError:
-            free = -1
-        left = f" ({free // 1024} KiB free)" if free >= 0 else ""
-        return DiskFullError(
-            f"The disk holding tbdesk's cache ({where}) is full{left}. Free some space, lower the cache"
-            " size limit or clear the cache; syncing resumes where it stopped."
-        )
-    return SyncError(f"Cannot write the synced files in {where}: {exc.strerror or exc}")
+def _not_grown(total: int | None, have: int, changed: bool) -> bool:
+    """The file upstream (`total` bytes, when told) is not ours grown: it is shorter than the
+    `have` bytes here, or as long while its etag says it changed."""
+    return total is not None and (total < have or (changed and total == have))

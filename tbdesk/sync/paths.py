@@ -1,10 +1,11 @@
 """A run's file paths come from the service and are untrusted: turn one into a place inside the
 run's folder, or refuse it.
 
-Refused: empty paths and empty segments, absolute paths, drive letters and UNC names, `.` and
-`..` segments, backslashes, NUL and other control characters, percent-encoded separators or dots
-(`%2e%2e%2f`) and Unicode look-alikes that normalise to them, names Windows reserves (CON, NUL,
-COM1...) or silently rewrites (trailing dots and spaces), and colons (alternate data streams).
+Refused: empty paths and empty segments, text that is not valid Unicode (lone surrogates),
+absolute paths, drive letters and UNC names, `.` and `..` segments, backslashes, NUL and other
+control characters, percent-encoded separators or dots (`%2e%2e%2f`) and Unicode look-alikes that
+normalise to them, names Windows reserves (CON, NUL, COM1...) or silently rewrites (trailing dots
+and spaces), and colons (alternate data streams).
 A refused path is reported, never "cleaned": a cleaned path could collide with a real one.
 """
 
@@ -32,6 +33,10 @@ def _why_unsafe(path: str) -> str | None:  # noqa: PLR0911 - one answer per kind
         return "it is empty"
     if len(path) > MAX_PATH_CHARS:
         return "it is too long"
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no file system here could name it as given
+        return "it is not valid Unicode"
     if any(unicodedata.category(ch) == "Cc" for ch in path):
         return "it holds control characters"
     if "\\" in path:
@@ -62,7 +67,7 @@ def _why_unsafe_name(segment: str) -> str | None:
         return "a name in it ends with a dot or a space"
     if segment.split(".", maxsplit=1)[0].upper().rstrip(" ") in _WINDOWS_RESERVED:
         return f"{segment!r} is a device name on Windows"
-    if len(segment.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
+    if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
         return "a name in it is too long"
     return None
 

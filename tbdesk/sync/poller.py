@@ -6,7 +6,9 @@ subscribers hear of them. Then it polls the runs' files (one listing per run, pl
 changed; see engine.py). While data flows the rounds come `fast`; when nothing changed they back
 off towards `idle`; `refresh()` runs one at once. A run that has ended gets one last poll and is
 then up to date; when every run has, the task ends. A run whose poll fails shows the error and is
-tried again after a growing pause; the others go on.
+tried again after a growing pause; the others go on. So does a run tree whose status check fails
+(or whose new child run cannot be given a folder): its root shows the error until a check goes
+through. An error nobody foresaw is logged and shown the same way, never the end of the others.
 
 Runs of a local source (the built-in workspace, a log folder) are on this machine already: their
 TensorBoard folder is used in place (no copy), and only their status and new child runs are
@@ -28,7 +30,7 @@ from tbdesk.model import Run, RunKey, RunStatus
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sync.cache import RunCache
 from tbdesk.sync.engine import DEFAULT_PREFIX, RunSync
-from tbdesk.sync.errors import SyncError
+from tbdesk.sync.errors import SyncError, disk_error
 from tbdesk.sync.remote import AzureRemote, Remote
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,8 @@ class _Tracked:
     done: bool = False  # ... and its last sync after that went through
     failures: int = 0
     next_try: float = 0.0  # time.monotonic()
+    tree_error: str | None = None  # the status check of the tree this run is the root of failed
+    tree_retry_at: float | None = None  # time.time() of its next try
 
 
 @dataclass
@@ -161,7 +165,14 @@ class LiveSync:
     @property
     def finished(self) -> bool:
         """Every run has ended and is up to date: polling is over."""
-        return self._task is not None and self._task.done() and not self._stopped
+        task = self._task
+        return (
+            task is not None
+            and task.done()
+            and not self._stopped
+            and not task.cancelled()
+            and task.exception() is None
+        )
 
     async def start(self) -> list[RunSyncStatus]:
         """Find the runs (and child runs), sync each once, start following them; the statuses
@@ -175,7 +186,7 @@ class LiveSync:
             raise next(r for r in results if isinstance(r, Exception))
         await self._round(time.monotonic(), first=True)
         self._task = asyncio.ensure_future(self._loop())
-        self._task.add_done_callback(_log_failure)
+        self._task.add_done_callback(self._loop_ended)
         return self.statuses
 
     def refresh(self) -> None:
@@ -200,8 +211,8 @@ class LiveSync:
                 tracked.sync.cancel()
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # Whatever ended the loop (it was logged then), the runs are unpinned all the same.
+            await asyncio.gather(self._task, return_exceptions=True)
         for key, tracked in self._runs.items():
             if tracked.sync is not None:
                 await asyncio.to_thread(self.cache.unpin, key)
@@ -216,11 +227,19 @@ class LiveSync:
                 await asyncio.wait_for(self._wake.wait(), timeout=self._next_wait(pause))
             self._wake.clear()
             now = time.monotonic()
-            await asyncio.gather(
-                *(self._check_tree(tree, now) for tree in self._trees if self._tree_due(tree, now))
+            due = [tree for tree in self._trees if self._tree_due(tree, now)]
+            checks = await asyncio.gather(
+                *(self._check_tree(tree, now) for tree in due), return_exceptions=True
             )
+            for tree, outcome in zip(due, checks, strict=True):
+                if isinstance(outcome, BaseException) and not isinstance(outcome, SourceError):
+                    self._tree_failed(tree, now, _unforeseen(outcome, tree.root))
             flowed = self._flowing = await self._round(now)
             pause = self.policy.fast if flowed else min(pause * self.policy.growth, self.policy.idle)
+
+    def _backoff(self, failures: int) -> float:
+        """Seconds until the next try after this many failures in a row."""
+        return min(self.policy.retry_first * 2.0 ** (failures - 1), self.policy.retry_max)
 
     def _next_wait(self, pause: float) -> float:
         now = time.monotonic()
@@ -230,51 +249,71 @@ class LiveSync:
     async def _round(self, now: float, *, first: bool = False) -> bool:
         """Poll every run that is due; True when bytes arrived."""
         due = [t for t in self._runs.values() if not t.done and (first or t.next_try <= now)]
-        fetched = await asyncio.gather(*(self._poll(tracked) for tracked in due))
-        if any(fetched) and time.monotonic() - self._trimmed >= self.policy.trim_every:
+        polls = await asyncio.gather(*(self._poll(tracked) for tracked in due), return_exceptions=True)
+        fetched = 0
+        for tracked, outcome in zip(due, polls, strict=True):
+            if isinstance(outcome, BaseException):
+                self._poll_failed(tracked, _unforeseen(outcome, tracked.status.run))
+            else:
+                fetched += outcome
+        if fetched and time.monotonic() - self._trimmed >= self.policy.trim_every:
             self._trimmed = time.monotonic()
-            evicted = await asyncio.to_thread(self.cache.trim)
-            if evicted:
-                log.info("Cache over its limit: removed %d runs no board shows.", len(evicted))
-        return any(fetched)
+            try:
+                evicted = await asyncio.to_thread(self.cache.trim)
+            except OSError as exc:  # the cache stays over its limit a while; syncing goes on
+                log.warning("Cannot trim the cache of synced runs: %s", exc)
+            else:
+                if evicted:
+                    log.info("Cache over its limit: removed %d runs no board shows.", len(evicted))
+        return fetched > 0
 
     async def _poll(self, tracked: _Tracked) -> int:
+        """One poll of the run's files; the bytes fetched."""
         was_ended = tracked.ended
-        if tracked.sync is None:  # in place: nothing to copy
-            await self._find_local_folder(tracked)
-            tracked.done = was_ended
-            self._set(tracked, state=SyncState.UP_TO_DATE if was_ended else SyncState.LIVE, error=None)
-            return 0
+        changes: dict[str, object] = {}
+        fetched = 0
         try:
-            result = await tracked.sync.poll()
+            if tracked.sync is None:  # in place: nothing to copy
+                await self._find_local_folder(tracked)
+            else:
+                result = await tracked.sync.poll()
+                fetched = result.fetched
+                changes = {
+                    "bytes_fetched": tracked.sync.bytes_fetched,
+                    "files": result.files,
+                    "refused": result.refused,
+                }
         except SourceError as exc:
-            tracked.failures += 1
-            wait = min(self.policy.retry_first * 2.0 ** (tracked.failures - 1), self.policy.retry_max)
-            tracked.next_try = time.monotonic() + wait
-            self._set(tracked, state=SyncState.ERROR, error=str(exc), retry_at=time.time() + wait)
+            self._poll_failed(tracked, str(exc))
             return 0
         tracked.failures = 0
         tracked.done = was_ended
+        self._settle(tracked, SyncState.UP_TO_DATE if was_ended else SyncState.LIVE, **changes)
+        return fetched
+
+    def _poll_failed(self, tracked: _Tracked, error: str) -> None:
+        tracked.failures += 1
+        wait = self._backoff(tracked.failures)
+        tracked.next_try = time.monotonic() + wait
+        self._set(tracked, state=SyncState.ERROR, error=error, retry_at=time.time() + wait)
+
+    def _settle(self, tracked: _Tracked, state: SyncState, **changes: object) -> None:
+        """Show a poll that went through: in `state`, unless the status check of the run tree it
+        is the root of is failing (that error stays in view until a check goes through)."""
+        error, retry_at = tracked.tree_error, tracked.tree_retry_at
         self._set(
             tracked,
-            state=SyncState.UP_TO_DATE if was_ended else SyncState.LIVE,
-            bytes_fetched=tracked.sync.bytes_fetched,
-            files=result.files,
-            refused=result.refused,
-            error=None,
-            retry_at=None,
+            state=state if error is None else SyncState.ERROR,
+            error=error,
+            retry_at=retry_at,
+            **changes,
         )
-        return result.fetched
 
     async def _find_local_folder(self, tracked: _Tracked) -> None:
         """A local run that had no TensorBoard logs yet may have some now: it then joins."""
         if tracked.status.folder is not None:
             return
-        try:
-            folder = await self.source.tensorboard_dir(tracked.status.run)
-        except SourceError as exc:
-            self._set(tracked, error=str(exc))
-            return
+        folder = await self.source.tensorboard_dir(tracked.status.run)
         if folder is not None:
             self._set(tracked, folder=folder)
             if self._task is not None:
@@ -286,27 +325,29 @@ class LiveSync:
         if tree.keys and all(self._runs[key].ended for key in tree.keys if key in self._runs):
             return False  # everything in it has ended: no child can appear any more
         if tree.failures:
-            wait = min(self.policy.retry_first * 2.0 ** (tree.failures - 1), self.policy.retry_max)
+            wait = self._backoff(tree.failures)
         else:
             wait = self.policy.tree_active if self._flowing else self.policy.tree_idle
         return now - tree.checked >= wait
 
     async def _check_tree(self, tree: _Tree, now: float) -> Exception | None:
+        """Fresh status of the runs of a tree, new ones joining; returns what failed."""
         try:
             runs = await self._fresh_tree(tree.root)
         except SourceError as exc:
-            tree.failures += 1
-            tree.checked = now
-            root = self._runs.get(tree.root.key)
-            if root is not None:
-                self._set(root, error=f"Cannot check the status of {tree.root.name}: {exc}")
+            self._tree_failed(tree, now, f"Cannot check the status of {tree.root.name}: {exc}")
             return exc
-        tree.failures = 0
-        tree.checked = now
+        failed: SourceError | None = None
         for run in runs:
             tracked = self._runs.get(run.key)
             if tracked is None:
-                tracked = await self._track(run)
+                try:
+                    tracked = await self._track(run)
+                except SourceError as exc:  # it joins at the next check that goes through
+                    if failed is None:
+                        failed = exc
+                        self._tree_failed(tree, now, f"Cannot follow the run {run.name}: {exc}")
+                    continue
                 tree.keys.append(run.key)
                 if self._task is not None:  # joined after start: the board adds it
                     for callback in list(self._joined):
@@ -314,7 +355,28 @@ class LiveSync:
             else:
                 self._set(tracked, run=run)
             tracked.ended = run.status not in _ACTIVE
+        if failed is not None:
+            return failed
+        tree.failures = 0
+        tree.checked = now
+        root = self._runs.get(tree.root.key)
+        if root is not None and root.tree_error is not None:
+            root.tree_error = root.tree_retry_at = None
+            if not root.failures:
+                self._settle(root, SyncState.UP_TO_DATE if root.done else SyncState.LIVE)
         return None
+
+    def _tree_failed(self, tree: _Tree, now: float, error: str) -> None:
+        """Shown on the tree's root (when it is followed) as an error, with the next try."""
+        tree.failures += 1
+        tree.checked = now
+        root = self._runs.get(tree.root.key)
+        if root is None:
+            return
+        root.tree_error = error
+        root.tree_retry_at = time.time() + self._backoff(tree.failures)
+        if not root.failures:  # else its poll's error is in view, and this one after it
+            self._set(root, state=SyncState.ERROR, error=error, retry_at=root.tree_retry_at)
 
     async def _fresh_tree(self, root: Run) -> list[Run]:
         if self._remote is not None:
@@ -351,13 +413,25 @@ class LiveSync:
             folder = await self.source.tensorboard_dir(run)
             tracked = _Tracked(RunSyncStatus(run, folder, SyncState.SYNCING), None)
         else:
-            entry = await asyncio.to_thread(self.cache.folder, run.key)
+            try:
+                entry = await asyncio.to_thread(self.cache.folder, run.key)
+                sync = RunSync(self._remote, run, entry, prefix=self.prefix, limit=self._limit)
+                await asyncio.to_thread(sync.folder.mkdir, parents=True, exist_ok=True)
+            except OSError as exc:  # a full disk, most likely
+                raise disk_error(exc, self.cache.root) from exc
             await asyncio.to_thread(self.cache.pin, run.key)
-            sync = RunSync(self._remote, run, entry, prefix=self.prefix, limit=self._limit)
             tracked = _Tracked(RunSyncStatus(run, sync.folder, SyncState.SYNCING), sync)
-            await asyncio.to_thread(sync.folder.mkdir, parents=True, exist_ok=True)
         self._runs[run.key] = tracked
         return tracked
+
+    def _loop_ended(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled() or task.exception() is None:
+            return
+        error = task.exception()
+        log.error("Live sync stopped on an unexpected error", exc_info=error)
+        for tracked in self._runs.values():  # nothing follows them any more: say so
+            if not tracked.done:
+                self._set(tracked, state=SyncState.ERROR, error=f"Syncing stopped: {error}", retry_at=None)
 
     # ---- telling
     def _set(self, tracked: _Tracked, **changes: object) -> None:
@@ -376,6 +450,10 @@ class LiveSync:
             log.exception("A sync subscriber failed")
 
 
-def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("Live sync stopped on an unexpected error", exc_info=task.exception())
+def _unforeseen(exc: BaseException, run: Run) -> str:
+    """Log an error nobody foresaw (a bug, most likely) and say it for the user; what is not an
+    Exception (cancellation, an interrupt) goes on up."""
+    if not isinstance(exc, Exception):
+        raise exc
+    log.error("Syncing %s failed unexpectedly", run.name, exc_info=exc)
+    return f"Syncing {run.name} failed unexpectedly ({type(exc).__name__}: {exc}); it is tried again."

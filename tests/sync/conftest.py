@@ -1,12 +1,8 @@
 """Fixtures for the sync tests: the Azure ML emulator on 127.0.0.1 with a running run whose
-TensorBoard event file grows, an AzureSource on it, and azureml-core imported under the
-environment it reads at import time (as tests/azure's conftest does; its fixtures are not visible
-from here)."""
+TensorBoard event file grows, a running sweep, and an AzureSource on it."""
 
 from __future__ import annotations
 
-import importlib
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,21 +14,9 @@ from tbdesk.sync import RunCache
 from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace, StaticCredential
 
 
-@pytest.fixture(scope="session", autouse=True)
-def azureml_env(tmp_path_factory: pytest.TempPathFactory) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(tmp_path_factory.mktemp("azureml-home")))
-        for name in ("BACKOFF", "500_BACKOFF", "503_BACKOFF"):
-            patch.setenv(f"AZUREML_DEFAULT_{name}", "0")
-        patch.setenv("AZUREML_DEFAULT_RETRIES", "1")
-        patch.setenv("AZUREML_CURRENT_CLOUD", "AzureCloud")
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"azureml\..*")
-            importlib.import_module("azureml.core.authentication")
-
-
 @pytest.fixture
-def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+def emulator(azureml_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    """azureml-core comes in under the environment tests/conftest.py's azureml_env sets up."""
     with Emulator(EmuWorkspace()) as emu:
         monkeypatch.setenv("AZUREML_DISCOVERY_SERVICE_ENDPOINT", emu.discovery_url)
         yield emu
@@ -66,6 +50,17 @@ def running(emulator: Emulator) -> EmuRun:
     run.upload("logs/events.out.tfevents.1714550400.host", Events("loss").steps(0, 5))
     run.upload("outputs/model.bin", b"not a log")
     return run
+
+
+@pytest.fixture
+def sweep(emulator: Emulator) -> tuple[EmuRun, EmuRun]:
+    """A running sweep 'sweep_1' of experiment 'sweep', and its first child run with an event file."""
+    parent = emulator.workspace.add_run("sweep", "sweep_1", status="Running", run_type="hyperdrive")
+    first = emulator.workspace.add_run(
+        "sweep", "sweep_1_0", parent=parent, status="Running", display_name="lr=0.1"
+    )
+    first.upload("logs/events.out.tfevents.1714550400.host", Events("loss").steps(0, 10))
+    return parent, first
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Helpers of the sync tests: event file bytes made step by step, a fast retry policy, waiting on
-conditions with a deadline, and comparing a synced folder with the run's files."""
+conditions with a deadline, a followed run's sync status, and comparing a synced folder with the
+run's files."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from tbdesk.azure.rest import Policy
+from tbdesk.model import RunKey
+from tbdesk.sync import LiveSync, RunSyncStatus
 from tests.azureml_emulator import EmuRun
 
 T = TypeVar("T")
@@ -61,6 +64,13 @@ def same_files(emu_run: EmuRun, folder: Path, prefix: str = "logs/") -> None:
     assert sorted(local) == sorted(upstream)
     for name, data in upstream.items():
         assert local[name] == data, f"{name}: {len(local[name])} bytes here, {len(data)} upstream"
+
+
+def status_of(live: LiveSync, key: RunKey) -> RunSyncStatus:
+    """The sync status of a run the live sync follows (it must)."""
+    found = live.status(key)
+    assert found is not None, f"{key.run_id} is not followed"
+    return found
 
 
 async def until(condition: Callable[[], object], timeout: float = 20.0, what: str = "condition") -> None:

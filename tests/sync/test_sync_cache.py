@@ -81,9 +81,10 @@ def test_clear_removes_every_run_no_board_shows(tmp_path: Path) -> None:
     _fill(cache, other, 10, time.time())
     (tmp_path / ".trash-leftover").mkdir()  # a removal a crash interrupted
     (tmp_path / "not-ours").mkdir()
-    with cache.pinned(shown):
-        assert cache.clear() == [other]
-        assert [e.key for e in cache.entries()] == [shown]
+    cache.pin(shown)
+    assert cache.clear() == [other]
+    assert [e.key for e in cache.entries()] == [shown]
+    cache.unpin(shown)
     assert not (tmp_path / ".trash-leftover").exists()
     assert (tmp_path / "not-ours").exists()  # a folder that is not an entry is left alone
     assert cache.clear() == [shown]

@@ -12,7 +12,7 @@ import pytest
 from sync_helpers import Events, run, same_files
 
 from tbdesk.sources.azure import AzureSource
-from tbdesk.sync import AzureRemote, RunCache, RunSync
+from tbdesk.sync import AzureRemote, RunCache, RunSync, SyncError
 from tests.azureml_emulator import Emulator, EmuRun, Fault, StaticCredential, make_token
 from tests.azureml_emulator.tokens import AccessToken
 
@@ -89,3 +89,53 @@ def test_an_expired_token_is_refreshed(emulator: Emulator, cache: RunCache, runn
         source.close()
     assert credential.expired_given == 2
     assert sum(r.status == 401 for r in emulator.requests()) == 2  # refused, then asked again
+
+
+def _two_files(source: AzureSource, cache: RunCache, running: EmuRun) -> RunSync:
+    running.upload(EVENTS, Events("loss").steps(0, 50))
+    running.upload("logs/eval/events.out.tfevents.2.host", Events("acc").steps(0, 50))
+    the_run = run(source.get_run("live", running.id))
+    return RunSync(AzureRemote(source), the_run, cache.folder(the_run.key))
+
+
+def test_a_refused_download_link_is_renewed(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    sync = _two_files(source, cache, running)
+    refused = emulator.inject(Fault(match=r"^/blob/.*tfevents\.1714", status=403))  # its SAS expired
+    run(sync.poll())
+    same_files(running, sync.folder)
+    assert refused.hits == 1
+    assert len(emulator.requests(contains="/contentinfo/")) == 2  # the links, then new ones once
+
+
+def test_a_download_refused_for_good_is_an_error_not_a_skip(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    sync = _two_files(source, cache, running)
+    refused = emulator.inject(Fault(match=r"^/blob/.*tfevents\.1714", status=403, times=1000))
+    with pytest.raises(SyncError, match=r"refused to send logs/events\.out.* even with a new download link"):
+        run(sync.poll())
+    assert (sync.folder / "eval" / "events.out.tfevents.2.host").is_file()  # the others go on
+    assert not (sync.folder / EVENTS[5:]).exists()
+    refused.times = 0  # the service sends it again
+    result = run(sync.poll())
+    assert result.changed == (EVENTS,)
+    same_files(running, sync.folder)
+
+
+def test_a_file_removed_while_its_link_is_refused_is_let_go(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    sync = _two_files(source, cache, running)
+    emulator.inject(
+        Fault(
+            match=r"^/blob/.*tfevents\.1714",
+            status=404,
+            times=1000,
+            then=lambda: running.files.pop(EVENTS, None),
+        )
+    )
+    result = run(sync.poll())  # gone upstream between the listing and the download: no error
+    assert result.changed == ("logs/eval/events.out.tfevents.2.host",)
+    same_files(running, sync.folder)

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
-from sync_helpers import Events, same_files, until
+import pytest
+from sync_helpers import Events, same_files, status_of, until
 
-from tbdesk.model import RunStatus
+from tbdesk.model import Run, RunKey, RunStatus
 from tbdesk.sources.azure import AzureSource
 from tbdesk.sources.workspace import WorkspaceSource
-from tbdesk.sync import LiveSync, PollPolicy, RunCache, RunSyncStatus, SyncState
+from tbdesk.sync import AzureRemote, LiveSync, PollPolicy, RemoteFile, RunCache, RunSyncStatus, SyncState
 from tests.azureml_emulator import Emulator, EmuRun, Fault
 
 EVENTS = "logs/events.out.tfevents.1714550400.host"
@@ -84,12 +86,10 @@ def test_idle_polls_back_off_and_refresh_polls_at_once(
 
 
 def test_a_child_run_that_appears_mid_sweep_joins(
-    emulator: Emulator, source: AzureSource, cache: RunCache
+    emulator: Emulator, source: AzureSource, cache: RunCache, sweep: tuple[EmuRun, EmuRun]
 ) -> None:
     ws = emulator.workspace
-    parent = ws.add_run("sweep", "sweep_1", status="Running", run_type="hyperdrive")
-    first = ws.add_run("sweep", "sweep_1_0", parent=parent, status="Running", display_name="lr=0.1")
-    first.upload(EVENTS, Events("loss").steps(0, 10))
+    parent, first = sweep
 
     async def main() -> None:
         root = await source.get_run("sweep", parent.id)
@@ -114,20 +114,32 @@ def test_a_child_run_that_appears_mid_sweep_joins(
     asyncio.run(main())
 
 
+@pytest.mark.parametrize(
+    "failure",
+    [
+        ("/artifacts/ExperimentRun/", "HTTP 500"),  # the listing of its files
+        ("runs:query", "Cannot check the status of"),  # its status: in view while its files sync
+    ],
+)
 def test_an_error_is_shown_with_its_retry_and_clears(
-    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+    failure: tuple[str, str], emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
 ) -> None:
+    failing, message = failure
+
     async def main() -> None:
         the_run = await source.get_run("live", running.id)
         live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
         await live.start()
-        fault = emulator.inject(Fault(match="/artifacts/ExperimentRun/", status=500, times=1000))
+        fault = emulator.inject(Fault(match=failing, status=500, times=1000))
         await until(lambda: live.statuses[0].state is SyncState.ERROR, what="the error")
         failed = live.statuses[0]
-        assert "HTTP 500" in (failed.error or "") and failed.retry_at is not None
+        assert message in (failed.error or "") and failed.retry_at is not None
+        polls = len(_listings(emulator, running.id))
+        await until(lambda: len(_listings(emulator, running.id)) >= polls + 2, what="more polls")
+        assert live.statuses[0].state is SyncState.ERROR
         fault.times = 0  # the service is back
         await until(lambda: live.statuses[0].state is SyncState.LIVE, what="the recovery")
-        assert live.statuses[0].error is None
+        assert live.statuses[0].error is None and live.statuses[0].retry_at is None
         await live.stop()
 
     asyncio.run(main())
@@ -157,3 +169,79 @@ def test_local_workspace_runs_are_read_in_place(tmp_path: Path, cache: RunCache)
     asyncio.run(main())
     assert cache.entries() == []
     workspace.close()
+
+
+class _Broken(AzureRemote):
+    """Fails in a way nobody foresaw (a bug) while listing the files of the runs in `broken`."""
+
+    def __init__(self, source: AzureSource) -> None:
+        super().__init__(source)
+        self.broken: set[str] = set()
+
+    async def listing(self, run: Run, prefix: str) -> list[RemoteFile]:
+        if run.id in self.broken:
+            raise RuntimeError("a bug")
+        return await super().listing(run, prefix)
+
+
+def test_an_unforeseen_error_in_one_run_stops_neither_it_nor_the_others(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    other = emulator.workspace.add_run("live", "live_run_2", status="Running", display_name="live-2")
+    events = Events("loss")
+    other.upload(EVENTS, events.steps(0, 5))
+    remote = _Broken(source)
+
+    async def main() -> None:
+        broken, fine = [await source.get_run("live", r.id) for r in (running, other)]
+        live = LiveSync(source, [broken, fine], cache=cache, policy=QUICK, remote=remote)
+        await live.start()
+
+        def state(run: Run) -> RunSyncStatus:
+            return status_of(live, run.key)
+
+        remote.broken.add(broken.id)
+        await until(lambda: state(broken).state is SyncState.ERROR, what="the error")
+        assert "failed unexpectedly (RuntimeError: a bug)" in (state(broken).error or "")
+        other.append(EVENTS, events.steps(5, 10))
+        folder = state(fine).folder
+        assert folder is not None
+        await until(lambda: (folder / EVENTS[5:]).stat().st_size == len(other.files[EVENTS].data))
+        remote.broken.clear()
+        await until(lambda: state(broken).state is SyncState.LIVE, what="the recovery")
+        await live.stop()
+
+    asyncio.run(main())
+
+
+class _TrimFails(RunCache):
+    """A cache whose trim has a bug that shows from its second call on."""
+
+    trims = 0
+
+    def trim(self) -> list[RunKey]:
+        self.trims += 1
+        if self.trims > 1:
+            raise RuntimeError("a bug in trim")
+        return super().trim()
+
+
+def test_stop_cleans_up_after_the_loop_died(
+    emulator: Emulator, source: AzureSource, running: EmuRun, tmp_path: Path
+) -> None:
+    cache = _TrimFails(tmp_path / "runs")
+    events = Events("loss")
+    running.upload(EVENTS, events.steps(0, 5))
+
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=replace(QUICK, trim_every=0.0))
+        await live.start()
+        running.append(EVENTS, events.steps(5, 10))  # bytes arrive: the next round trims
+        await until(lambda: live.statuses[0].state is SyncState.ERROR, what="the loop's end shown")
+        assert "Syncing stopped: a bug in trim" in (live.statuses[0].error or "")
+        assert not live.finished
+        await live.stop()  # does not raise what ended the loop
+        assert not cache.is_pinned(the_run.key) and live.statuses[0].state is SyncState.STOPPED
+
+    asyncio.run(main())

@@ -34,6 +34,8 @@ REFUSED = {
     "logs/trailing.": "ends with a dot",
     "logs/trailing ": "ends with a dot or a space",
     "logs/" + "a" * 300: "too long",
+    "logs/\ud800x": "not valid Unicode",  # a lone high surrogate
+    "logs/\udcff": "not valid Unicode",  # a byte smuggled in by surrogateescape
 }
 
 KEPT = [
