@@ -16,6 +16,7 @@ import struct
 from pathlib import Path, PurePosixPath
 
 from tbdesk.export.records import crc32c, masked_crc
+from tbdesk.sources.logdir import is_event_file as named_like_event_file
 
 HEADER = 12  # length and its checksum
 FOOTER = 4  # the data's checksum
@@ -27,8 +28,8 @@ def masked_crc32c(data: bytes | bytearray | memoryview) -> int:
 
 
 def is_event_file(path: str) -> bool:
-    """Named like a TensorBoard event file (`events.out.tfevents.<time>.<host>...`)."""
-    return "tfevents" in PurePosixPath(path).name
+    """The file at this '/'-separated path is named like a TensorBoard event file."""
+    return named_like_event_file(PurePosixPath(path).name)
 
 
 def _header_length(header: bytes | bytearray | memoryview) -> int | None:
