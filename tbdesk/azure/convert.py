@@ -25,6 +25,7 @@ IMAGES = ("azureml.v2.image", "azureml.v1.image")
 _NUMERIC = ("double", "float", "int", "long")
 _ARTIFACT_PREFIX = "aml://artifactId/"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NONE: Mapping[str, str] = MappingProxyType({})
 
 
 def parse_time(text: Any) -> datetime | None:
@@ -39,8 +40,8 @@ def parse_time(text: Any) -> datetime | None:
 
 
 def _strings(value: Any) -> Mapping[str, str]:
-    if not isinstance(value, dict):
-        return MappingProxyType({})
+    if not isinstance(value, dict) or not value:
+        return _NONE  # one shared empty mapping: thousands of runs have no tags
     return MappingProxyType({str(k): "" if v is None else str(v) for k, v in value.items()})
 
 

@@ -130,11 +130,16 @@ class AzureSource:
         what = f"the runs of experiment {experiment.name}"
         url = ends.history_url(f"/experiments/{segment(experiment.name)}/runs:query")
         body = {"filter": "(ParentRunId eq null)", "orderby": [_NEWEST_FIRST], "top": self._page_size}
+
+        def page_of_runs(token: str | None) -> tuple[list[Run], bool, str | None]:
+            page, after = client.post_page(url, what, body, token)
+            return self._runs(experiment.name, page), bool(page), after
+
         token: str | None = None
         while True:
-            page, token = await self._thread(client.post_page, url, what, body, token)
-            if page:
-                yield self._runs(experiment.name, page)
+            runs, any_runs, token = await self._thread(page_of_runs, token)
+            if any_runs:
+                yield runs
             if token is None:
                 return
 
@@ -144,10 +149,11 @@ class AzureSource:
         what = f"the child runs of {run.name}"
         url = ends.history_url(f"/experiments/{segment(run.experiment)}/runs/{segment(run.id)}/children")
         params = {"$orderby": _NEWEST_FIRST, "$top": self._page_size}
-        found = await self._thread(
-            client.all_pages, lambda token: client.get_page(url, what, params, token, "$continuationToken")
-        )
-        return self._runs(run.experiment, found)
+
+        def page(token: str | None) -> tuple[list[Any], str | None]:
+            return client.get_page(url, what, params, token, "$continuationToken")
+
+        return await self._thread(lambda: self._runs(run.experiment, client.all_pages(page)))
 
     async def get_run(self, experiment: str, run_id: str) -> Run:
         """One run by its id (for runs named on a command line or passed as azureml-core objects)."""
@@ -249,8 +255,11 @@ class AzureSource:
         url = ends.history_url(f"/experiments/{segment(run.experiment)}/runs:query")
         body = {"filter": f"(RootRunId eq '{_literal(run.id)}')", "top": self._page_size}
         what = f"the status of {run.name} and its child runs"
-        found = await self._thread(client.all_pages, lambda token: client.post_page(url, what, body, token))
-        return self._runs(run.experiment, found)
+        return await self._thread(
+            lambda: self._runs(
+                run.experiment, client.all_pages(lambda token: client.post_page(url, what, body, token))
+            )
+        )
 
     async def download_links(self, run: Run, prefix: str = "") -> dict[str, str]:
         """Where to download the run's files under prefix: path -> contentUri, for all of them in
@@ -372,6 +381,8 @@ class AzureSource:
         return container
 
     def _runs(self, experiment: str, dtos: list[dict[str, Any]]) -> list[Run]:
+        # Listings call this in the worker thread that fetched dtos: a thousand conversions on the
+        # event loop would stall the window.
         runs = []
         for dto in dtos:
             if dto.get("hidden"):

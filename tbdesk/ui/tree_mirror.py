@@ -33,8 +33,13 @@ class TreeMirror(QStandardItemModel):
     def __init__(self, model: SourceTreeModel, parent: QObject | None = None) -> None:
         super().__init__(0, len(HEADERS), parent)
         self.setHorizontalHeaderLabels(list(HEADERS))
+        # Cells are made in C++ (by setItemData, copying this prototype), never as QStandardItems
+        # in Python: PySide keeps a wrapper for every such item as long as it lives, and the
+        # garbage collector walking tens of thousands of them stalls the window.
+        prototype = QStandardItem()
+        prototype.setFlags(_SELECTABLE)
+        self.setItemPrototype(prototype)
         self._model = model
-        self._items: dict[int, QStandardItem] = {}  # node uid -> its column 0 item
         self._nodes: dict[int, Node] = {}
         self._stubs: set[int] = set()  # uids of the nodes shown with a stand-in child
         # Icons depend on a node's kind, column, parent's kind and sync state (decoration() reads
@@ -62,12 +67,10 @@ class TreeMirror(QStandardItemModel):
 
     def from_tree(self, index: Index) -> QModelIndex:
         """The mirror's index for an index of the tree model."""
-        if not index.isValid():
+        mine = self._mirrored(index)
+        if mine is None or not mine.isValid():
             return QModelIndex()
-        item = self._items.get(index.internalId())
-        if item is None:
-            return QModelIndex()
-        return item.index().siblingAtColumn(index.column())
+        return mine.siblingAtColumn(index.column())
 
     def to_tree(self, index: Index) -> QModelIndex:
         """The tree model's index for an index of the mirror (rows are the same, but stand-ins)."""
@@ -77,108 +80,143 @@ class TreeMirror(QStandardItemModel):
         return self._model.index(index.row(), index.column(), parent)
 
     # --- following the tree model --------------------------------------------------------------
-    def _item(self, parent: Index) -> QStandardItem | None:
-        if not parent.isValid():
-            return self.invisibleRootItem()
-        return self._items.get(parent.internalId())
-
-    def _parent_node(self, parent: Index) -> Node | None:
-        return self._model.node(parent) if parent.isValid() else None
+    def _mirrored(self, index: Index) -> QModelIndex | None:
+        """The mirror's row (column 0) of a tree model's index: the same rows down the same path,
+        as long as the mirror has that node (None when it has not)."""
+        if not index.isValid():
+            return QModelIndex()
+        parent = self._mirrored(index.parent())
+        if parent is None:
+            return None
+        mine = self.index(index.row(), NAME, parent)
+        return mine if mine.isValid() and mine.data(UID_ROLE) == index.internalId() else None
 
     def _inserted(self, parent: QModelIndex, first: int, last: int) -> None:
-        item = self._item(parent)
-        if item is None:
+        shown = self._mirrored(parent)
+        if shown is None:
             return
         had_stub = self._uid(parent) in self._stubs
-        for row in range(first, last + 1):
-            item.insertRow(row, self._row(self._model.index(row, NAME, parent)))
+        owner = self._model.node(parent) if parent.isValid() else None
+        nodes: list[Node | None]
+        if owner is not None:
+            nodes = list(owner.children[first : last + 1])
+        else:
+            nodes = [self._model.node(self._model.index(row, NAME)) for row in range(first, last + 1)]
+        self._add_rows(shown, first, [node for node in nodes if node is not None])
         if had_stub:
-            item.removeRow(last + 1)  # the stand-in, after the rows that replace it
+            self.removeRow(last + 1, shown)  # the stand-in, after the rows that replace it
             self._stubs.discard(self._uid(parent))
         self.synced.emit()
 
     def _about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
-        for row in range(first, last + 1):
-            child = self._model.node(self._model.index(row, NAME, parent))
+        owner = self._model.node(parent) if parent.isValid() else None
+        children: list[Node | None]
+        if owner is not None:
+            children = list(owner.children[first : last + 1])
+        else:
+            children = [self._model.node(self._model.index(row, NAME)) for row in range(first, last + 1)]
+        for child in children:
             for gone in child.walk() if child is not None else ():
-                self._items.pop(gone.uid, None)
                 self._nodes.pop(gone.uid, None)
                 self._stubs.discard(gone.uid)
 
     def _removed(self, parent: QModelIndex, first: int, last: int) -> None:
-        item = self._item(parent)
-        if item is None:
+        shown = self._mirrored(parent)
+        if shown is None:
             return
-        item.removeRows(first, last - first + 1)
+        self.removeRows(first, last - first + 1, shown)
         node = self._parent_node(parent)
         if node is not None:
-            self._fit_stub(node, item)
+            self._fit_stub(node, shown)
         self.synced.emit()
 
     def _changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Iterable[int] = ()) -> None:
-        item = self._item(top_left.parent())
-        if item is None:
+        shown = self._mirrored(top_left.parent())
+        if shown is None:
             return
         for row in range(top_left.row(), bottom_right.row() + 1):
-            index = top_left.siblingAtRow(row)
-            node = self._model.node(index)
-            mirrored = self._items.get(node.uid) if node is not None else None
-            if node is None or mirrored is None:
+            node = self._model.node(top_left.siblingAtRow(row))
+            mine = self.index(row, NAME, shown)
+            if node is None or mine.data(UID_ROLE) != node.uid:
                 continue
             for column in range(len(HEADERS)):
-                cell = item.child(row, column)
-                if cell is not None:
-                    self._refill(cell, node, column)
-            self._fit_stub(node, mirrored)
+                self._refill(mine.siblingAtColumn(column), node, column)
+            self._fit_stub(node, mine)
         self.synced.emit()
 
     def _rebuild(self) -> None:
-        root = self.invisibleRootItem()
-        if root.rowCount():
-            root.removeRows(0, root.rowCount())
-        self._items.clear()
+        if self.rowCount():
+            self.removeRows(0, self.rowCount())
         self._nodes.clear()
         self._stubs.clear()
-        for row in range(self._model.rowCount()):
-            root.insertRow(row, self._row(self._model.index(row, NAME)))
+        nodes = [self._model.node(self._model.index(row, NAME)) for row in range(self._model.rowCount())]
+        self._add_rows(QModelIndex(), 0, [node for node in nodes if node is not None])
         self.synced.emit()
+
+    def _parent_node(self, parent: Index) -> Node | None:
+        return self._model.node(parent) if parent.isValid() else None
 
     def _uid(self, index: Index) -> int:
         return index.internalId() if index.isValid() else 0
 
     # --- rows ----------------------------------------------------------------------------------
-    def _row(self, index: QModelIndex) -> list[QStandardItem]:
-        """A node's row, and its loaded children below it (built before it joins the model, so
-        building it signals nothing)."""
-        node = self._model.node(index)
-        assert node is not None
-        sync = self._sync(node)
-        cells = [QStandardItem() for _ in HEADERS]
-        for column, cell in enumerate(cells):
-            for role, value in self._values(node, column, sync):
-                if value is not None:
-                    cell.setData(value, role)
-            if node.kind in PLACEHOLDERS:
-                cell.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            else:
-                cell.setFlags(_SELECTABLE)
-        first = cells[NAME]
-        first.setData(node.uid, UID_ROLE)
-        self._items[node.uid] = first
-        self._nodes[node.uid] = node
-        for row in range(len(node.children)):
-            first.insertRow(row, self._row(self._model.index(row, NAME, index)))
-        self._fit_stub(node, first)
-        return cells
+    def _add_rows(self, parent: QModelIndex, first: int, nodes: list[Node]) -> None:
+        """Rows for nodes (and their loaded children below them) at first under parent. The view
+        and its filter hear of the rows once, then once more when their cells are filled in (a
+        filter reads a row's node from its cells); the cells are filled silently."""
+        if not nodes:
+            return
+        self._columns(parent)
+        self.insertRows(first, len(nodes), parent)
+        blocked = self.blockSignals(True)
+        try:
+            for row, node in enumerate(nodes, first):
+                self._fill(parent, row, node)
+        finally:
+            self.blockSignals(blocked)
+        self.dataChanged.emit(
+            self.index(first, 0, parent), self.index(first + len(nodes) - 1, len(HEADERS) - 1, parent)
+        )
 
-    def _refill(self, cell: QStandardItem, node: Node, column: int) -> None:
+    def _fill(self, parent: QModelIndex, row: int, node: Node) -> None:
+        """A new row's cells, and its node's loaded children (or stand-in) below it."""
+        sync = self._sync(node)
+        for column in range(len(HEADERS)):
+            cell = self.index(row, column, parent)
+            values = {role: value for role, value in self._values(node, column, sync) if value is not None}
+            if column == NAME:
+                values[UID_ROLE] = node.uid
+            self.setItemData(cell, values)
+            if node.kind in PLACEHOLDERS:
+                self._item(cell).setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self._nodes[node.uid] = node
+        mine = self.index(row, NAME, parent)
+        if node.children:
+            self._columns(mine)
+            self.insertRows(0, len(node.children), mine)
+            for child_row, child in enumerate(node.children):
+                self._fill(mine, child_row, child)
+        self._fit_stub(node, mine)
+
+    def _item(self, index: QModelIndex) -> QStandardItem:
+        item = self.itemFromIndex(index)  # made now if the cell had none
+        assert item is not None
+        return item
+
+    def _columns(self, parent: QModelIndex) -> None:
+        """Rows under parent get all the columns."""
+        count = self.columnCount(parent)
+        if count < len(HEADERS):
+            self.insertColumns(count, len(HEADERS) - count, parent)
+
+    def _refill(self, cell: QModelIndex, node: Node, column: int) -> None:
         """A row in the mirror whose node changed: set what differs."""
         for role, value in self._values(node, column, self._sync(node)):
             if role == Qt.ItemDataRole.DecorationRole or cell.data(role) != value:
-                cell.setData(value, role)
+                self.setData(cell, value, role)
         flags = Qt.ItemFlag.ItemIsEnabled if node.kind in PLACEHOLDERS else _SELECTABLE
         if cell.flags() != flags:
-            cell.setFlags(flags)
+            self._item(cell).setFlags(flags)
 
     def _sync(self, node: Node) -> RunSyncStatus | None:
         return self._model.sync_status(node.run.key) if node.run is not None else None
@@ -197,12 +235,14 @@ class TreeMirror(QStandardItemModel):
             (Qt.ItemDataRole.DecorationRole, self._icons[look]),
         ]
 
-    def _fit_stub(self, node: Node, item: QStandardItem) -> None:
-        """Give a node that could have children, but has none loaded, its stand-in child."""
+    def _fit_stub(self, node: Node, row: QModelIndex) -> None:
+        """Give a node that could have children, but has none loaded, its stand-in child (a row
+        of cells that do not exist)."""
         wanted = not node.children and node.expandable
-        if wanted and node.uid not in self._stubs and item.rowCount() == 0:
-            item.insertRow(0, [QStandardItem() for _ in HEADERS])
+        if wanted and node.uid not in self._stubs and self.rowCount(row) == 0:
+            self._columns(row)
+            self.insertRows(0, 1, row)
             self._stubs.add(node.uid)
         elif not wanted and node.uid in self._stubs:
-            item.removeRows(0, item.rowCount())
+            self.removeRows(0, self.rowCount(row), row)
             self._stubs.discard(node.uid)
