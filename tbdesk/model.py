@@ -43,7 +43,7 @@ class RunStatus(enum.StrEnum):
             return cls.UNKNOWN
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunKey:
     """Identity of a run across sources: which source, which run."""
 
@@ -51,7 +51,7 @@ class RunKey:
     run_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Experiment:
     source_id: str
     id: str
@@ -60,7 +60,7 @@ class Experiment:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     source_id: str
     experiment: str  # the experiment's name
@@ -92,7 +92,7 @@ class MetricKind(enum.StrEnum):
     STRING = "string"  # run.log(name, "text")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetricPoint:
     step: int
     time: datetime
@@ -169,7 +169,7 @@ class ScalarPoints(Sequence[MetricPoint]):
         return f"ScalarPoints({len(self)} points)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Metric:
     """The whole history of one metric of one run."""
 
@@ -179,7 +179,7 @@ class Metric:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunFile:
     """A file stored with a run (an Azure artifact, or a file in the local workspace)."""
 

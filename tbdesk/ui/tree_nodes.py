@@ -57,7 +57,7 @@ class Load(enum.Enum):
     FAILED = enum.auto()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True, weakref_slot=True)
 class Node:
     kind: Kind
     source: Source | None
