@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from tbdesk.files import list_files
 from tbdesk.local.names import (
     check_display_name,
     check_file_name,
@@ -582,23 +583,8 @@ class WorkspaceStore:
         return rel
 
     def list_files(self, run_id: str, prefix: str = "") -> list[RunFile]:
-        base = self.run_files_dir(run_id)
-        found = []
-        for folder, dirs, names in os.walk(base):
-            dirs.sort()
-            for file_name in sorted(names):
-                if file_name.startswith(_TMP_PREFIX):
-                    continue
-                path = Path(folder, file_name)
-                rel = path.relative_to(base).as_posix()
-                if not rel.startswith(prefix):
-                    continue
-                try:
-                    st = path.stat()
-                except OSError:
-                    continue  # removed while we looked
-                found.append(RunFile(rel, st.st_size, None, datetime.fromtimestamp(st.st_mtime, UTC)))
-        return found
+        # Every file a run holds, hidden ones too, but not the temporary ones of an upload under way.
+        return list_files(self.run_files_dir(run_id), prefix, skip=lambda name: name.startswith(_TMP_PREFIX))
 
 
 def _scalar_points(conn: sqlite3.Connection, metric_id: int) -> ScalarPoints:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tbdesk.files import list_files
 from tbdesk.local.names import InvalidNameError, check_file_name, inside
 from tbdesk.model import Experiment, Metric, Run, RunFile, RunStatus
 from tbdesk.sources.base import SourceError
@@ -90,26 +91,6 @@ def has_event_files(folder: Path) -> bool:
         if any(is_event_file(name) for name in names):
             return True
     return False
-
-
-def list_files(base: Path, prefix: str = "") -> list[RunFile]:
-    """Files below base (hidden ones left out) whose relative path starts with prefix."""
-    found = []
-    for folder, dirs, names in os.walk(base):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.startswith("."):
-                continue
-            path = Path(folder, name)
-            rel = path.relative_to(base).as_posix()
-            if not rel.startswith(prefix):
-                continue
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            found.append(RunFile(rel, info.st_size, None, datetime.fromtimestamp(info.st_mtime, UTC)))
-    return found
 
 
 def copy_files(base: Path, files: Iterable[RunFile], dest: Path) -> list[Path]:
