@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from board_helpers import write_events
+
+from tests.event_files import write_events
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from board_helpers import wait_until
 
 from tbdesk.boards import BoardManager, BoardRun, RunningTensorBoard, discover
 from tbdesk.boards.discovery import info_dir
+from tests.event_files import wait_until
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from board_helpers import write_events
 
 from tbdesk.boards import Board, BoardError, BoardManager, BoardRun, BoardState, procinfo, registry
 from tbdesk.model import RunKey
+from tests.event_files import write_events
 
 
 def _get_json(url: str) -> Any:

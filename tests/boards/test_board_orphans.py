@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from board_helpers import wait_until
 
 import tbdesk
 from tbdesk.boards import procinfo, reap_orphans, registry
 from tbdesk.boards._launch import LAUNCHER
+from tests.event_files import wait_until
 
 REPO = Path(tbdesk.__file__).resolve().parent.parent
 

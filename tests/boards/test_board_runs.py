@@ -90,11 +90,10 @@ def test_no_logs_anywhere_is_an_error(logs: Callable[..., Path]) -> None:
 
 
 def test_runs_of_the_local_workspace(tmp_path: Path) -> None:
-    from board_helpers import write_events
-
     from tbdesk.local import Experiment as LocalExperiment
     from tbdesk.local import Workspace
     from tbdesk.sources.workspace import WorkspaceSource, resolve_run
+    from tests.event_files import write_events
 
     workspace = Workspace(tmp_path / "ws")
     run = LocalExperiment(workspace, "exp").start_logging()

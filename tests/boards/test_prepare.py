@@ -8,8 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from tensorboard.compat.proto import event_pb2, summary_pb2
-from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from tbdesk import paths
 from tbdesk.boards import Board, BoardError, BoardManager
@@ -19,19 +17,14 @@ from tbdesk.local import Experiment, Workspace
 from tbdesk.model import Run
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import PollPolicy, RunCache, SyncState
+from tests.event_files import write_events
 from tests.sync.sync_helpers import until
 
 QUICK = PollPolicy(fast=0.05, idle=0.3, tree_active=0.1, tree_idle=0.2)
 
 
-def write_events(folder: Path) -> Path:
-    writer = EventFileWriter(str(folder))
-    value = summary_pb2.Summary.Value(tag="native", simple_value=1.0)
-    writer.add_event(
-        event_pb2.Event(wall_time=time.time(), step=0, summary=summary_pb2.Summary(value=[value]))
-    )
-    writer.close()
-    return folder
+def write_native(folder: Path) -> Path:
+    return write_events(folder, "native", steps=1)
 
 
 @pytest.fixture
@@ -44,7 +37,7 @@ def source(tmp_path: Path) -> WorkspaceSource:
         mixed = exp.start_logging(display_name="mixed")
         mixed.log("loss", 1.0)
         with mixed.child_run("with-logs") as child:
-            child.upload_folder("logs", str(write_events(tmp_path / "native")))
+            child.upload_folder("logs", str(write_native(tmp_path / "native")))
         with mixed.child_run("metrics-only") as child:
             child.log("loss", 0.5)
         mixed.complete()
@@ -119,7 +112,7 @@ def test_a_running_local_run_feeds_a_live_board_and_a_new_child_run_joins(tmp_pa
     ws = Workspace(tmp_path / "live-ws")
     try:
         training = Experiment(ws, "live").start_logging(display_name="train")
-        training.upload_folder("logs", str(write_events(tmp_path / "train-logs")))
+        training.upload_folder("logs", str(write_native(tmp_path / "train-logs")))
         source = WorkspaceSource(tmp_path / "live-ws")
         cache = RunCache(tmp_path / "runs")
 
@@ -134,7 +127,7 @@ def test_a_running_local_run_feeds_a_live_board_and_a_new_child_run_joins(tmp_pa
             live.attach(manager, board)
             try:
                 with training.child_run("fold-1") as fold:
-                    fold.upload_folder("logs", str(write_events(tmp_path / "fold-logs")))
+                    fold.upload_folder("logs", str(write_native(tmp_path / "fold-logs")))
                 await until(lambda: len(board.runs) == 2, what="the new child run on the board")
                 joined = board.runs[1]
                 assert joined.name == "train/fold-1" and joined.path.is_relative_to(tmp_path / "live-ws")

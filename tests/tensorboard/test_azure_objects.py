@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tensorboard_helpers import answers, get, wait_until
+from tensorboard_helpers import answers, get
 
 from tbdesk.boards import procinfo
 from tbdesk.tensorboard import Tensorboard, targets
 from tbdesk.tensorboard.export import export_to_tensorboard
 from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace, StaticCredential, seed_demo
 from tests.azureml_emulator.seed import event_file
+from tests.event_files import wait_until
 
 
 @pytest.fixture(autouse=True)

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tensorboard_helpers import answers, get, wait_until
+from tensorboard_helpers import answers, get
 
 from tbdesk.boards import procinfo
 from tbdesk.paths import cache_dir
 from tbdesk.sync import LiveSync, SyncState
 from tbdesk.tensorboard import Tensorboard, _loop
 from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace, StaticCredential
+from tests.event_files import wait_until
 
 EVENTS = "logs/events.out.tfevents.1714550400.node-0"
 WALL = 1_714_550_400.0

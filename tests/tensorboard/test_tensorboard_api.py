@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tensorboard_helpers import answers, get, write_events
+from tensorboard_helpers import answers, get
 
 from tbdesk.boards import BoardError, procinfo
 from tbdesk.local import Experiment, Run, Workspace
 from tbdesk.tensorboard import Tensorboard
 from tbdesk.tensorboard._loop import engine
 from tbdesk.tensorboard.export import export_to_tensorboard
+from tests.event_files import write_events
 
 ALPHAS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
 
@@ -132,7 +133,7 @@ def test_a_run_with_its_own_logs_is_shown_in_place_and_its_child_without_is_expo
     ws: Workspace,
 ) -> None:
     run = Experiment(ws, "mixed").start_logging(display_name="trained")
-    write_events(run.files_dir / "logs")
+    write_events(run.files_dir / "logs", steps=3, start=1e9)
     with run.child_run("evaluation") as child:
         child.log("accuracy", 0.5)
         child.log("accuracy", 0.75)
@@ -161,7 +162,7 @@ def _export_cache() -> Path:
 
 def test_the_default_port_taken_fails_at_once_and_starts_nothing(ws: Workspace) -> None:
     run = Experiment(ws, "exp").start_logging()
-    write_events(run.files_dir / "logs")
+    write_events(run.files_dir / "logs", steps=3, start=1e9)
     with socket.socket() as holder:
         try:
             holder.bind(("127.0.0.1", 6006))
@@ -183,7 +184,7 @@ def test_an_experiment_with_no_runs_yet(ws: Workspace) -> None:
 
 def test_boards_showing_the_same_runs_are_shared_until_the_last_stop(ws: Workspace) -> None:
     run = Experiment(ws, "exp").start_logging()
-    write_events(run.files_dir / "logs")
+    write_events(run.files_dir / "logs", steps=3, start=1e9)
     Tensorboard([run], port=None).stop()  # stopping one never started does nothing
     first, second = Tensorboard([run], port=None), Tensorboard([run], port=None)
     url = first.start()

@@ -12,11 +12,10 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
-from tensorboard_helpers import wait_until
-
 import tbdesk
 from tbdesk.boards import procinfo, reap_orphans, registry
 from tbdesk.paths import cache_dir
+from tests.event_files import wait_until
 
 REPO = Path(tbdesk.__file__).resolve().parent.parent
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebEngineCore import QWebEnginePage
 
 from tbdesk.ui.web import BoardOrigin, Navigation, NavigationRequest, decide_navigation
+from tests.event_files import write_events
 
 ARTIFACTS = Path(__file__).parent.parent / "artifacts"
 ORIGIN = BoardOrigin.from_url("http://127.0.0.1:6006/abc/")
@@ -123,22 +124,7 @@ class TensorBoard:
 
 
 def write_scalars(run_dir: Path, tags: tuple[str, ...] = ("loss", "accuracy"), steps: int = 20) -> None:
-    from tensorboard.compat.proto import event_pb2, summary_pb2
-    from tensorboard.summary.writer.event_file_writer import EventFileWriter
-
-    run_dir.mkdir(parents=True, exist_ok=True)
-    writer = EventFileWriter(str(run_dir))
-    for step in range(steps):
-        values = [
-            summary_pb2.Summary.Value(tag=tag, simple_value=(i + 1) / (step + 1))
-            for i, tag in enumerate(tags)
-        ]
-        writer.add_event(
-            event_pb2.Event(
-                step=step, wall_time=1_700_000_000 + step, summary=summary_pb2.Summary(value=values)
-            )
-        )
-    writer.close()
+    write_events(run_dir, tags[0], steps, more_tags=tags[1:], start=1_700_000_000)
 
 
 def start_tensorboard(logdir: Path, log: Path) -> TensorBoard:

@@ -19,21 +19,11 @@ from PySide6.QtWidgets import QMenu, QPushButton
 
 from tbdesk.boards import Board, BoardManager, BoardRun, BoardState, discover
 from tbdesk.ui.boards_panel import BoardColumn, BoardsPanel, ExternalColumn, format_memory, format_uptime
+from tests.event_files import write_events
 
 
 def write_scalars(run_dir: Path) -> Path:
-    from tensorboard.compat.proto import event_pb2, summary_pb2
-    from tensorboard.summary.writer.event_file_writer import EventFileWriter
-
-    run_dir.mkdir(parents=True, exist_ok=True)
-    writer = EventFileWriter(str(run_dir))
-    for step in range(5):
-        summary = summary_pb2.Summary(
-            value=[summary_pb2.Summary.Value(tag="loss", simple_value=1 / (step + 1))]
-        )
-        writer.add_event(event_pb2.Event(step=step, wall_time=1_700_000_000 + step, summary=summary))
-    writer.close()
-    return run_dir
+    return write_events(run_dir, start=1_700_000_000)
 
 
 def alive(pid: int) -> bool:

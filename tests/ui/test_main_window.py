@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,6 @@ import pytest
 from PySide6.QtCore import QObject, QSize, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
-from tensorboard.compat.proto import event_pb2, summary_pb2
-from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from tbdesk.app import build_window
 from tbdesk.boards import BoardManager, BoardState
@@ -26,16 +23,7 @@ from tbdesk.ui import dialogs
 from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.settings import Settings
 from tbdesk.ui.tree_nodes import NAME, Kind
-
-
-def write_events(logdir: Path, tag: str = "loss", steps: int = 5) -> None:
-    writer = EventFileWriter(str(logdir))
-    for step in range(steps):
-        value = summary_pb2.Summary.Value(tag=tag, simple_value=1.0 / (step + 1))
-        writer.add_event(
-            event_pb2.Event(wall_time=time.time(), step=step, summary=summary_pb2.Summary(value=[value]))
-        )
-    writer.close()
+from tests.event_files import write_events
 
 
 def fill_workspace(path: Path, scratch: Path) -> dict[str, str]:
