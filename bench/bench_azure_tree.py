@@ -1,5 +1,6 @@
 """An Azure ML workspace in the real window's tree, at scale: an experiment of 10,000 runs and a
-sweep of 1,000 child runs on the local emulator, against azureml-core listing the same in a thread.
+sweep of 1,000 child runs on the local emulator (in a process of its own, as Azure is), against
+azureml-core listing the same in a thread.
 
     .venv/bin/python bench/bench_azure_tree.py [--runs 10000] [--children 1000] [--refreshes 20]
 
@@ -30,6 +31,7 @@ import asyncio
 import collections
 import gc
 import itertools
+import multiprocessing
 import os
 import shutil
 import statistics
@@ -43,6 +45,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -246,10 +249,12 @@ async def bench_tree(  # noqa: PLR0915 - one scenario, told in order
 ) -> TreeFigures:
     from tbdesk.app import build_window
     from tbdesk.boards import BoardManager
+    from tbdesk.heap import freeze_imported
     from tbdesk.ui.tree_nodes import Kind, Load
 
     manager = BoardManager()
     window = build_window(manager, home / "workspace")
+    freeze_imported()  # as run_gui does
     window.resize(1400, 900)
     window.show()
     model, tree = window.tree_model, window.tree
@@ -466,32 +471,61 @@ def report(args: argparse.Namespace, ours: TreeFigures, peer: PeerFigures) -> No
     )
 
 
+def serve_emulator(conn: Connection, runs: int, children: int) -> None:
+    """The emulated Azure ML service, seeded, in a process of its own as Azure is: its server
+    threads must not take the GIL from the window being measured (nor from the peer)."""
+    from tests.azureml_emulator import Emulator
+
+    with Emulator() as emulator:
+        seed(emulator, runs, children)
+        ws = emulator.workspace
+        conn.send(
+            {
+                "url": emulator.url,
+                "discovery_url": emulator.discovery_url,
+                "subscription_id": ws.subscription_id,
+                "resource_group": ws.resource_group,
+                "name": ws.name,
+                "workspace_id": ws.workspace_id,
+            }
+        )
+        conn.recv()  # asked for the requests that would have changed the workspace
+        conn.send([f"{r.method} {r.path}" for r in emulator.writes()])
+
+
 async def bench(args: argparse.Namespace, home: Path) -> int:
     from tbdesk.azure.workspace import Endpoints, WorkspaceRef, build_workspace, token_auth
     from tbdesk.sources.azure import AzureSource
-    from tests.azureml_emulator import Emulator, StaticCredential
+    from tests.azureml_emulator import StaticCredential
 
-    with Emulator() as emulator:
-        seed(emulator, args.runs, args.children)
-        os.environ["AZUREML_DISCOVERY_SERVICE_ENDPOINT"] = emulator.discovery_url
-        ws = emulator.workspace
+    ours_end, emulator_end = multiprocessing.get_context("spawn").Pipe()
+    process = multiprocessing.get_context("spawn").Process(
+        target=serve_emulator, args=(emulator_end, args.runs, args.children), daemon=True
+    )
+    process.start()
+    try:
+        ws: dict[str, str] = await asyncio.to_thread(ours_end.recv)
+        os.environ["AZUREML_DISCOVERY_SERVICE_ENDPOINT"] = ws["discovery_url"]
         credential = StaticCredential()
         source = AzureSource(
             credential,
-            ws.subscription_id,
-            ws.resource_group,
-            ws.name,
-            discovery_url=emulator.discovery_url,
-            workspace_id=ws.workspace_id,
+            ws["subscription_id"],
+            ws["resource_group"],
+            ws["name"],
+            discovery_url=ws["discovery_url"],
+            workspace_id=ws["workspace_id"],
         )
         ours = await bench_tree(source, args, home)
-        ref = WorkspaceRef(ws.subscription_id, ws.resource_group, ws.name)
-        ends = Endpoints(
-            ref.scope, emulator.url, "https://ml.azure.com", ws.workspace_id, emulator.discovery_url
-        )
+        ref = WorkspaceRef(ws["subscription_id"], ws["resource_group"], ws["name"])
+        studio = "https://ml.azure.com"
+        ends = Endpoints(ref.scope, ws["url"], studio, ws["workspace_id"], ws["discovery_url"])
         sdk_ws = await asyncio.to_thread(build_workspace, ref, token_auth(credential), ends)
         peer = await bench_peer(sdk_ws, args.runs, args.children, args.refreshes)
-        writes = emulator.writes()
+        ours_end.send("writes")
+        writes: list[str] = await asyncio.to_thread(ours_end.recv)
+    finally:
+        process.terminate()
+        process.join()
     report(args, ours, peer)
     if writes:
         print(f"WARNING: {len(writes)} requests would have changed the workspace: {writes[:3]}")

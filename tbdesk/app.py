@@ -40,10 +40,12 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
     asyncio.set_event_loop(loop)
 
     from tbdesk.boards import BoardManager
+    from tbdesk.heap import freeze_imported
     from tbdesk.ui.dialogs import install_excepthook
 
     manager = BoardManager()
     window = build_window(manager, workspace)
+    freeze_imported()  # what the window needed is loaded: out of the collector's way (tbdesk.heap)
     install_excepthook(lambda: window)
     loop.set_exception_handler(_exception_handler)
     quitting = _Shutdown(loop, manager)

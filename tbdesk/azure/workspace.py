@@ -11,6 +11,7 @@ Everything here blocks: call it in a worker thread. azureml-core is imported onl
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from typing import Any
 from tbdesk.azure.arm import ARM_API_VERSION, Credential, cloud_named
 from tbdesk.azure.errors import AzureError, ServiceError
 from tbdesk.azure.rest import RestClient
+from tbdesk.heap import freeze_imported
 
 _LOG = logging.getLogger(__name__)
 _REQUIRED_DISCOVERY = ("api", "experimentation", "history", "hyperdrive", "modelmanagement", "studio")
@@ -82,9 +84,19 @@ class Endpoints:
         return f"{self.history.rstrip('/')}/artifact/v2.0{self.scope}{rest}"
 
 
+@functools.cache
+def _import_azureml_core() -> None:
+    """Import azureml-core (once: its package brings nearly all of it) and put its many objects
+    out of the garbage collector's way (tbdesk.heap)."""
+    import azureml.core  # noqa: F401 - imported for its objects
+
+    freeze_imported()
+
+
 def token_auth(credential: Credential, cloud: str = "AzureCloud") -> Any:
     """azureml-core's TokenAuthentication, fed by an azure-identity credential (AZUREML.md)."""
     known = cloud_named(cloud).name
+    _import_azureml_core()
     from azureml.core.authentication import TokenAuthentication
 
     def token_for(audience: str) -> str:
@@ -147,6 +159,7 @@ def build_workspace(ref: WorkspaceRef, auth: Any, endpoints: Endpoints) -> Any:
     """An azureml-core Workspace for this workspace that never calls ARM: it is given the
     workspace id, location and discovery URL that tbdesk already knows (private arguments of
     azureml-core's constructor; AZUREML.md)."""
+    _import_azureml_core()
     from azureml.core import Workspace
 
     workspace = Workspace(

@@ -453,8 +453,12 @@ class SourceTreeModel(QAbstractItemModel):
 
     def _remove(self, node: Node, first: int, last: int) -> None:
         self.beginRemoveRows(self.index_of(node), first, last)
-        for each in node.children[first : last + 1]:
-            for gone in each.walk():
-                self._by_uid.pop(gone.uid, None)
+        gone = [each for child in node.children[first : last + 1] for each in child.walk()]
+        for each in gone:
+            self._by_uid.pop(each.uid, None)
         del node.children[first : last + 1]
         self.endRemoveRows()
+        # Parents and children point at each other: unlinked, removed nodes are freed at once by
+        # reference counting instead of piling up for the garbage collector (tbdesk.heap).
+        for each in gone:
+            each.children = []

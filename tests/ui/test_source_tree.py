@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +204,35 @@ def test_refresh_keeps_expansion_and_shows_new_runs(qtbot: Any, tree: SourceTree
     sweep = child(model, source_index, "sweep")
     assert names(model, sweep) == ["late", "lr=2", "lr=1", "lr=0"]
     assert names(model, child(model, sweep, "lr=0")) == ["fold-1", "fold-0"]
+
+
+def test_nodes_refreshed_away_are_freed_without_the_garbage_collector(
+    qtbot: Any, tree: SourceTreeView, tmp_path: Path
+) -> None:
+    # Parents and children point at each other; removed nodes are unlinked, so no collection
+    # (a pause of the window once thousands of runs are loaded) is needed to free them.
+    fill_workspace(tmp_path / "ws")
+    model = tree.source_model()
+    source_index = model.add_source(WorkspaceSource(tmp_path / "ws"))
+    tree.expand(source_index)
+    wait_idle(qtbot, model)
+    sweep = child(model, source_index, "sweep")
+    tree.expand(sweep)
+    wait_idle(qtbot, model)
+    tree.expand(child(model, sweep, "lr=0"))
+    wait_idle(qtbot, model)
+    old = [weakref.ref(node) for node in model.nodes() if node.kind in (Kind.EXPERIMENT, Kind.RUN)]
+    assert len(old) == 2 + 3 + 2
+
+    gc.disable()
+    try:
+        tree.refresh()
+        wait_idle(qtbot, model)
+        sweep = child(model, source_index, "sweep")
+        assert names(model, child(model, sweep, "lr=0")) == ["fold-1", "fold-0"]  # back, expanded
+        assert [ref() for ref in old] == [None] * len(old)
+    finally:
+        gc.enable()
 
 
 def test_multi_selection_gives_runs_in_tree_order(qtbot: Any, tree: SourceTreeView, tmp_path: Path) -> None:
