@@ -4,22 +4,35 @@ Peer ("by hand"): start `python -m tensorboard.main --logdir <one run's logs> --
 poll it until it answers HTTP 200, load it in a bare QWebEngineView (default profile), and wait
 until its scalar charts are drawn; timed from the process start.
 
-tbdesk, on the same run of the demo workspace (board_runs without child runs, so both show the same
-data), in the order the main window goes: board_runs, a loading BoardView tab, BoardManager.open,
-BoardView.set_url, until the charts are drawn.
-- cold: a new board (the previous round's board was stopped);
-- warm: the same runs asked for again while the board runs: what the window does then is reuse the
-  board and switch to its tab, so the figure is board_runs + BoardManager.open (reused) + the tab
-  switch, until BoardView.count_scalar_charts() > 0 and the page has drawn a frame;
-- warm, fresh view: the same, but into a new BoardView (the user had closed the tab).
+tbdesk, on the same run of the demo workspace (without its child runs, so both show the same data),
+goes the way the main window goes (RunActions._open_runs), with the window's one RunCache and its
+default logs prefix, and a real BoardSyncs (which syncs feed which board, and what each was opened
+for); each board's tab shows its sync strip, as in the window.
+- cold: a new board (the previous round's board was stopped): prepare_live_runs (children=False: it
+  syncs the run, read in place here, and plans how it shows), a loading BoardView tab,
+  BoardManager.open(live.runs, live=True), LiveRuns.attach and BoardSyncs.add (stopping the board
+  now stops the sync), BoardView.set_url, until the charts are drawn;
+- warm: the same run asked for again, from another tab, while its board runs. The window plans and
+  opens nothing then: BoardSyncs.board_for finds the live board opened for exactly these runs and
+  prefix, BoardSyncs.refresh has its syncs look for new logs now, the board's tab is shown, and its
+  metrics-only runs are exported again (LiveRuns.export_again; none here, the run has its logs).
+  The figure is all that until BoardView.count_scalar_charts() > 0 and the page has drawn a frame;
+  "reuse" is its first part, until the board is found (board_for + refresh);
+- warm, fresh view: the user closes the board's tab (the board runs on; not timed), then asks again:
+  the same, but the board is shown in a new BoardView, until its charts are drawn.
+Each round's board is stopped after its warm figures, and its sync with it (LiveRuns.attach); at the
+end, once every board is stopped, no TensorBoard or data server that the bench saw may be running,
+nor any task on the event loop (a sync's polling, a board's watcher): else the bench fails.
 Both sides load the same page (the server's root: TensorBoard's default "Time Series" dashboard, whose
 scalar cards are <scalar-card>; the legacy #scalars page has <tf-scalar-card>, which the probe counts
 too) and are timed with the same probe (bench/_common.py) polled every 50 ms; "drawn" also waits for
 two animation frames. The time of tbdesk's chartsReady signal (its loading indicator stops) is
 shown too.
 
-Memory: a board with every run of the demo (3 runs + 9 child runs) must run one TensorBoard (plus
-its data server); its RSS is set against the one-run TensorBoard started by hand.
+Memory: a board with every run of the demo and their child runs, planned as the window plans them
+(without TensorFlow: the 3 digits runs with their 9 folds in place, and the alpha sweep exported in
+one piece with its 7 child runs: 13 runs on the board), must run one TensorBoard (plus its data
+server); its RSS is set against the one-run TensorBoard started by hand.
 
 Run: .venv/bin/python bench/bench_open.py [--rounds N]   (about a minute; offscreen Qt)
 Targets (issue 2): cold within 1.3x of the peer; warm under 0.3 s.
@@ -51,7 +64,9 @@ if TYPE_CHECKING:
     from tbdesk.boards import Board, BoardManager
     from tbdesk.model import Run
     from tbdesk.sources.workspace import WorkspaceSource
+    from tbdesk.sync import RunCache
     from tbdesk.ui.board_view import BoardView
+    from tbdesk.ui.sync_status import BoardSyncs
 
 ROUNDS = 5
 HOST = "127.0.0.1"
@@ -64,9 +79,10 @@ _SERVING = re.compile(r"TensorBoard \S+ at http://[^/]+:(\d+)/")
 
 
 class Host:
-    """A window with tabs, like the app's centre: a home tab, and a tab per dashboard."""
+    """A window with tabs, like the app's centre: a home tab, and a tab per dashboard; it knows
+    each board's tab, and shows its sync strip as the main window does."""
 
-    def __init__(self) -> None:
+    def __init__(self, syncs: BoardSyncs) -> None:
         from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
         self.window = QMainWindow()
@@ -76,6 +92,23 @@ class Host:
         self.window.setCentralWidget(self.tabs)
         self.window.resize(1280, 800)
         self.window.show()
+        self.syncs = syncs
+        self.views: dict[str, BoardView] = {}  # board id -> its tab
+        syncs.boardChanged.connect(self.show_sync)
+
+    def show_board(self, board_id: str, view: BoardView) -> None:
+        """Its tab, current, with the board's sync strip (MainWindow.show_board)."""
+        self.views[board_id] = view
+        if self.tabs.indexOf(view) < 0:
+            self.tabs.addTab(view, view.title)
+        self.show_sync(board_id)
+        self.tabs.setCurrentWidget(view)
+
+    def show_sync(self, board_id: str) -> None:
+        view = self.views.get(board_id)
+        summary = self.syncs.summary(board_id)
+        if view is not None and summary is not None:
+            view.show_sync(summary.text, summary.tooltip, error=summary.error)
 
     def show(self, widget: QWidget, title: str) -> None:
         self.tabs.addTab(widget, title)
@@ -85,6 +118,8 @@ class Host:
         self.tabs.setCurrentWidget(self.home)
 
     def remove(self, widget: QWidget) -> None:
+        """Close a tab (a board's tab: the board runs on, as in the window)."""
+        self.views = {board_id: view for board_id, view in self.views.items() if view is not widget}
         self.tabs.removeTab(self.tabs.indexOf(widget))
         widget.deleteLater()
 
@@ -166,12 +201,13 @@ async def read_port(stream: asyncio.StreamReader, lines: list[str], port: asynci
         port.set_exception(RuntimeError("TensorBoard exited before serving:\n" + "\n".join(lines[-8:])))
 
 
-async def open_by_hand(host: Host, logs: Path) -> tuple[float, float, int]:
+async def open_by_hand(setting: Setting) -> tuple[float, float, int]:
     """Seconds from starting TensorBoard until it answers and until the charts are drawn in a bare
     view; TensorBoard's RSS then."""
     from PySide6.QtCore import QUrl
     from PySide6.QtWebEngineWidgets import QWebEngineView
 
+    host, logs = setting.host, setting.logs
     start = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tensorboard.main", "--logdir", str(logs), "--host", HOST, "--port", "0",
@@ -196,6 +232,7 @@ async def open_by_hand(host: Host, logs: Path) -> tuple[float, float, int]:
         await until_drawn(view.page())
         elapsed = time.perf_counter() - start
         memory = common.tree_rss_bytes(proc.pid)
+        note_processes(setting, proc.pid)
     finally:
         if view is not None:
             host.remove(view)
@@ -220,68 +257,109 @@ class Opened:
     charts_ready: float  # BoardView.chartsReady
 
 
-async def open_in_tbdesk(
-    host: Host, manager: BoardManager, source: WorkspaceSource, runs: list[Run], children: bool
-) -> Opened:
-    """As the main window does it: the runs' logs, a loading tab, the board, then its address."""
-    from tbdesk.boards import board_runs
-    from tbdesk.ui.board_view import BoardView
+def note_processes(setting: Setting, pid: int) -> None:
+    """Remember a TensorBoard and what runs below it (its data server): all must be gone at the end."""
+    setting.pids.update([pid, *common.descendants(pid)])
 
+
+async def open_in_tbdesk(setting: Setting, runs: list[Run], children: bool) -> Opened:
+    """As the main window opens runs that no board shows: their live runs (synced, planned), a
+    loading tab, the board, its address, then the sync attached to the board (RunActions._open_runs)."""
+    from tbdesk.boards.prepare import prepare_live_runs
+    from tbdesk.ui.board_view import BoardView
+    from tbdesk.ui.sync_status import asked
+
+    host, manager, syncs = setting.host, setting.manager, setting.syncs
     start = time.perf_counter()
-    wanted = await board_runs(source, runs, children=children)
+    live = await prepare_live_runs(
+        setting.source, runs, children=children, cache=setting.cache, prefix=setting.prefix
+    )
     title = runs[0].name if len(runs) == 1 else f"{len(runs)} runs"
-    view = BoardView("", title)
     ready: list[float] = []
+    view = BoardView("", title)
     view.chartsReady.connect(lambda: ready.append(time.perf_counter()))
     host.show(view, title)
     try:
-        board = await manager.open(wanted, title=title)
+        board = await manager.open(live.runs, title=title, live=True)
+    except BaseException:
+        host.remove(view)
+        await live.stop()
+        raise
+    try:
+        if syncs.feeds(board.id):  # the same runs from elsewhere: that board is fed already
+            await live.stop()
+        else:
+            live.attach(manager, board)  # from now on, stopping the board stops the sync
+            syncs.add(board, live, asked([(setting.source, run) for run in runs], setting.prefix))
         if board.url is None:
             raise RuntimeError(f"board {board.title} is {board.state} without an address")
         served = time.perf_counter() - start
         view.set_url(board.url)
+        host.show_board(board.id, view)
         await until_drawn(view.page)
         drawn = time.perf_counter() - start
         await until(lambda: ready, "BoardView.chartsReady")
+        if board.pid is not None:
+            note_processes(setting, board.pid)
     except BaseException:
         host.remove(view)
         raise
     return Opened(board, view, served, drawn, ready[0] - start)
 
 
-async def warm_tab_switch(
-    host: Host, manager: BoardManager, source: WorkspaceSource, run: Run, opened: Opened
-) -> tuple[float, float]:
-    """Asking again for the runs of an open board, from another tab: (until the board is handed
-    back, until its tab shows the drawn charts), in seconds."""
-    from tbdesk.boards import board_runs
+def board_shown_for(setting: Setting, runs: list[Run]) -> Board | None:
+    """What the window does first when runs are asked for: the live board opened for exactly them
+    (and this logs prefix), its syncs told to look for new logs now; None when there is none."""
+    from tbdesk.ui.sync_status import asked
 
+    shown = setting.syncs.board_for(asked([(setting.source, run) for run in runs], setting.prefix))
+    board = next((b for b in setting.manager.boards if b.id == shown and b.state.is_live), None)
+    if board is not None:
+        setting.syncs.refresh(board.id)
+    return board
+
+
+async def export_again(setting: Setting, board: Board) -> None:
+    """The window exports a shown board's metrics-only runs anew, once its tab shows."""
+    for live in setting.syncs.feeds(board.id):
+        await live.export_again()
+
+
+async def warm_tab_switch(setting: Setting, opened: Opened) -> tuple[float, float]:
+    """Asking again for the runs of an open board, from another tab: (until the board is found,
+    until its tab shows the drawn charts), in seconds."""
+    host = setting.host
     host.go_home()
     await asyncio.sleep(0.2)  # the hidden page settles; not measured
     start = time.perf_counter()
-    wanted = await board_runs(source, [run], children=False)
-    board = await manager.open(wanted, title=run.name)
+    board = board_shown_for(setting, [setting.run])
     reused = time.perf_counter() - start
     if board is not opened.board:
-        raise RuntimeError("asking again for the same runs started another board instead of reusing it")
-    host.tabs.setCurrentWidget(opened.view)
+        raise RuntimeError("asking again for the same runs did not find the board that shows them")
+    host.show_board(board.id, opened.view)
+    await export_again(setting, board)
     if await opened.view.count_scalar_charts() == 0:
         raise RuntimeError("the reused board's tab shows no scalar chart")
     await until_frame(opened.view.page)
     return reused, time.perf_counter() - start
 
 
-async def warm_fresh_view(host: Host, manager: BoardManager, source: WorkspaceSource, run: Run) -> float:
-    from tbdesk.boards import board_runs
+async def warm_fresh_view(setting: Setting, opened: Opened) -> float:
+    """The user closes the board's tab (the board runs on), then asks for its runs again: seconds
+    until a new tab shows the drawn charts."""
     from tbdesk.ui.board_view import BoardView
 
+    host, run = setting.host, setting.run
+    host.remove(opened.view)
+    await asyncio.sleep(0.2)  # the closed page goes; not measured
     start = time.perf_counter()
-    wanted = await board_runs(source, [run], children=False)
-    board = await manager.open(wanted, title=run.name)
-    assert board.url is not None
-    view = BoardView(board.url, run.name)
-    host.show(view, run.name)
+    board = board_shown_for(setting, [run])
+    if board is not opened.board or board.url is None:
+        raise RuntimeError("asking again for the same runs did not find the board that shows them")
+    view = BoardView(board.url, board.title)
+    host.show_board(board.id, view)
     try:
+        await export_again(setting, board)
         await until_drawn(view.page)
         return time.perf_counter() - start
     finally:
@@ -328,43 +406,40 @@ class Samples:
 class Setting:
     host: Host
     manager: BoardManager
+    syncs: BoardSyncs  # the window's record of which syncs feed which board, and what was asked
+    cache: RunCache  # the window's one cache of synced runs
+    prefix: str  # where a run's logs are (the window's default)
     source: WorkspaceSource
     run: Run
     logs: Path
     seen_boards: set[str] = field(default_factory=set)
+    pids: set[int] = field(default_factory=set)  # every TensorBoard and data server seen
 
 
 async def one_round(setting: Setting, peer_first: bool) -> dict[str, float]:
     """The peer, then tbdesk cold, warm and warm into a fresh view (or tbdesk first)."""
     got: dict[str, float] = {}
     if peer_first:
-        got["by_hand_served"], got["by_hand"], got["by_hand_rss"] = await open_by_hand(
-            setting.host, setting.logs
-        )
-    opened = await open_in_tbdesk(
-        setting.host, setting.manager, setting.source, [setting.run], children=False
-    )
+        got["by_hand_served"], got["by_hand"], got["by_hand_rss"] = await open_by_hand(setting)
+    opened = await open_in_tbdesk(setting, [setting.run], children=False)
     if opened.board.id in setting.seen_boards:
         raise RuntimeError("a cold open reused a board that should have been stopped")
     setting.seen_boards.add(opened.board.id)
     assert opened.board.pid is not None
     got["cold_rss"] = common.tree_rss_bytes(opened.board.pid)
     got["cold_served"], got["cold"], got["cold_ready"] = opened.served, opened.drawn, opened.charts_ready
-    got["reuse"], got["warm"] = await warm_tab_switch(
-        setting.host, setting.manager, setting.source, setting.run, opened
-    )
-    got["fresh"] = await warm_fresh_view(setting.host, setting.manager, setting.source, setting.run)
-    setting.host.remove(opened.view)
-    await setting.manager.stop(opened.board)
+    got["reuse"], got["warm"] = await warm_tab_switch(setting, opened)
+    got["fresh"] = await warm_fresh_view(setting, opened)  # closes the board's first tab
+    await setting.manager.stop(opened.board)  # and its sync with it
     if not peer_first:
-        got["by_hand_served"], got["by_hand"], got["by_hand_rss"] = await open_by_hand(
-            setting.host, setting.logs
-        )
+        got["by_hand_served"], got["by_hand"], got["by_hand_rss"] = await open_by_hand(setting)
     return got
 
 
 async def bench(rounds: int, home: Path) -> int:
-    from tbdesk.boards import BoardManager
+    from tbdesk.boards import BoardManager, BoardState
+    from tbdesk.sync import DEFAULT_PREFIX, RunCache
+    from tbdesk.ui.sync_status import BoardSyncs
 
     started = time.perf_counter()
     source, runs = await demo_runs(home / "workspace")
@@ -375,7 +450,11 @@ async def bench(rounds: int, home: Path) -> int:
     print(f"demo workspace ready in {time.perf_counter() - started:.1f} s; run {run.name!r}, logs {logs}")
     print(common.machine_load())
 
-    setting = Setting(Host(), BoardManager(), source, run, logs)
+    syncs = BoardSyncs()
+    manager = BoardManager()
+    # As the window: a stopped board's syncs (stopped with it) are forgotten.
+    manager.subscribe(lambda board: syncs.forget(board.id) if board.state is BoardState.STOPPED else None)
+    setting = Setting(Host(syncs), manager, syncs, RunCache(), DEFAULT_PREFIX, source, run, logs)
     samples = Samples()
     try:
         # Round 0 warms up: QtWebEngine's processes start with the first page of the session.
@@ -395,7 +474,8 @@ async def bench(rounds: int, home: Path) -> int:
                     getattr(samples, name).append(value)
         memory = await memory_of_one_board(setting, runs)
     finally:
-        await setting.manager.stop_all()
+        await setting.manager.stop_all()  # stops the syncs fed to the boards too
+    await nothing_left_behind(setting)
     print(common.machine_load())
     report(rounds, samples, memory)
     return 0
@@ -409,7 +489,7 @@ def report(rounds: int, samples: Samples, memory: tuple[int, int, int, int]) -> 
     print(common.row("tbdesk cold (new board)", s.cold, s.by_hand))
     print(common.row("tbdesk cold, until chartsReady", s.cold_ready, s.by_hand))
     print(common.row("tbdesk warm (board reused + tab switch)", s.warm, s.by_hand))
-    print(common.row("  of which board_runs + BoardManager.open", s.reuse, s.by_hand))
+    print(common.row("  of which BoardSyncs.board_for + refresh", s.reuse, s.by_hand))
     print(common.row("tbdesk warm into a fresh BoardView", s.fresh, s.by_hand))
     print("Of that, until TensorBoard answers:")
     print(f"  {'peer: until TensorBoard answers 200':<44} {common.seconds(s.by_hand_served)}")
@@ -449,7 +529,7 @@ async def memory_of_one_board(setting: Setting, runs: list[Run]) -> tuple[int, i
     """A board on every demo run and child run: (TensorBoard processes, data servers, runs, RSS)."""
     print("a board on every run and child run of the demo: ", end="", flush=True)
     host, manager = setting.host, setting.manager
-    opened = await open_in_tbdesk(host, manager, setting.source, runs, children=True)
+    opened = await open_in_tbdesk(setting, runs, children=True)
     try:
         assert opened.board.pid is not None
         ours = common.descendants(os.getpid())
@@ -461,6 +541,28 @@ async def memory_of_one_board(setting: Setting, runs: list[Run]) -> tuple[int, i
     finally:
         host.remove(opened.view)
         await manager.stop(opened.board)
+
+
+async def nothing_left_behind(setting: Setting) -> None:
+    """Every board stopped: no TensorBoard or data server the bench saw runs any more, none runs
+    below this process, and nothing (a sync's polling, a board's watcher) runs on the loop."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while True:
+        alive = sorted(
+            pid
+            for pid in setting.pids | set(common.descendants(os.getpid()))
+            if common.is_tensorboard(pid) or common.is_data_server(pid)
+        )
+        tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        if not alive and not tasks and not setting.manager.boards:
+            seen = len(setting.pids)
+            print(f"nothing left behind: the {seen} TensorBoard and data server processes seen are gone")
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"left behind: processes {alive}, tasks {tasks}, boards {setting.manager.boards}"
+            )
+        await asyncio.sleep(0.05)
 
 
 def main() -> int:

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from tbdesk.boards import BoardManager, board_runs
+from tbdesk.boards import BoardManager
+from tbdesk.boards.prepare import prepare_board_runs
 from tbdesk.demo import DemoSummary, create_demo, keras_run
 from tbdesk.local import Experiment, Run, Workspace
 from tbdesk.sources.workspace import WorkspaceSource
@@ -125,7 +126,7 @@ def test_a_board_serves_the_keras_scalars(demo: DemoSummary, run: Run, tmp_path:
         (model_run,) = [r async for page in source.runs(experiment) for r in page]
         manager = BoardManager(tmp_path / "boards")
         try:
-            board = await manager.open(await board_runs(source, [model_run]))
+            board = await manager.open(await prepare_board_runs(source, [model_run]))
             assert board.url is not None
             train, validation = f"{run.display_name}/train", f"{run.display_name}/validation"
             tags = await _until_served(board.url + "data/plugin/scalars/tags", {train, validation})

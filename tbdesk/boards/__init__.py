@@ -4,7 +4,6 @@ from tbdesk.boards.board import Board, BoardError, BoardRun, BoardState
 from tbdesk.boards.discovery import RunningTensorBoard, discover
 from tbdesk.boards.manager import BoardManager
 from tbdesk.boards.registry import reap_orphans
-from tbdesk.boards.runs import board_runs
 
 __all__ = [
     "Board",
@@ -13,7 +12,6 @@ __all__ = [
     "BoardRun",
     "BoardState",
     "RunningTensorBoard",
-    "board_runs",
     "discover",
     "reap_orphans",
 ]

@@ -107,7 +107,7 @@ class LiveRuns:
         sync has them now (see the module docstring); remembers every run's name."""
         statuses = self.sync.statuses  # taken on the loop, which changes them
         families = await asyncio.to_thread(_families, roots, statuses, self.children, self.name_of)
-        planned = [show for family in families for show in _plan(family)]
+        planned = [show for family in families for show in _plan(family, self.children)]
         for family in families:
             self.names.update(_member_names(family))
         return planned
@@ -190,14 +190,15 @@ async def prepare_live_runs(
     policy: PollPolicy | None = None,
     logdir_for: LogdirFor = cache_logdir,
 ) -> LiveRuns:
-    """Sync runs (and with children=True their child runs) once, plan how each shows (see above),
-    and keep the sync going; names are "<run>" and "<run>/<child>", unique, parents first. The
+    """Sync runs (and with children=True their child runs; else the runs alone, a metrics-only
+    one exported without its child runs) once, plan how each shows (see above), and keep the sync
+    going; names are "<run>" and "<run>/<child>", unique, parents first. The
     caller attaches the result to its board, or stops it.
 
     Raises BoardError when no run has logs or metrics, SourceError when the runs cannot be read,
     ExportError when an export fails.
     """
-    sync = LiveSync(source, runs, cache=cache, prefix=prefix, policy=policy)
+    sync = LiveSync(source, runs, cache=cache, prefix=prefix, policy=policy, children=children)
     live = LiveRuns(source, sync, children=children, logdir_for=logdir_for)
     try:
         await live.sync.start()
@@ -306,11 +307,11 @@ def _member_names(family: _Family) -> dict[RunKey, str]:
     return found
 
 
-def _plan(family: _Family) -> list[PlannedRun]:
+def _plan(family: _Family, children: bool) -> list[PlannedRun]:
     if not family.has_logs:
-        return [PlannedRun(family.name, family.run, None, recursive=True)]
+        return [PlannedRun(family.name, family.run, None, recursive=children)]
     return [PlannedRun(family.name, family.run, family.logs)] + [
-        show for kid in family.children for show in _plan(kid)
+        show for kid in family.children for show in _plan(kid, children)
     ]
 
 

@@ -116,7 +116,8 @@ def remote_for(source: Source) -> Remote | None:
 
 class LiveSync:
     """Use from the event loop's thread. `start()` does a first sync and returns; polling goes on
-    in a task until every run has ended, or until `stop()`."""
+    in a task until every run has ended, or until `stop()`. With children=False it follows the
+    roots alone: no child run's logs are fetched, and no new child run joins."""
 
     def __init__(
         self,
@@ -128,8 +129,10 @@ class LiveSync:
         policy: PollPolicy | None = None,
         limit: int = 4,
         remote: Remote | None = None,
+        children: bool = True,
     ) -> None:
         self.source = source
+        self.children = children  # follow the roots' child runs too (else the roots alone)
         self.prefix = prefix
         self.policy = policy or PollPolicy()
         self.cache = cache or RunCache()
@@ -380,9 +383,10 @@ class LiveSync:
 
     async def _fresh_tree(self, root: Run) -> list[Run]:
         if self._remote is not None:
-            return await self._remote.tree(root)
+            runs = await self._remote.tree(root)
+            return runs if self.children else [run for run in runs if run.key == root.key]
         found = [await self._fresh_local(root)]
-        level = list(found)
+        level = list(found) if self.children else []
         while level:
             kids = await asyncio.gather(*(self.source.children(run) for run in level))
             level = [kid for group in kids for kid in group]

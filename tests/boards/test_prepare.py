@@ -1,5 +1,6 @@
-"""prepare_board_runs(): runs without TensorBoard logs are exported into the cache and shown with
-the native logs of the others (a real local workspace, real exports, no Qt)."""
+"""prepare_board_runs() and prepare_live_runs(): the runs and child runs a board shows, with
+readable, safe, unique names; runs without TensorBoard logs are exported into the cache and shown
+with the native logs of the others (a real local workspace, real exports, no Qt)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from tbdesk import paths
-from tbdesk.boards import Board, BoardError, BoardManager
+from tbdesk.boards import Board, BoardError, BoardManager, BoardRun
 from tbdesk.boards.prepare import cache_logdir, prepare_board_runs, prepare_live_runs
 from tbdesk.export import ExportProgress, ExportStage
 from tbdesk.local import Experiment, Workspace
+from tbdesk.local import Run as LocalRun
 from tbdesk.model import Run
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import PollPolicy, RunCache, SyncState
@@ -93,8 +95,116 @@ def test_family_without_logs_is_exported_in_one_piece_and_again_in_place(source:
 
 def test_runs_with_neither_logs_nor_metrics_fail_clearly(source: WorkspaceSource) -> None:
     runs = top_runs(source)
-    with pytest.raises(BoardError, match="No TensorBoard logs or metrics in empty or their child runs"):
+    with pytest.raises(BoardError, match=r"^No TensorBoard logs or metrics in empty or their child runs\.$"):
         asyncio.run(prepare_board_runs(source, [runs["empty"]]))
+    with pytest.raises(BoardError, match=r"^No TensorBoard logs or metrics in empty\.$"):
+        asyncio.run(prepare_live_runs(source, [runs["empty"]], children=False))
+
+
+def test_without_child_runs_only_the_runs_asked_for_are_synced_and_shown(source: WorkspaceSource) -> None:
+    runs = top_runs(source)
+
+    async def prepare(name: str) -> tuple[list[BoardRun], list[str]]:
+        live = await prepare_live_runs(source, [runs[name]], children=False)
+        try:
+            return live.runs, [status.run.name for status in live.sync.statuses]
+        finally:
+            await live.stop()
+
+    shown, synced = asyncio.run(prepare("mixed"))
+    assert [run.name for run in shown] == ["mixed"] and synced == ["mixed"]
+    # A metrics-only run is exported alone: none of its child runs' folders inside.
+    [mixed] = shown
+    assert [p for p in mixed.path.iterdir() if "tfevents" in p.name]
+    assert not [p for p in mixed.path.iterdir() if p.is_dir()]
+    # The sweep's parent logged nothing itself: alone, it has nothing to show.
+    with pytest.raises(BoardError, match=r"^No TensorBoard logs or metrics in sweep\.$"):
+        asyncio.run(prepare("sweep"))
+
+
+def with_logs(run: LocalRun, folder: Path) -> LocalRun:
+    """The run, with a real event file in its logs/."""
+    run.upload_folder("logs", str(write_native(folder)))
+    return run
+
+
+def test_runs_and_their_child_runs_get_nested_readable_names(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "tree-ws")
+    try:
+        exp = Experiment(ws, "e")
+        lr1 = with_logs(exp.start_logging(display_name="lr=0.01"), tmp_path / "1")
+        with (
+            with_logs(lr1.child_run("fold-1"), tmp_path / "11") as fold1,
+            with_logs(fold1.child_run("inner"), tmp_path / "111"),
+        ):
+            pass
+        with with_logs(lr1.child_run("fold-2"), tmp_path / "12"):
+            pass
+        lr1.complete()
+        exp.start_logging(display_name="no logs").complete()
+        with_logs(exp.start_logging(display_name="lr=0.1"), tmp_path / "2").complete()
+    finally:
+        ws.close()
+    source = WorkspaceSource(tmp_path / "tree-ws")
+    runs = top_runs(source)
+    asked = [runs["lr=0.01"], runs["no logs"], runs["lr=0.1"]]
+
+    shown = asyncio.run(prepare_board_runs(source, asked))
+    # Parents first, each followed by its child runs (newest first), recursively; the run with
+    # neither logs nor metrics is left out. Every run is shown from its own logs, in place.
+    assert [run.name for run in shown] == [
+        "lr=0.01",
+        "lr=0.01/fold-2",
+        "lr=0.01/fold-1",
+        "lr=0.01/fold-1/inner",
+        "lr=0.1",
+    ]
+    for run in shown:
+        assert run.key is not None and run.key.source_id == source.id
+        assert list(run.path.glob("events.out.tfevents.*")) and run.path.is_relative_to(tmp_path / "tree-ws")
+    assert shown[-1].key == runs["lr=0.1"].key
+    assert shown[-1].path == asyncio.run(source.tensorboard_dir(runs["lr=0.1"]))
+
+    # Without child runs: the run alone, as it is.
+    alone = asyncio.run(prepare_board_runs(source, [runs["lr=0.01"]], children=False))
+    assert alone == [BoardRun("lr=0.01", shown[0].path, runs["lr=0.01"].key)]
+
+
+def test_hostile_and_duplicate_names_are_made_safe_and_unique(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "names-ws")
+    try:
+        exp = Experiment(ws, "e")
+        with_logs(exp.start_logging(display_name="../../etc"), tmp_path / "1").complete()
+        for index in (2, 3):
+            same = with_logs(exp.start_logging(display_name="same"), tmp_path / str(index))
+            with with_logs(same.child_run("child"), tmp_path / f"{index}1"):
+                pass
+            same.complete()
+        with_logs(exp.start_logging(display_name="/abs\\name/."), tmp_path / "4").complete()
+    finally:
+        ws.close()
+    source = WorkspaceSource(tmp_path / "names-ws")
+
+    async def oldest_first() -> list[Run]:
+        [experiment] = await source.experiments()
+        return [run async for page in source.runs(experiment) for run in page][::-1]
+
+    asked = asyncio.run(oldest_first())
+    assert [run.name for run in asked] == ["../../etc", "same", "same", "/abs\\name/."]
+    shown = asyncio.run(prepare_board_runs(source, asked))
+    # The children of two runs called "same" stay with their own parent.
+    assert [run.name for run in shown] == [
+        "__/__/etc",
+        "same",
+        "same/child",
+        "same (2)",
+        "same (2)/child",
+        "abs/name",
+    ]
+    keys = {run.name: run.key for run in shown}
+    assert keys["same"] == asked[1].key and keys["same (2)"] == asked[2].key
+    [first_child], [second_child] = (asyncio.run(source.children(run)) for run in asked[1:3])
+    assert keys["same/child"] == first_child.key and keys["same (2)/child"] == second_child.key
 
 
 def test_cache_folders_stay_apart_and_inside_the_cache(source: WorkspaceSource) -> None:
