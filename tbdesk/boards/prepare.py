@@ -344,8 +344,8 @@ async def _export(
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
     # A sweep whose child runs logged only their parameters has no points, and shows all the same
-    # (in the HPARAMS tab).
-    return {result.run.key: result.folder for result in results if result.total_points or result.children}
+    # (in the HPARAMS tab); a family that logged nothing at all does not.
+    return {result.run.key: result.folder for result in results if result.shows_anything}
 
 
 class _CombinedProgress:

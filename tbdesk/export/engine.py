@@ -52,10 +52,16 @@ class ExportResult:
     points: int  # points written for this run itself
     children: tuple[ExportResult, ...] = ()
     notes: tuple[str, ...] = ()  # what was left out, and why
+    session: bool = False  # written as a session of its parent's sweep (the HPARAMS tab shows it)
 
     @property
     def total_points(self) -> int:
         return self.points + sum(child.total_points for child in self.children)
+
+    @property
+    def shows_anything(self) -> bool:
+        """TensorBoard has something to show of it or of a child run: points, or a sweep's session."""
+        return self.points > 0 or self.session or any(child.shows_anything for child in self.children)
 
     @property
     def total_runs(self) -> int:
@@ -245,7 +251,9 @@ class _TreeExport:
                 for i, child in enumerate(children)
             )
         )
-        return ExportResult(run, node.final, written.points, tuple(results), written.notes)
+        return ExportResult(
+            run, node.final, written.points, tuple(results), written.notes, session=bool(node.session_values)
+        )
 
     async def _write(self, run: Run, metrics: list[Metric], folder: Path, values: list[bytes]) -> Written:
         self.job.report(run, ExportStage.WRITING, 0)

@@ -122,6 +122,24 @@ def test_without_child_runs_only_the_runs_asked_for_are_synced_and_shown(source:
         asyncio.run(prepare("sweep"))
 
 
+def test_a_family_that_logged_nothing_fails_clearly(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "quiet-ws")
+    try:
+        exp = Experiment(ws, "e")
+        quiet = exp.start_logging(display_name="crashed sweep")
+        for index in range(2):
+            with quiet.child_run(f"trial {index}"):
+                pass
+        quiet.complete()
+    finally:
+        ws.close()
+    source = WorkspaceSource(tmp_path / "quiet-ws")
+    with pytest.raises(
+        BoardError, match=r"^No TensorBoard logs or metrics in crashed sweep or their child runs\.$"
+    ):
+        asyncio.run(prepare_board_runs(source, list(top_runs(source).values())))
+
+
 def with_logs(run: LocalRun, folder: Path) -> LocalRun:
     """The run, with a real event file in its logs/."""
     run.upload_folder("logs", str(write_native(folder)))
