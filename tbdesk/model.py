@@ -90,6 +90,10 @@ class MetricKind(enum.StrEnum):
     TABLE = "table"  # run.log_table(name, {col: [values]})
     IMAGE = "image"  # run.log_image(name, path=...)
     STRING = "string"  # run.log(name, "text")
+    # run.log_confusion_matrix(...), log_accuracy_table, ...: Azure ML keeps these as a JSON file
+    # among the run's files; no TensorBoard plugin shows them. No points; the description says
+    # what it is and which file holds it.
+    ARTIFACT = "artifact"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,12 @@ once per launch however many workspaces and windows use it).
     account = add_account(store, Account.new("Work", "device_code"))
     account = await sign_in(store, account, device_code_prompt=show_code)   # prompts if needed
     source = open_workspace(store.add_workspace(WorkspaceEntry.from_config(account.id, path)), store)
-    await sign_out(store, account.id)       # forgets the secret, the token cache and the account
+    await sign_out(store, account.id, keep_account=True)  # forgets the secret and the token cache;
+                                            # the account stays, signed out, with its workspaces
+    await sign_out(store, account.id)       # ...and forgets the account and its workspaces too
+
+A signed-out account's workspaces answer every read with SignedOutError (the tree offers to sign
+in again there); `sign_in` on the same account makes them readable again.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from tbdesk.auth.credentials import DeviceCodePrompt, credential_for, forget_tok
 from tbdesk.auth.errors import SignInError
 from tbdesk.auth.secret_store import forget_secret, store_secret
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
-from tbdesk.azure.errors import AzureError
+from tbdesk.azure.errors import AzureError, SignedOutError
 from tbdesk.azure.workspace import token_claims
 
 if TYPE_CHECKING:
@@ -31,12 +36,29 @@ _LOG = logging.getLogger(__name__)
 
 
 class Session:
-    """The credential objects of this launch, one per account, made on first use."""
+    """The credential objects of this launch, one per account, made on first use; and which
+    accounts were signed in or out in this launch (sources opened before still hold the account
+    as it was then)."""
 
     def __init__(self) -> None:
         self.device_code_prompt: DeviceCodePrompt | None = None  # the UI sets where codes are shown
         self._credentials: dict[str, Any] = {}
+        self._signed_out: dict[str, bool] = {}
         self._lock = threading.Lock()
+
+    def is_signed_out(self, account: Account) -> bool:
+        """Whether the person signed out of the account: as this launch left it, else as
+        azure.json said when `account` was read."""
+        with self._lock:
+            return self._signed_out.get(account.id, account.signed_out)
+
+    def set_signed_out(self, account_id: str, signed_out: bool | None) -> None:
+        """Note a sign-in (False) or sign-out (True) of this launch; None: the account's own word."""
+        with self._lock:
+            if signed_out is None:
+                self._signed_out.pop(account_id, None)
+            else:
+                self._signed_out[account_id] = signed_out
 
     def credential(self, account: Account, *, device_code_prompt: DeviceCodePrompt | None = None) -> Any:
         """The account's credential; a device code credential is made anew when given a prompt."""
@@ -71,8 +93,9 @@ def session() -> Session:
 
 
 def add_account(store: AccountStore, account: Account, *, client_secret: str | None = None) -> Account:
-    """Remember a new account (a service principal's secret goes to the keyring first, so that
-    without a secure keyring nothing is remembered at all)."""
+    """Remember a new account, or one signed out of as it is to sign in again (a service
+    principal's secret goes to the keyring first, so that without a secure keyring nothing is
+    remembered at all)."""
     if account.method == "service_principal":
         if not client_secret:
             raise SignInError("A service principal needs its client secret.")
@@ -80,6 +103,7 @@ def add_account(store: AccountStore, account: Account, *, client_secret: str | N
     elif client_secret:
         raise SignInError(f"The {account.method_label} method takes no client secret.")
     session().forget(account.id)
+    session().set_signed_out(account.id, account.signed_out)  # as remembered now (until sign_in)
     return store.save_account(account)
 
 
@@ -99,26 +123,44 @@ async def sign_in(
                 account,
                 authentication_record=record.serialize(),
                 username=record.username or account.username,
+                signed_out=False,
             )
         else:
             token = await asyncio.to_thread(credential.get_token, scope)
-            updated = dataclasses.replace(account, username=_username(token.token) or account.username)
+            updated = dataclasses.replace(
+                account, username=_username(token.token) or account.username, signed_out=False
+            )
     except AzureError:
         raise
     except Exception as exc:  # azure-identity's ClientAuthenticationError, CredentialUnavailableError...
         raise SignInError(f"Signing in as {account.name} failed: {_first_line(exc)}") from exc
     _LOG.info("Signed in as %s (%s).", account.name, account.method)
-    return store.save_account(updated)
+    saved = store.save_account(updated)
+    session().set_signed_out(account.id, False)
+    return saved
 
 
-async def sign_out(store: AccountStore, account_id: str) -> list[WorkspaceEntry]:
-    """Forget the account: its secret in the keyring, its persisted token cache, its credential of
-    this launch, its record and its workspaces (returned, so the UI can drop them)."""
+async def sign_out(
+    store: AccountStore, account_id: str, *, keep_account: bool = False
+) -> list[WorkspaceEntry]:
+    """Sign out of the account: forget its secret in the keyring, its persisted token cache and
+    its credential of this launch.
+
+    With `keep_account`, the account stays remembered with its workspaces, marked signed out
+    (who signed in is forgotten too; the name shown is kept), and nothing is returned: its
+    workspaces answer with SignedOutError until `sign_in` signs the account in again. Without
+    it, its record and its workspaces are forgotten as well (returned, so the UI can drop them)."""
     session().forget(account_id)
+    session().set_signed_out(account_id, True)  # sources opened before stop reading too
     await asyncio.to_thread(forget_secret, account_id)
     await asyncio.to_thread(forget_token_cache, account_id)
+    if keep_account:
+        account = store.account(account_id)
+        store.save_account(dataclasses.replace(account, signed_out=True, authentication_record=None))
+        _LOG.info("Signed out of account %s; its workspaces stay remembered.", account_id)
+        return []
     removed = store.remove_account(account_id)
-    _LOG.info("Signed out of account %s.", account_id)
+    _LOG.info("Signed out of account %s and forgot it.", account_id)
     return removed
 
 
@@ -148,17 +190,22 @@ def open_workspace(
 class _AccountCredential:
     """An account's credential of this launch, made when a token is first asked for: making it
     may read a client secret from the keyring (which can block on a locked keyring's prompt)
-    and imports azure-identity, so it must not happen on the UI thread that opens sources."""
+    and imports azure-identity, so it must not happen on the UI thread that opens sources.
+
+    It asks the session each time, so a sign-out of this launch stops it (SignedOutError, which
+    the tree answers by offering to sign in again) and a sign-in again lets it go on."""
 
     def __init__(self, account: Account) -> None:
         self._account = account
-        self._credential: Any = None
-        self._lock = threading.Lock()
+        self._credential: Any = None  # the session's credential, once a token was asked for
 
     def get_token(self, *scopes: str, **kwargs: Any) -> Any:
-        with self._lock:
-            if self._credential is None:
-                self._credential = session().credential(self._account)
+        current = session()
+        if current.is_signed_out(self._account):
+            raise SignedOutError(
+                f"Signed out of the Azure account {self._account.name}: sign in again to read its workspaces."
+            )
+        self._credential = current.credential(self._account)
         return self._credential.get_token(*scopes, **kwargs)
 
 

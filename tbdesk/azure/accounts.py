@@ -4,7 +4,9 @@ across launches in one JSON file under the config folder (`azure.json`).
 Nothing secret is ever written there: an account holds how to sign in (method, cloud, tenant,
 client id, a user name hint, and azure-identity's AuthenticationRecord, which only names the
 signed-in identity); client secrets live in the system keyring (tbdesk.auth.secret_store) and
-tokens in azure-identity's encrypted cache.
+tokens in azure-identity's encrypted cache. An account signed out of (tbdesk.auth.sign_out with
+keep_account) stays here, marked `signed_out`, with its workspaces: signing in again brings
+them back without adding them again.
 
     store = AccountStore()                       # reads azure.json (creates nothing yet)
     account = store.save_account(Account.new("Work", "browser"))
@@ -59,7 +61,8 @@ class Account:
     AzureChinaCloud or AzureUSGovernment. `authentication_record` is azure-identity's serialized
     AuthenticationRecord after an interactive sign-in (lets a restart reuse the token cache).
     `arm_endpoint` and `authority_host` override the cloud's (a private cloud, or a local emulator;
-    plain http only on loopback)."""
+    plain http only on loopback). `signed_out`: the person signed out (its secret and tokens are
+    forgotten); its workspaces stay remembered until it signs in again."""
 
     id: str
     name: str
@@ -71,6 +74,7 @@ class Account:
     authentication_record: str | None = None
     arm_endpoint: str | None = None
     authority_host: str | None = None
+    signed_out: bool = False
 
     def __post_init__(self) -> None:
         if not self.id or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", self.id):
@@ -89,6 +93,8 @@ class Account:
             _check_endpoint(self.arm_endpoint, "Resource Manager endpoint")
         if self.authority_host is not None:
             _check_endpoint(self.authority_host, "sign-in authority", https_only=True)
+        if not isinstance(self.signed_out, bool):
+            raise AccountsError(f"{self.signed_out!r} does not say whether the account is signed out.")
 
     @classmethod
     def new(cls, name: str, method: str = "browser", cloud: str = "AzureCloud", **fields: Any) -> Account:
@@ -221,7 +227,8 @@ class AccountStore:
 
     def remove_account(self, account_id: str) -> list[WorkspaceEntry]:
         """Forget the account and its workspaces (returned). Its secret and token cache are
-        tbdesk.auth.sign_out's to forget."""
+        tbdesk.auth.sign_out's to forget (which, told to keep the account, marks it signed out
+        with `save_account` instead)."""
         self._accounts.pop(account_id, None)
         removed = [w for w in self._workspaces if w.account_id == account_id]
         self._workspaces = [w for w in self._workspaces if w.account_id != account_id]
@@ -288,7 +295,7 @@ class AccountStore:
     def _save(self) -> None:
         data = {
             "version": VERSION,
-            "accounts": [_drop_none(dataclasses.asdict(a)) for a in self._accounts.values()],
+            "accounts": [_account_record(a) for a in self._accounts.values()],
             "workspaces": [_drop_none(dataclasses.asdict(w)) for w in self._workspaces],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -318,6 +325,15 @@ def _fields(kind: type, item: dict[str, Any]) -> dict[str, Any]:
 
 def _drop_none(record: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in record.items() if value is not None}
+
+
+def _account_record(account: Account) -> dict[str, Any]:
+    """The account as azure.json keeps it: `signed_out` only when it is (a signed-in account's
+    record is what it always was, for older tbdesk versions reading the same file)."""
+    record = _drop_none(dataclasses.asdict(account))
+    if not account.signed_out:
+        record.pop("signed_out")
+    return record
 
 
 def _check_endpoint(url: str, what: str, *, https_only: bool = False) -> None:

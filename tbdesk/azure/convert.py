@@ -5,8 +5,12 @@ Metric kinds come from metrics v2's `uxMetricType` and column types, as azureml-
 azureml.v1.list (the values of one call share a time), `log_row` and `log_table` -> both
 azureml.v1.table (a table's rows share one time, rows logged one by one do not: that is how the two
 are told apart), `log_image` -> azureml.v2.image (or the older azureml.v1.image) whose value is an
-`aml://artifactId/...` pointing at the picture among the run's files. Artifact-backed JSON
-metrics (confusion matrices and the like from AutoML) have no kind in tbdesk yet and are skipped.
+`aml://artifactId/...` pointing at the picture among the run's files.
+
+Artifact-backed JSON metrics (`log_confusion_matrix`, `log_accuracy_table`, `log_residuals`,
+`log_predictions`, AutoML's forecast tables) are a JSON file among the run's files that no
+TensorBoard plugin can show: they come back as metrics of kind ARTIFACT that name the file and hold
+no points, so the run details can list them and exports say they left them out.
 """
 
 from __future__ import annotations
@@ -22,6 +26,19 @@ SCALAR = "azureml.v1.scalar"
 LIST = "azureml.v1.list"
 TABLE = "azureml.v1.table"
 IMAGES = ("azureml.v2.image", "azureml.v1.image")
+# Artifact-backed JSON metrics (azureml-core's _metrics.py), by what a person calls them.
+ARTIFACT_KINDS = {
+    "azureml.v1.confusion_matrix": "confusion matrix",
+    "azureml.v2.confusion_matrix": "confusion matrix",
+    "azureml.v1.accuracy_table": "accuracy table",
+    "azureml.v2.accuracy_table": "accuracy table",
+    "azureml.v1.residuals": "residuals",
+    "azureml.v2.residuals": "residuals",
+    "azureml.v1.predictions": "predictions",
+    "azureml.v2.predictions": "predictions",
+    "azureml.v2.forecast_table": "forecast horizon table",
+}
+_ARTIFACT_COLUMN = "artifact"  # the column type of a metric whose value is an aml:// location
 _NUMERIC = ("double", "float", "int", "long")
 _ARTIFACT_PREFIX = "aml://artifactId/"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -125,6 +142,8 @@ def to_metric(dto: dict[str, Any]) -> Metric | None:
         kind = MetricKind.IMAGE
         container = dto.get("dataContainerId")
         data = [artifact_path(str((v.get("data") or {}).get(name, "")), container) for v in values]
+    elif ux_type in ARTIFACT_KINDS or columns.get(name, "").lower() == _ARTIFACT_COLUMN:
+        return _artifact_metric(name, ARTIFACT_KINDS.get(ux_type, ""), values, dto)
     else:
         return None
     points = [
@@ -133,3 +152,12 @@ def to_metric(dto: dict[str, Any]) -> Metric | None:
     ]
     points.sort(key=lambda p: p.step)  # stable: equal steps keep the service's order
     return Metric(name=name, kind=kind, points=tuple(points))
+
+
+def _artifact_metric(name: str, what: str, values: list[dict[str, Any]], dto: dict[str, Any]) -> Metric:
+    """The newest value's file (logging the same name again replaces what the studio shows)."""
+    location = (values[-1].get("data") or {}).get(name) if values else None
+    path = artifact_path(location, dto.get("dataContainerId")) if isinstance(location, str) else ""
+    where = f" as the file {path}" if path else " as a file"
+    description = f"{what or 'metric'} kept by Azure ML{where}"
+    return Metric(name=name, kind=MetricKind.ARTIFACT, points=(), description=description)

@@ -43,6 +43,39 @@ class ServiceError(AzureError):
     """The service failed (5xx, or 429 that did not clear) or answered something unreadable."""
 
 
+class CancelledError(AzureError):
+    """A call was stopped before it finished: its caller gave up on it (the asyncio task that
+    awaited it was cancelled), or the client was closed. Not asyncio.CancelledError: this one is
+    what the worker thread of such a call raises, and nobody waits for it any more."""
+
+
+def signed_out_error(exc: BaseException, what: str, reason: str) -> SignedOutError:
+    """The error for a credential that gave no access token to read `what` (`reason`: exc in a
+    few words, said when exc is none of azure-identity's kinds). azure-identity speaks to
+    developers ("Call 'authenticate' to begin"): that stays in the exception chain (`raise ...
+    from exc`) and in azure-identity's own log lines, and the person reads what to do. What the
+    identity service itself said (an AADSTS code, `az login`'s advice) is kept."""
+    from azure.core.exceptions import ClientAuthenticationError
+    from azure.identity import AuthenticationRequiredError, CredentialUnavailableError
+
+    if isinstance(exc, AuthenticationRequiredError):
+        # A credential that may not prompt found no usable sign-in in its cache: none made in this
+        # launch (or remembered), or its refresh token expired or was revoked.
+        return SignedOutError(f"Your sign-in to Azure has ended. Sign in again to read {what}.")
+    said = _first_line(exc).rstrip(". ")
+    if isinstance(exc, CredentialUnavailableError):  # the Azure CLI missing or signed out, for one
+        return SignedOutError(f"No Azure sign-in is available to read {what} ({said}). Sign in again.")
+    if isinstance(exc, ClientAuthenticationError):  # the identity service refused (a wrong secret...)
+        return SignedOutError(f"Azure refused the sign-in needed to read {what} ({said}). Sign in again.")
+    return SignedOutError(f"Could not get an Azure access token to read {what}: {reason} Sign in again.")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    line = text.splitlines()[0].strip() if text else type(exc).__name__
+    return line.removeprefix("Authentication failed: ")[:200]
+
+
 def service_message(body: Any) -> str:
     """The human part of an Azure error body ({"error": {"code", "message"}}), shortened."""
     if isinstance(body, dict):

@@ -4,16 +4,24 @@ azureml-core's own clients retry 429 after a fixed 32 s (64 s, 128 s...) whateve
 says, nest urllib3 retries inside their own, set no timeout on some calls, and build a `Run`
 object per row. So the source reads through this small client instead, with the workspace's
 endpoints and azureml-core's auth header; every method blocks and is meant for a worker thread.
+
+A call stops when its caller gives up on it. `current_stop` holds the threading.Event of the
+calls made in a context: an async caller puts a fresh Event there before asyncio.to_thread
+(which hands the thread a copy of its context) and sets it when it is cancelled; the call in the
+thread then raises CancelledError at its next request, retry wait or chunk of a download, and
+leaves no file behind (see `download`). Closing the client stops every call the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import os
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,19 +32,32 @@ import requests
 from tbdesk import __version__
 from tbdesk.azure.errors import (
     AzureError,
+    CancelledError,
     NoAnswerError,
     OfflineError,
     ServiceError,
-    SignedOutError,
     error_for,
+    signed_out_error,
 )
 
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
 Headers = Callable[[], Mapping[str, str]]
+# The calls made in a context stop once this event is set (None: only closing the client stops them).
+current_stop: ContextVar[threading.Event | None] = ContextVar("tbdesk_rest_current_stop", default=None)
+# A wait that a stopped call ends at once also notices a closed client this often.
+_WAIT_SLICE = 0.1
 
-
-class CancelledError(AzureError):
-    """The client was closed while a call waited or retried."""
+__all__ = [
+    "RETRYABLE",
+    "CancelledError",  # where callers have always found it
+    "Downloaded",
+    "Headers",
+    "Policy",
+    "RestClient",
+    "current_stop",
+    "retry_after",
+    "segment",
+]
 
 
 @dataclass(frozen=True)
@@ -113,9 +134,19 @@ class RestClient:
         self._session.headers["User-Agent"] = f"tbdesk/{__version__}"
 
     def close(self) -> None:
-        """Stop: waits between retries end at once, later calls fail with CancelledError."""
+        """Stop: waits between retries end (within _WAIT_SLICE s for a call that has its own stop
+        event), later calls fail with CancelledError."""
         self._closed.set()
         self._session.close()
+
+    def stopped(self) -> bool:
+        """The client was closed, or the calls of this context were stopped (`current_stop`)."""
+        stop = current_stop.get()
+        return self._closed.is_set() or (stop is not None and stop.is_set())
+
+    def _check(self, what: str) -> None:
+        if self.stopped():
+            raise CancelledError(f"Stopped reading {what}.")
 
     # ---- JSON calls
     def get_json(
@@ -156,8 +187,21 @@ class RestClient:
         With offset > 0, ask only for the bytes from offset on (HTTP Range) and append them: how
         a growing event file is followed. A connection cut in the middle resumes after the bytes
         already appended (never sending them twice); when the file changed between the attempts
-        (another ETag), or the server ignores Range, dest is rewritten whole, atomically."""
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        (another ETag), or the server ignores Range, dest is rewritten whole, atomically.
+
+        A stopped call (CancelledError) leaves dest as it was: a whole file goes to a temporary
+        file beside dest that is removed, and bytes appended by this call are cut off again
+        (nothing in tbdesk resumes from them: live sync appends through its own checks)."""
+        self._check(what)
+        before = _size(dest) if offset else None
+        try:
+            return self._download(url, dest, what, offset)
+        except CancelledError:
+            if offset:
+                _restore(dest, before)
+            raise
+
+    def _download(self, url: str, dest: Path, what: str, offset: int) -> Downloaded:
         appended = 0
         first_etag: str | None = None
         for attempt in range(self.policy.retries + 1):
@@ -171,18 +215,20 @@ class RestClient:
                     response.close()
                     response = self.send("GET", url, what, auth=False, stream=True)
                     etag = response.headers.get("ETag")
-                    written = _write_atomically(response, dest)
+                    written = _write_atomically(response, dest, lambda: self._check(what))
                     return Downloaded(dest, written, etag, written)
                 if response.status_code == 416:  # nothing past start: the file has not grown (more)
                     return Downloaded(dest, dest.stat().st_size if dest.exists() else 0, etag, appended)
                 if response.status_code == 206 and start:
                     first_etag = etag
+                    dest.parent.mkdir(parents=True, exist_ok=True)
                     with dest.open("ab") as out:
                         for chunk in response.iter_content(chunk_size=1 << 16):
+                            self._check(what)
                             out.write(chunk)
                             appended += len(chunk)
                     return Downloaded(dest, dest.stat().st_size, etag, appended)
-                written = _write_atomically(response, dest)
+                written = _write_atomically(response, dest, lambda: self._check(what))
                 return Downloaded(dest, written, etag, written)
             except requests.RequestException as exc:
                 if attempt == self.policy.retries:
@@ -208,15 +254,18 @@ class RestClient:
     ) -> requests.Response:
         unanswered = 0
         for attempt in range(self.policy.retries + 1):
-            if self._closed.is_set():
-                raise CancelledError(f"Stopped reading {what}.")
+            self._check(what)
             sent = dict(headers or {})
             if auth:
                 sent.update(self._auth_headers(what))
+                self._check(what)  # getting a token can take a while
             outcome = self._attempt(
                 method, url, what, params=params, body=body, headers=sent, stream=stream, ok=ok
             )
             if isinstance(outcome, requests.Response):
+                if self.stopped():  # given up on while the answer was on its way: nobody reads it
+                    outcome.close()
+                    raise CancelledError(f"Stopped reading {what}.")
                 return outcome
             error, asked = outcome
             unanswered += isinstance(error, NoAnswerError)
@@ -261,7 +310,7 @@ class RestClient:
                 f"Azure ML did not answer within {read_timeout:g} s while reading {what}."
             ), None
         except requests.ConnectionError as exc:
-            if self._closed.is_set():
+            if self.stopped():
                 raise CancelledError(f"Stopped reading {what}.") from exc
             return OfflineError(f"Cannot reach Azure ML at {host} while reading {what}: {_reason(exc)}"), None
         except requests.RequestException as exc:
@@ -287,16 +336,25 @@ class RestClient:
         except AzureError:
             raise
         except Exception as exc:  # azure-identity raises its own kinds when a sign-in is missing or refused
-            raise SignedOutError(
-                f"Could not get an Azure access token to read {what}: {_reason(exc)} Sign in again."
-            ) from exc
+            raise signed_out_error(exc, what, _reason(exc)) from exc
 
     def _backoff(self, attempt: int) -> float:
         return float(min(self.policy.backoff * 2**attempt, self.policy.max_backoff))
 
     def _wait(self, seconds: float, what: str) -> None:
-        if self._closed.wait(seconds):
-            raise CancelledError(f"Stopped reading {what}.")
+        """Sleep `seconds` (a backoff, a Retry-After), or raise CancelledError as soon as the call
+        is stopped or the client closed."""
+        stop = current_stop.get()
+        deadline = time.monotonic() + seconds
+        while True:
+            self._check(what)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            if stop is None:
+                self._closed.wait(left)
+            else:  # two events to wait for: the call's at once, the client's within a slice
+                stop.wait(min(left, _WAIT_SLICE))
 
     @staticmethod
     def _json(response: requests.Response, what: str) -> Any:
@@ -341,21 +399,44 @@ def _reason(exc: BaseException) -> str:
     return text[:200]
 
 
-def _copy(response: requests.Response, out: Any) -> int:
+def _copy(response: requests.Response, out: Any, check: Callable[[], None]) -> int:
     written = 0
     for chunk in response.iter_content(chunk_size=1 << 16):
+        check()
         out.write(chunk)
         written += len(chunk)
     return written
 
 
-def _write_atomically(response: requests.Response, dest: Path) -> int:
+def _write_atomically(response: requests.Response, dest: Path, check: Callable[[], None]) -> int:
+    """The body into a temporary file beside dest, renamed over dest once whole; `check()` runs
+    before every chunk is written and before the rename, and what it raises leaves dest as it was
+    (the temporary file is removed)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=".part-", dir=dest.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            written = _copy(response, out)
+            written = _copy(response, out, check)
+        check()
         os.replace(name, dest)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
     return written
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+
+
+def _restore(dest: Path, size: int | None) -> None:
+    """Put back a file that had `size` bytes (None: that did not exist) before bytes were
+    appended to it. Best effort: this runs while a stopped call ends, and nobody waits for it."""
+    with contextlib.suppress(OSError):
+        if size is None:
+            dest.unlink(missing_ok=True)
+        elif dest.stat().st_size > size:
+            os.truncate(dest, size)

@@ -87,6 +87,9 @@ def convert(metrics: Sequence[Metric]) -> Contents:
         elif metric.kind is MetricKind.IMAGE:
             points = tuple((p.step, seconds(p.time), str(p.value)) for p in metric.points)
             contents.images.append(ImageSeries(tag_for(metric.name), points, metric.description))
+        elif metric.kind is MetricKind.ARTIFACT:
+            what = metric.description or "kept by Azure ML as a file"
+            contents.notes.append(f"{metric.name}: left out: {what}, which TensorBoard cannot show")
     return contents
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -32,7 +33,7 @@ from urllib.parse import quote
 from tbdesk.azure.arm import Credential
 from tbdesk.azure.convert import to_experiment, to_file, to_metric, to_run
 from tbdesk.azure.errors import AzureError, NotFoundError
-from tbdesk.azure.rest import CancelledError, Downloaded, Policy, RestClient, segment
+from tbdesk.azure.rest import CancelledError, Downloaded, Policy, RestClient, current_stop, segment
 from tbdesk.azure.workspace import (
     Endpoints,
     WorkspaceRef,
@@ -143,17 +144,27 @@ class AzureSource:
             if token is None:
                 return
 
-    async def children(self, run: Run) -> list[Run]:
+    async def child_pages(self, run: Run) -> AsyncIterator[list[Run]]:
         self._check(run)
         client, ends = await self._connect()
         what = f"the child runs of {run.name}"
         url = ends.history_url(f"/experiments/{segment(run.experiment)}/runs/{segment(run.id)}/children")
         params = {"$orderby": _NEWEST_FIRST, "$top": self._page_size}
 
-        def page(token: str | None) -> tuple[list[Any], str | None]:
-            return client.get_page(url, what, params, token, "$continuationToken")
+        def page_of_children(token: str | None) -> tuple[list[Run], str | None]:
+            page, after = client.get_page(url, what, params, token, "$continuationToken")
+            return self._runs(run.experiment, page), after
 
-        return await self._thread(lambda: self._runs(run.experiment, client.all_pages(page)))
+        token: str | None = None
+        while True:
+            children, token = await self._thread(page_of_children, token)
+            if children:
+                yield children
+            if token is None:
+                return
+
+    async def children(self, run: Run) -> list[Run]:
+        return [child async for page in self.child_pages(run) for child in page]
 
     async def get_run(self, experiment: str, run_id: str) -> Run:
         """One run by its id (for runs named on a command line or passed as azureml-core objects)."""
@@ -292,7 +303,8 @@ class AzureSource:
         timeouts apply. The answer is 200 (the whole file), 206 (a range, said by Content-Range)
         or 416 (nothing at or past offset); the caller reads and closes it. Raises
         AccessDeniedError or NotFoundError when the link no longer works, CancelledError when
-        the source was closed (a later async call reconnects), other AzureErrors as usual."""
+        the source was closed (a later async call reconnects) or the call was given up (its stop
+        event in tbdesk.azure.rest.current_stop was set), other AzureErrors as usual."""
         client = self._client
         if client is None:
             raise CancelledError(f"Stopped reading {what}: the connection to {self.ref.name} was closed.")
@@ -401,8 +413,17 @@ class AzureSource:
 
     @staticmethod
     async def _thread(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        # A thread cannot be stopped from outside, so a cancelled caller (the status bar's Cancel,
+        # the details pane moving on) tells the call to stop: asyncio.to_thread hands the thread
+        # this context, whose stop event the REST client checks before every request, in its
+        # retry waits and between a download's chunks (tbdesk.azure.rest).
+        stop = threading.Event()
+        token = current_stop.set(stop)
         try:
             return await asyncio.to_thread(functools.partial(work, *args, **kwargs))
+        except asyncio.CancelledError:
+            stop.set()
+            raise
         except SourceError:
             raise
         except OSError as exc:
@@ -411,6 +432,8 @@ class AzureSource:
             raise AzureError(
                 f"Azure ML answered something tbdesk cannot read ({type(exc).__name__}: {exc})."
             ) from exc
+        finally:
+            current_stop.reset(token)
 
 
 class _NoCredential:

@@ -34,8 +34,11 @@ class Source(Protocol):
     def runs(self, experiment: Experiment) -> AsyncIterator[list[Run]]:
         """Top-level runs of an experiment, newest first, one page at a time."""
 
+    def child_pages(self, run: Run) -> AsyncIterator[list[Run]]:
+        """Direct child runs, newest first, one page at a time (the tree shows them so)."""
+
     async def children(self, run: Run) -> list[Run]:
-        """Direct child runs, newest first."""
+        """Direct child runs, newest first: all of them."""
 
     async def metrics(self, run: Run) -> list[Metric]:
         """Full metric history with real steps and times."""

@@ -146,6 +146,11 @@ class LogFolderSource:
         if runs:
             yield list(runs)
 
+    async def child_pages(self, run: Run) -> AsyncIterator[list[Run]]:
+        children = await self.children(run)  # none: folders of logs have no child runs
+        if children:
+            yield children
+
     async def children(self, run: Run) -> list[Run]:
         return []
 

@@ -80,6 +80,12 @@ class WorkspaceSource:
                 return
             before = page[-1][0]
 
+    async def child_pages(self, run: Run) -> AsyncIterator[list[Run]]:
+        # One page: a local sweep's children are read from SQLite in a moment.
+        children = await self.children(run)
+        if children:
+            yield children
+
     async def children(self, run: Run) -> list[Run]:
         self._check(run)
         records = await self._call(functools.partial(WorkspaceStore.children, run_id=run.id))

@@ -1,6 +1,12 @@
 """What the window does with Azure: accounts and their workspaces in the tree (remembered across
-launches by tbdesk.azure.accounts), signing in and out, adding and removing workspaces, and
-opening a run in Azure ML studio.
+launches by tbdesk.azure.accounts), signing in and out, adding and removing workspaces and
+accounts, and opening a run in Azure ML studio.
+
+Signing out forgets the account's secret and tokens but keeps its workspaces: the account stays
+in the tree, signed out, and its workspaces say so (activating that row, or Sign in again, opens
+the sign-in dialog for the account, and signing in brings them back). An account signed out of
+with no workspaces left has nothing to keep and is forgotten. Removing an account (after asking)
+signs out and forgets it with its workspaces.
 
 Nothing Azure is imported until there is something Azure to show: a window without accounts
 starts as fast as before. Sign-ins and lists run as tasks of the window's task runner (progress,
@@ -10,6 +16,7 @@ cancel, clear errors); a device code is shown in the app while the sign-in waits
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -27,7 +34,13 @@ from tbdesk.ui.tasks import describe_error
 if TYPE_CHECKING:
     from tbdesk.auth import DeviceCode
     from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
-    from tbdesk.ui.azure_dialogs import AddWorkspaceDialog, DeviceCodeDialog, SignInDialog, SignInRequest
+    from tbdesk.ui.azure_dialogs import (
+        AddWorkspaceDialog,
+        DeviceCodeDialog,
+        RemoveAccountDialog,
+        SignInDialog,
+        SignInRequest,
+    )
     from tbdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -41,6 +54,11 @@ def is_azure(source: Source | None) -> bool:
 
 def account_title(account: Account) -> str:
     return f"{account.name} ({account.username})" if account.username else account.name
+
+
+def tree_title(account: Account) -> str:
+    """How the tree shows an account: a signed-out one says so."""
+    return account_title(account) + (" — signed out" if account.signed_out else "")
 
 
 class AzureActions(QObject):
@@ -81,7 +99,9 @@ class AzureActions(QObject):
 
     def _show_account(self, account: Account) -> QModelIndex:
         tooltip = f"{account.method_label}, {account.cloud}"
-        return self._window.tree_model.add_account(account.id, account_title(account), tooltip)
+        if account.signed_out:
+            tooltip += ". Signed out: sign in again to read its workspaces."
+        return self._window.tree_model.add_account(account.id, tree_title(account), tooltip)
 
     def _show_workspace(self, entry: WorkspaceEntry) -> QModelIndex:
         from tbdesk.sources import open_source
@@ -92,8 +112,10 @@ class AzureActions(QObject):
             source = _Unavailable(entry, error)
         return self._window.tree_model.add_source(source, account=entry.account_id)
 
-    def _reopen_workspaces(self, account_id: str) -> None:
-        """Sources made anew with the account's credential of now (after signing in again)."""
+    def _reopen_workspaces(self, account_id: str, *, read: bool = True) -> None:
+        """Sources made anew with the account's credential of now (after signing in again: those
+        that were expanded are read again; after signing out, `read` False: they show collapsed,
+        and say they are signed out when expanded)."""
         model = self._window.tree_model
         keep = self._window.tree.expanded_keys()
         for entry in self.store.workspaces_of(account_id):
@@ -104,14 +126,23 @@ class AzureActions(QObject):
                 model.remove_source(entry.source_id)
             self._show_workspace(entry)
         index = model.account_index(account_id)
-        if index.isValid():
+        if index.isValid() and read:
             model.refresh(keep, index)
 
     # --- sign in and out -----------------------------------------------------------------------
     def ask_sign_in(self) -> SignInDialog:
+        """The sign-in dialog, for a new account."""
+        return self._sign_in_dialog(None)
+
+    def ask_sign_in_again(self, account_id: str) -> SignInDialog:
+        """The sign-in dialog for an account signed out of, filled in as it was: signing in
+        brings its remembered workspaces back (a service principal's secret is asked again)."""
+        return self._sign_in_dialog(self.store.account(account_id))
+
+    def _sign_in_dialog(self, account: Account | None) -> SignInDialog:
         from tbdesk.ui.azure_dialogs import SignInDialog
 
-        dialog = SignInDialog(self._window)
+        dialog = SignInDialog(self._window, account=account)
         dialog.requested.connect(self.sign_in)
         dialog.open()
 
@@ -133,6 +164,13 @@ class AzureActions(QObject):
         return dialog
 
     def sign_in(self, request: SignInRequest) -> asyncio.Task[Account]:
+        if request.account_id is not None:
+            return self._window.tasks.run(
+                self._sign_in_returning(request),
+                f"Signing in to Azure as {request.name}",
+                on_success=self._signed_in_again,
+                done_text=lambda account: f"Signed in to Azure as {account_title(account)}",
+            )
         return self._window.tasks.run(
             self._sign_in_new(request),
             f"Signing in to Azure as {request.name}",
@@ -165,17 +203,49 @@ class AzureActions(QObject):
                 log.exception("Forgetting the account %s after its failed sign-in failed", account.id)
             raise
 
-    def sign_in_again(self, account_id: str) -> asyncio.Task[Account]:
+    async def _sign_in_returning(self, request: SignInRequest) -> Account:
+        """Sign in again to an account signed out of, as the dialog now says (its workspaces stay
+        its own whatever happens; a failed sign-in leaves it signed out, its secret forgotten)."""
+        from tbdesk.auth import add_account, sign_out
+
+        assert request.account_id is not None
+        store = self.store
+        known = store.account(request.account_id)
+        account = dataclasses.replace(
+            known,
+            name=request.name,
+            method=request.method,
+            cloud=request.cloud,
+            tenant_id=request.tenant_id,
+            client_id=request.client_id,
+            arm_endpoint=request.arm_endpoint,
+            authority_host=request.authority_host,
+            username=known.username if request.method == known.method else None,
+        )
+        account = await asyncio.to_thread(add_account, store, account, client_secret=request.client_secret)
+        try:
+            return await self._sign_in(account)
+        except BaseException:
+            try:
+                await asyncio.shield(sign_out(store, account.id, keep_account=True))
+            except Exception:
+                log.exception("Forgetting the secret of %s after its failed sign-in failed", account.id)
+            raise
+
+    def _signed_in_again(self, account: Account) -> None:
+        self._show_account(account)
+        self._reopen_workspaces(account.id)
+
+    def sign_in_again(self, account_id: str) -> asyncio.Task[Account] | SignInDialog:
+        """Sign the account in again: at once when its sign-in only expired; through the sign-in
+        dialog when the person signed out of it (its secret, for one, is gone)."""
         account = self.store.account(account_id)
-
-        def done(signed_in: Account) -> None:
-            self._show_account(signed_in)
-            self._reopen_workspaces(signed_in.id)
-
+        if account.signed_out:
+            return self.ask_sign_in_again(account_id)
         return self._window.tasks.run(
             self._sign_in(account),
             f"Signing in to Azure as {account.name}",
-            on_success=done,
+            on_success=self._signed_in_again,
             done_text=lambda signed_in: f"Signed in to Azure as {account_title(signed_in)}",
         )
 
@@ -213,24 +283,69 @@ class AzureActions(QObject):
         if not self.store.workspaces_of(account.id):
             self.ask_add_workspace(account.id)
 
-    def sign_out(self, account_id: str) -> asyncio.Task[None]:
+    def sign_out(self, account_id: str) -> asyncio.Task[bool]:
+        """Forget the account's secret and tokens. Its workspaces stay, under the account shown
+        signed out; an account without workspaces is forgotten (the task's result: kept or not)."""
         account = self.store.account(account_id)
+
+        def done(kept: bool) -> str:
+            if kept:
+                return f"Signed out of {account.name}; its workspaces stay: sign in again to read them"
+            return f"Signed out of {account.name}"
+
         return self._window.tasks.run(
-            self._sign_out(account_id),
-            f"Signing out of {account.name}",
-            done_text=f"Signed out of {account.name}; its workspaces are no longer shown",
+            self._sign_out(account_id), f"Signing out of {account.name}", done_text=done
         )
 
-    async def _sign_out(self, account_id: str) -> None:
+    async def _sign_out(self, account_id: str) -> bool:
         from tbdesk.auth import sign_out
 
+        keep = bool(self.store.workspaces_of(account_id))
+        self._close_workspaces(account_id)
+        await sign_out(self.store, account_id, keep_account=keep)
+        if keep:
+            self._show_account(self.store.account(account_id))
+            self._reopen_workspaces(account_id, read=False)  # each says it is signed out when expanded
+        else:
+            self._window.tree_model.remove_account(account_id)
+        return keep
+
+    def ask_remove_account(self, account_id: str) -> RemoveAccountDialog:
+        """Ask, then remove the account with its workspaces (see remove_account)."""
+        from tbdesk.ui.azure_dialogs import RemoveAccountDialog
+
+        account = self.store.account(account_id)
+        dialog = RemoveAccountDialog(account, self.store.workspaces_of(account_id), self._window)
+        dialog.confirmed.connect(lambda: self.remove_account(account_id))
+        dialog.open()
+        return dialog
+
+    def remove_account(self, account_id: str) -> asyncio.Task[list[WorkspaceEntry]]:
+        """Sign out of the account and forget it and its workspaces (their tree rows go too)."""
+        account = self.store.account(account_id)
+        return self._window.tasks.run(
+            self._remove_account(account_id),
+            f"Removing the Azure account {account.name}",
+            done_text=lambda removed: (
+                f"Removed the Azure account {account.name}"
+                + (f" and its {len(removed)} workspace{'s' if len(removed) != 1 else ''}" if removed else "")
+            ),
+        )
+
+    async def _remove_account(self, account_id: str) -> list[WorkspaceEntry]:
+        from tbdesk.auth import sign_out
+
+        self._close_workspaces(account_id)
+        removed = await sign_out(self.store, account_id)
+        self._window.tree_model.remove_account(account_id)
+        return removed
+
+    def _close_workspaces(self, account_id: str) -> None:
         model = self._window.tree_model
         for entry in self.store.workspaces_of(account_id):
             node = model.node(model.source_index(entry.source_id))
             if node is not None:
                 _close(node.source)
-        await sign_out(self.store, account_id)
-        model.remove_account(account_id)
 
     # --- workspaces ----------------------------------------------------------------------------
     def ask_add_workspace(self, account_id: str | None = None) -> AddWorkspaceDialog | SignInDialog:
@@ -239,7 +354,12 @@ class AzureActions(QObject):
         from tbdesk.azure.accounts import find_workspace_configs
         from tbdesk.ui.azure_dialogs import AddWorkspaceDialog
 
-        accounts = self.accounts()
+        known = self.accounts()
+        asked = next((account for account in known if account.id == account_id), None)
+        if asked is not None and asked.signed_out:
+            self._window.statusBar().showMessage(f"Sign in again to {asked.name} first.", 10_000)
+            return self.ask_sign_in_again(asked.id)
+        accounts = [account for account in known if not account.signed_out]  # only they can list
         if not accounts:
             self._window.statusBar().showMessage("Sign in to Azure first, then add your workspaces.", 10_000)
             return self.ask_sign_in()
@@ -272,12 +392,21 @@ class AzureActions(QObject):
         return index
 
     def remove_workspace(self, source_id: str) -> None:
+        """Forget the workspace; an account signed out of goes too with its last workspace (it
+        was only kept for its workspaces)."""
         model = self._window.tree_model
         node = model.node(model.source_index(source_id))
         if node is not None:
             _close(node.source)
         model.remove_source(source_id)
+        entry = self.store.workspace(source_id) if self.accounts() else None
         self.store.remove_workspace(source_id)
+        if entry is None:
+            return
+        owner = next((account for account in self.store.accounts if account.id == entry.account_id), None)
+        if owner is not None and owner.signed_out and not self.store.workspaces_of(owner.id):
+            self.store.remove_account(owner.id)  # its secret and tokens went when it signed out
+            model.remove_account(owner.id)
 
     def account_of(self, source_id: str) -> str | None:
         entry = self.store.workspace(source_id) if self.accounts() else None
@@ -326,6 +455,10 @@ class _Unavailable:
         raise self._error
 
     async def runs(self, experiment: Experiment) -> AsyncIterator[list[Run]]:
+        raise self._error
+        yield []  # pragma: no cover - makes this an async generator
+
+    async def child_pages(self, run: Run) -> AsyncIterator[list[Run]]:
         raise self._error
         yield []  # pragma: no cover - makes this an async generator
 

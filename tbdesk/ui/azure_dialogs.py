@@ -1,5 +1,6 @@
-"""The Azure dialogs: sign in (method and cloud), the device code to enter elsewhere, and adding an
-Azure ML workspace from a config.json or by picking subscription -> resource group -> workspace.
+"""The Azure dialogs: sign in (method and cloud; or again, to an account signed out of), the device
+code to enter elsewhere, adding an Azure ML workspace from a config.json or by picking
+subscription -> resource group -> workspace, and confirming that an account is to be removed.
 
 Every dialog opens with `open()` or `show()`, never `exec()` (see tbdesk.ui.dialogs); each says
 what it wants through a signal, and the window runs the work as a task. Lists read from Azure
@@ -9,6 +10,7 @@ load in asyncio tasks the dialog owns and cancels when it closes.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -47,8 +50,29 @@ SIGN_IN_DIALOG_NAME = "azure-sign-in-dialog"
 DEVICE_CODE_DIALOG_NAME = "azure-device-code-dialog"
 ADD_WORKSPACE_DIALOG_NAME = "azure-add-workspace-dialog"
 CONFIG_FILE_DIALOG_NAME = "azure-config-file-dialog"
+REMOVE_ACCOUNT_DIALOG_NAME = "azure-remove-account-dialog"
 DEFAULT_METHOD = "browser"
 _ERROR_STYLE = "color: #c62828"
+_WARNING_STYLE = (
+    "QLabel { background: #fff8e1; border: 1px solid #f9a825; border-radius: 3px; padding: 6px; }"
+)
+# What to do so that a service principal's secret can be kept, by platform.
+_KEYRING_HELP = {
+    "linux": (
+        "install a Secret Service, such as GNOME Keyring (the gnome-keyring package) or KDE Wallet,"
+        " and have it running and unlocked in your session; if one already runs, check that the"
+        " keyring configuration (PYTHON_KEYRING_BACKEND, keyringrc.cfg) does not choose another backend"
+    ),
+    "darwin": (
+        "let the keyring library use the macOS Keychain: check that the keyring configuration"
+        " (PYTHON_KEYRING_BACKEND, keyringrc.cfg) does not turn it off or choose another backend"
+    ),
+    "win32": (
+        "let the keyring library use the Windows Credential Manager: check that the keyring"
+        " configuration (PYTHON_KEYRING_BACKEND, keyringrc.cfg) does not turn it off or choose another"
+        " backend"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +87,7 @@ class SignInRequest:
     client_secret: str | None = field(default=None, repr=False)
     arm_endpoint: str | None = None  # custom endpoints: a private cloud (or a local emulator)
     authority_host: str | None = None
+    account_id: str | None = None  # signing in again to this remembered account (not a new one)
 
 
 class _Tasks:
@@ -113,6 +138,15 @@ def _error_label() -> QLabel:
     return label
 
 
+def _note_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.hide()
+    return label
+
+
 def _line(name: str, placeholder: str, text: str = "") -> QLineEdit:
     edit = QLineEdit(text)
     edit.setObjectName(name)
@@ -127,21 +161,46 @@ def _show_error(label: QLabel, text: str) -> None:
 
 # --- sign in ---------------------------------------------------------------------------------------
 class SignInDialog(QDialog):
-    """Choose how to sign in; `requested` carries a SignInRequest when the person clicks Sign in."""
+    """Choose how to sign in; `requested` carries a SignInRequest when the person clicks Sign in.
+
+    Given `account` (one signed out of), the dialog signs in again to it: filled in as it was,
+    and the request names it, so its remembered workspaces come back.
+
+    `note` says what to expect of the chosen method (such as a token cache that cannot be kept);
+    `keyring_note`, shown only when this system has no keyring that keeps secrets, says why the
+    service principal method is disabled, which methods work, and what would enable it."""
 
     requested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, methods: Sequence[MethodStatus] | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        methods: Sequence[MethodStatus] | None = None,
+        *,
+        account: Account | None = None,
+    ) -> None:
         from tbdesk.azure.arm import CLOUDS
 
         super().__init__(parent)
         self.setObjectName(SIGN_IN_DIALOG_NAME)
-        self.setWindowTitle("Sign in to Azure")
+        self.setWindowTitle("Sign in to Azure" if account is None else "Sign in to Azure again")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.account_id = account.id if account is not None else None
+        self._preferred = account.method if account is not None else DEFAULT_METHOD
+        self.again = _note_label("sign-in-again")
+        if account is not None:
+            self.again.setText(
+                f"You signed out of {_html(account.name)}. Sign in again to read its workspaces:"
+                " tbdesk still remembers them."
+            )
+            self.again.show()
+        self.keyring_note = _note_label("keyring-note")
+        self.keyring_note.setStyleSheet(_WARNING_STYLE)
         self.name = _line("account-name", "how the tree names this account", "Azure")
         self.method = QComboBox()
         self.method.setObjectName("method")
         self.note = QLabel("Checking which sign-in methods this computer offers…")
+        self.note.setObjectName("method-note")
         self.note.setWordWrap(True)
         self.cloud = QComboBox()
         self.cloud.setObjectName("cloud")
@@ -155,7 +214,20 @@ class SignInDialog(QDialog):
         self.arm_endpoint = _line("arm-endpoint", "https://management.example.com/")
         self.authority = _line("authority", "https://login.example.com")
         self.error = _error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_in_button = self.buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self._form = self._lay_out()
+        self._statuses: dict[str, MethodStatus] = {}
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self.custom.toggled.connect(self._custom_toggled)
+        self._custom_toggled(False)
+        if account is not None:
+            self._fill_in(account)
+        self.set_methods(methods)
 
+    def _lay_out(self) -> QFormLayout:
         form = QFormLayout()
         form.addRow("Account name", self.name)
         form.addRow("Sign in with", self.method)
@@ -167,20 +239,22 @@ class SignInDialog(QDialog):
         form.addRow("", self.custom)
         form.addRow("Resource Manager", self.arm_endpoint)
         form.addRow("Sign-in authority", self.authority)
-        self._form = form
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.sign_in_button = self.buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.again)
+        layout.addWidget(self.keyring_note)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self._statuses: dict[str, MethodStatus] = {}
-        self.method.currentIndexChanged.connect(self._method_changed)
-        self.custom.toggled.connect(self._custom_toggled)
-        self._custom_toggled(False)
-        self.set_methods(methods)
+        return form
+
+    def _fill_in(self, account: Account) -> None:
+        self.name.setText(account.name)
+        self.cloud.setCurrentText(account.cloud)
+        self.tenant.setText(account.tenant_id or "")
+        self.client_id.setText(account.client_id or "")
+        self.arm_endpoint.setText(account.arm_endpoint or "")
+        self.authority.setText(account.authority_host or "")
+        self.custom.setChecked(bool(account.arm_endpoint or account.authority_host))
 
     def set_methods(self, methods: Sequence[MethodStatus] | None) -> None:
         """Offer the sign-in methods; those this computer cannot use show disabled, saying why.
@@ -188,7 +262,7 @@ class SignInDialog(QDialog):
         from tbdesk.azure.accounts import METHODS
 
         self._statuses = {status.method: status for status in methods or ()}
-        chosen = self.method.currentData() or DEFAULT_METHOD
+        chosen = self.method.currentData() or self._preferred
         self.method.blockSignals(True)
         self.method.clear()
         for method, label in METHODS.items():
@@ -205,7 +279,31 @@ class SignInDialog(QDialog):
         row = self.method.findData(chosen)
         self.method.setCurrentIndex(row if row in usable else (usable[0] if usable else 0))
         self.method.blockSignals(False)
+        self._show_keyring_note()
         self._method_changed()
+
+    def _show_keyring_note(self) -> None:
+        """Without a keyring that keeps secrets, say so where it is seen, not in a disabled item's
+        tooltip: what cannot be done, which methods work instead, and how to enable it."""
+        status = self._statuses.get("service_principal")
+        if status is None or status.available:
+            self.keyring_note.hide()
+            self.keyring_note.clear()
+            return
+        usable = [each.label for each in self._statuses.values() if each.available]
+        works = (
+            f"These sign-in methods work here, as they store no secret: {_and_list(usable)}."
+            if usable
+            else "No other sign-in method works here either."
+        )
+        helps = _KEYRING_HELP.get(sys.platform, _KEYRING_HELP["linux"])
+        self.keyring_note.setText(
+            "<b>Secrets cannot be stored on this system</b>, so a service principal cannot be used:"
+            " its client secret may only be kept in a system keyring (such as the Secret Service),"
+            f" and none is usable. {_html(status.note)}<br>{_html(works)}<br>"
+            f"To use a service principal, {_html(helps)}, then open this dialog again."
+        )
+        self.keyring_note.show()
 
     def choose(self, method: str) -> None:
         self.method.setCurrentIndex(self.method.findData(method))
@@ -231,9 +329,25 @@ class SignInDialog(QDialog):
             if not (tenant and client_id and secret):
                 raise ValueError("A service principal needs its tenant, its client id and a client secret.")
             return SignInRequest(
-                name, method, self.cloud.currentText(), tenant, client_id, secret, **endpoints
+                name,
+                method,
+                self.cloud.currentText(),
+                tenant,
+                client_id,
+                secret,
+                **endpoints,
+                account_id=self.account_id,
             )
-        return SignInRequest(name, method, self.cloud.currentText(), tenant, None, None, **endpoints)
+        return SignInRequest(
+            name,
+            method,
+            self.cloud.currentText(),
+            tenant,
+            None,
+            None,
+            **endpoints,
+            account_id=self.account_id,
+        )
 
     def accept(self) -> None:
         try:
@@ -590,6 +704,50 @@ class AddWorkspaceDialog(QDialog):
         self._clear(self.subscriptions, self.groups, self.workspaces)
         if self.tabs.currentIndex() == self.PICK_TAB:
             self.load_subscriptions()
+
+
+# --- remove an account ------------------------------------------------------------------------------
+class RemoveAccountDialog(QMessageBox):
+    """Asks before an account is removed with its workspaces; `confirmed` when the person agrees.
+    Cancel is the default: removing makes the person add every workspace again later."""
+
+    confirmed = Signal()
+
+    def __init__(
+        self, account: Account, workspaces: Sequence[WorkspaceEntry], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(REMOVE_ACCOUNT_DIALOG_NAME)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle("Remove Azure account")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        count = len(workspaces)
+        if count:
+            plural = "s" if count != 1 else ""
+            names = ", ".join(entry.workspace_name for entry in workspaces)
+            self.setText(f"Remove the Azure account {account.name} and its {count} workspace{plural}?")
+            forgets = (
+                f"its workspace{plural} ({names}): to read {'them' if plural else 'it'} again you would"
+                f" sign in and add {'each one' if plural else 'it'} again"
+            )
+        else:
+            self.setText(f"Remove the Azure account {account.name}?")
+            forgets = "the account"
+        self.setInformativeText(
+            "tbdesk signs out of it (forgetting its client secret and its tokens) and forgets"
+            f" {forgets}. Nothing changes in Azure. To sign out and keep the workspaces, use Sign out."
+        )
+        self.remove_button = self.addButton("Remove account", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(cancel)
+        self.setEscapeButton(cancel)
+        self.remove_button.clicked.connect(self.confirmed)
+
+
+def _and_list(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _html(text: str) -> str:

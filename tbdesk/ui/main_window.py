@@ -172,6 +172,11 @@ class MainWindow(QMainWindow):
         self.sign_out_menu = file_menu.addMenu("Sign out")
         self.sign_out_menu.setObjectName("sign-out-menu")
         self.sign_out_menu.aboutToShow.connect(lambda: sources.fill_sign_out_menu(self.sign_out_menu))
+        self.remove_account_menu = file_menu.addMenu("Remove Azure account")
+        self.remove_account_menu.setObjectName("remove-account-menu")
+        self.remove_account_menu.aboutToShow.connect(
+            lambda: sources.fill_remove_account_menu(self.remove_account_menu)
+        )
         file_menu.aboutToShow.connect(self.update_actions)
         file_menu.addSeparator()
         file_menu.addAction(self.cache_actions.clear_cache_action)

@@ -111,6 +111,9 @@ class RunActions(QObject):
                 menu.addAction(sources.sign_in_again_action)
                 sign_out = menu.addAction("Sign out")
                 sign_out.triggered.connect(lambda: [window.azure.sign_out(account) for account in accounts])
+                if len(accounts) == 1:  # each removal asks first: one at a time
+                    remove = menu.addAction("Remove account…")
+                    remove.triggered.connect(lambda: window.azure.ask_remove_account(accounts[0]))
         return menu
 
     def show_context_menu(self, pos: QPoint) -> None:

@@ -3,6 +3,9 @@
 What the run itself says (status, times, ids, tags, properties) shows at once; its metrics summary
 and its files are asked of the source in asyncio tasks, shown as they come, and cancelled when the
 selection moves on, so clicking through runs never waits for a slow source.
+
+Metrics Azure ML keeps as artifacts (confusion matrices, accuracy tables...) are listed too, saying
+that they are stored as artifacts and not exported to TensorBoard: nothing of them is shown there.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ RUN, TAGS, PROPERTIES, METRICS, FILES = "Run", "Tags", "Properties", "Metrics", 
 SECTIONS = (RUN, TAGS, PROPERTIES, METRICS, FILES)
 MAX_FILES = 500  # a run with more files lists these and says how many it left out
 _LOADING = "Loading…"
+_NOT_EXPORTED = "#757575"  # the rows of metrics that TensorBoard will not show
 
 
 def format_time(value: datetime | None) -> str:
@@ -82,7 +86,10 @@ def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
 
 
 def metric_summary(metric: Metric) -> str:
-    """'scalar, 40 points, last 0.0312'."""
+    """'scalar, 40 points, last 0.0312'; for a metric kept as an artifact, what it is, that it is
+    kept as a file (and which), and that it is not exported to TensorBoard."""
+    if metric.kind is MetricKind.ARTIFACT:
+        return f"{metric.description or 'kept by Azure ML as a file'}: not exported to TensorBoard"
     count = len(metric.points)
     text = f"{metric.kind.value}, {count} point{'s' if count != 1 else ''}"
     if not metric.points:
@@ -202,9 +209,21 @@ class RunDetails(QWidget):
         self._tasks = []
 
     def _show_metrics(self, metrics: Sequence[Metric]) -> None:
-        rows = [(metric.name, metric_summary(metric)) for metric in sorted(metrics, key=lambda m: m.name)]
+        ordered = sorted(metrics, key=lambda m: m.name)
+        rows = [(metric.name, metric_summary(metric)) for metric in ordered]
         self._fill(METRICS, rows, empty="No metrics")
         self._sections[METRICS].setText(1, f"{len(rows)}" if rows else "")
+        section = self._sections.get(METRICS)
+        for row, metric in enumerate(ordered):
+            item = section.child(row) if section is not None else None
+            if item is not None and metric.kind is MetricKind.ARTIFACT:
+                item.setForeground(1, QBrush(QColor(_NOT_EXPORTED)))
+                item.setToolTip(
+                    1,
+                    "Azure ML keeps this metric as a file among the run's files (see Files), not as"
+                    " values: TensorBoard has nothing to show it as, so opening or exporting the run"
+                    " leaves it out. Azure ML studio shows it.",
+                )
 
     def _show_files(self, files: Sequence[RunFile]) -> None:
         ordered = sorted(files, key=lambda f: f.path)

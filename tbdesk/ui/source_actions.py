@@ -5,6 +5,7 @@ out). The Azure work itself is tbdesk.ui.azure_actions'; this module finds what 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from tbdesk.ui.azure_actions import account_title, is_azure
 from tbdesk.ui.tree_nodes import Kind, Node
 
 if TYPE_CHECKING:
+    from tbdesk.azure.accounts import Account
     from tbdesk.ui.main_window import MainWindow
 
 
@@ -91,15 +93,27 @@ class SourceActions(QObject):
         return [node.account for node in self._window.tree.selected_nodes() if node.account is not None]
 
     def fill_sign_out_menu(self, menu: QMenu) -> None:
-        """A Sign out entry per account."""
+        """A Sign out entry per signed-in account."""
         azure = self._window.azure
+        self._fill_account_menu(
+            menu, [a for a in azure.accounts() if not a.signed_out], azure.sign_out, "Not signed in"
+        )
+
+    def fill_remove_account_menu(self, menu: QMenu) -> None:
+        """A Remove entry per account (each asks first)."""
+        azure = self._window.azure
+        self._fill_account_menu(menu, azure.accounts(), azure.ask_remove_account, "No Azure account")
+
+    @staticmethod
+    def _fill_account_menu(
+        menu: QMenu, accounts: list[Account], act_on: Callable[[str], object], none: str
+    ) -> None:
         menu.clear()
-        accounts = azure.accounts()
         for account in accounts:
             act = menu.addAction(account_title(account))
-            act.triggered.connect(lambda _=False, account_id=account.id: azure.sign_out(account_id))
+            act.triggered.connect(lambda _=False, account_id=account.id: act_on(account_id))
         if not accounts:
-            menu.addAction("Not signed in").setEnabled(False)
+            menu.addAction(none).setEnabled(False)
 
 
 def _account_of(node: Node) -> str | None:

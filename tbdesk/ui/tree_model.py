@@ -337,7 +337,8 @@ class SourceTreeModel(QAbstractItemModel):
                 empty = "No runs"
             else:
                 assert node.run is not None
-                children = self._run_nodes(node, await source.children(node.run))
+                node.pages = aiter(source.child_pages(node.run))
+                children = self._run_nodes(node, await anext(node.pages, []))
                 empty = ""
         except asyncio.CancelledError:
             raise
@@ -361,7 +362,7 @@ class SourceTreeModel(QAbstractItemModel):
             self._insert(node, len(node.children), chunk)
             self._restore_expansion(chunk)
         node.load = Load.LOADED  # only now: until here the node counts as loading (busy)
-        if node.kind is Kind.EXPERIMENT and children and children[0].kind is Kind.RUN:
+        if node.pages is not None and children and children[0].kind is Kind.RUN:
             await self._fetch_ahead(node, generation)
 
     async def _fetch_ahead(self, node: Node, generation: int) -> None:

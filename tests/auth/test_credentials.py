@@ -267,8 +267,9 @@ def file_token_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("keep_account", [False, True], ids=["forgetting the account", "keeping it"])
 def test_a_restart_reuses_the_cache_and_sign_out_empties_it(
-    token_server: TokenServer, file_token_cache: Path
+    token_server: TokenServer, file_token_cache: Path, keep_account: bool
 ) -> None:
     store = AccountStore()
     account = add_account(store, Account.new("Ada", "device_code", authority_host=token_server.url))
@@ -282,7 +283,10 @@ def test_a_restart_reuses_the_cache_and_sign_out_empties_it(
     token = asyncio.run(sign_in(store, relaunched, device_code_prompt=shown.append))
     assert len(shown) == 1 and token.username == USER
     assert len([s for s in token_server.log if s.path.endswith("/devicecode")]) == 1
-    asyncio.run(sign_out(store, account.id))
+    asyncio.run(sign_out(store, account.id, keep_account=keep_account))
     assert json.loads(cache.read_text()) == {}
     # The very item azure-identity keeps (no other one was written beside it).
     assert len(list(file_token_cache.glob(f"{CACHE_PREFIX}{account.id}.nocae-*"))) == 1
+    # Kept, the account is signed out and no longer names who signed in.
+    kept = [a for a in AccountStore().accounts if a.id == account.id]
+    assert [(a.signed_out, a.authentication_record) for a in kept] == ([(True, None)] if keep_account else [])

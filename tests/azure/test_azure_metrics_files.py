@@ -12,11 +12,12 @@ from azure_helpers import collect, run
 
 from tbdesk.azure.convert import parse_time
 from tbdesk.azure.errors import AzureError
+from tbdesk.export import export_run
 from tbdesk.model import MetricKind
 from tbdesk.sources.azure import AzureSource
 from tests.azureml_emulator import Emulator
 from tests.azureml_emulator.marks import AZUREML_WARNINGS
-from tests.azureml_emulator.seed import png
+from tests.azureml_emulator.seed import png, seed_automl
 
 pytestmark = AZUREML_WARNINGS
 
@@ -182,3 +183,44 @@ def test_the_emulator_answers_azureml_core_itself(demo: Emulator, sdk_workspace,
     assert kinds.get_details()["status"] == "Completed"
     assert json.dumps(kinds.get_portal_url()).count("tid=") == 1
     assert demo.writes() == []
+
+
+def test_artifact_backed_metrics_are_listed_but_not_exported(
+    demo: Emulator, make_source, sdk_workspace, tmp_path: Path
+) -> None:
+    """AutoML's confusion matrix and accuracy table are JSON files among the run's artifacts: the
+    source lists them (with no points, naming their file) instead of dropping them, and an
+    export still writes only the metric that has values."""
+    from azureml.core import Experiment, Run
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    emu = seed_automl(demo.workspace)
+    source = make_source()
+    target = _run_of(source, "automl-classification", emu.id)
+    metrics = {m.name: m for m in run(source.metrics(target))}
+    assert set(metrics) == {"accuracy", "confusion_matrix", "accuracy_table"}
+    assert metrics["accuracy"].kind is MetricKind.SCALAR and len(metrics["accuracy"].points) == 3
+    matrix, table = metrics["confusion_matrix"], metrics["accuracy_table"]
+    assert matrix.kind is table.kind is MetricKind.ARTIFACT and not matrix.points and not table.points
+    assert matrix.description == "confusion matrix kept by Azure ML as the file confusion_matrix"
+    assert table.description == "accuracy table kept by Azure ML as the file accuracy_table"
+    # The file each names is among the run's files.
+    assert {"confusion_matrix", "accuracy_table"} <= {f.path for f in run(source.files(target))}
+
+    # The seed is what the service holds: azureml-core reads the matrix back from its artifact.
+    got = Run(Experiment(sdk_workspace, "automl-classification"), emu.id).get_metrics(populate=True)
+    assert got["confusion_matrix"].convert_to_object()["data"]["matrix"] == [[41, 9], [6, 44]]
+
+    result = run(export_run(source, target, tmp_path / "logs"))
+    assert result.points == 3
+    accumulator = EventAccumulator(str(result.folder))
+    accumulator.Reload()
+    tags = accumulator.Tags()
+    assert tags["scalars"] == ["accuracy"] and not tags["tensors"] and not tags["images"]
+    # The export says what it left out, and why.
+    assert sorted(result.notes) == [
+        "accuracy_table: left out: accuracy table kept by Azure ML as the file accuracy_table,"
+        " which TensorBoard cannot show",
+        "confusion_matrix: left out: confusion matrix kept by Azure ML as the file confusion_matrix,"
+        " which TensorBoard cannot show",
+    ]

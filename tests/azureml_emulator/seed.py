@@ -6,10 +6,14 @@
   hyperparameters in tags and properties and its own metric history;
 - `metric-kinds`: one run with every kind of metric azureml-core logs (scalar, list, row, table,
   string, image), for checking that each comes back exactly.
+
+Not in the demo (tests add it to a workspace when they want it): `seed_automl`, an AutoML-style
+run whose confusion matrix and accuracy table are artifact-backed metrics.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import struct
 import tempfile
@@ -17,7 +21,7 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.azureml_emulator.store import EmuRun, EmuWorkspace
+from tests.azureml_emulator.store import ORIGIN, EmuRun, EmuWorkspace
 
 START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 
@@ -105,6 +109,53 @@ def seed_kinds(ws: EmuWorkspace, experiment: str = "metric-kinds") -> EmuRun:
     run.log_table("roc", {"fpr": [0.0, 0.1, 1.0], "tpr": [0.0, 0.7, 1.0]}, at=base + timedelta(seconds=10))
     run.log_image("confusion", "outputs/confusion.png", png(shade=10), at=base + timedelta(seconds=11))
     run.log_image("confusion", "outputs/confusion_2.png", png(shade=90), at=base + timedelta(seconds=12))
+    return run
+
+
+def log_artifact_metric(run: EmuRun, name: str, ux_type: str, value: object, at: datetime) -> None:
+    """An artifact-backed metric as azureml-core's log_confusion_matrix (and log_accuracy_table,
+    log_residuals, log_predictions) records it: the JSON uploaded as a file named like the metric,
+    and a metrics v2 record of type `ux_type` whose one "Artifact" column points at that file."""
+    run.upload(name, json.dumps(value).encode(), at=at)
+    metric = run._metric(name, ux_type, {name: "Artifact"})
+    run._append(metric, {name: f"aml://artifactId/{ORIGIN}/{run.data_container_id}/{name}"}, at, None)
+
+
+def seed_automl(ws: EmuWorkspace, experiment: str = "automl-classification") -> EmuRun:
+    """An AutoML-style classification run: its accuracy per iteration is a scalar metric; its
+    confusion matrix and accuracy table are kept as artifacts (azureml.v2 JSON metrics)."""
+    run = ws.add_run(experiment, run_id="automl_run_3", display_name="AutoML iteration 3")
+    base = run.start or run.created
+    for step in range(3):
+        run.log("accuracy", 0.8 + 0.05 * step, step=step, at=base + timedelta(seconds=step))
+    log_artifact_metric(
+        run,
+        "confusion_matrix",
+        "azureml.v2.confusion_matrix",
+        {
+            "schema_type": "confusion_matrix",
+            "schema_version": "1.0.0",
+            "data": {"class_labels": ["cat", "dog"], "matrix": [[41, 9], [6, 44]]},
+        },
+        base + timedelta(seconds=5),
+    )
+    log_artifact_metric(
+        run,
+        "accuracy_table",
+        "azureml.v2.accuracy_table",
+        {
+            "schema_type": "accuracy_table",
+            "schema_version": "1.0.1",
+            "data": {
+                "class_labels": ["cat", "dog"],
+                "probability_thresholds": [0.0, 0.5, 1.0],
+                "probability_tables": [[[50, 50, 0, 0], [41, 9, 6, 44], [0, 0, 50, 50]]] * 2,
+                "percentile_thresholds": [0.0, 50.0, 100.0],
+                "percentile_tables": [[[50, 50, 0, 0], [40, 10, 5, 45], [0, 0, 50, 50]]] * 2,
+            },
+        },
+        base + timedelta(seconds=6),
+    )
     return run
 
 

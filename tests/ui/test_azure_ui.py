@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from keyring.backends import fail
 from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QDialog
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from tbdesk import paths
 from tbdesk.auth import session, sign_in
@@ -24,9 +26,11 @@ from tbdesk.boards import BoardManager, BoardState
 from tbdesk.ui.azure_dialogs import (
     ADD_WORKSPACE_DIALOG_NAME,
     DEVICE_CODE_DIALOG_NAME,
+    REMOVE_ACCOUNT_DIALOG_NAME,
     SIGN_IN_DIALOG_NAME,
     AddWorkspaceDialog,
     DeviceCodeDialog,
+    RemoveAccountDialog,
     SignInDialog,
 )
 from tbdesk.ui.main_window import MainWindow
@@ -40,10 +44,12 @@ from tests.auth.fixtures import (  # noqa: F401 - fixtures, registered by their 
     memory_keyring_fixture,
     no_secret_service_fixture,
     token_server_fixture,
+    use_keyring_fixture,
 )
 from tests.auth.token_server import CLIENT_ID, TokenServer
 from tests.azureml_emulator import Emulator, EmuWorkspace, Fault, seed_demo
 from tests.azureml_emulator.marks import AZUREML_WARNINGS
+from tests.azureml_emulator.seed import seed_automl
 from tests.azureml_emulator.tokens import TENANT
 
 pytestmark = AZUREML_WARNINGS
@@ -496,3 +502,197 @@ def test_a_window_without_azure_accounts_imports_nothing_of_azure() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_without_a_keyring_the_sign_in_dialog_says_so_apart_from_the_token_cache(
+    qtbot: Any, use_keyring: Callable[[Any], None], make_window: Callable[[], MainWindow]
+) -> None:
+    """No keyring backend (and no Secret Service for the token cache, tests/auth/fixtures.py): the
+    dialog says, where it is seen, that secrets cannot be stored so a service principal cannot
+    be used, which methods work, and what to install; the token cache's note stays its own."""
+    use_keyring(fail.Keyring())
+    window = make_window()
+    window.source_actions.sign_in_action.trigger()
+    dialog = window.findChild(SignInDialog, SIGN_IN_DIALOG_NAME)
+    assert isinstance(dialog, SignInDialog)
+    assert not dialog.keyring_note.isVisible()  # not while the methods are being checked
+    qtbot.waitUntil(lambda: not dialog.note.text().startswith("Checking"), timeout=WAIT_MS)
+
+    model = dialog.method.model()
+    assert isinstance(model, QStandardItemModel)
+    principal = model.item(dialog.method.findData("service_principal"))
+    assert principal is not None and not principal.isEnabled()
+    assert dialog.method.currentData() == "browser"
+    note = dialog.keyring_note
+    assert note.isVisible()
+    text = note.text()
+    assert "Secrets cannot be stored on this system" in text
+    assert "a service principal cannot be used" in text
+    assert "No system keyring is available" in text and "Secret Service" in text
+    assert all(method in text for method in ("Web browser", "Device code", "Azure CLI"))
+    assert "To use a service principal, install a Secret Service" in text and "gnome-keyring" in text
+    # The chosen method's note is the token cache's, and only that.
+    assert "token cache" in dialog.note.text() and "sign in again at each launch" in dialog.note.text()
+    assert "token cache" not in text and "Secrets cannot be stored" not in dialog.note.text()
+    dialog.close()
+
+    # With a keyring, no such note.
+    keyring.set_keyring(MemoryKeyring())
+    again = window.azure.ask_sign_in()
+    qtbot.waitUntil(lambda: not again.note.text().startswith("Checking"), timeout=WAIT_MS)
+    assert not again.keyring_note.isVisible() and again.keyring_note.text() == ""
+    model = again.method.model()
+    assert isinstance(model, QStandardItemModel)
+    assert model.item(again.method.findData("service_principal")).isEnabled()
+    again.close()
+
+
+def error_rows(model: SourceTreeModel, parent: QModelIndex) -> list[str]:
+    return [name for name in names(model, parent) if name.startswith("Could not load")]
+
+
+def test_sign_out_keeps_the_workspaces_and_signing_in_again_brings_them_back(
+    qtbot: Any,
+    account: Account,
+    emulator: Emulator,
+    token_server: TokenServer,
+    make_window: Callable[[], MainWindow],
+) -> None:
+    memory_keyring = keyring.get_keyring()  # the account's (tests/auth/fixtures.py)
+    assert isinstance(memory_keyring, MemoryKeyring) and memory_keyring.secrets
+    window = make_window()
+    model = window.tree_model
+    workspace = open_path(qtbot, window, "CI robot", "ws-emulated")
+    assert "mnist-cnn" in names(model, workspace)
+    [entry] = AccountStore().workspaces
+
+    emulator.clear_log()
+    window.sign_out_menu.aboutToShow.emit()
+    [sign_out] = [action for action in window.sign_out_menu.actions() if action.text().startswith("CI robot")]
+    sign_out.trigger()
+    qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)
+
+    # The secret is forgotten (the token cache too: tests/auth); the account and workspace are not.
+    assert memory_keyring.secrets == {}
+    [kept] = AccountStore().accounts
+    assert kept.id == account.id and kept.signed_out and AccountStore().workspaces == [entry]
+    assert window.statusBar().currentMessage() == (
+        "Signed out of CI robot; its workspaces stay: sign in again to read them"
+    )
+    account_index = model.account_index(account.id)
+    assert account_index.data() == f"CI robot ({account.username}) — signed out"
+    workspace = model.source_index(entry.source_id)
+    assert workspace.parent() == account_index
+    # The workspace, expanded, says it is signed out; nothing is asked of Azure.
+    window.tree.expand(workspace)
+    qtbot.waitUntil(lambda: idle(window) and bool(error_rows(model, workspace)), timeout=WAIT_MS)
+    [row] = names(model, workspace)
+    assert row.startswith("Could not load: Signed out of the Azure account CI robot: sign in again")
+    assert emulator.log == []
+
+    # The next launch shows them the same way.
+    relaunched = make_window()
+    shown = relaunched.tree_model.account_index(account.id)
+    assert str(shown.data()).endswith("— signed out")
+    assert names(relaunched.tree_model, shown) == ["ws-emulated"]
+    relaunched.close()
+
+    # Activating that row opens the sign-in dialog for this account, filled in as it was.
+    window.tree.activated.emit(window.tree.view_index(model.index(0, NAME, workspace)))
+    dialog = window.findChild(SignInDialog, SIGN_IN_DIALOG_NAME)
+    assert isinstance(dialog, SignInDialog) and dialog.isVisible() and dialog.again.isVisible()
+    qtbot.waitUntil(lambda: not dialog.note.text().startswith("Checking"), timeout=WAIT_MS)
+    assert dialog.name.text() == "CI robot" and dialog.method.currentData() == "service_principal"
+    assert (dialog.tenant.text(), dialog.client_id.text()) == (TENANT, CLIENT_ID)
+    assert dialog.custom.isChecked() and dialog.arm_endpoint.text() == emulator.url
+    assert dialog.authority.text() == token_server.url and dialog.secret.text() == ""
+    dialog.secret.setText(token_server.client_secret)
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=WAIT_MS)
+
+    # The same account, signed in, with the same workspace: it loads from Azure ML again.
+    [back] = AccountStore().accounts
+    assert back.id == account.id and not back.signed_out and AccountStore().workspaces == [entry]
+    assert list(memory_keyring.secrets.values()) == [token_server.client_secret]
+    assert model.account_index(account.id).data() == f"CI robot ({account.username})"
+    workspace = model.source_index(entry.source_id)
+    qtbot.waitUntil(lambda: idle(window) and "mnist-cnn" in names(model, workspace), timeout=WAIT_MS)
+    assert emulator.requests("POST", contains="experiments:query")
+    adding = window.findChild(AddWorkspaceDialog, ADD_WORKSPACE_DIALOG_NAME)
+    assert adding is None or not adding.isVisible()  # nothing to add again
+
+
+def test_removing_an_account_asks_then_forgets_it_with_its_workspaces(
+    qtbot: Any, account: Account, memory_keyring: MemoryKeyring, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    model = window.tree_model
+    [entry] = AccountStore().workspaces
+
+    def asking() -> RemoveAccountDialog:
+        [dialog] = [d for d in window.findChildren(RemoveAccountDialog) if d.isVisible()]
+        return dialog
+
+    # File > Remove Azure account > the account
+    window.remove_account_menu.aboutToShow.emit()
+    [remove] = [a for a in window.remove_account_menu.actions() if a.text().startswith("CI robot")]
+    remove.trigger()
+    dialog = asking()
+    assert dialog.objectName() == REMOVE_ACCOUNT_DIALOG_NAME
+    assert "CI robot" in dialog.text() and "ws-emulated" in dialog.informativeText()
+    cancel = dialog.button(QMessageBox.StandardButton.Cancel)
+    assert dialog.defaultButton() is cancel
+    cancel.click()  # changed its mind: nothing happens
+    assert not window.tasks.busy and AccountStore().workspaces == [entry] and memory_keyring.secrets
+
+    # The account's context menu in the tree
+    select(window, model.account_index(account.id))
+    [remove] = [a for a in window.run_actions.context_menu().actions() if a.text() == "Remove account…"]
+    remove.trigger()
+    asking().remove_button.click()
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=WAIT_MS)
+    assert AccountStore().accounts == [] and AccountStore().workspaces == []
+    assert memory_keyring.secrets == {}
+    assert not model.account_index(account.id).isValid() and not model.source_index(entry.source_id).isValid()
+
+
+def test_a_signed_out_account_goes_with_its_last_workspace(
+    qtbot: Any, account: Account, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    model = window.tree_model
+    [entry] = AccountStore().workspaces
+    window.azure.sign_out(account.id)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=WAIT_MS)
+    assert AccountStore().account(account.id).signed_out
+    # Adding a workspace offers no signed-out account: signing in again comes first.
+    dialog = window.azure.ask_add_workspace(account.id)
+    assert isinstance(dialog, SignInDialog) and dialog.account_id == account.id
+    dialog.close()
+
+    select(window, model.source_index(entry.source_id))
+    window.source_actions.remove_workspace_action.trigger()
+    assert AccountStore().accounts == [] and not model.account_index(account.id).isValid()
+
+
+def test_the_run_details_say_which_metrics_are_artifacts_not_exported(
+    qtbot: Any, account: Account, emulator: Emulator, make_window: Callable[[], MainWindow]
+) -> None:
+    seed_automl(emulator.workspace)
+    window = make_window()
+    model = window.tree_model
+    experiment = open_path(qtbot, window, "CI robot", "ws-emulated", "automl-classification")
+    target = child(model, experiment, "AutoML iteration 3")
+    assert target is not None
+    select(window, target)
+    qtbot.waitUntil(lambda: not window.details.busy, timeout=WAIT_MS)
+    metrics = dict(window.details.values(METRICS))
+    assert list(metrics) == ["accuracy", "accuracy_table", "confusion_matrix"]
+    assert metrics["accuracy"].startswith("scalar, 3 points")
+    assert metrics["confusion_matrix"] == (
+        "confusion matrix kept by Azure ML as the file confusion_matrix: not exported to TensorBoard"
+    )
+    assert metrics["accuracy_table"] == (
+        "accuracy table kept by Azure ML as the file accuracy_table: not exported to TensorBoard"
+    )
+    assert ("confusion_matrix", "") in window.details.values(FILES)

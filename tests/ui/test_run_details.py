@@ -75,6 +75,15 @@ def test_fields_and_summaries() -> None:
     assert metric_summary(Metric("empty", MetricKind.TABLE, ())) == "table, 0 points"
 
 
+def test_metrics_azure_ml_keeps_as_artifacts_say_they_are_not_exported() -> None:
+    """A confusion matrix or accuracy table (tbdesk.azure.convert) has no points to summarise."""
+    described = "confusion matrix kept by Azure ML as the file confusion_matrix"
+    matrix = Metric("confusion_matrix", MetricKind.ARTIFACT, (), described)
+    assert metric_summary(matrix) == f"{described}: not exported to TensorBoard"
+    unnamed = Metric("scores", MetricKind.ARTIFACT, ())
+    assert metric_summary(unnamed) == "kept by Azure ML as a file: not exported to TensorBoard"
+
+
 def test_details_of_a_local_run(
     qtbot: Any, qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path
 ) -> None:
