@@ -25,6 +25,7 @@ from typing import Any
 from tbdesk.auth.errors import SignInError
 from tbdesk.auth.secret_store import load_secret, secure_storage_available
 from tbdesk.azure.accounts import METHODS, Account
+from tbdesk.azure.errors import SignedOutError
 
 CACHE_PREFIX = "tbdesk-"
 # How azure-identity names and places a persisted token cache (see _persistence).
@@ -127,8 +128,8 @@ def credential_for(account: Account, *, device_code_prompt: DeviceCodePrompt | N
     if account.method == "service_principal":
         assert account.tenant_id and account.client_id  # Account checks it
         secret = load_secret(account.id)
-        if secret is None:
-            raise SignInError(
+        if secret is None:  # signed out, in effect: its row offers to sign in again
+            raise SignedOutError(
                 f"No client secret is stored for {account.name}."
                 " Sign in again with the service principal's secret."
             )

@@ -29,6 +29,7 @@ from tbdesk.auth import (
 from tbdesk.auth.credentials import CACHE_PREFIX, cache_options
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
 from tbdesk.azure.arm import CLOUDS
+from tbdesk.azure.errors import SignedOutError
 from tests.auth.fixtures import MemoryKeyring, az_args, robot_account
 from tests.auth.token_server import CLIENT_ID, USER, TokenServer
 from tests.azureml_emulator.tokens import TENANT, claims_of
@@ -120,7 +121,7 @@ def test_service_principal_needs_a_secure_keyring(use_keyring, token_server: Tok
 def test_service_principal_without_a_stored_secret(
     memory_keyring: MemoryKeyring, token_server: TokenServer
 ) -> None:
-    with pytest.raises(SignInError, match="No client secret is stored for CI robot"):
+    with pytest.raises(SignedOutError, match="No client secret is stored for CI robot"):
         credential_for(robot_account(token_server))
 
 

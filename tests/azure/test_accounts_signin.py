@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from azure_helpers import collect, run
 
-from tbdesk.auth import SignInError, add_account, session, sign_in, sign_out
+from tbdesk.auth import add_account, session, sign_in, sign_out
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry, find_workspace_configs
 from tbdesk.azure.errors import SignedOutError
 from tbdesk.sources import SourceError, open_source
@@ -108,5 +108,5 @@ def test_opening_a_workspace_leaves_the_keyring_to_the_first_read(
     session().forget(account.id)
     memory_keyring.secrets.clear()
     source = open_source(entry.source_id)
-    with pytest.raises(SignInError, match="No client secret is stored for CI robot"):
+    with pytest.raises(SignedOutError, match="No client secret is stored for CI robot"):
         run(source.experiments())
