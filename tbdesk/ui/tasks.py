@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QProgressBar, QStatusBar, QStyle, QToolButton, QWidget
 from shiboken6 import Shiboken
 
 from tbdesk.ui import dialogs
@@ -61,7 +61,8 @@ class _Job:
 class TaskRunner(QObject):
     """Runs coroutines on the asyncio loop and shows them in a status bar.
 
-    At most one job is shown at a time (the newest); the cancel button cancels that one.
+    At most one job is shown at a time (the newest); the cancel button cancels that one, and its
+    menu any one of those running, or all of them.
     """
 
     started = Signal(str)
@@ -86,6 +87,10 @@ class TaskRunner(QObject):
         self.cancel_button.setToolTip("Cancel")
         self.cancel_button.setAutoRaise(True)
         self.cancel_button.clicked.connect(self.cancel_current)
+        self.cancel_menu = QMenu(self.cancel_button)
+        self.cancel_menu.aboutToShow.connect(self._fill_cancel_menu)
+        self.cancel_button.setMenu(self.cancel_menu)
+        self.cancel_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         for widget in (self.label, self.progress, self.cancel_button):
             status_bar.addPermanentWidget(widget)
         self._refresh()
@@ -152,6 +157,16 @@ class TaskRunner(QObject):
     def cancel_all(self) -> None:
         for job in self._jobs:
             job.task.cancel()
+
+    def _fill_cancel_menu(self) -> None:
+        """A Cancel entry per running job, newest first, and Cancel all."""
+        self.cancel_menu.clear()
+        for job in reversed(self._jobs):
+            action = self.cancel_menu.addAction(f"Cancel {job.text}")
+            action.triggered.connect(lambda _=False, task=job.task: task.cancel())
+        if len(self._jobs) > 1:
+            self.cancel_menu.addSeparator()
+            self.cancel_menu.addAction("Cancel all").triggered.connect(self.cancel_all)
 
     def _job_of(self, task: asyncio.Task[Any] | None) -> _Job | None:
         return next((job for job in self._jobs if job.task is task), None)

@@ -133,6 +133,28 @@ def test_failing_follow_up_is_reported(qtbot: Any, window: QMainWindow, runner: 
     assert signal.args == ["Showing", "cannot show it"]
 
 
+def test_the_cancel_menu_cancels_any_running_job_or_all(
+    qtbot: Any, window: QMainWindow, runner: TaskRunner
+) -> None:
+    async def work() -> None:
+        await asyncio.sleep(60)
+
+    download, listing, export = (runner.run(work(), text) for text in ("Downloading", "Listing", "Exporting"))
+    runner.cancel_menu.aboutToShow.emit()
+    texts = [action.text() for action in runner.cancel_menu.actions() if not action.isSeparator()]
+    assert texts == ["Cancel Exporting", "Cancel Listing", "Cancel Downloading", "Cancel all"]
+    # An older job than the one shown: only it stops.
+    with qtbot.waitSignal(runner.cancelled, timeout=5000) as signal:
+        runner.cancel_menu.actions()[1].trigger()
+    assert signal.args == ["Listing"] and listing.cancelled()
+    assert not download.done() and not export.done() and runner.current_text == "Exporting"
+    runner.cancel_menu.aboutToShow.emit()
+    [cancel_all] = [action for action in runner.cancel_menu.actions() if action.text() == "Cancel all"]
+    cancel_all.trigger()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert download.cancelled() and export.cancelled()
+
+
 def test_cancel_button_cancels_the_shown_job(qtbot: Any, window: QMainWindow, runner: TaskRunner) -> None:
     entered = asyncio.Event()
     cleaned_up: list[bool] = []
