@@ -147,7 +147,8 @@ async def sign_out(
     its credential of this launch.
 
     With `keep_account`, the account stays remembered with its workspaces, marked signed out
-    (who signed in is forgotten too; the name shown is kept), and nothing is returned: its
+    (its saved sign-in record is forgotten too; its name and user name are kept, to show it),
+    and nothing is returned: its
     workspaces answer with SignedOutError until `sign_in` signs the account in again. Without
     it, its record and its workspaces are forgotten as well (returned, so the UI can drop them)."""
     session().forget(account_id)

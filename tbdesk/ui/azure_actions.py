@@ -27,6 +27,7 @@ from PySide6.QtGui import QDesktopServices
 from shiboken6 import Shiboken
 
 from tbdesk import paths
+from tbdesk.azure.errors import SignedOutError
 from tbdesk.model import Experiment, Metric, Run, RunFile
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.ui.tasks import describe_error
@@ -232,22 +233,37 @@ class AzureActions(QObject):
                 log.exception("Forgetting the secret of %s after its failed sign-in failed", account.id)
             raise
 
-    def _signed_in_again(self, account: Account) -> None:
+    def _signed_in_again(self, account: Account | None) -> None:
+        if account is None:  # the sign-in dialog took over
+            return
         self._show_account(account)
         self._reopen_workspaces(account.id)
 
-    def sign_in_again(self, account_id: str) -> asyncio.Task[Account] | SignInDialog:
+    def sign_in_again(self, account_id: str) -> asyncio.Task[Account | None] | SignInDialog:
         """Sign the account in again: at once when its sign-in only expired; through the sign-in
-        dialog when the person signed out of it (its secret, for one, is gone)."""
+        dialog when the person signed out of it, or when what it signs in with is gone (a service
+        principal's secret the keyring lost)."""
         account = self.store.account(account_id)
         if account.signed_out:
             return self.ask_sign_in_again(account_id)
         return self._window.tasks.run(
-            self._sign_in(account),
+            self._sign_in_or_ask(account),
             f"Signing in to Azure as {account.name}",
             on_success=self._signed_in_again,
-            done_text=lambda signed_in: f"Signed in to Azure as {account_title(signed_in)}",
+            done_text=lambda signed_in: (
+                f"Signed in to Azure as {account_title(signed_in)}" if signed_in else "Sign in to continue"
+            ),
         )
+
+    async def _sign_in_or_ask(self, account: Account) -> Account | None:
+        """The sign-in, or (None) the sign-in dialog when a service principal's secret is gone."""
+        try:
+            return await self._sign_in(account)
+        except SignedOutError:
+            if account.method != "service_principal":
+                raise  # what is wrong (say, the Azure CLI signed out) is the message to show
+            self.ask_sign_in_again(account.id)
+            return None
 
     async def _sign_in(self, account: Account) -> Account:
         from tbdesk.auth import sign_in

@@ -390,7 +390,9 @@ class SourceTreeModel(QAbstractItemModel):
         page: list[Run] = node.lookahead or []
         node.lookahead = None
         more = node.children[-1]
-        self._insert(node, len(node.children) - 1, self._run_nodes(node, page))
+        runs = self._run_nodes(node, page)
+        self._insert(node, len(node.children) - 1, runs)
+        self._restore_expansion(runs)  # a refresh expanded some of them before
         self._set_placeholder(more, Kind.LOADING, "Loading…")
         node.task = asyncio.ensure_future(self._fetch_ahead(node, node.generation))
 

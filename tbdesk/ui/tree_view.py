@@ -42,8 +42,9 @@ class RunFilter(QSortFilterProxyModel):
     """The tree as the search box filters it: runs that match the query, with their parents.
 
     Sources and accounts always show (so a source that is not loaded yet can be expanded), and so do
-    experiments not loaded yet and the "Loading…", "More runs…" and error rows of sources and
-    experiments: the filter works on what is loaded, and says what is not. It filters the mirror
+    experiments not loaded yet and the "Loading…", "More runs…" and error rows of sources,
+    experiments and runs (a sweep's child runs come in pages too): the filter works on what is
+    loaded, and says what is not. It filters the mirror
     of the tree model (tbdesk.ui.tree_mirror), and reads the runs of its rows' nodes.
     """
 
@@ -81,7 +82,7 @@ class RunFilter(QSortFilterProxyModel):
         return (
             node.kind in (Kind.LOADING, Kind.MORE, Kind.ERROR)
             and node.parent is not None
-            and node.parent.kind in (Kind.SOURCE, Kind.EXPERIMENT)
+            and node.parent.kind in (Kind.SOURCE, Kind.EXPERIMENT, Kind.RUN)
         )
 
 

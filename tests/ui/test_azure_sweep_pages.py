@@ -84,3 +84,34 @@ def test_a_sweeps_child_runs_come_a_page_at_a_time(
     names = [child.run.name for child in parent.children if child.run is not None]
     assert len(set(names)) == CHILDREN  # every trial once, none lost or repeated between pages
     assert len(emulator.requests("GET", "/children")) == 3
+
+
+def test_searching_a_sweep_offers_its_pages_not_loaded_yet(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, emulator: Emulator, source: AzureSource
+) -> None:
+    model = SourceTreeModel()
+    tree = SourceTreeView(model)
+    qtbot.addWidget(tree)
+    tree.resize(600, 400)
+    tree.show()
+    source_index = model.add_source(source)
+    tree.expand(source_index)
+    qtbot.waitUntil(lambda: not model.busy and model.rowCount(source_index) == 1, timeout=WAIT_MS)
+    tree.expand(model.index(0, 0, source_index))
+    qtbot.waitUntil(lambda: not model.busy, timeout=WAIT_MS)
+    (experiment,) = model.node(source_index).children  # type: ignore[union-attr]
+    (parent,) = experiment.children
+    tree.expand(model.index_of(parent))
+    qtbot.waitUntil(lambda: not model.busy and kinds(parent)[-1] is Kind.MORE, timeout=WAIT_MS)
+
+    def shown() -> list[str]:
+        view, row = tree.model(), tree.view_index(model.index_of(parent))
+        return [str(view.index(r, 0, row).data()) for r in range(view.rowCount(row))]
+
+    # Trial 42 is on the third page: the search finds nothing loaded, but says more is there.
+    tree.set_query("HD_sweep_parent_42")
+    assert shown() == ["More runs…"]
+    for _ in range(2):  # activating it loads the next page, as at the experiment's level
+        tree.activated.emit(tree.view_index(model.index_of(parent.children[-1])))
+        qtbot.waitUntil(lambda: not model.busy, timeout=WAIT_MS)
+    assert shown() == ["HD_sweep_parent_42"]

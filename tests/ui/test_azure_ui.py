@@ -696,3 +696,21 @@ def test_the_run_details_say_which_metrics_are_artifacts_not_exported(
         "accuracy table kept by Azure ML as the file accuracy_table: not exported to TensorBoard"
     )
     assert ("confusion_matrix", "") in window.details.values(FILES)
+
+
+def test_a_secret_the_keyring_lost_asks_for_it_again(
+    qtbot: Any, account: Account, memory_keyring: MemoryKeyring, make_window: Callable[[], MainWindow]
+) -> None:
+    memory_keyring.secrets.clear()  # gone from the keyring (another app, a reset)
+    session().forget(account.id)  # as at the next launch
+    window = make_window()
+    model = window.tree_model
+    workspace = open_path(qtbot, window, "CI robot", "ws-emulated")
+    [row] = names(model, workspace)
+    assert row.startswith("Could not load: No client secret is stored for CI robot")
+    window.tree.activated.emit(window.tree.view_index(model.index(0, NAME, workspace)))
+    qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)
+    # The sign-in dialog, for this account, asks for the secret; no error dialog.
+    dialog = window.findChild(SignInDialog, SIGN_IN_DIALOG_NAME)
+    assert dialog is not None and dialog.isVisible() and dialog.account_id == account.id
+    assert [d for d in window.findChildren(QMessageBox) if d.isVisible()] == []

@@ -117,6 +117,17 @@ def test_scrolling_loads_page_after_page_of_thousands(
     qtbot.waitUntil(lambda: not model.busy and model.rowCount(oldest) == 2, timeout=10_000)
     assert shown(tree, tree.view_index(oldest)) == ["fold-1", "fold-0"]
 
+    # A refresh starts over from the first page; scrolled back to, the oldest run is open again.
+    key = big.key
+    tree.refresh()
+    qtbot.waitUntil(lambda: model.find(key).isValid() and not model.busy, timeout=10_000)
+    big = model.node(model.find(key))  # the experiment's node anew
+    assert big is not None and len(runs(big)) < RUNS
+    qtbot.waitUntil(scrolled_to_the_end, timeout=60_000)
+    oldest = model.index_of(big.children[-1])
+    qtbot.waitUntil(lambda: not model.busy and model.rowCount(oldest) == 2, timeout=10_000)
+    assert tree.isExpanded(oldest) and shown(tree, tree.view_index(oldest)) == ["fold-1", "fold-0"]
+
 
 def test_search_filters_thousands_of_loaded_runs_and_refresh_starts_over(
     qtbot: Any, tree: SourceTreeView, workspace: Path
