@@ -5,11 +5,10 @@ says, nest urllib3 retries inside their own, set no timeout on some calls, and b
 object per row. So the source reads through this small client instead, with the workspace's
 endpoints and azureml-core's auth header; every method blocks and is meant for a worker thread.
 
-A call stops when its caller gives up on it. `current_stop` holds the threading.Event of the
-calls made in a context: an async caller puts a fresh Event there before asyncio.to_thread
-(which hands the thread a copy of its context) and sets it when it is cancelled; the call in the
-thread then raises CancelledError at its next request, retry wait or chunk of a download, and
-leaves no file behind (see `download`). Closing the client stops every call the same way.
+A call stops when its caller gives up on it: run through tbdesk.workers.in_thread, it raises
+CancelledError at its next request, retry wait or chunk of a download once its stop event
+(`current_stop`) is set, and leaves no file behind (see `download`). Closing the client stops
+every call the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,11 +37,10 @@ from tbdesk.azure.errors import (
     error_for,
     signed_out_error,
 )
+from tbdesk.workers import current_stop
 
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
 Headers = Callable[[], Mapping[str, str]]
-# The calls made in a context stop once this event is set (None: only closing the client stops them).
-current_stop: ContextVar[threading.Event | None] = ContextVar("tbdesk_rest_current_stop", default=None)
 # A wait that a stopped call ends at once also notices a closed client this often.
 _WAIT_SLICE = 0.1
 
@@ -54,7 +51,6 @@ __all__ = [
     "Headers",
     "Policy",
     "RestClient",
-    "current_stop",
     "retry_after",
     "segment",
 ]

@@ -23,8 +23,6 @@ streaming) and `run_tree` (a run and all its descendants with fresh status in on
 from __future__ import annotations
 
 import asyncio
-import functools
-import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -33,7 +31,7 @@ from urllib.parse import quote
 from tbdesk.azure.arm import Credential
 from tbdesk.azure.convert import to_experiment, to_file, to_metric, to_run
 from tbdesk.azure.errors import AzureError, NotFoundError
-from tbdesk.azure.rest import CancelledError, Downloaded, Policy, RestClient, current_stop, segment
+from tbdesk.azure.rest import CancelledError, Downloaded, Policy, RestClient, segment
 from tbdesk.azure.workspace import (
     Endpoints,
     WorkspaceRef,
@@ -46,6 +44,7 @@ from tbdesk.azure.workspace import (
 )
 from tbdesk.model import Experiment, Metric, Run, RunFile
 from tbdesk.sources.base import SourceError
+from tbdesk.workers import in_thread
 
 if TYPE_CHECKING:
     import requests
@@ -304,7 +303,7 @@ class AzureSource:
         or 416 (nothing at or past offset); the caller reads and closes it. Raises
         AccessDeniedError or NotFoundError when the link no longer works, CancelledError when
         the source was closed (a later async call reconnects) or the call was given up (its stop
-        event in tbdesk.azure.rest.current_stop was set), other AzureErrors as usual."""
+        event in tbdesk.workers.current_stop was set), other AzureErrors as usual."""
         client = self._client
         if client is None:
             raise CancelledError(f"Stopped reading {what}: the connection to {self.ref.name} was closed.")
@@ -413,17 +412,10 @@ class AzureSource:
 
     @staticmethod
     async def _thread(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        # A thread cannot be stopped from outside, so a cancelled caller (the status bar's Cancel,
-        # the details pane moving on) tells the call to stop: asyncio.to_thread hands the thread
-        # this context, whose stop event the REST client checks before every request, in its
-        # retry waits and between a download's chunks (tbdesk.azure.rest).
-        stop = threading.Event()
-        token = current_stop.set(stop)
+        # A cancelled caller (the status bar's Cancel, the details pane moving on) stops the call
+        # in its thread too (tbdesk.workers).
         try:
-            return await asyncio.to_thread(functools.partial(work, *args, **kwargs))
-        except asyncio.CancelledError:
-            stop.set()
-            raise
+            return await in_thread(work, *args, **kwargs)
         except SourceError:
             raise
         except OSError as exc:
@@ -432,8 +424,6 @@ class AzureSource:
             raise AzureError(
                 f"Azure ML answered something tbdesk cannot read ({type(exc).__name__}: {exc})."
             ) from exc
-        finally:
-            current_stop.reset(token)
 
 
 class _NoCredential:

@@ -52,6 +52,7 @@ from tbdesk.sync.frames import Continuation, NotContinuedError, is_event_file, l
 from tbdesk.sync.ledger import Ledger
 from tbdesk.sync.paths import local_path, safe_relative
 from tbdesk.sync.remote import Body, LinkExpiredError, Remote, RemoteFile, TransferCutError
+from tbdesk.workers import in_thread
 
 # Bytes read again before a changed file's local end to tell a grown file from a replaced one,
 # when its frames cannot tell (see above).
@@ -195,7 +196,8 @@ class RunSync:
         async with self._limit:
             for attempt in range(2):
                 try:
-                    return await asyncio.to_thread(self._transfer, item.path, target, changed)
+                    # A remote's body stops between chunks once this is cancelled (tbdesk.workers).
+                    return await in_thread(self._transfer, item.path, target, changed)
                 except LinkExpiredError:
                     if not attempt:
                         await self._refresh_links()

@@ -6,24 +6,21 @@ artifacts' `contentUri`s (blob storage SAS links that serve HTTP ranges), fetche
 run's files under the prefix with one request and kept until they stop working, and the status
 of a run and all its descendants comes from one run-history query.
 
-The sync engine reads bytes in worker threads (asyncio.to_thread) that nothing stops when the
-task awaiting them is cancelled. `AzureRemote.listing` and `prepare`, which a poll awaits before
-it starts them, give that task a stop event (the REST client's `current_stop`, which the threads
-inherit with the task's context) that is set when the task is cancelled: then `open` gives up its
-request, retries and waits, and a body stops between chunks, with CancelledError.
+The sync engine reads bytes in worker threads started by tbdesk.workers.in_thread: when the
+poll is cancelled, their stop event is set, `open` gives up its request, retries and waits, and a
+body stops between chunks, with CancelledError.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
-import weakref
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tbdesk.model import Run
+from tbdesk.workers import current_stop
 
 if TYPE_CHECKING:
     from tbdesk.sources.azure import AzureSource
@@ -122,12 +119,10 @@ class AzureRemote:
         self._links: dict[tuple[str, str], str] = {}  # (run id, path) -> contentUri
 
     async def listing(self, run: Run, prefix: str) -> list[RemoteFile]:
-        _stop_with_task()
         found = await _signed_in(self._source.files, run, prefix)
         return [RemoteFile(item.path, item.etag) for item in found]
 
     async def prepare(self, run: Run, prefix: str, paths: list[str], *, refresh: bool = False) -> None:
-        _stop_with_task()
         if not refresh and all((run.id, path) in self._links for path in paths):
             return
         links = await _signed_in(self._source.download_links, run, prefix)
@@ -136,13 +131,13 @@ class AzureRemote:
 
     def open(self, run: Run, path: str, offset: int) -> Body | None:
         from tbdesk.azure.errors import AccessDeniedError, NotFoundError
-        from tbdesk.azure.rest import CancelledError, current_stop
+        from tbdesk.azure.rest import CancelledError
 
         link = self._links.get((run.id, path))
         if link is None:
             raise LinkExpiredError(path)
         what = f"the file {path} of {run.name}"
-        stop = current_stop.get()  # the reading task's (see the module's docstring)
+        stop = current_stop.get()  # this transfer's (see the module's docstring)
         try:
             response = self._source.open_download(link, what, offset=offset)
         except (AccessDeniedError, NotFoundError, CancelledError) as exc:
@@ -170,28 +165,6 @@ class AzureRemote:
     async def tree(self, run: Run) -> list[Run]:
         runs: list[Run] = await _signed_in(self._source.run_tree, run)
         return runs
-
-
-# The stop event of each task that asked AzureRemote for something (see _stop_with_task).
-_TASK_STOPS: weakref.WeakKeyDictionary[asyncio.Task[Any], threading.Event] = weakref.WeakKeyDictionary()
-
-
-def _stop_with_task() -> None:
-    """Give the current task a stop event in its context, set if the task is cancelled: the
-    worker threads it starts afterwards read the service through it (asyncio.to_thread copies
-    the context, as do the tasks it starts, such as those of a gather, which a cancel of the
-    task cancels too), and stop once it is given up. A task that ends otherwise leaves the event
-    alone, so tasks it started and did not wait for go on."""
-    from tbdesk.azure.rest import current_stop
-
-    task = asyncio.current_task()
-    if task is None:
-        return
-    stop = _TASK_STOPS.get(task)
-    if stop is None:
-        stop = _TASK_STOPS[task] = threading.Event()
-        task.add_done_callback(lambda ended: stop.set() if ended.cancelled() else None)
-    current_stop.set(stop)
 
 
 async def _signed_in(call: Callable[..., Awaitable[T]], *args: Any) -> T:
