@@ -21,6 +21,7 @@ from tests.auth.fixtures import (  # noqa: F401 - fixtures, registered by their 
     token_server_fixture,
 )
 from tests.azureml_emulator import Emulator, EmuWorkspace, StaticCredential, seed_demo
+from tests.azureml_emulator.clients import emulator_sdk_workspace
 
 
 @pytest.fixture(autouse=True)
@@ -72,13 +73,5 @@ def make_source(emulator: Emulator, credential: StaticCredential) -> Callable[..
 
 @pytest.fixture
 def sdk_workspace(emulator: Emulator, credential: StaticCredential) -> Any:
-    """An azureml-core Workspace on the emulator, as a notebook holds one (built without ARM,
-    which cannot be pointed at the emulator)."""
-    from tbdesk.azure.workspace import Endpoints, WorkspaceRef, build_workspace, token_auth
-
-    ws = emulator.workspace
-    ref = WorkspaceRef(ws.subscription_id, ws.resource_group, ws.name)
-    ends = Endpoints(
-        ref.scope, emulator.url, "https://ml.azure.com", ws.workspace_id, emulator.discovery_url, ws.location
-    )
-    return build_workspace(ref, token_auth(credential), ends)
+    """An azureml-core Workspace on the emulator, as a notebook holds one."""
+    return emulator_sdk_workspace(emulator, credential)

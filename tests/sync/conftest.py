@@ -12,6 +12,7 @@ from sync_helpers import FAST, Events
 from tbdesk.sources.azure import AzureSource
 from tbdesk.sync import RunCache
 from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace, StaticCredential
+from tests.azureml_emulator.clients import emulator_source
 
 
 @pytest.fixture
@@ -29,16 +30,7 @@ def credential() -> StaticCredential:
 
 @pytest.fixture
 def source(emulator: Emulator, credential: StaticCredential) -> Iterator[AzureSource]:
-    ws = emulator.workspace
-    made = AzureSource(
-        credential,
-        ws.subscription_id,
-        ws.resource_group,
-        ws.name,
-        discovery_url=emulator.discovery_url,
-        workspace_id=ws.workspace_id,
-        policy=FAST,
-    )
+    made = emulator_source(emulator, credential, policy=FAST)
     yield made
     made.close()
 

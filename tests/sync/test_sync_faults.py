@@ -14,6 +14,7 @@ from sync_helpers import Events, run, same_files
 from tbdesk.sources.azure import AzureSource
 from tbdesk.sync import AzureRemote, RunCache, RunSync, SyncError
 from tests.azureml_emulator import Emulator, EmuRun, Fault, StaticCredential, make_token
+from tests.azureml_emulator.clients import emulator_source
 from tests.azureml_emulator.tokens import AccessToken
 
 EVENTS = "logs/events.out.tfevents.1714550400.host"
@@ -78,11 +79,7 @@ def test_an_expired_token_is_refreshed(emulator: Emulator, cache: RunCache, runn
     from sync_helpers import FAST
 
     credential = ExpiresOnce()
-    ws = emulator.workspace
-    source = AzureSource(
-        credential, ws.subscription_id, ws.resource_group, ws.name,
-        discovery_url=emulator.discovery_url, workspace_id=ws.workspace_id, policy=FAST,
-    )  # fmt: skip
+    source = emulator_source(emulator, credential, policy=FAST)
     try:
         _grow_and_sync(source, cache, running, lambda: setattr(credential, "expire_next", True))
     finally:
