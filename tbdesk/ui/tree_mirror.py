@@ -96,27 +96,15 @@ class TreeMirror(QStandardItemModel):
         if shown is None:
             return
         had_stub = self._uid(parent) in self._stubs
-        owner = self._model.node(parent) if parent.isValid() else None
-        nodes: list[Node | None]
-        if owner is not None:
-            nodes = list(owner.children[first : last + 1])
-        else:
-            nodes = [self._model.node(self._model.index(row, NAME)) for row in range(first, last + 1)]
-        self._add_rows(shown, first, [node for node in nodes if node is not None])
+        self._add_rows(shown, first, self._children(parent, first, last))
         if had_stub:
             self.removeRow(last + 1, shown)  # the stand-in, after the rows that replace it
             self._stubs.discard(self._uid(parent))
         self.synced.emit()
 
     def _about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
-        owner = self._model.node(parent) if parent.isValid() else None
-        children: list[Node | None]
-        if owner is not None:
-            children = list(owner.children[first : last + 1])
-        else:
-            children = [self._model.node(self._model.index(row, NAME)) for row in range(first, last + 1)]
-        for child in children:
-            for gone in child.walk() if child is not None else ():
+        for child in self._children(parent, first, last):
+            for gone in child.walk():
                 self._nodes.pop(gone.uid, None)
                 self._stubs.discard(gone.uid)
 
@@ -149,12 +137,19 @@ class TreeMirror(QStandardItemModel):
             self.removeRows(0, self.rowCount())
         self._nodes.clear()
         self._stubs.clear()
-        nodes = [self._model.node(self._model.index(row, NAME)) for row in range(self._model.rowCount())]
-        self._add_rows(QModelIndex(), 0, [node for node in nodes if node is not None])
+        self._add_rows(QModelIndex(), 0, self._children(QModelIndex(), 0, self._model.rowCount() - 1))
         self.synced.emit()
 
     def _parent_node(self, parent: Index) -> Node | None:
         return self._model.node(parent) if parent.isValid() else None
+
+    def _children(self, parent: Index, first: int, last: int) -> list[Node]:
+        """The tree model's nodes in rows first to last under parent."""
+        owner = self._parent_node(parent)
+        if owner is not None:
+            return owner.children[first : last + 1]
+        rows = (self._model.node(self._model.index(row, NAME)) for row in range(first, last + 1))
+        return [node for node in rows if node is not None]
 
     def _uid(self, index: Index) -> int:
         return index.internalId() if index.isValid() else 0

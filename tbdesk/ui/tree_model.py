@@ -52,6 +52,8 @@ class SourceTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = Node(Kind.ROOT, None, None, load=Load.LOADED)
         self._by_uid: dict[int, Node] = {}
+        # The loaded rows of each run (by uid), so a sync's news finds them without a walk.
+        self._run_nodes_of: dict[RunKey, dict[int, Node]] = {}
         self._want_expanded: set[Key] = set()
         self._tooltips: dict[str, str] = {}  # account id -> its tooltip
         self._syncs: dict[RunKey, RunSyncStatus] = {}
@@ -189,12 +191,12 @@ class SourceTreeModel(QAbstractItemModel):
         return self._syncs.get(key)
 
     def _sync_changed(self, key: RunKey, fresh: Run | None) -> None:
-        for node in self.nodes():
-            if node.kind is Kind.RUN and node.run is not None and node.run.key == key:
-                if fresh is not None and fresh.status != node.run.status:
-                    node.run = fresh
-                first = self.index_of(node)
-                self.dataChanged.emit(first, first.siblingAtColumn(len(HEADERS) - 1))
+        for node in list(self._run_nodes_of.get(key, {}).values()):
+            assert node.run is not None
+            if fresh is not None and fresh.status != node.run.status:
+                node.run = fresh  # the same run (a sync's status is keyed by its run)
+            first = self.index_of(node)
+            self.dataChanged.emit(first, first.siblingAtColumn(len(HEADERS) - 1))
 
     # --- refresh -------------------------------------------------------------------------------
     def refresh(self, keep_expanded: Iterable[Key] = (), index: Index | None = None) -> None:
@@ -451,7 +453,10 @@ class SourceTreeModel(QAbstractItemModel):
         self.beginInsertRows(self.index_of(node), row, row + len(children) - 1)
         node.children[row:row] = children
         for each in children:
-            self._by_uid.update((n.uid, n) for n in each.walk())
+            for added in each.walk():
+                self._by_uid[added.uid] = added
+                if added.kind is Kind.RUN and added.run is not None:
+                    self._run_nodes_of.setdefault(added.run.key, {})[added.uid] = added
         self.endInsertRows()
 
     def _remove(self, node: Node, first: int, last: int) -> None:
@@ -459,6 +464,11 @@ class SourceTreeModel(QAbstractItemModel):
         gone = [each for child in node.children[first : last + 1] for each in child.walk()]
         for each in gone:
             self._by_uid.pop(each.uid, None)
+            if each.kind is Kind.RUN and each.run is not None:
+                same_run = self._run_nodes_of.get(each.run.key, {})
+                same_run.pop(each.uid, None)
+                if not same_run:
+                    self._run_nodes_of.pop(each.run.key, None)
         del node.children[first : last + 1]
         self.endRemoveRows()
         # Parents and children point at each other: unlinked, removed nodes are freed at once by
