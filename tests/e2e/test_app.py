@@ -3,13 +3,11 @@ real embedded dashboard; and the real app process killed with SIGKILL while a bo
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from tbdesk.boards import BoardManager, BoardState, registry
 from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.settings import Settings
 from tbdesk.ui.tree_nodes import NAME
+from tests.ui import ui_helpers
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -39,15 +38,8 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return workspace
 
 
-@pytest.fixture
-def manager(qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path) -> Iterator[BoardManager]:
-    boards = BoardManager(tmp_path / "boards")
-    yield boards
-    run_async(boards.stop_all())
-
-
-def wait_idle(qtbot: Any, window: MainWindow, timeout: int = 60_000) -> None:
-    qtbot.waitUntil(lambda: not window.tree_model.busy and not window.tasks.busy, timeout=timeout)
+def wait_idle(qtbot: Any, window: MainWindow) -> None:
+    ui_helpers.wait_idle(qtbot, window, timeout=60_000)
 
 
 def tensorboards_of(pid: int) -> list[int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +37,6 @@ _PAGE_TEXT = """
   return JSON.stringify(parts.join(" "));
 })()
 """
-
-
-@pytest.fixture
-def manager(qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path) -> Iterator[BoardManager]:
-    boards = BoardManager(tmp_path / "boards")
-    yield boards
-    run_async(boards.stop_all())
 
 
 async def page_text(view: Any) -> str:

@@ -4,7 +4,6 @@ sign-ins through azure-identity's real credentials against the stand-in identity
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import urllib.request
@@ -15,8 +14,8 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from tbdesk import paths
@@ -35,7 +34,6 @@ from tbdesk.ui.azure_dialogs import (
 )
 from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.run_details import FILES, METRICS, RUN, TAGS
-from tbdesk.ui.settings import Settings
 from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import NAME, Kind
 from tests.auth.fixtures import (  # noqa: F401 - fixtures, registered by their names
@@ -51,6 +49,7 @@ from tests.azureml_emulator import Emulator, EmuWorkspace, Fault, seed_demo
 from tests.azureml_emulator.marks import AZUREML_WARNINGS
 from tests.azureml_emulator.seed import seed_automl
 from tests.azureml_emulator.tokens import TENANT
+from tests.ui.ui_helpers import UrlCatcher, idle, show_window
 
 pytestmark = AZUREML_WARNINGS
 WAIT_MS = 30_000
@@ -78,44 +77,8 @@ def account(
 
 
 @pytest.fixture
-def manager(qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path) -> Iterator[BoardManager]:
-    boards = BoardManager(tmp_path / "boards")
-    yield boards
-    run_async(boards.stop_all())
-
-
-@pytest.fixture
 def make_window(qtbot: Any, manager: BoardManager, tmp_path: Path) -> Callable[[], MainWindow]:
-    def make() -> MainWindow:
-        window = MainWindow(manager, settings=Settings(tmp_path / "tbdesk.ini"))
-        qtbot.addWidget(window)
-        window.show()
-        return window
-
-    return make
-
-
-class UrlCatcher(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
-
-
-@pytest.fixture
-def browser() -> Iterator[UrlCatcher]:
-    """Stands in for the system browser: every https URL the app opens lands here."""
-    catcher = UrlCatcher()
-    QDesktopServices.setUrlHandler("https", catcher, "open")  # type: ignore[arg-type]
-    yield catcher
-    QDesktopServices.unsetUrlHandler("https")
-
-
-def idle(window: MainWindow) -> bool:
-    return not window.tree_model.busy and not window.tasks.busy
+    return lambda: show_window(qtbot, manager, tmp_path / "tbdesk.ini")
 
 
 def child(model: SourceTreeModel, parent: QModelIndex, prefix: str) -> QModelIndex | None:

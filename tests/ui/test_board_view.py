@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineCore import QWebEnginePage
 
 from tbdesk.ui.web import BoardOrigin, Navigation, NavigationRequest, decide_navigation
 from tests.event_files import write_events
+from tests.ui.ui_helpers import UrlCatcher
 
 ARTIFACTS = Path(__file__).parent.parent / "artifacts"
 ORIGIN = BoardOrigin.from_url("http://127.0.0.1:6006/abc/")
@@ -179,28 +179,6 @@ def tensorboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TensorBoar
     stop(board)
 
 
-class ExternalOpener(QObject):
-    """Stands in for the system browser (the one edge that cannot exist here)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
-
-
-@pytest.fixture
-def browser() -> Iterator[ExternalOpener]:
-    opener = ExternalOpener()
-    for scheme in ("http", "https", "file"):
-        QDesktopServices.setUrlHandler(scheme, opener, "open")  # type: ignore[arg-type]
-    yield opener
-    for scheme in ("http", "https", "file"):
-        QDesktopServices.unsetUrlHandler(scheme)
-
-
 @pytest.fixture
 def view(qtbot: Any, qloop: Any, tensorboard: TensorBoard) -> Any:
     from tbdesk.ui.board_view import BoardView
@@ -235,7 +213,7 @@ def test_web_profile_keeps_its_data_in_the_app_folders(view: Any) -> None:
 
 
 def test_outside_link_goes_to_the_browser_and_the_view_stays(
-    view: Any, browser: ExternalOpener, qtbot: Any, tensorboard: TensorBoard
+    view: Any, browser: UrlCatcher, qtbot: Any, tensorboard: TensorBoard
 ) -> None:
     view.page.runJavaScript("location.href = 'https://www.tensorflow.org/tensorboard';")
     qtbot.waitUntil(lambda: browser.urls == ["https://www.tensorflow.org/tensorboard"])
@@ -308,9 +286,7 @@ def test_reload_action_reloads(view: Any, qtbot: Any) -> None:
     assert view.charts_ready
 
 
-def test_open_in_browser_opens_the_board(
-    view: Any, browser: ExternalOpener, tensorboard: TensorBoard
-) -> None:
+def test_open_in_browser_opens_the_board(view: Any, browser: UrlCatcher, tensorboard: TensorBoard) -> None:
     view.open_in_browser_action.trigger()
     assert browser.urls == [tensorboard.url]
 

@@ -3,12 +3,10 @@ log metrics: a real local workspace, real exports, real TensorBoard boards."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +17,13 @@ from tensorboard.compat.proto import event_pb2, summary_pb2
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from tbdesk import paths
-from tbdesk.app import build_window
 from tbdesk.boards import Board, BoardManager, BoardState
 from tbdesk.export import ExportProgress, ExportStage
 from tbdesk.local import Experiment, Workspace
-from tbdesk.ui import dialogs, export_dialog
+from tbdesk.ui import export_dialog
 from tbdesk.ui.main_window import MainWindow
-from tbdesk.ui.settings import Settings
 from tbdesk.ui.tree_nodes import NAME, Kind
+from tests.ui.ui_helpers import error_dialogs, show_window, wait_idle
 
 LOSS_STEPS = (0, 5, 10, 100)
 ALPHAS = (0.1, 0.2, 0.3)
@@ -85,22 +82,8 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def manager(qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path) -> Iterator[BoardManager]:
-    boards = BoardManager(tmp_path / "boards")
-    yield boards
-    run_async(boards.stop_all())
-
-
-@pytest.fixture
 def window(qtbot: Any, workspace: Path, manager: BoardManager, tmp_path: Path) -> MainWindow:
-    window = build_window(manager, workspace, Settings(tmp_path / "config" / "tbdesk.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
-def wait_idle(qtbot: Any, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.tree_model.busy and not window.tasks.busy, timeout=30_000)
+    return show_window(qtbot, manager, tmp_path / "config" / "tbdesk.ini", workspace)
 
 
 def expand_all(qtbot: Any, window: MainWindow) -> None:
@@ -188,14 +171,10 @@ def test_export_selected_runs_to_a_folder(qtbot: Any, window: MainWindow, tmp_pa
     assert [e.step for e in accumulator.Scalars("loss")] == list(LOSS_STEPS)
     assert [e.value for e in accumulator.Scalars("loss")] == pytest.approx([loss(s) for s in LOSS_STEPS])
     assert [e.step for e in accumulator.Scalars("accuracy")] == [0, 1]  # the order of logging
-    assert not error_boxes(window) and events.stat().st_size > 0
+    assert not error_dialogs(window) and events.stat().st_size > 0
 
     # The next export starts where the last one went.
     assert pick_folder(window, None) == dest
-
-
-def error_boxes(window: MainWindow) -> list[QMessageBox]:
-    return visible(window, QMessageBox, dialogs.ERROR_DIALOG_NAME)
 
 
 def test_export_an_experiment_then_open_the_offered_board(
@@ -224,7 +203,7 @@ def test_export_an_experiment_then_open_the_offered_board(
     button(box, export_dialog.OPEN_BUTTON_TEXT).click()
     qtbot.waitUntil(lambda: bool(manager.boards) and not window.tasks.busy, timeout=30_000)
     [board] = manager.boards
-    assert board.state is BoardState.READY and not error_boxes(window)
+    assert board.state is BoardState.READY and not error_dialogs(window)
     assert [(run.name, run.path) for run in board.runs] == [("alpha sweep", dest / "alpha sweep")]
     assert window.tabs.currentWidget() is window.view_of(board)
 
@@ -273,7 +252,7 @@ def test_cancel_midway_leaves_no_half_written_export(
         assert window.statusBar().currentMessage().startswith("Cancelled: Exporting alpha sweep")
     assert snapshot(dest) == before  # the previous export, untouched
     assert list(fresh.iterdir()) == []  # nothing half-written, no temporary folders left
-    assert not visible(window, QMessageBox, export_dialog.DONE_DIALOG_NAME) and not error_boxes(window)
+    assert not visible(window, QMessageBox, export_dialog.DONE_DIALOG_NAME) and not error_dialogs(window)
 
 
 def test_open_in_tensorboard_exports_metrics_only_runs(
@@ -284,7 +263,7 @@ def test_open_in_tensorboard_exports_metrics_only_runs(
     window.run_actions.open_action.trigger()
     wait_idle(qtbot, window)
     assert not visible(window, QFileDialog, export_dialog.FOLDER_DIALOG_NAME)  # nothing asked
-    assert not error_boxes(window)
+    assert not error_dialogs(window)
     [board] = manager.boards
     assert board.state is BoardState.READY
     [shown] = board.runs

@@ -5,7 +5,6 @@ board's Stop stops the sync; the cache's limit and Clear cache."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import urllib.parse
@@ -58,13 +57,6 @@ def source(emulator: Emulator) -> Iterator[AzureSource]:
     )
     yield made
     made.close()
-
-
-@pytest.fixture
-def manager(qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path) -> Iterator[BoardManager]:
-    boards = BoardManager(tmp_path / "boards")
-    yield boards
-    run_async(boards.stop_all())
 
 
 def _get(url: str) -> Any:

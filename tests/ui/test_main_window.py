@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QSize, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QSize, QUrl
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
-from tbdesk.app import build_window
 from tbdesk.boards import BoardManager, BoardState
 from tbdesk.local import Experiment as LocalExperiment
 from tbdesk.local import Workspace
 from tbdesk.ui import dialogs
 from tbdesk.ui.main_window import MainWindow
-from tbdesk.ui.settings import Settings
 from tbdesk.ui.tree_nodes import NAME, Kind
 from tests.event_files import write_events
+from tests.ui.ui_helpers import UrlCatcher, error_dialogs, show_window, wait_idle
 
 
 def fill_workspace(path: Path, scratch: Path) -> dict[str, str]:
@@ -64,27 +61,13 @@ def env(tmp_path: Path) -> Env:
     return Env(tmp_path)
 
 
-@pytest.fixture
-def manager(qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path) -> Iterator[BoardManager]:
-    boards = BoardManager(tmp_path / "boards")
-    yield boards
-    run_async(boards.stop_all())
-
-
 def make_window(qtbot: Any, env: Env, manager: BoardManager) -> MainWindow:
-    window = build_window(manager, env.workspace, Settings(env.settings_path))
-    qtbot.addWidget(window)
-    window.show()
-    return window
+    return show_window(qtbot, manager, env.settings_path, env.workspace)
 
 
 @pytest.fixture
 def window(qtbot: Any, env: Env, manager: BoardManager) -> MainWindow:
     return make_window(qtbot, env, manager)
-
-
-def wait_idle(qtbot: Any, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.tree_model.busy and not window.tasks.busy, timeout=30_000)
 
 
 def expand_sweep(qtbot: Any, window: MainWindow) -> Any:
@@ -110,14 +93,6 @@ def select(window: MainWindow, *names: str) -> None:
                 window.tree.selectionModel().SelectionFlag.Select
                 | window.tree.selectionModel().SelectionFlag.Rows,
             )
-
-
-def error_dialogs(window: MainWindow) -> list[QMessageBox]:
-    return [
-        box
-        for box in window.findChildren(QMessageBox)
-        if box.objectName() == dialogs.ERROR_DIALOG_NAME and box.isVisible()
-    ]
 
 
 def test_window_shows_workspace_first_and_the_menus(qtbot: Any, window: MainWindow, env: Env) -> None:
@@ -250,7 +225,7 @@ def test_closing_a_tab_keeps_the_board_and_stopping_closes_the_tab(
 
 
 def test_copy_run_id_download_logs_and_show_in_folder(
-    qtbot: Any, window: MainWindow, env: Env, tmp_path: Path
+    qtbot: Any, window: MainWindow, env: Env, tmp_path: Path, browser: UrlCatcher
 ) -> None:
     expand_sweep(qtbot, window)
     select(window, "lr=1", "lr=0.1")
@@ -269,23 +244,11 @@ def test_copy_run_id_download_logs_and_show_in_folder(
     assert len(list((dest / "lr=1").glob("logs/events.out.tfevents.*"))) == 1
     assert len(list((dest / "lr=0.1").glob("logs/events.out.tfevents.*"))) == 1
 
-    opened: list[QUrl] = []
-
-    class Catcher(QObject):
-        @Slot(QUrl)
-        def open(self, url: QUrl) -> None:
-            opened.append(url)
-
-    catcher = Catcher()
-    QDesktopServices.setUrlHandler("file", catcher, "open")
-    try:
-        select(window, "lr=1")
-        window.run_actions.show_folder_action.trigger()
-        wait_idle(qtbot, window)
-    finally:
-        QDesktopServices.unsetUrlHandler("file")
-    [url] = opened
-    folder = Path(url.toLocalFile())
+    select(window, "lr=1")
+    window.run_actions.show_folder_action.trigger()
+    wait_idle(qtbot, window)
+    [url] = browser.urls
+    folder = Path(QUrl(url).toLocalFile())
     assert folder.is_dir() and any(folder.glob("events.out.tfevents.*"))
 
 

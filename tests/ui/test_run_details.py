@@ -28,8 +28,8 @@ from tbdesk.ui.run_details import (
     metric_summary,
     run_fields,
 )
-from tbdesk.ui.settings import Settings
 from tbdesk.ui.tree_nodes import NAME, Kind
+from tests.ui.ui_helpers import show_window
 
 
 def fill(path: Path, scratch: Path) -> None:
@@ -129,14 +129,9 @@ def test_errors_show_in_their_section(qtbot: Any, qloop: asyncio.AbstractEventLo
 
 
 @pytest.fixture
-def window(qtbot: Any, qloop: asyncio.AbstractEventLoop, run_async: Any, tmp_path: Path) -> Any:
+def window(qtbot: Any, manager: BoardManager, tmp_path: Path) -> MainWindow:
     fill(tmp_path / "ws", tmp_path / "scratch")
-    manager = BoardManager(tmp_path / "boards")
-    win = MainWindow(manager, workspace=tmp_path / "ws", settings=Settings(tmp_path / "tbdesk.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    run_async(manager.stop_all())
+    return show_window(qtbot, manager, tmp_path / "tbdesk.ini", tmp_path / "ws")
 
 
 def test_window_shows_the_selected_run(qtbot: Any, window: MainWindow) -> None:

@@ -17,6 +17,7 @@ from tbdesk.ui.search import Query, SearchBox, parse_query
 from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import NAME
 from tbdesk.ui.tree_view import SourceTreeView
+from tests.ui.ui_helpers import show_tree
 
 
 def make_run(name: str, status: RunStatus = RunStatus.COMPLETED, **tags: str) -> Run:
@@ -79,18 +80,10 @@ def visible(tree: SourceTreeView, parent: QModelIndex | None = None) -> list[str
     return rows
 
 
-def child(model: SourceTreeModel, parent: QModelIndex, name: str) -> QModelIndex:
-    rows = (model.index(row, NAME, parent) for row in range(model.rowCount(parent)))
-    return next(index for index in rows if index.data() == name)
-
-
 @pytest.fixture
 def tree(qtbot: Any, qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> SourceTreeView:
     fill(tmp_path / "ws")
-    view = SourceTreeView(SourceTreeModel())
-    qtbot.addWidget(view)
-    view.resize(600, 800)
-    view.show()
+    view = show_tree(qtbot, 800)
     model = view.source_model()
     source = model.add_source(WorkspaceSource(tmp_path / "ws"))
     view.expand(source)

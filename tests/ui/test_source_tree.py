@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QItemSelectionModel
 
 from tbdesk.local import Experiment as LocalExperiment
 from tbdesk.local import Workspace
@@ -20,6 +20,7 @@ from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, Kind
 from tbdesk.ui.tree_view import SourceTreeView
+from tests.ui.ui_helpers import child, names, show_tree, wait_loaded
 
 
 def fill_workspace(path: Path, runs: int = 3, children: int = 2) -> list[str]:
@@ -43,29 +44,9 @@ def fill_workspace(path: Path, runs: int = 3, children: int = 2) -> list[str]:
         ws.close()
 
 
-def names(model: SourceTreeModel, parent: QModelIndex) -> list[str]:
-    return [model.index(row, NAME, parent).data() for row in range(model.rowCount(parent))]
-
-
-def child(model: SourceTreeModel, parent: QModelIndex, name: str) -> QModelIndex:
-    for row in range(model.rowCount(parent)):
-        index = model.index(row, NAME, parent)
-        if index.data() == name:
-            return index
-    raise AssertionError(f"{name!r} not among {names(model, parent)}")
-
-
 @pytest.fixture
 def tree(qtbot: Any, qloop: asyncio.AbstractEventLoop) -> SourceTreeView:
-    view = SourceTreeView(SourceTreeModel())
-    qtbot.addWidget(view)
-    view.resize(600, 800)
-    view.show()
-    return view
-
-
-def wait_idle(qtbot: Any, model: SourceTreeModel) -> None:
-    qtbot.waitUntil(lambda: not model.busy, timeout=10_000)
+    return show_tree(qtbot, 800)
 
 
 def test_workspace_loads_lazily_down_to_child_runs(qtbot: Any, tree: SourceTreeView, tmp_path: Path) -> None:
@@ -85,7 +66,7 @@ def test_workspace_loads_lazily_down_to_child_runs(qtbot: Any, tree: SourceTreeV
     assert model.rowCount(sweep) == 0  # runs are not listed until the experiment is expanded
 
     tree.expand(sweep)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert names(model, sweep) == ["lr=2", "lr=1", "lr=0"]  # newest first, top-level runs only
     newest, oldest = model.index(0, NAME, sweep), model.index(2, NAME, sweep)
     assert newest.siblingAtColumn(STATUS).data() == RunStatus.RUNNING.value
@@ -95,12 +76,12 @@ def test_workspace_loads_lazily_down_to_child_runs(qtbot: Any, tree: SourceTreeV
     assert model.hasChildren(oldest) and not model.hasChildren(newest)
 
     tree.expand(oldest)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert names(model, oldest) == ["fold-1", "fold-0"]
 
     empty = child(model, source_index, "empty")
     tree.expand(empty)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert names(model, empty) == ["No runs"]
     assert [n.kind for n in model.nodes() if n.parent is model.node(empty)] == [Kind.EMPTY]
 
@@ -113,21 +94,21 @@ def test_runs_come_a_page_at_a_time(
     model = SourceTreeModel()
     source_index = model.add_source(WorkspaceSource(tmp_path / "ws"))
     model.fetchMore(source_index)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     sweep = child(model, source_index, "sweep")
 
     model.fetchMore(sweep)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert names(model, sweep) == ["lr=4", "lr=3", "More runs…"]  # the next page is fetched ahead
     assert model.canFetchMore(sweep)
 
     model.fetchMore(sweep)  # the page fetched ahead shows at once
     assert names(model, sweep)[:4] == ["lr=4", "lr=3", "lr=2", "lr=1"]
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert names(model, sweep) == ["lr=4", "lr=3", "lr=2", "lr=1", "More runs…"]
 
     model.fetchMore(sweep)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert names(model, sweep) == ["lr=4", "lr=3", "lr=2", "lr=1", "lr=0"]  # no page after the last
     assert not model.canFetchMore(sweep)
 
@@ -140,13 +121,13 @@ def test_view_loads_pages_that_scroll_into_view(
     model = tree.source_model()
     source_index = model.add_source(WorkspaceSource(tmp_path / "ws"))
     tree.expand(source_index)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     tree.expand(child(model, source_index, "sweep"))
     # The tall view shows the "More runs…" row each time, so every page comes in turn.
     qtbot.waitUntil(
         lambda: names(model, child(model, source_index, "sweep"))[-1:] == ["lr=0"], timeout=10_000
     )
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert names(model, child(model, source_index, "sweep")) == ["lr=4", "lr=3", "lr=2", "lr=1", "lr=0"]
 
 
@@ -172,11 +153,11 @@ def test_log_folder_errors_show_in_the_tree_and_retry(
 
     moved.rename(logs)
     tree.activated.emit(model.index(0, NAME, source_index))  # the user activates the error row
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert names(model, source_index) == ["cifar", "mnist"]
     mnist = child(model, source_index, "mnist")
     tree.expand(mnist)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert sorted(names(model, mnist)) == ["a", "b"]
     assert not model.hasChildren(model.index(0, NAME, mnist))  # a folder run has no child runs
 
@@ -186,12 +167,12 @@ def test_refresh_keeps_expansion_and_shows_new_runs(qtbot: Any, tree: SourceTree
     model = tree.source_model()
     source_index = model.add_source(WorkspaceSource(tmp_path / "ws"))
     tree.expand(source_index)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     sweep = child(model, source_index, "sweep")
     tree.expand(sweep)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     tree.expand(child(model, sweep, "lr=0"))
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     expanded = tree.expanded_keys()
     assert len(expanded) == 3
 
@@ -199,7 +180,7 @@ def test_refresh_keeps_expansion_and_shows_new_runs(qtbot: Any, tree: SourceTree
     LocalExperiment(ws, "sweep").start_logging(display_name="late")
     ws.close()
     tree.refresh()
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     qtbot.waitUntil(lambda: tree.expanded_keys() == expanded, timeout=10_000)
     sweep = child(model, source_index, "sweep")
     assert names(model, sweep) == ["late", "lr=2", "lr=1", "lr=0"]
@@ -215,19 +196,19 @@ def test_nodes_refreshed_away_are_freed_without_the_garbage_collector(
     model = tree.source_model()
     source_index = model.add_source(WorkspaceSource(tmp_path / "ws"))
     tree.expand(source_index)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     sweep = child(model, source_index, "sweep")
     tree.expand(sweep)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     tree.expand(child(model, sweep, "lr=0"))
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     old = [weakref.ref(node) for node in model.nodes() if node.kind in (Kind.EXPERIMENT, Kind.RUN)]
     assert len(old) == 2 + 3 + 2
 
     gc.disable()
     try:
         tree.refresh()
-        wait_idle(qtbot, model)
+        wait_loaded(qtbot, model)
         sweep = child(model, source_index, "sweep")
         assert names(model, child(model, sweep, "lr=0")) == ["fold-1", "fold-0"]  # back, expanded
         assert [ref() for ref in old] == [None] * len(old)
@@ -240,10 +221,10 @@ def test_multi_selection_gives_runs_in_tree_order(qtbot: Any, tree: SourceTreeVi
     model = tree.source_model()
     source_index = model.add_source(WorkspaceSource(tmp_path / "ws"))
     tree.expand(source_index)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     sweep = child(model, source_index, "sweep")
     tree.expand(sweep)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
 
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     selection = tree.selectionModel()

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 
 from tbdesk.sources.base import SourceError
-from tbdesk.ui import dialogs
 from tbdesk.ui.tasks import TaskRunner
+from tests.ui.ui_helpers import error_dialogs
 
 
 @pytest.fixture
@@ -25,14 +25,6 @@ def window(qtbot: Any, qloop: asyncio.AbstractEventLoop) -> QMainWindow:
 @pytest.fixture
 def runner(window: QMainWindow) -> TaskRunner:
     return TaskRunner(window.statusBar(), window)
-
-
-def error_dialogs(window: QMainWindow) -> list[QMessageBox]:
-    return [
-        box
-        for box in window.findChildren(QMessageBox)
-        if box.objectName() == dialogs.ERROR_DIALOG_NAME and box.isVisible()
-    ]
 
 
 def test_success_shows_progress_then_result(qtbot: Any, window: QMainWindow, runner: TaskRunner) -> None:

@@ -19,9 +19,9 @@ from tbdesk.local import Experiment as LocalExperiment
 from tbdesk.local import Workspace
 from tbdesk.sources.workspace import PAGE_SIZE, WorkspaceSource
 from tbdesk.sync import RunSyncStatus, SyncState
-from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import HEADERS, NAME, STATUS, Kind, Node
 from tbdesk.ui.tree_view import SourceTreeView
+from tests.ui.ui_helpers import child, show_tree, wait_loaded
 
 ROLES = (
     Qt.ItemDataRole.DisplayRole,
@@ -54,21 +54,9 @@ def fill(path: Path) -> None:
 @pytest.fixture
 def tree(qtbot: Any, qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> SourceTreeView:
     fill(tmp_path / "ws")
-    view = SourceTreeView(SourceTreeModel())
-    qtbot.addWidget(view)
-    view.resize(600, 400)
-    view.show()
+    view = show_tree(qtbot, 400)
     view.source_model().add_source(WorkspaceSource(tmp_path / "ws"))
     return view
-
-
-def wait_idle(qtbot: Any, model: SourceTreeModel) -> None:
-    qtbot.waitUntil(lambda: not model.busy, timeout=10_000)
-
-
-def child(model: SourceTreeModel, parent: QModelIndex, name: str) -> QModelIndex:
-    rows = (model.index(row, NAME, parent) for row in range(model.rowCount(parent)))
-    return next(index for index in rows if index.data() == name)
 
 
 def assert_mirrors(tree: SourceTreeView) -> int:
@@ -111,17 +99,17 @@ def test_mirror_follows_loading_pages_and_changes(qtbot: Any, tree: SourceTreeVi
     assert assert_mirrors(tree) == 1  # the source, not loaded: a stand-in child gives its expander
 
     tree.expand(source)  # as a click does: expanding the stand-in's parent loads it
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert [model.index(row, NAME, source).data() for row in range(3)] == ["empty", "many", "sweep"]
     assert assert_mirrors(tree) == 4
 
     sweep, many, empty = (child(model, source, name) for name in ("sweep", "many", "empty"))
     for experiment in (sweep, many, empty):
         tree.expand(experiment)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     parent = child(model, sweep, "parent")
     tree.expand(parent)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert model.rowCount(parent) == 2
     # "bad" shows its status in red, as the tree model says; "No runs" in italics.
     loaded = assert_mirrors(tree)
@@ -131,7 +119,7 @@ def test_mirror_follows_loading_pages_and_changes(qtbot: Any, tree: SourceTreeVi
     more = model.index(model.rowCount(many) - 1, NAME, many)
     assert more.data() == "More runs…"
     tree.activated.emit(tree.view_index(more))
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     assert model.rowCount(many) == PAGE_SIZE + 5
     assert assert_mirrors(tree) == loaded + 5 - 1
 
@@ -141,7 +129,7 @@ def test_mirror_follows_loading_pages_and_changes(qtbot: Any, tree: SourceTreeVi
     assert node is not None and node.run is not None
     if node.expandable:
         tree.expand(plain)
-        wait_idle(qtbot, model)
+        wait_loaded(qtbot, model)
     assert not tree.model().hasChildren(tree.view_index(plain))
 
     # A changed row (a live sync's state) shows at once, with its icon.
@@ -155,12 +143,12 @@ def test_refresh_and_resets_keep_the_mirror_whole_and_expansion(qtbot: Any, tree
     model = tree.source_model()
     source = model.index(0, NAME)
     tree.expand(source)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     sweep = child(model, source, "sweep")
     tree.expand(sweep)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     tree.expand(child(model, sweep, "parent"))
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     expanded = tree.expanded_keys()
     old = [weakref.ref(node) for node in model.nodes() if node.kind is Kind.RUN]
 
@@ -185,10 +173,10 @@ def test_tooltips_are_asked_of_the_tree_model_when_they_show(qtbot: Any, tree: S
     model = tree.source_model()
     source = model.index(0, NAME)
     tree.expand(source)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     sweep = child(model, source, "sweep")
     tree.expand(sweep)
-    wait_idle(qtbot, model)
+    wait_loaded(qtbot, model)
     bad = child(model, sweep, "bad")
     node: Node | None = model.node(bad)
     assert node is not None and node.run is not None

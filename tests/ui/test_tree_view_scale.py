@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QHeaderView
 from tbdesk.local import Experiment as LocalExperiment
 from tbdesk.local import Workspace
 from tbdesk.sources.workspace import PAGE_SIZE, WorkspaceSource
-from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, Kind, Node
 from tbdesk.ui.tree_view import SourceTreeView
+from tests.ui.ui_helpers import show_tree
 
 RUNS = 2_500
 FAILED_EVERY = 250  # runs 0, 250, 500, … fail
@@ -52,11 +52,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def tree(qtbot: Any, qloop: asyncio.AbstractEventLoop) -> SourceTreeView:
-    view = SourceTreeView(SourceTreeModel())
-    qtbot.addWidget(view)
-    view.resize(600, 400)  # a screenful is a small part of a page
-    view.show()
-    return view
+    return show_tree(qtbot, 400)  # a screenful is a small part of a page
 
 
 def experiment(tree: SourceTreeView, workspace: Path, qtbot: Any) -> Node:
