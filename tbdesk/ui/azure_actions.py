@@ -367,7 +367,6 @@ class AzureActions(QObject):
     def ask_add_workspace(self, account_id: str | None = None) -> AddWorkspaceDialog | SignInDialog:
         """The add-workspace dialog; without any account, the sign-in dialog first."""
         from tbdesk.auth import session
-        from tbdesk.azure.accounts import find_workspace_configs
         from tbdesk.ui.azure_dialogs import AddWorkspaceDialog
 
         known = self.accounts()
@@ -379,13 +378,8 @@ class AzureActions(QObject):
         if not accounts:
             self._window.statusBar().showMessage("Sign in to Azure first, then add your workspaces.", 10_000)
             return self.ask_sign_in()
-        found = [path for path, _ in find_workspace_configs(Path.cwd())]
         dialog = AddWorkspaceDialog(
-            accounts,
-            lambda account: session().credential(account),
-            self._window,
-            account_id=account_id,
-            found=found,
+            accounts, lambda account: session().credential(account), self._window, account_id=account_id
         )
         dialog.chosen.connect(self.add_workspace)
         dialog.open()

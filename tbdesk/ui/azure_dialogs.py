@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from tbdesk.azure.accounts import find_workspace_configs
 from tbdesk.ui.tasks import describe_error
 
 if TYPE_CHECKING:
@@ -467,7 +468,6 @@ class AddWorkspaceDialog(QDialog):
         parent: QWidget | None = None,
         *,
         account_id: str | None = None,
-        found: Sequence[Path] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName(ADD_WORKSPACE_DIALOG_NAME)
@@ -487,13 +487,16 @@ class AddWorkspaceDialog(QDialog):
         if account_id is not None and self.account.findData(account_id) >= 0:
             self.account.setCurrentIndex(self.account.findData(account_id))
 
-        self.config_path = QLineEdit(str(found[0]) if found else "")
+        self.config_path = QLineEdit()
+        self.found = QLabel()  # a config.json found where tbdesk was started, once looked for
+        self.found.setObjectName("found-config")
+        self.found.hide()
         self.subscriptions = QListWidget()
         self.groups = QListWidget()
         self.workspaces = QListWidget()
         self.list_status = QLabel()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._config_tab(found), "From a config.json")
+        self.tabs.addTab(self._config_tab(), "From a config.json")
         self.tabs.addTab(self._pick_tab(), "From your subscriptions")
         self.error = _error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -513,8 +516,12 @@ class AddWorkspaceDialog(QDialog):
         self.subscriptions.currentItemChanged.connect(self._subscription_changed)
         self.groups.currentItemChanged.connect(self._group_changed)
         self.finished.connect(self._tasks.cancel)
+        # As Workspace.from_config() looks (folders up to the root: maybe slow), off the UI thread.
+        self._tasks.start(
+            lambda: asyncio.to_thread(find_workspace_configs, Path.cwd()), self._show_found, lambda _: None
+        )
 
-    def _config_tab(self, found: Sequence[Path]) -> QWidget:
+    def _config_tab(self) -> QWidget:
         self.config_path.setObjectName("config-path")
         self.config_path.setPlaceholderText("config.json downloaded from the workspace's page in the portal")
         browse = QPushButton("Browse…")
@@ -526,10 +533,19 @@ class AddWorkspaceDialog(QDialog):
         config_layout = QVBoxLayout(config_tab)
         config_layout.addWidget(QLabel("The workspace's config.json (as Workspace.from_config() reads it):"))
         config_layout.addLayout(path_row)
-        if found:
-            config_layout.addWidget(QLabel(f"Found {found[0]}."))
+        config_layout.addWidget(self.found)
         config_layout.addStretch(1)
         return config_tab
+
+    def _show_found(self, found: Sequence[tuple[Path, Any]]) -> None:
+        """Offer the nearest config.json found (unless the person typed one meanwhile)."""
+        if not found:
+            return
+        path = found[0][0]
+        if not self.config_path.text():
+            self.config_path.setText(str(path))
+        self.found.setText(f"Found {path}.")
+        self.found.show()
 
     def _pick_tab(self) -> QWidget:
         self.subscriptions.setObjectName("subscriptions")

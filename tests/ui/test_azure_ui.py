@@ -677,3 +677,19 @@ def test_a_secret_the_keyring_lost_asks_for_it_again(
     dialog = window.findChild(SignInDialog, SIGN_IN_DIALOG_NAME)
     assert dialog is not None and dialog.isVisible() and dialog.account_id == account.id
     assert [d for d in window.findChildren(QMessageBox) if d.isVisible()] == []
+
+
+def test_add_workspace_offers_the_config_json_found_where_tbdesk_started(
+    qtbot: Any, account: Account, make_window: Callable[[], MainWindow], tmp_path: Path, monkeypatch: Any
+) -> None:
+    config = tmp_path / "project" / ".azureml" / "config.json"
+    config.parent.mkdir(parents=True)
+    config.write_text(json.dumps({"subscription_id": "s", "resource_group": "rg", "workspace_name": "ws"}))
+    (tmp_path / "project" / "src").mkdir()
+    monkeypatch.chdir(tmp_path / "project" / "src")  # started in a subfolder: found above it
+    window = make_window()
+    dialog = window.azure.ask_add_workspace(account.id)
+    assert isinstance(dialog, AddWorkspaceDialog)
+    # Looked for in a worker thread (folders up to the root), then offered.
+    qtbot.waitUntil(lambda: dialog.config_path.text() == str(config), timeout=WAIT_MS)
+    assert dialog.found.isVisible() and dialog.found.text() == f"Found {config}."
