@@ -132,9 +132,10 @@ def _prepare(logdir: Path, runs: Sequence[Run]) -> list[Path]:
     logdir.mkdir(parents=True, exist_ok=True)
     folders.remove_stale_temp_folders(logdir)
     taken = set(os.listdir(logdir))
+    exported = folders.previous_exports(logdir)
     targets = []
     for run in runs:
-        previous = folders.previous_export(logdir, run.key)
+        previous = exported.get(run.key)
         if previous is None:
             previous = logdir / unique_name(_folder_name(run), taken)
         taken.add(previous.name)
@@ -363,10 +364,12 @@ class _Previous:
         one that neither another child run nor an entry someone else made there has."""
         before = self.children.get(rel, {})
         chosen: dict[int, str] = {}
+        kept: set[str] = set()  # the names kept so far, casefolded
         for index, child in enumerate(children):
             name = before.get(child.id)
-            if name is not None and name.casefold() not in {n.casefold() for n in chosen.values()}:
+            if name is not None and name.casefold() not in kept:
                 chosen[index] = name
+                kept.add(name.casefold())
         # Someone's files inside a child run's old folder do not make that name taken: they are
         # carried over into the same folder of the new export.
         taken = self.foreign.get(rel, set()) | set(chosen.values())

@@ -88,19 +88,21 @@ def child_folders(folder: Path, manifest: dict[str, Any]) -> dict[str, dict[str,
     return found
 
 
-def previous_export(logdir: Path, key: RunKey) -> Path | None:
-    """The folder in logdir that holds an earlier export of this run."""
+def previous_exports(logdir: Path) -> dict[RunKey, Path]:
+    """The folders in logdir that hold earlier exports, by run (the first found for each run)."""
     try:
         entries = list(os.scandir(logdir))
     except FileNotFoundError:
-        return None
+        return {}
+    found: dict[RunKey, Path] = {}
     for entry in entries:
         if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
             continue
-        manifest = read_manifest(Path(entry.path))
-        if manifest and manifest.get("source") == key.source_id and manifest.get("run") == key.run_id:
-            return Path(entry.path)
-    return None
+        manifest = read_manifest(Path(entry.path)) or {}
+        source, run = manifest.get("source"), manifest.get("run")
+        if isinstance(source, str) and isinstance(run, str):
+            found.setdefault(RunKey(source, run), Path(entry.path))
+    return found
 
 
 def make_temp_folder(logdir: Path) -> Path:

@@ -65,8 +65,7 @@ async def _export(
         logger.info("Exporting %s to %s", count(len(found), "run"), logdir)
     results: dict[tuple[str, str], ExportResult] = {}
     # One call per source, one after another: a call chooses the names of new folders in logdir.
-    for source in {target.source.id: target.source for target in found}.values():
-        runs = [target.run for target in found if target.source.id == source.id]
+    for source, runs in targets.by_source(found):
         for result in await export_runs(source, runs, logdir, recursive=recursive, progress=report):
             results[(source.id, result.run.id)] = result
     ordered = [results[(target.source.id, target.run.id)] for target in found]

@@ -164,7 +164,8 @@ class Tensorboard:
         names = unique_names(self._name(target.run) for target in found)
         named = {target.run.key: name for target, name in zip(found, names, strict=True)}
         shows: list[tuple[Source, PlannedRun]] = []
-        for source, runs in _by_source(found):
+        grouped = targets.by_source(found)
+        for source, runs in grouped:
             # Only an Azure run's logs are copied (into the local root); a local run's are read in place.
             root = self._export_root(engine) if remote_for(source) is not None else None
             live = await engine.open_sync(source, runs, root, DEFAULT_PREFIX)
@@ -178,7 +179,7 @@ class Tensorboard:
         exported: dict[RunKey, Path] = {}
         # One export call per source and kind, one after the other: each call chooses its new
         # folders' names in local_root, and calls running side by side could choose the same.
-        for source, _ in _by_source(found):
+        for source, _ in grouped:
             for recursive in (True, False):
                 wanted = [
                     show.run
@@ -208,14 +209,6 @@ class Tensorboard:
         scratch, self._scratch = self._scratch, None
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _by_source(found: Sequence[targets.Target]) -> list[tuple[Source, list[Run]]]:
-    """The runs grouped by their source, in order."""
-    grouped: dict[str, tuple[Source, list[Run]]] = {}
-    for target in found:
-        grouped.setdefault(target.source.id, (target.source, []))[1].append(target.run)
-    return list(grouped.values())
 
 
 def _check_port(port: int) -> None:

@@ -34,6 +34,14 @@ class Target:
     run: Run
 
 
+def by_source(found: Sequence[Target]) -> list[tuple[Source, list[Run]]]:
+    """The runs grouped by their source, in order."""
+    grouped: dict[str, tuple[Source, list[Run]]] = {}
+    for target in found:
+        grouped.setdefault(target.source.id, (target.source, []))[1].append(target.run)
+    return list(grouped.values())
+
+
 # A resolver returns the targets an object stands for, or None when the object is not its kind.
 Resolver = Callable[[object], Sequence[Target] | None]
 
