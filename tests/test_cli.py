@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,20 +18,9 @@ import pytest
 import tbdesk
 from tbdesk.boards import procinfo
 from tbdesk.cli import main
+from tests.event_files import write_events
 
 REPO = Path(tbdesk.__file__).resolve().parent.parent
-
-
-def _write_events(folder: Path) -> Path:
-    from tensorboard.compat.proto import event_pb2, summary_pb2
-    from tensorboard.summary.writer.event_file_writer import EventFileWriter
-
-    folder.mkdir(parents=True, exist_ok=True)
-    writer = EventFileWriter(str(folder))
-    value = summary_pb2.Summary.Value(tag="loss", simple_value=0.5)
-    writer.add_event(event_pb2.Event(wall_time=1.0, step=1, summary=summary_pb2.Summary(value=[value])))
-    writer.close()
-    return folder
 
 
 def _local_run(workspace: Path) -> str:
@@ -38,9 +29,9 @@ def _local_run(workspace: Path) -> str:
 
     ws = Workspace(workspace)
     run = Experiment(ws, "exp").start_logging()
-    _write_events(run.files_dir / "logs")
+    write_events(run.files_dir / "logs")
     with run.child_run("fold-1") as child:
-        _write_events(child.files_dir / "logs")
+        write_events(child.files_dir / "logs")
     run.complete()
     ws.close()
     return run.id
@@ -49,6 +40,25 @@ def _local_run(workspace: Path) -> str:
 def _get(url: str) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.status, response.read()
+
+
+@contextlib.contextmanager
+def _serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`tbdesk serve ARGS` in a subprocess, and the URL it printed; stopped by SIGTERM at the end,
+    after which it must exit cleanly."""
+    command = [sys.executable, "-m", "tbdesk", "serve", *args]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as serve:
+        try:
+            assert serve.stdout is not None and serve.stderr is not None
+            url = serve.stdout.readline().strip()
+            assert url.startswith("http://127.0.0.1:"), serve.stderr.read()
+            yield serve, url
+        finally:
+            serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=30) == 0
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,42 +96,23 @@ def test_the_window_is_not_opened_on_a_missing_folder(
 def test_serve_a_folder_and_a_local_run_until_sigterm(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = _write_events(tmp_path / "my logs")
+    folder = write_events(tmp_path / "my logs")
     run_id = _local_run(tmp_path / "ws")
-    command = [
-        sys.executable,
-        "-m",
-        "tbdesk",
-        "serve",
-        str(folder),
-        run_id,
-        "--workspace",
-        str(tmp_path / "ws"),
-    ]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    ) as serve:
-        try:
-            assert serve.stdout is not None and serve.stderr is not None
-            url = serve.stdout.readline().strip()
-            assert url.startswith("http://127.0.0.1:"), serve.stderr.read()
-            status, body = _get(url + "data/runs")
-            assert status == 200
-            names = sorted(json.loads(body))
-            assert len(names) == 3 and names[-1] == "my logs", names
-            assert names[1] == names[0] + "/fold-1", names  # the local run and its child run
-            pid = int(serve.stderr.readline().split("(pid ")[1].split(")")[0])
-            assert procinfo.is_alive(pid)
+    with _serving(str(folder), run_id, "--workspace", str(tmp_path / "ws")) as (serve, url):
+        status, body = _get(url + "data/runs")
+        assert status == 200
+        names = sorted(json.loads(body))
+        assert len(names) == 3 and names[-1] == "my logs", names
+        assert names[1] == names[0] + "/fold-1", names  # the local run and its child run
+        assert serve.stderr is not None
+        pid = int(serve.stderr.readline().split("(pid ")[1].split(")")[0])
+        assert procinfo.is_alive(pid)
 
-            # `tbdesk boards` lists it as ours, with its folders.
-            assert main(["boards"]) == 0
-            table = capsys.readouterr().out
-            line = next(line for line in table.splitlines() if line.startswith(f"{pid} "))
-            assert url in line and " yes " in line and str(folder) in line
-        finally:
-            serve.send_signal(signal.SIGTERM)
-        assert serve.wait(timeout=30) == 0
+        # `tbdesk boards` lists it as ours, with its folders.
+        assert main(["boards"]) == 0
+        table = capsys.readouterr().out
+        line = next(line for line in table.splitlines() if line.startswith(f"{pid} "))
+        assert url in line and " yes " in line and str(folder) in line
     assert not procinfo.is_alive(pid)
 
 
@@ -140,7 +131,7 @@ def test_serve_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureF
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert main(["serve", str(_write_events(tmp_path / "logs")), "--port", str(port)]) == 2
+        assert main(["serve", str(write_events(tmp_path / "logs")), "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"tbdesk: error: Port {port} is already in use") and "Traceback" not in err
 
@@ -161,22 +152,11 @@ def test_demo_fills_a_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_serve_a_run_that_only_logged_metrics(tmp_path: Path) -> None:
     first, _ = _metrics_runs(tmp_path / "ws")
-    command = [sys.executable, "-m", "tbdesk", "serve", first, "--workspace", str(tmp_path / "ws")]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    ) as serve:
-        try:
-            assert serve.stdout is not None and serve.stderr is not None
-            url = serve.stdout.readline().strip()
-            assert url.startswith("http://127.0.0.1:"), serve.stderr.read()
-            status, body = _get(url + "data/runs")
-            assert status == 200
-            # exported into tbdesk's cache first: the run and its child runs, as one sweep
-            assert sorted(json.loads(body)) == ["first", "first/alpha0.1", "first/alpha0.2"]
-        finally:
-            serve.send_signal(signal.SIGTERM)
-        assert serve.wait(timeout=30) == 0
+    with _serving(first, "--workspace", str(tmp_path / "ws")) as (_, url):
+        status, body = _get(url + "data/runs")
+        assert status == 200
+        # exported into tbdesk's cache first: the run and its child runs, as one sweep
+        assert sorted(json.loads(body)) == ["first", "first/alpha0.1", "first/alpha0.2"]
 
 
 def _metrics_runs(workspace: Path) -> tuple[str, str]:

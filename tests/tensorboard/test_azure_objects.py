@@ -17,7 +17,8 @@ from tensorboard_helpers import answers, get
 from tbdesk.boards import procinfo
 from tbdesk.tensorboard import Tensorboard, targets
 from tbdesk.tensorboard.export import export_to_tensorboard
-from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace, StaticCredential, seed_demo
+from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace, seed_demo
+from tests.azureml_emulator.clients import emulator_sdk_workspace
 from tests.azureml_emulator.seed import event_file
 from tests.event_files import wait_until
 
@@ -40,15 +41,7 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
 
 @pytest.fixture
 def sdk_workspace(demo: Emulator) -> Any:
-    """An azureml-core Workspace on the emulator, as a notebook holds one (built without ARM)."""
-    from tbdesk.azure.workspace import Endpoints, WorkspaceRef, build_workspace, token_auth
-
-    ws = demo.workspace
-    ref = WorkspaceRef(ws.subscription_id, ws.resource_group, ws.name)
-    ends = Endpoints(
-        ref.scope, demo.url, "https://ml.azure.com", ws.workspace_id, demo.discovery_url, ws.location
-    )
-    return build_workspace(ref, token_auth(StaticCredential()), ends)
+    return emulator_sdk_workspace(demo)
 
 
 FAMILY_START = datetime(2024, 6, 1, tzinfo=UTC)

@@ -20,7 +20,8 @@ from tbdesk.boards import procinfo
 from tbdesk.paths import cache_dir
 from tbdesk.sync import LiveSync, SyncState
 from tbdesk.tensorboard import Tensorboard, _loop
-from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace, StaticCredential
+from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace
+from tests.azureml_emulator.clients import emulator_sdk_workspace
 from tests.event_files import wait_until
 
 EVENTS = "logs/events.out.tfevents.1714550400.node-0"
@@ -41,15 +42,7 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
 
 @pytest.fixture
 def sdk_workspace(emulator: Emulator) -> Any:
-    """An azureml-core Workspace on the emulator, as a notebook holds one (built without ARM)."""
-    from tbdesk.azure.workspace import Endpoints, WorkspaceRef, build_workspace, token_auth
-
-    ws = emulator.workspace
-    ref = WorkspaceRef(ws.subscription_id, ws.resource_group, ws.name)
-    ends = Endpoints(
-        ref.scope, emulator.url, "https://ml.azure.com", ws.workspace_id, emulator.discovery_url, ws.location
-    )
-    return build_workspace(ref, token_auth(StaticCredential()), ends)
+    return emulator_sdk_workspace(emulator)
 
 
 def events(first: int, last: int, *, header: bool = False) -> bytes:
