@@ -52,8 +52,9 @@ class SourceTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = Node(Kind.ROOT, None, None, load=Load.LOADED)
         self._by_uid: dict[int, Node] = {}
-        # The loaded rows of each run (by uid), so a sync's news finds them without a walk.
-        self._run_nodes_of: dict[RunKey, dict[int, Node]] = {}
+        # The row of each loaded run (a run has one in its source's tree), so a sync's news finds
+        # it without a walk; keyed by plain tuples of strings, which the garbage collector skips.
+        self._run_rows: dict[tuple[str, str], Node] = {}
         self._want_expanded: set[Key] = set()
         self._tooltips: dict[str, str] = {}  # account id -> its tooltip
         self._syncs: dict[RunKey, RunSyncStatus] = {}
@@ -191,12 +192,13 @@ class SourceTreeModel(QAbstractItemModel):
         return self._syncs.get(key)
 
     def _sync_changed(self, key: RunKey, fresh: Run | None) -> None:
-        for node in list(self._run_nodes_of.get(key, {}).values()):
-            assert node.run is not None
-            if fresh is not None and fresh.status != node.run.status:
-                node.run = fresh  # the same run (a sync's status is keyed by its run)
-            first = self.index_of(node)
-            self.dataChanged.emit(first, first.siblingAtColumn(len(HEADERS) - 1))
+        node = self._run_rows.get((key.source_id, key.run_id))
+        if node is None or node.run is None:
+            return
+        if fresh is not None and fresh.status != node.run.status:
+            node.run = fresh  # the same run (a sync's status is keyed by its run)
+        first = self.index_of(node)
+        self.dataChanged.emit(first, first.siblingAtColumn(len(HEADERS) - 1))
 
     # --- refresh -------------------------------------------------------------------------------
     def refresh(self, keep_expanded: Iterable[Key] = (), index: Index | None = None) -> None:
@@ -456,7 +458,7 @@ class SourceTreeModel(QAbstractItemModel):
             for added in each.walk():
                 self._by_uid[added.uid] = added
                 if added.kind is Kind.RUN and added.run is not None:
-                    self._run_nodes_of.setdefault(added.run.key, {})[added.uid] = added
+                    self._run_rows[(added.run.source_id, added.run.id)] = added
         self.endInsertRows()
 
     def _remove(self, node: Node, first: int, last: int) -> None:
@@ -465,10 +467,9 @@ class SourceTreeModel(QAbstractItemModel):
         for each in gone:
             self._by_uid.pop(each.uid, None)
             if each.kind is Kind.RUN and each.run is not None:
-                same_run = self._run_nodes_of.get(each.run.key, {})
-                same_run.pop(each.uid, None)
-                if not same_run:
-                    self._run_nodes_of.pop(each.run.key, None)
+                row = (each.run.source_id, each.run.id)
+                if self._run_rows.get(row) is each:
+                    del self._run_rows[row]
         del node.children[first : last + 1]
         self.endRemoveRows()
         # Parents and children point at each other: unlinked, removed nodes are freed at once by
