@@ -316,7 +316,8 @@ class RestClient:
             return response
         answer = _body(response)
         response.close()
-        error = error_for(status, what, answer, workspace=self._workspace)
+        request = f"{method} {urlsplit(url).path}"
+        error = error_for(status, what, answer, workspace=self._workspace, request=request)
         if status not in RETRYABLE:
             raise error
         asked = retry_after(response)

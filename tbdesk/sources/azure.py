@@ -129,7 +129,8 @@ class AzureSource:
         client, ends = await self._connect()
         what = f"the runs of experiment {experiment.name}"
         url = ends.history_url(f"/experiments/{segment(experiment.name)}/runs:query")
-        body = {"filter": "(ParentRunId eq null)", "orderby": [_NEWEST_FIRST], "top": self._page_size}
+        # One string: QueryParamsDto.orderby is a str (azureml-core flattens a list to its first item).
+        body = {"filter": "(ParentRunId eq null)", "orderby": _NEWEST_FIRST, "top": self._page_size}
 
         def page_of_runs(token: str | None) -> tuple[list[Run], bool, str | None]:
             page, after = client.post_page(url, what, body, token)

@@ -35,19 +35,6 @@ from tbdesk.sync.remote import AzureRemote, Remote
 
 log = logging.getLogger(__name__)
 
-# Ended for good; UNKNOWN counts as ended too (a source that cannot tell gets one sync, no loop).
-_ACTIVE = frozenset(
-    {
-        RunStatus.NOT_STARTED,
-        RunStatus.QUEUED,
-        RunStatus.PREPARING,
-        RunStatus.STARTING,
-        RunStatus.RUNNING,
-        RunStatus.FINALIZING,
-        RunStatus.CANCEL_REQUESTED,
-    }
-)
-
 
 class SyncState(enum.StrEnum):
     SYNCING = "syncing"  # its first sync is under way
@@ -357,7 +344,11 @@ class LiveSync:
                         self._call(callback, tracked.status)
             else:
                 self._set(tracked, run=run)
-            tracked.ended = run.status not in _ACTIVE
+            # Every state but the three final ones may still change (a job getting its compute,
+            # one that stopped answering for a minute). A status a service says that tbdesk does
+            # not know is one of those too; a local source that cannot tell (a log folder) gets
+            # one sync, no loop.
+            tracked.ended = run.status.is_final or (run.status is RunStatus.UNKNOWN and self._remote is None)
         if failed is not None:
             return failed
         tree.failures = 0

@@ -109,7 +109,6 @@ class Node:
 
 # --- how a node shows -----------------------------------------------------------------------------
 _FAILED_STATES = (RunStatus.FAILED, RunStatus.CANCELED)
-_ACTIVE_STATES = (RunStatus.RUNNING, RunStatus.STARTING, RunStatus.PREPARING, RunStatus.QUEUED)
 _ICONS = {
     Kind.ACCOUNT: QStyle.StandardPixmap.SP_DirHomeIcon,
     Kind.SOURCE: QStyle.StandardPixmap.SP_DriveHDIcon,
@@ -166,7 +165,7 @@ def foreground(node: Node, column: int) -> QBrush | None:
     if node.kind is Kind.RUN and node.run is not None and column == STATUS:
         if node.run.status in _FAILED_STATES:
             return QBrush(QColor("#c62828"))
-        if node.run.status in _ACTIVE_STATES:
+        if node.run.status.is_active:
             return QBrush(QColor("#1565c0"))
     return None
 

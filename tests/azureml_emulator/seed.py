@@ -112,6 +112,15 @@ def seed_kinds(ws: EmuWorkspace, experiment: str = "metric-kinds") -> EmuRun:
     return run
 
 
+def seed_lifecycle(ws: EmuWorkspace, experiment: str = "lifecycle") -> EmuRun:
+    """A job whose status goes Provisioning -> Running -> NotResponding -> Running -> Completed
+    (`advance()` moves it on): the states of azureml-core's _restclient/constants.py that are
+    neither queued nor final, which a job on a busy or flaky cluster reports."""
+    run = ws.add_run(experiment, run_id="lifecycle_job", status="Provisioning", display_name="flaky node")
+    run.timeline = ["Running", "NotResponding", "Running", "Completed"]
+    return run
+
+
 def log_artifact_metric(run: EmuRun, name: str, ux_type: str, value: object, at: datetime) -> None:
     """An artifact-backed metric as azureml-core's log_confusion_matrix (and log_accuracy_table,
     log_residuals, log_predictions) records it: the JSON uploaded as a file named like the metric,

@@ -101,9 +101,23 @@ def _page(items: list[Any], token: str | None, size: int) -> tuple[list[Any], st
     return items[start:end], (f"page:{end}" if end < len(items) else None)
 
 
-def _sorted_runs(runs: list[EmuRun], orderby: Any) -> list[EmuRun]:
-    spec = orderby[0] if isinstance(orderby, list) and orderby else orderby
-    field_name, _, direction = str(spec or "CreatedUtc desc").partition(" ")
+def _bound_string(body: dict[str, Any], name: str) -> str | None:
+    """A body field the service's model declares as a string (QueryParamsDto.orderby): an array
+    or object there fails .NET's model binding (Json.NET) with a 400, as the real service does."""
+    value = body.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float | bool):
+        return json.dumps(value)  # Json.NET turns a number or boolean into its text
+    said = f"Unexpected character encountered while parsing value: {json.dumps(value)[0]}. Path '{name}'."
+    reply = _error(400, "UserError", f"One or more validation errors occurred. {name}: {said}")
+    reply.body["error"]["innerError"] = {"code": "BadArgument"}
+    reply.body["error"]["details"] = [{"code": name, "message": said}]
+    raise reply
+
+
+def _sorted_runs(runs: list[EmuRun], orderby: str | None) -> list[EmuRun]:
+    field_name, _, direction = (orderby or "CreatedUtc desc").partition(" ")
     keys: dict[str, Callable[[EmuRun], Any]] = {
         "createdutc": lambda r: r.created,
         "starttimeutc": lambda r: r.start,
@@ -377,6 +391,7 @@ class Emulator:
         ws = self.workspace
         if rest == "/experiments:query" and method == "POST":
             body = body or {}
+            _bound_string(body, "orderby")  # experiments come newest first whatever it says
             experiments = sorted(ws.experiments.values(), key=lambda e: e.created, reverse=True)
             if body.get("viewType", "ActiveOnly") == "ActiveOnly":
                 experiments = [e for e in experiments if e.archived is None]
@@ -421,7 +436,7 @@ class Emulator:
             if body.get("filter"):
                 predicate = self._predicate(body["filter"])
                 runs = [r for r in runs if predicate(lambda n, r=r: _run_field(r, n))]
-            runs = _sorted_runs(runs, body.get("orderby"))
+            runs = _sorted_runs(runs, _bound_string(body, "orderby"))
             size = min(int(body.get("top") or self.page_size), self.page_size)
             items, token = _page(runs, body.get("continuationToken"), size)
             return _Reply(200, {"value": [r.dto() for r in items], "continuationToken": token})

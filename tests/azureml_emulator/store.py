@@ -22,6 +22,7 @@ TABLE = "azureml.v1.table"
 IMAGE = "azureml.v2.image"
 
 _EPOCH = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+FINAL = ("Completed", "Failed", "Canceled")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -95,6 +96,14 @@ class EmuRun:
     metrics: dict[str, EmuMetric] = field(default_factory=dict)
     files: dict[str, EmuFile] = field(default_factory=dict)
     clock: datetime | None = None  # when the next logged value is stamped
+    timeline: list[str] = field(default_factory=list)  # the statuses it goes through next
+
+    def advance(self) -> str:
+        """Move on to the next status of its timeline, as the service would report the job."""
+        self.status = self.timeline.pop(0)
+        if self.status in FINAL and self.end is None:
+            self.end = (self.start or self.created) + timedelta(minutes=5)
+        return self.status
 
     @property
     def data_container_id(self) -> str:
@@ -279,11 +288,7 @@ class EmuWorkspace:
                 tags=dict(tags or {}),
                 properties=dict(properties or {}),
             )
-            if (
-                run.start is not None
-                and duration is not None
-                and status in ("Completed", "Failed", "Canceled")
-            ):
+            if run.start is not None and duration is not None and status in FINAL:
                 run.end = run.start + duration
             exp.next_number += 1
             self.runs[run_id] = run

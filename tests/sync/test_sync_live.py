@@ -17,6 +17,7 @@ from tbdesk.sources.azure import AzureSource
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import AzureRemote, LiveSync, PollPolicy, RemoteFile, RunCache, RunSyncStatus, SyncState
 from tests.azureml_emulator import Emulator, EmuRun, Fault
+from tests.azureml_emulator.seed import seed_lifecycle
 
 EVENTS = "logs/events.out.tfevents.1714550400.host"
 QUICK = PollPolicy(fast=0.05, idle=0.4, tree_active=0.1, tree_idle=0.2, retry_first=0.1, retry_max=0.2)
@@ -58,6 +59,42 @@ def test_a_running_run_is_followed_until_it_ends(
         assert seen[0].state is SyncState.LIVE
         await live.stop()  # a board closing: unpins, and an ended sync stays up to date
         assert not cache.is_pinned(the_run.key) and live.statuses[0].state is SyncState.UP_TO_DATE
+
+    asyncio.run(main())
+
+
+def test_a_job_that_stops_answering_for_a_while_is_followed_until_it_completes(
+    emulator: Emulator, source: AzureSource, cache: RunCache
+) -> None:
+    job = seed_lifecycle(emulator.workspace)  # Provisioning, then Running, NotResponding, ...
+    events = Events("loss")
+    job.upload(EVENTS, events.steps(0, 3))
+
+    async def main() -> None:
+        the_run = await source.get_run("lifecycle", job.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
+        (status,) = await live.start()
+        assert status.state is SyncState.LIVE and status.run.status is RunStatus.PROVISIONING
+        step = 3
+        while job.timeline:
+            shown = job.advance()
+            job.append(EVENTS, events.steps(step, step + 3))
+            step += 3
+            if shown != "Completed":
+                await until(
+                    lambda shown=shown: status_of(live, the_run.key).run.status.value == shown,  # type: ignore[misc]
+                    what=f"the status {shown}",
+                )
+                await until(
+                    lambda: (status.folder / EVENTS[5:]).stat().st_size == len(job.files[EVENTS].data),
+                    what=f"the bytes appended while {shown}",
+                )
+                assert not live.finished and status_of(live, the_run.key).state is SyncState.LIVE
+        await asyncio.wait_for(live.wait_finished(), 20)
+        final = status_of(live, the_run.key)
+        assert final.state is SyncState.UP_TO_DATE and final.run.status is RunStatus.COMPLETED
+        same_files(job, status.folder)
+        await live.stop()
 
     asyncio.run(main())
 

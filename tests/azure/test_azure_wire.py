@@ -1,0 +1,82 @@
+"""What tbdesk sends to Azure ML and how it reads the answers, where Microsoft's own generated
+clients say the service differs from what tbdesk once assumed (issue 9): each test here failed
+on the code before that issue was fixed."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from azure_helpers import collect, run
+
+from tbdesk.azure.errors import ServiceError
+from tests.azureml_emulator import Emulator, Fault, StaticCredential
+from tests.azureml_emulator.marks import AZUREML_WARNINGS
+
+pytestmark = AZUREML_WARNINGS
+
+
+def _post(emulator: Emulator, rest: str, body: object) -> requests.Response:
+    token = StaticCredential().get_token("https://management.azure.com/.default").token
+    url = f"{emulator.url}/history/v1.0{emulator.workspace.scope}{rest}"
+    return requests.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+
+def test_the_emulator_refuses_an_orderby_that_is_not_one_string(demo: Emulator) -> None:
+    # QueryParamsDto.orderby is a str (azureml/_restclient/models/query_params_dto.py): the
+    # service's model binder fails on an array, as it would on the real service.
+    for rest in ("/experiments/mnist-cnn/runs:query", "/experiments:query"):
+        refused = _post(demo, rest, {"orderby": ["CreatedUtc desc"], "top": 5})
+        assert refused.status_code == 400
+        error = refused.json()["error"]
+        assert error["code"] == "UserError" and "Path 'orderby'" in error["message"]
+        assert [d["code"] for d in error["details"]] == ["orderby"]
+        assert _post(demo, rest, {"orderby": "CreatedUtc desc", "top": 5}).status_code == 200
+
+
+def test_runs_are_listed_with_orderby_as_one_string(demo: Emulator, make_source) -> None:
+    pages = run(collect(make_source(), "mnist-cnn"))
+    assert [len(page) for page in pages] == [4]
+    (query,) = demo.requests("POST", contains="runs:query")
+    assert query.status == 200 and query.body["orderby"] == "CreatedUtc desc"
+
+
+def test_a_400_says_what_the_service_said_and_which_request(demo: Emulator, make_source) -> None:
+    demo.inject(Fault(match="runs:query$", status=400))
+    with pytest.raises(ServiceError) as caught:
+        run(collect(make_source(), "mnist-cnn"))
+    message = str(caught.value)
+    assert "HTTP 400" in message and "Injected fault 400." in message
+    path = f"/history/v1.0{demo.workspace.scope}/experiments/mnist-cnn/runs:query"
+    assert f"The request: POST {path}." in message
+    assert len(demo.requests("POST", contains="runs:query")) == 1  # a refused request is not retried
+
+
+def test_a_refused_download_names_its_path_but_never_its_signature(
+    demo: Emulator, make_source, tmp_path
+) -> None:
+    source = make_source()
+    target = run(source.get_run("mnist-cnn", next(iter(demo.workspace.runs))))
+    demo.inject(Fault(match="^/blob/", status=400))
+    with pytest.raises(ServiceError) as caught:
+        run(source.fetch_files(target, tmp_path, "outputs/"))
+    message = str(caught.value)
+    assert "The request: GET /blob/" in message and "outputs/model.onnx" in message
+    assert "sig=" not in message and "?" not in message.split("The request:")[1]
+
+
+def test_every_status_of_the_official_client_is_known_and_only_three_are_final() -> None:
+    from azureml._restclient.constants import RunStatus as Official
+
+    from tbdesk.azure.convert import to_run
+    from tbdesk.model import RunStatus
+
+    final = {Official.COMPLETED, Official.FAILED, Official.CANCELED}
+    for name in Official.list():
+        run = to_run("azureml:x", "exp", {"runId": "r", "status": name})
+        assert run.status.value == name  # shown by its own name, never "Unknown"
+        assert run.status.is_final == (name in final) and run.status.is_active == (name not in final)
+    assert set(Official.get_running_statuses()) | set(Official.get_post_processing_statuses()) == {
+        s.value for s in RunStatus if s.is_active
+    }
+    odd = to_run("azureml:x", "exp", {"runId": "r", "status": "Hibernating"})  # one from the future
+    assert odd.status is RunStatus.UNKNOWN and not odd.status.is_final
