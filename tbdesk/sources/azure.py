@@ -337,6 +337,10 @@ class AzureSource:
         source's sign-in as azureml-core's `get_portal_url()` names it (studio would otherwise
         open the person's home tenant, where a guest's workspace is not found)."""
         _, ends = await self._connect()
+        if not ends.studio:
+            raise AzureError(
+                f"The service directory of {self.ref.name} names no Azure ML studio to link the run to."
+            )
         tenant = await self._thread(tenant_of, self._auth)
         ref = self.ref
         scope = (

@@ -8,7 +8,7 @@ import pytest
 import requests
 from azure_helpers import collect, run
 
-from tbdesk.azure.errors import ServiceError
+from tbdesk.azure.errors import AzureError, ServiceError
 from tests.azureml_emulator import Emulator, Fault, StaticCredential
 from tests.azureml_emulator.marks import AZUREML_WARNINGS
 
@@ -80,3 +80,19 @@ def test_every_status_of_the_official_client_is_known_and_only_three_are_final()
     }
     odd = to_run("azureml:x", "exp", {"runId": "r", "status": "Hibernating"})  # one from the future
     assert odd.status is RunStatus.UNKNOWN and not odd.status.is_final
+
+
+def test_a_discovery_document_with_only_history_still_browses(demo: Emulator, make_source) -> None:
+    demo.discovery_lacks = {"api", "experimentation", "hyperdrive", "modelmanagement", "pipelines", "studio"}
+    source = make_source()
+    assert len(run(source.experiments())) == 3
+    (target,) = [r for page in run(collect(source, "metric-kinds")) for r in page]
+    assert {m.name for m in run(source.metrics(target))} >= {"loss", "roc"}
+    with pytest.raises(AzureError, match="names no Azure ML studio"):
+        run(source.portal_url(target))
+
+
+def test_a_discovery_document_without_history_says_so(demo: Emulator, make_source) -> None:
+    demo.discovery_lacks = {"history"}
+    with pytest.raises(ServiceError, match="service directory of the workspace .* lacks history"):
+        run(make_source().experiments())

@@ -178,6 +178,8 @@ class Emulator:
         self.metric_list_page_size = metric_list_page_size
         self.artifact_page_size = artifact_page_size
         self.workspace_gone = False  # every call about the workspace answers 404
+        # Services the discovery document leaves out (a private-link or sovereign-cloud workspace).
+        self.discovery_lacks: set[str] = set()
         self.log: list[Request] = []
         self.faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -321,7 +323,7 @@ class Emulator:
         )
         doc = {key: base for key in keys}
         doc["studio"] = "https://ml.azure.com"
-        return doc
+        return {key: url for key, url in doc.items() if key not in self.discovery_lacks}
 
     def _check_auth(self, header: str | None) -> None:
         if not header or not header.startswith("Bearer "):
