@@ -94,5 +94,5 @@ def test_a_discovery_document_with_only_history_still_browses(demo: Emulator, ma
 
 def test_a_discovery_document_without_history_says_so(demo: Emulator, make_source) -> None:
     demo.discovery_lacks = {"history"}
-    with pytest.raises(ServiceError, match="service directory of the workspace .* lacks history"):
+    with pytest.raises(ServiceError, match=r"service directory of the workspace .* lacks history"):
         run(make_source().experiments())
