@@ -31,7 +31,7 @@ from urllib.parse import quote
 from tbdesk.azure.arm import Credential
 from tbdesk.azure.convert import to_experiment, to_file, to_metric, to_run
 from tbdesk.azure.errors import AzureError, NotFoundError
-from tbdesk.azure.rest import CancelledError, Downloaded, Policy, RestClient, segment
+from tbdesk.azure.rest import CancelledError, Downloaded, NextPage, Policy, RestClient, segment
 from tbdesk.azure.workspace import (
     Endpoints,
     WorkspaceRef,
@@ -151,16 +151,16 @@ class AzureSource:
         url = ends.history_url(f"/experiments/{segment(run.experiment)}/runs/{segment(run.id)}/children")
         params = {"$orderby": _NEWEST_FIRST, "$top": self._page_size}
 
-        def page_of_children(token: str | None) -> tuple[list[Run], str | None]:
-            page, after = client.get_page(url, what, params, token, "$continuationToken")
-            return self._runs(run.experiment, page), after
+        def page_of_children(after: NextPage | None) -> tuple[list[Run], NextPage | None]:
+            page, following = client.get_page(url, what, params, after, "$continuationToken")
+            return self._runs(run.experiment, page), following
 
-        token: str | None = None
+        after: NextPage | None = None
         while True:
-            children, token = await self._thread(page_of_children, token)
+            children, after = await self._thread(page_of_children, after)
             if children:
                 yield children
-            if token is None:
+            if after is None:
                 return
 
     async def children(self, run: Run) -> list[Run]:
@@ -221,10 +221,11 @@ class AzureSource:
         client, ends = await self._connect()
         container = await self._container(run)
         what = f"the files of {run.name}"
-        folder = f"/{_path(prefix)}" if prefix.endswith("/") else ""
-        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{segment(container)}{folder}")
+        # azureml-mlflow's list_in_container: a folder is asked for with ?path= on the container.
+        params = {"path": prefix} if prefix.endswith("/") else {}
+        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{segment(container)}")
         found = await self._thread(
-            client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
+            client.all_pages, lambda after: client.get_page(url, what, params, after, "continuationToken")
         )
         return [
             to_file(dto)
@@ -286,7 +287,7 @@ class AzureSource:
             f"/artifacts/prefix/contentinfo/{ORIGIN}/{segment(container)}/{_path(prefix)}"
         )
         found = await self._thread(
-            client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
+            client.all_pages, lambda after: client.get_page(url, what, {}, after, "continuationToken")
         )
         return {
             str(item["path"]): str(item["contentUri"])

@@ -96,3 +96,48 @@ def test_a_discovery_document_without_history_says_so(demo: Emulator, make_sourc
     demo.discovery_lacks = {"history"}
     with pytest.raises(ServiceError, match=r"service directory of the workspace .* lacks history"):
         run(make_source().experiments())
+
+
+@pytest.mark.parametrize("next_link_only", [False, True])
+def test_a_folder_is_listed_with_path_and_every_next_link_is_followed(
+    next_link_only: bool, demo: Emulator, make_source
+) -> None:
+    demo.artifact_page_size = 2
+    demo.next_link_only = next_link_only  # newer services: the next page by its nextLink alone
+    emu = demo.workspace.runs["kinds_run"]
+    for i in range(5):
+        emu.upload(f"logs/fold-{i}/events.out.tfevents.{i}", b"x")
+    source = make_source()
+    target = run(source.get_run("metric-kinds", "kinds_run"))
+    demo.clear_log()
+    found = run(source.files(target, "logs/"))
+    assert [f.path for f in found] == [f"logs/fold-{i}/events.out.tfevents.{i}" for i in range(5)]
+    pages = demo.requests("GET", contains="/artifacts/ExperimentRun/dcid.kinds_run")
+    assert len(pages) == 3  # the last page carries neither a nextLink nor a token: the end
+    assert all(page.path.endswith("/dcid.kinds_run") and page.query["path"] == "logs/" for page in pages)
+    assert [page.query.get("continuationToken") for page in pages] == [None, "page:2", "page:4"]
+    # The route of azureml-mlflow's generated list_in_container, filled in, and its query names.
+    from azureml.mlflow._restclient.artifact.operations import ArtifactsOperations
+
+    template = ArtifactsOperations.list_in_container.metadata["url"]
+    ws = demo.workspace
+    assert pages[0].path == template.format(
+        subscriptionId=ws.subscription_id,
+        resourceGroupName=ws.resource_group,
+        workspaceName=ws.name,
+        origin="ExperimentRun",
+        container="dcid.kinds_run",
+    )
+    assert {name for page in pages for name in page.query} <= {"path", "continuationToken", "pageSize"}
+    links = run(source.download_links(target, "logs/"))
+    assert len(links) == 5 and len(demo.requests("GET", contains="/prefix/contentinfo/")) == 3
+
+
+def test_a_next_link_to_another_host_is_not_followed(demo: Emulator, make_source) -> None:
+    from tbdesk.azure.rest import NextPage, RestClient
+
+    client = RestClient(lambda: {"Authorization": "Bearer secret"})
+    url = f"{demo.url}/artifact/v2.0{demo.workspace.scope}/artifacts/ExperimentRun/dcid.kinds_run"
+    with pytest.raises(ServiceError, match="next page of the files is on another host"):
+        client.get_page(url, "the files", {}, NextPage(link="https://elsewhere.example/steal"), "t")
+    client.close()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from tests.azureml_emulator import odata
 from tests.azureml_emulator.store import ORIGIN, EmuRun, EmuWorkspace, etag_of, iso
@@ -180,6 +180,7 @@ class Emulator:
         self.workspace_gone = False  # every call about the workspace answers 404
         # Services the discovery document leaves out (a private-link or sovereign-cloud workspace).
         self.discovery_lacks: set[str] = set()
+        self.next_link_only = False  # artifact pages say where the next one is by nextLink alone
         self.log: list[Request] = []
         self.faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -562,7 +563,7 @@ class Emulator:
                 }
                 for f in items
             ]
-            return _Reply(200, {"value": value, "continuationToken": token})
+            return _Reply(200, self._artifact_page(rest, query, value, token))
         if contentinfo:
             found = run.files.get(path)
             if found is None:
@@ -578,6 +579,9 @@ class Emulator:
             )
         if prefix:
             raise _error(404, "NotFound", f"Nothing is served at {rest}.")
+        # azureml-mlflow's list_in_container asks for a folder with ?path= on the container route;
+        # the older route with the path in it (azureml-core's generated client) is served too.
+        path = path or query.get("path", "")
         files = [f for p, f in sorted(run.files.items()) if p.startswith(path)]
         items, token = _page(files, query.get("continuationToken"), self.artifact_page_size)
         value = [
@@ -591,7 +595,21 @@ class Emulator:
             }
             for f in items
         ]
-        return _Reply(200, {"value": value, "continuationToken": token})
+        return _Reply(200, self._artifact_page(rest, query, value, token))
+
+    def _artifact_page(
+        self, rest: str, query: dict[str, str], value: list[dict[str, Any]], token: str | None
+    ) -> dict[str, Any]:
+        """A page as PaginatedArtifactList (azureml-mlflow) has it: its `nextLink` is the whole
+        URL of the next page; `continuationToken` too, unless `next_link_only` (newer services)."""
+        link = None
+        if token is not None:
+            asked = {**query, "continuationToken": token}
+            link = f"{self.url}/artifact/v2.0{self.workspace.scope}{quote(rest)}?{urlencode(asked)}"
+        page: dict[str, Any] = {"value": value, "nextLink": link}
+        if not self.next_link_only:
+            page["continuationToken"] = token
+        return page
 
 
 class _Server(ThreadingHTTPServer):

@@ -24,7 +24,7 @@ QUICK = PollPolicy(fast=0.05, idle=0.4, tree_active=0.1, tree_idle=0.2, retry_fi
 
 
 def _listings(emulator: Emulator, run_id: str) -> list[float]:
-    return [r.at for r in emulator.requests("GET", f"/artifacts/ExperimentRun/dcid.{run_id}/logs/")]
+    return [r.at for r in emulator.requests("GET", f"/artifacts/ExperimentRun/dcid.{run_id}")]
 
 
 def test_a_running_run_is_followed_until_it_ends(
