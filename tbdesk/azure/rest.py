@@ -170,7 +170,8 @@ class RestClient:
         the query; a page with neither is the last."""
         if after is not None and after.link is not None:
             if _origin(after.link) != _origin(url):  # the bearer token goes nowhere else
-                raise ServiceError(f"Azure ML's next page of {what} is on another host: {_origin(after.link)}.")
+                elsewhere = _origin(after.link)
+                raise ServiceError(f"Azure ML's next page of {what} is on another host: {elsewhere}.")
             answer = self.get_json(after.link, what)
         else:
             token = after.token if after is not None else None

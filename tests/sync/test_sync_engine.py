@@ -54,7 +54,8 @@ def test_first_poll_fetches_the_prefix_then_an_idle_poll_costs_one_request(
     assert idle.changed == () and idle.fetched == 0 and idle.files == 2
     assert [r.path for r in emulator.requests()] == [emulator.requests()[0].path]
     (listing,) = emulator.requests()
-    assert listing.path.endswith("/artifacts/ExperimentRun/dcid.live_run_1") and listing.query == {"path": "logs/"}
+    assert listing.path.endswith("/artifacts/ExperimentRun/dcid.live_run_1")
+    assert listing.query == {"path": "logs/"}
 
 
 def test_a_growing_event_file_costs_exactly_its_new_bytes(
