@@ -298,11 +298,15 @@ class AzureSource:
             and str(item["path"]).startswith(prefix)
         }
 
-    def open_download(self, link: str, what: str, *, offset: int = 0) -> requests.Response:
+    def open_download(
+        self, link: str, what: str, *, offset: int = 0, unless: str | None = None
+    ) -> requests.Response:
         """GET a download link (from `download_links`), streaming; with offset, only the bytes
-        from there on (HTTP Range). Blocks: call it in a worker thread. The source's retries and
-        timeouts apply. The answer is 200 (the whole file), 206 (a range, said by Content-Range)
-        or 416 (nothing at or past offset); the caller reads and closes it. Raises
+        from there on (HTTP Range); with `unless` (an ETag the link answered before), nothing
+        when the bytes still have that ETag (If-None-Match, told before the range). Blocks: call
+        it in a worker thread. The source's retries and timeouts apply. The answer is 200 (the
+        whole file), 206 (a range, said by Content-Range), 304 (still `unless`) or 416 (nothing
+        at or past offset); the caller reads and closes it. Raises
         AccessDeniedError or NotFoundError when the link no longer works, CancelledError when
         the source was closed (a later async call reconnects) or the call was given up (its stop
         event in tbdesk.workers.current_stop was set), other AzureErrors as usual."""
@@ -310,7 +314,9 @@ class AzureSource:
         if client is None:
             raise CancelledError(f"Stopped reading {what}: the connection to {self.ref.name} was closed.")
         headers = {"Range": f"bytes={offset}-"} if offset else {}
-        return client.send("GET", link, what, auth=False, stream=True, headers=headers, ok=(416,))
+        if unless is not None:
+            headers["If-None-Match"] = unless
+        return client.send("GET", link, what, auth=False, stream=True, headers=headers, ok=(304, 416))
 
     async def download(self, run: Run, path: str, dest: Path, *, offset: int = 0) -> Downloaded:
         """One file of a run into dest; with offset, only its bytes from there on (appended)."""

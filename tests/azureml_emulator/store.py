@@ -42,20 +42,35 @@ def _column_type(value: Any) -> str:
     return "string"
 
 
+# Whether an artifact record's etag changes when its file grows: nothing public says which the
+# real service does (the SDK creates the record, then writes the bytes to blob storage), so the
+# emulator offers both and the sync tests run under each.
+RECORD_ETAGS = ("every-append", "never")
+
+
+def _record_etag() -> str:
+    return f'"{uuid.uuid4()}"'
+
+
 @dataclass
 class EmuFile:
+    """An artifact: its record (path, etag, createdTime, as the artifact service lists it) and its
+    blob (the bytes, whose HTTP ETag is blob storage's: never the record's etag)."""
+
     path: str
     data: bytes
     created: datetime
     artifact_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    etag: str = field(default_factory=_record_etag)  # the record's
 
     @property
-    def etag(self) -> str:
+    def blob_etag(self) -> str:
         return etag_of(self.data)
 
 
 def etag_of(data: bytes) -> str:
-    return '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"'
+    """A blob's ETag, shaped as Azure blob storage's (0x plus 15 hex digits)."""
+    return '"0x' + hashlib.md5(data, usedforsecurity=False).hexdigest()[:15].upper() + '"'
 
 
 @dataclass
@@ -97,6 +112,7 @@ class EmuRun:
     files: dict[str, EmuFile] = field(default_factory=dict)
     clock: datetime | None = None  # when the next logged value is stamped
     timeline: list[str] = field(default_factory=list)  # the statuses it goes through next
+    record_etags: str = RECORD_ETAGS[0]  # when a growing file's record gets a new etag
 
     def advance(self) -> str:
         """Move on to the next status of its timeline, as the service would report the job."""
@@ -163,16 +179,20 @@ class EmuRun:
         found = self.files.get(path)
         if found is None:
             found = self.files[path] = EmuFile(path, data, at or self.created)
-        else:
+        else:  # uploaded again: a new record for new bytes
             found.data = data
+            found.etag = _record_etag()
         return found
 
     def append(self, path: str, data: bytes) -> EmuFile:
-        """Grow a file, as a running job's event file grows."""
+        """Grow a file, as a running job's event file grows: its blob, and its record's etag in
+        the "every-append" mode of `record_etags` only."""
         found = self.files.get(path)
         if found is None:
             return self.upload(path, data)
         found.data += data
+        if self.record_etags == "every-append":
+            found.etag = _record_etag()
         return found
 
     def dto(self) -> dict[str, Any]:
@@ -221,7 +241,12 @@ class EmuWorkspace:
         resource_group: str = "rg-ml",
         name: str = "ws-emulated",
         location: str = "westeurope",
+        *,
+        record_etags: str = RECORD_ETAGS[0],
     ) -> None:
+        if record_etags not in RECORD_ETAGS:
+            raise ValueError(f"record_etags is one of {RECORD_ETAGS}, not {record_etags!r}")
+        self.record_etags = record_etags
         self.subscription_id = subscription_id
         self.resource_group = resource_group
         self.name = name
@@ -287,6 +312,7 @@ class EmuWorkspace:
                 run_type=run_type or "azureml.scriptrun",
                 tags=dict(tags or {}),
                 properties=dict(properties or {}),
+                record_etags=self.record_etags,
             )
             if run.start is not None and duration is not None and status in FINAL:
                 run.end = run.start + duration

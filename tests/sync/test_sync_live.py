@@ -20,7 +20,9 @@ from tests.azureml_emulator import Emulator, EmuRun, Fault
 from tests.azureml_emulator.seed import seed_lifecycle
 
 EVENTS = "logs/events.out.tfevents.1714550400.host"
-QUICK = PollPolicy(fast=0.05, idle=0.4, tree_active=0.1, tree_idle=0.2, retry_first=0.1, retry_max=0.2)
+QUICK = PollPolicy(
+    fast=0.05, idle=0.4, tree_active=0.1, tree_idle=0.2, retry_first=0.1, retry_max=0.2, probe=0.05
+)
 
 
 def _listings(emulator: Emulator, run_id: str) -> list[float]:
