@@ -181,3 +181,17 @@ def test_metrics_keep_namespaces_apart_and_none_is_dropped(
     assert {"loss", "train/loss", "eval/loss", "gpu_util"} <= set(accumulator.Tags()["scalars"])
     assert [note.split(":")[0] for note in sorted(result.notes)] == ["calibration", "weights"]
     assert "neither numbers, text, rows nor files" in sorted(result.notes)[1]
+
+
+def test_a_metric_answer_tbdesk_cannot_read_is_listed_not_raised() -> None:
+    from tbdesk.azure.convert import to_metric
+    from tbdesk.model import MetricKind
+
+    garbled = {
+        "name": "loss",
+        "properties": {"uxMetricType": "azureml.v1.scalar"},
+        "value": [{"step": 0, "data": "not a mapping"}],
+    }
+    metric = to_metric(garbled, "train")
+    assert metric is not None and metric.name == "train/loss" and metric.kind is MetricKind.UNREADABLE
+    assert "azureml.v1.scalar" in metric.description and "cannot read" in metric.description

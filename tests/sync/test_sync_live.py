@@ -101,6 +101,27 @@ def test_a_job_that_stops_answering_for_a_while_is_followed_until_it_completes(
     asyncio.run(main())
 
 
+def test_a_status_tbdesk_does_not_know_keeps_the_sync_going(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    running.status = "Hibernating"  # a state a newer service may report: not one of the final three
+
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
+        (status,) = await live.start()
+        assert status.run.status is RunStatus.UNKNOWN and status.state is SyncState.LIVE
+        polls = len(_listings(emulator, running.id))
+        await until(lambda: len(_listings(emulator, running.id)) >= polls + 3, what="more polls")
+        assert not live.finished
+        running.status = "Completed"
+        await asyncio.wait_for(live.wait_finished(), 20)
+        assert status_of(live, the_run.key).state is SyncState.UP_TO_DATE
+        await live.stop()
+
+    asyncio.run(main())
+
+
 def test_idle_polls_back_off_and_refresh_polls_at_once(
     emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
 ) -> None:
