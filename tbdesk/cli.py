@@ -273,7 +273,7 @@ def _experiment_runs(workspace: Path | None, name: str) -> list[Run]:
 
     source = WorkspaceSource(workspace)
     try:
-        with WorkspaceStore(source.path, create=False) as store:
+        with WorkspaceStore(source.path, read_only=True) as store:
             if store.get_experiment(name) is None:
                 known = ", ".join(sorted(e.name for e in store.list_experiments())) or "none"
                 raise CommandError(

@@ -50,6 +50,12 @@ class Workspace:
         return self._store.root.name
 
     @property
+    def read_only(self) -> bool:
+        """tbdesk only: this user may read the workspace but not write it (runs can be read,
+        nothing can be logged)."""
+        return self._store.read_only
+
+    @property
     def experiments(self) -> dict[str, Experiment]:
         return {exp.name: exp for exp in Experiment.list(self)}
 
@@ -292,6 +298,7 @@ class Run:
         check_metric_name(name)
         if (path is None) == (plot is None):
             raise ValueError("run.log_image needs either path or plot (and not both).")
+        self._store.check_open(self._id, f"the image {name!r}")
         source: Path | IO[bytes]
         suffix = ".png"
         if plot is not None:
@@ -306,7 +313,8 @@ class Run:
             suffix = "." + safe_component(source.suffix[1:].lower()) if source.suffix else suffix
         else:
             assert path is not None
-            source = path
+            source = io.BytesIO(path.read())
+        _check_image(source, name, self._id)
         file_name = f"images/{safe_component(name)}/{secrets.token_hex(8)}{suffix}"
         stored = self._store.add_file(self._id, file_name, source)
         self._log(name, MetricKind.IMAGE, [stored], description, None)
@@ -375,6 +383,25 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run(experiment={self._experiment.name!r}, id={self._id!r})"
+
+
+# What browsers (and so TensorBoard's image dashboard) show, by the first bytes of the file.
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
+
+
+def _check_image(source: Path | io.BytesIO, name: str, run_id: str) -> None:
+    if isinstance(source, Path):
+        with source.open("rb") as file:
+            head = file.read(12)
+    else:
+        head = source.getvalue()[:12]
+    webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if not webp and not head.startswith(_IMAGE_SIGNATURES):
+        shown = source if isinstance(source, Path) else "the stream given"
+        raise ValueError(
+            f"{shown} is not an image (PNG, JPEG, GIF, BMP or WebP): the image {name!r} of run "
+            f"{run_id} was not logged."
+        )
 
 
 def _number(value: object, what: str) -> float:

@@ -4,11 +4,17 @@ Several processes may log into one workspace at once. Every write is one `BEGIN 
 transaction that waits for the others (busy timeout) instead of failing, and a step left as None is
 taken from the metric's own counter inside that same transaction, so concurrent loggers never lose
 or duplicate a point. A store object is safe to share between threads (one lock, one connection).
+
+Readers (the window, exports, the command line) open a store with read_only=True: they never create
+or change a workspace, and can read one they may not write (a read-only mount, another user's).
+Writers record which process writes each run (tbdesk.local.writer), so a run whose process died
+shows as failed instead of running forever.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -22,11 +28,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 from tbdesk.files import list_files
 from tbdesk.local.names import (
+    InvalidNameError,
     check_display_name,
     check_file_name,
+    check_key,
     check_metric_name,
     check_name,
     check_run_id,
@@ -34,17 +43,31 @@ from tbdesk.local.names import (
     inside,
     new_run_id,
 )
+from tbdesk.local.writer import Writer, is_gone, this_process
 from tbdesk.model import Metric, MetricKind, MetricPoint, RunFile, RunStatus, ScalarPoints
 
 DB_NAME = "workspace.sqlite"
 FILES_DIR = "files"
+# Uploads are written here first, named after their writer, then linked into files/: what a killed
+# upload leaves is found in one folder, and removed once its writer is gone.
+INCOMING_DIR = ".incoming"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 60.0
+# Earlier versions wrote uploads beside their target under this prefix: never listed as run files.
 _TMP_PREFIX = ".tbdesk-tmp-"
+# A metric's next step must fit SQLite's 64-bit integers too.
+MIN_STEP, MAX_STEP = -(2**63), 2**63 - 2
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 # Connections inherited through fork() must never be used or closed in the child: closing one could
 # checkpoint and delete the WAL under the parent's feet. They are parked here for the child's lifetime.
 _INHERITED: list[sqlite3.Connection] = []
+
+# Added after schema version 1 without changing it: older tbdesk versions ignore the table, and
+# writers add it to older workspaces (readers do without it).
+_WRITERS = """CREATE TABLE IF NOT EXISTS writers (
+    run_id TEXT NOT NULL REFERENCES runs(id), writer TEXT NOT NULL,
+    PRIMARY KEY (run_id, writer)) WITHOUT ROWID"""
 
 _SCHEMA = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
@@ -92,6 +115,7 @@ _SCHEMA = (
         number REAL,
         data TEXT)""",
     "CREATE INDEX points_by_metric ON points (metric_id, step)",
+    _WRITERS,
 )
 
 _NUMERIC_KINDS = (MetricKind.SCALAR, MetricKind.LIST)
@@ -101,6 +125,10 @@ _JSON_KINDS = (MetricKind.ROW, MetricKind.TABLE)
 
 class WorkspaceError(Exception):
     """The workspace cannot do what was asked; the message is meant for the user."""
+
+
+class NoWorkspaceError(WorkspaceError):
+    """A reader found no workspace where it looked (nothing was created there)."""
 
 
 @dataclass(frozen=True)
@@ -141,25 +169,37 @@ _RUN_FROM = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 
 
 class WorkspaceStore:
-    """One workspace folder. `create=False` refuses a folder that holds no workspace yet."""
+    """One workspace folder. A writer (the logging API) creates it when missing; a reader
+    (read_only=True) never creates or changes anything and refuses a folder without a workspace.
+    A workspace this user may not write is opened read-only either way (`read_only` says so)."""
 
-    def __init__(self, root: Path | str, *, create: bool = True) -> None:
+    def __init__(self, root: Path | str, *, read_only: bool = False) -> None:
         self.root = Path(root).expanduser().absolute()
         self.db_path = self.root / DB_NAME
         self.files_root = self.root / FILES_DIR
         if self.root.exists() and not self.root.is_dir():
             raise WorkspaceError(f"{self.root} is a file, not a workspace folder.")
-        if not create and not self.db_path.is_file():
-            raise WorkspaceError(f"There is no tbdesk workspace at {self.root} (no {DB_NAME}).")
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WorkspaceError(f"Cannot create the workspace folder {self.root}: {exc}") from exc
+        if read_only and not self.root.is_dir():
+            raise NoWorkspaceError(f"There is no tbdesk workspace at {self.root}: the folder does not exist.")
+        if read_only and not self.db_path.exists():
+            raise NoWorkspaceError(f"There is no tbdesk workspace at {self.root} (no {DB_NAME}).")
+        self.read_only = read_only or is_read_only(self.root)
+        if not self.read_only:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WorkspaceError(f"Cannot create the workspace folder {self.root}: {exc}") from exc
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
+        self._identity: tuple[int, int] = (0, 0)
+        self._writer: Writer | None = None
+        self._claimed: set[str] = set()
+        self._has_writers = True
         with self._lock:
             self._connection()
+        if not self.read_only:
+            self._remove_dead_uploads()
 
     # -- connection and transactions ---------------------------------------------------------------
 
@@ -183,8 +223,11 @@ class WorkspaceStore:
             _INHERITED.append(self._conn)
             self._conn = None
         if self._conn is None:
-            self._conn = self._connect()
+            self._conn = self._connect_read_only() if self.read_only else self._connect()
             self._pid = os.getpid()
+            self._writer = None if self.read_only else this_process()
+            self._claimed = set()
+            self._identity = _identity(self.db_path)
         return self._conn
 
     def _connect(self) -> sqlite3.Connection:
@@ -197,6 +240,7 @@ class WorkspaceStore:
         try:
             # Reading the schema is what fails on a file that is not a database.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            self._check_not_lost(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             self._set_wal(conn)
             # In WAL mode NORMAL survives a crash of the app (only power loss can drop the last commits).
@@ -207,14 +251,69 @@ class WorkspaceStore:
             raise WorkspaceError(f"Cannot open the workspace database {self.db_path}: {exc}.") from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise WorkspaceError(
-                f"{self.db_path} is not a usable tbdesk workspace database: {exc}. "
-                "Move it away (or pick another workspace folder) and try again."
-            ) from exc
+            raise _not_a_database(self.db_path, exc) from exc
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """mode=ro reads a live workspace, WAL included; where even SQLite's shared-memory file
+        cannot be made (a read-only mount, another user's folder), immutable=1 reads the database
+        file alone, which holds everything when no -wal file is left over."""
+        uri = f"file:{quote(str(self.db_path))}?mode=ro"
+        try:
+            conn = self._open_uri(uri)
+        except sqlite3.OperationalError as first:
+            wal = self.db_path.with_name(DB_NAME + "-wal")
+            if wal.exists() and wal.stat().st_size:
+                raise WorkspaceError(
+                    f"Cannot read the workspace {self.root}: its latest changes are in {wal}, which this "
+                    f"user cannot open ({first})."
+                ) from first
+            try:
+                conn = self._open_uri(uri + "&immutable=1")
+            except sqlite3.Error as exc:
+                raise WorkspaceError(f"Cannot read the workspace database {self.db_path}: {exc}.") from exc
+        except sqlite3.DatabaseError as exc:
+            raise _not_a_database(self.db_path, exc) from exc
+        try:
+            self._check_not_lost(conn)
+            version = self._schema_version(conn)
+            if version is None:
+                raise NoWorkspaceError(
+                    f"There is no tbdesk workspace at {self.root} yet ({DB_NAME} is empty)."
+                )
+            self._check_version(version)
+            self._has_writers = _has_table(conn, "writers")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _open_uri(uri: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _check_not_lost(self, conn: sqlite3.Connection) -> None:
+        """An empty database beside runs' files lost its runs (emptied, truncated): never start a
+        new workspace over them."""
+        if _has_table(conn, "schema_version") or not self.files_root.is_dir():
+            return
+        if any(self.files_root.iterdir()):
+            raise WorkspaceError(
+                f"The workspace database {self.db_path} is empty, but {self.files_root} holds runs' "
+                "files: the database was lost or emptied. Restore it from a backup, or move the "
+                "workspace folder away to start a new one."
+            )
 
     @staticmethod
     def _set_wal(conn: sqlite3.Connection) -> None:
@@ -245,12 +344,18 @@ class WorkspaceStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        elif version > SCHEMA_VERSION:
+        else:
+            self._check_version(version)
+            if not _has_table(conn, "writers"):
+                conn.execute(_WRITERS)
+        # Migrations from older schema versions go here once there is more than one version.
+
+    def _check_version(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
             raise WorkspaceError(
                 f"The workspace {self.root} was written by a newer tbdesk (schema version {version}; "
                 f"this tbdesk knows up to {SCHEMA_VERSION}). Update tbdesk to open it."
             )
-        # Migrations from older schema versions go here once there is more than one version.
 
     def _schema_version(self, conn: sqlite3.Connection) -> int | None:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -262,7 +367,7 @@ class WorkspaceStore:
         return int(row[0]) if row and row[0] is not None else None
 
     @contextlib.contextmanager
-    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, begin: str, what: str) -> Iterator[sqlite3.Connection]:
         with self._lock:
             conn = self._connection()
             try:
@@ -274,20 +379,62 @@ class WorkspaceStore:
                     raise
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
+                if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                    raise WorkspaceError(
+                        f"The disk holding the workspace {self.root} is full: {what} was not stored."
+                    ) from exc
                 raise WorkspaceError(f"The workspace {self.root} failed: {exc}") from exc
 
-    def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return self._transaction("BEGIN IMMEDIATE")
+    def _write(self, what: str) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A write transaction; what says what it stores ("the metric 'loss' of run X"), for errors."""
+        self._check_writable(what)
+        return self._transaction("BEGIN IMMEDIATE", what)
 
     def _read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return self._transaction("BEGIN")
+        return self._transaction("BEGIN", "nothing")
+
+    def _check_writable(self, what: str) -> None:
+        if self.read_only:
+            raise WorkspaceError(
+                f"The workspace {self.root} is read-only (this user may not write to it): {what} was "
+                "not stored."
+            )
+        with self._lock:
+            self._connection()
+            if _identity(self.db_path) != self._identity:
+                # Writing on would succeed into a deleted file and reach no disk: refuse instead.
+                raise WorkspaceError(
+                    f"The workspace {self.root} was deleted or replaced while this process was writing to "
+                    f"it: {what} was not stored. Nothing more can be written there by this process."
+                )
+
+    def _claim(self, conn: sqlite3.Connection, run_id: str) -> None:
+        """Record this process as a writer of the run (once per run and process)."""
+        if run_id not in self._claimed and self._writer is not None:
+            conn.execute(
+                "INSERT OR IGNORE INTO writers (run_id, writer) VALUES (?, ?)", (run_id, self._writer.text())
+            )
+            self._claimed.add(run_id)
+
+    def _remove_dead_uploads(self) -> None:
+        """Remove what uploads killed midway left in the incoming folder (their writer is gone)."""
+        folder = self.root / INCOMING_DIR
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return
+        for name in names:
+            writer = Writer.parse(name.rpartition("_")[0])
+            if writer is not None and is_gone(writer):
+                with contextlib.suppress(OSError):
+                    (folder / name).unlink()
 
     # -- experiments -------------------------------------------------------------------------------
 
     def create_experiment(self, name: str) -> ExperimentRecord:
         """The experiment called name, created when missing (like azureml's Experiment(ws, name))."""
         check_name(name)
-        with self._write() as conn:
+        with self._write(f"the experiment {name!r}") as conn:
             conn.execute(
                 "INSERT INTO experiments (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                 (name, time.time()),
@@ -326,7 +473,7 @@ class WorkspaceStore:
         if display_name is not None:
             check_display_name(display_name)
         now = time.time()
-        with self._write() as conn:
+        with self._write(f"a new run of the experiment {experiment!r}") as conn:
             exp = self._experiment(conn, experiment)
             if exp is None:
                 raise WorkspaceError(f"There is no experiment {experiment!r} in {self.root}.")
@@ -357,6 +504,7 @@ class WorkspaceStore:
                     now,
                 ),
             )
+            self._claim(conn, run_id)
             return self._run(conn, run_id)  # type: ignore[return-value]
 
     def get_run(self, run_id: str) -> RunRecord | None:
@@ -401,19 +549,40 @@ class WorkspaceStore:
         row = conn.execute(f"SELECT {_RUN_COLUMNS} {_RUN_FROM} WHERE r.id = ?", (run_id,)).fetchone()
         return self._complete_run(conn, row) if row else None
 
-    @staticmethod
-    def _complete_run(conn: sqlite3.Connection, row: Sequence[Any]) -> RunRecord:
+    def _complete_run(self, conn: sqlite3.Connection, row: Sequence[Any]) -> RunRecord:
         run_id = row[0]
         tags = dict(conn.execute("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key", (run_id,)))
         props = dict(
             conn.execute("SELECT key, value FROM properties WHERE run_id = ? ORDER BY key", (run_id,))
         )
+        status, error = RunStatus.parse(row[6]), row[10]
+        if not status.is_final and self._has_writers:
+            stopped = self._stopped(conn, run_id)
+            if stopped is not None:
+                status, error = RunStatus.FAILED, error or stopped
         return RunRecord(
             id=run_id, experiment=row[1], number=row[2], display_name=row[3], parent_id=row[4],
-            root_id=row[5], status=RunStatus.parse(row[6]), created=row[7], start_time=row[8],
-            end_time=row[9], error=row[10], run_type=row[11], has_children=bool(row[12]),
+            root_id=row[5], status=status, created=row[7], start_time=row[8],
+            end_time=row[9], error=error, run_type=row[11], has_children=bool(row[12]),
             tags=tags, properties=props,
         )  # fmt: skip
+
+    @staticmethod
+    def _stopped(conn: sqlite3.Connection, run_id: str) -> str | None:
+        """Why an unfinished run is shown as failed: every process that wrote it is gone. None
+        while one of them runs (or when none was recorded: runs of older tbdesk versions)."""
+        found = [
+            Writer.parse(w) for (w,) in conn.execute("SELECT writer FROM writers WHERE run_id = ?", (run_id,))
+        ]
+        writers = [w for w in found if w is not None]
+        if not writers or not all(map(is_gone, writers)):
+            return None
+        pids = ", ".join(str(w.pid) for w in writers)
+        return (
+            f"Stopped: the process that logged this run (pid {pids}) ended without completing it."
+            if len(writers) == 1
+            else f"Stopped: the processes that logged this run (pids {pids}) ended without completing it."
+        )
 
     def set_status(
         self, run_id: str, status: RunStatus, *, error: str | None = None, unless_final: bool = False
@@ -424,10 +593,15 @@ class WorkspaceStore:
             # An error message is a diagnosis, never refused: one that quotes undecodable bytes
             # (a lone surrogate) is kept with that character escaped.
             error = error.encode("utf-8", "backslashreplace").decode("utf-8")
-        with self._write() as conn:
+        with self._write(f"the status {status} of run {run_id}") as conn:
+            self._claim(conn, run_id)
             run = self._require(conn, run_id)
-            if unless_final and run.status.is_final:
-                return run
+            if run.status.is_final and (unless_final or status is run.status):
+                return run  # the end time of the first final status stays
+            if run.status.is_final:
+                raise WorkspaceError(
+                    f"The run {run_id} is already {run.status}: it cannot become {status} (refused)."
+                )
             end = time.time() if status.is_final else None
             conn.execute(
                 "UPDATE runs SET status = ?, end_time = ?, error = coalesce(?, error) WHERE id = ?",
@@ -438,13 +612,15 @@ class WorkspaceStore:
     def set_display_name(self, run_id: str, name: str | None) -> None:
         if name is not None:
             check_display_name(name)
-        with self._write() as conn:
+        with self._write(f"the name of run {run_id}") as conn:
+            self._claim(conn, run_id)
             self._require(conn, run_id)
             conn.execute("UPDATE runs SET display_name = ? WHERE id = ?", (name, run_id))
 
     def set_tags(self, run_id: str, tags: Mapping[str, str]) -> None:
-        _check_entries(tags, "tag")
-        with self._write() as conn:
+        _check_entries(run_id, tags, "tag")
+        with self._write(f"the tags of run {run_id}") as conn:
+            self._claim(conn, run_id)
             self._require(conn, run_id)
             conn.executemany(
                 "INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)",
@@ -453,8 +629,9 @@ class WorkspaceStore:
 
     def add_properties(self, run_id: str, properties: Mapping[str, str]) -> None:
         """Properties are write-once, as in Azure ML: a key keeps its first value."""
-        _check_entries(properties, "property")
-        with self._write() as conn:
+        _check_entries(run_id, properties, "property")
+        with self._write(f"the properties of run {run_id}") as conn:
+            self._claim(conn, run_id)
             self._require(conn, run_id)
             for key, value in properties.items():
                 old = conn.execute(
@@ -469,6 +646,21 @@ class WorkspaceStore:
                     "INSERT OR IGNORE INTO properties (run_id, key, value) VALUES (?, ?, ?)",
                     (run_id, key, value),
                 )
+
+    def check_open(self, run_id: str, what: str) -> None:
+        """Raise unless the run still takes metrics (what: "the image 'x'", for the message)."""
+        with self._read() as conn:
+            self._check_open(conn, run_id, what)
+
+    def _check_open(self, conn: sqlite3.Connection, run_id: str, what: str) -> None:
+        row = conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise WorkspaceError(f"There is no run {run_id!r} in {self.root}.")
+        status = RunStatus.parse(row[0])
+        if status.is_final:
+            raise WorkspaceError(
+                f"The run {run_id} is {status}: it takes no more metrics, so {what} was not logged."
+            )
 
     def _require(self, conn: sqlite3.Connection, run_id: str) -> RunRecord:
         run = self._run(conn, run_id)
@@ -496,12 +688,13 @@ class WorkspaceStore:
             for value in values:
                 check_text(str(value), f"value of the metric {name!r}")
         now = time.time()
-        with self._write() as conn:
+        with self._write(f"the metric {name!r} of run {run_id}") as conn:
+            self._claim(conn, run_id)
+            self._check_open(conn, run_id, f"the metric {name!r}")
             row = conn.execute(
                 "SELECT id, kind, next_step FROM metrics WHERE run_id = ? AND name = ?", (run_id, name)
             ).fetchone()
             if row is None:
-                self._require(conn, run_id)
                 metric_id = conn.execute(
                     "INSERT INTO metrics (run_id, name, kind, description) VALUES (?, ?, ?, ?)",
                     (run_id, name, kind.value, description or ""),
@@ -515,6 +708,11 @@ class WorkspaceStore:
                         f"it cannot take a {kind.value} value too. Log it under another name."
                     )
             first = next_step if step is None else step
+            if not MIN_STEP <= first <= MAX_STEP + 1 - len(values):
+                raise ValueError(
+                    f"The step {first} of the metric {name!r} of run {run_id} is out of range: steps go "
+                    f"from {MIN_STEP} to {MAX_STEP}. Nothing was logged."
+                )
             steps = list(range(first, first + len(values)))
             conn.executemany(
                 "INSERT INTO points (metric_id, step, time, number, data) VALUES (?, ?, ?, ?, ?)",
@@ -562,25 +760,49 @@ class WorkspaceStore:
     def add_file(self, run_id: str, name: str, source: Path | IO[bytes]) -> str:
         """Store a file with a run under name (a relative path); return the normalised name.
         An existing file is never replaced (as in Azure ML, where artifacts are write-once)."""
-        rel = check_file_name(name)
-        if self.get_run(run_id) is None:
-            raise WorkspaceError(f"There is no run {run_id!r} in {self.root}.")
-        target = inside(self.run_files_dir(run_id), rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{_TMP_PREFIX}{secrets.token_hex(6)}")
         try:
+            rel = check_file_name(name)
+        except InvalidNameError as exc:
+            raise InvalidNameError(f"{exc} The run {run_id} did not store it.") from None
+        what = f"the file {rel!r} of run {run_id}"
+        with self._write(what) as conn:
+            self._claim(conn, run_id)
+            self._require(conn, run_id)
+        target = inside(self.run_files_dir(run_id), rel)
+        incoming = self.root / INCOMING_DIR
+        assert self._writer is not None  # a writable store has one
+        tmp = incoming / f"{self._writer.text()}_{secrets.token_hex(6)}"
+        try:
+            incoming.mkdir(exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(source, Path):
                 shutil.copyfile(source, tmp)
             else:
                 with tmp.open("wb") as out:
                     shutil.copyfileobj(source, out)
-            try:
-                os.link(tmp, target)  # unlike a rename, a link never replaces an existing file
-            except FileExistsError:
-                raise WorkspaceError(f"The run {run_id} already has a file {rel!r}.") from None
+            os.link(tmp, target)  # unlike a rename, a link never replaces an existing file
+        except FileExistsError:
+            raise WorkspaceError(f"The run {run_id} already has a file {rel!r}.") from None
+        except OSError as exc:
+            raise self._file_error(exc, what, source) from None
         finally:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         return rel
+
+    def _file_error(self, exc: OSError, what: str, source: Path | IO[bytes]) -> WorkspaceError:
+        """What a failed upload means, without the temporary paths it went through."""
+        if isinstance(source, Path) and exc.filename == str(source):
+            return WorkspaceError(f"Cannot read {source} ({exc.strerror}): {what} was not stored.")
+        if exc.errno in _DISK_FULL:
+            return WorkspaceError(
+                f"The disk holding the workspace {self.root} is full: {what} was not stored."
+            )
+        if exc.errno == errno.ENAMETOOLONG:
+            return WorkspaceError(f"The name of {what} is too long for this file system: it was not stored.")
+        return WorkspaceError(
+            f"Cannot write in the workspace {self.root} ({exc.strerror or exc}): {what} was not stored."
+        )
 
     def list_files(self, run_id: str, prefix: str = "") -> list[RunFile]:
         # Every file a run holds, hidden ones too, but not the temporary ones of an upload under way.
@@ -602,10 +824,45 @@ def _scalar_points(conn: sqlite3.Connection, metric_id: int) -> ScalarPoints:
     return ScalarPoints(table["step"].copy(), table["time"].copy(), table["number"].copy())
 
 
-def _check_entries(entries: Mapping[str, str], what: str) -> None:
-    for key, value in entries.items():
-        check_text(key, f"{what} key")
-        check_text(value, f"value of the {what} {key!r}")
+def _check_entries(run_id: str, entries: Mapping[str, str], what: str) -> None:
+    """Keys follow the rules of metric names; values may be any text."""
+    try:
+        for key, value in entries.items():
+            check_key(key, f"{what} key")
+            check_text(value, f"value of the {what} {key!r}")
+    except InvalidNameError as exc:
+        raise InvalidNameError(f"{exc} The run {run_id} got none of these {what} entries.") from None
+
+
+def is_read_only(root: Path) -> bool:
+    """The workspace at root exists and this user may read it but not write it."""
+    db_path = root / DB_NAME
+    return db_path.exists() and not _writable(root, db_path)
+
+
+def _writable(root: Path, db_path: Path) -> bool:
+    return os.access(root, os.W_OK) and os.access(db_path, os.W_OK)
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """Which file is at path now ((0, 0): none)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (info.st_dev, info.st_ino)
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
+
+
+def _not_a_database(path: Path, exc: sqlite3.DatabaseError) -> WorkspaceError:
+    return WorkspaceError(
+        f"{path} is not a usable tbdesk workspace database: {exc}. "
+        "Move it away (or pick another workspace folder) and try again."
+    )
 
 
 def _encode(kind: MetricKind, value: Any) -> tuple[float | None, str | None]:
