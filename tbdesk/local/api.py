@@ -72,7 +72,9 @@ class Experiment:
     def __init__(self, workspace: Workspace, name: str, *, _create: bool = True) -> None:
         check_name(name)
         store = workspace._store
-        record = store.create_experiment(name) if _create else store.get_experiment(name)
+        record = store.get_experiment(name)
+        if record is None and _create:
+            record = store.create_experiment(name)
         if record is None:
             raise WorkspaceError(f"There is no experiment {name!r} in {workspace.path}.")
         self.workspace = workspace
@@ -256,10 +258,10 @@ class Run:
         self.set_tags({key: value})
 
     def set_tags(self, tags: Mapping[str, object]) -> None:
-        self._store.set_tags(self._id, {_key(k): "" if v is None else str(v) for k, v in tags.items()})
+        self._store.set_tags(self._id, {k: "" if v is None else str(v) for k, v in tags.items()})
 
     def add_properties(self, properties: Mapping[str, object]) -> None:
-        self._store.add_properties(self._id, {_key(k): str(v) for k, v in properties.items()})
+        self._store.add_properties(self._id, {k: str(v) for k, v in properties.items()})
 
     # -- metrics -----------------------------------------------------------------------------------
 
@@ -425,12 +427,6 @@ def _step(step: object) -> int | None:
     if step is None or (isinstance(step, numbers.Integral) and not isinstance(step, bool)):
         return None if step is None else int(step)
     raise TypeError(f"A step must be an integer, not {type(step).__name__}.")
-
-
-def _key(key: object) -> str:
-    if not isinstance(key, str) or not key:
-        raise ValueError(f"A tag or property key must be a non-empty string, not {key!r}.")
-    return key
 
 
 def _error_text(error: str | BaseException | None, code: str | None) -> str | None:

@@ -375,7 +375,8 @@ class WorkspaceStore:
                 try:
                     yield conn
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    if conn.in_transaction:  # SQLite itself rolls back on some errors (a full disk)
+                        conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
@@ -792,12 +793,12 @@ class WorkspaceStore:
 
     def _file_error(self, exc: OSError, what: str, source: Path | IO[bytes]) -> WorkspaceError:
         """What a failed upload means, without the temporary paths it went through."""
-        if isinstance(source, Path) and exc.filename == str(source):
-            return WorkspaceError(f"Cannot read {source} ({exc.strerror}): {what} was not stored.")
-        if exc.errno in _DISK_FULL:
+        if exc.errno in _DISK_FULL:  # (shutil's copy names the source file in this error)
             return WorkspaceError(
                 f"The disk holding the workspace {self.root} is full: {what} was not stored."
             )
+        if isinstance(source, Path) and exc.filename == str(source):
+            return WorkspaceError(f"Cannot read {source} ({exc.strerror}): {what} was not stored.")
         if exc.errno == errno.ENAMETOOLONG:
             return WorkspaceError(f"The name of {what} is too long for this file system: it was not stored.")
         return WorkspaceError(

@@ -50,12 +50,12 @@ def big_run(sample: Sample, points: int) -> Run:
 def test_full_disk_gives_clear_error_and_keeps_previous_export(sample: Sample, tiny_disk: Path) -> None:
     small = Experiment(sample.workspace, "big").start_logging(display_name="big")
     small.log("series", 1.0)
-    small.complete()
     run = sample.run(small.id)
     run_sync(export_run(sample.source, run, tiny_disk))
     before = snapshot(tiny_disk)
     # 60,000 more points need ~1.6 MB in a 1 MiB file system.
     small.log_list("more", [float(i) for i in range(60_000)])
+    small.complete()
     with pytest.raises(ExportError, match="full"):
         run_sync(export_run(sample.source, run, tiny_disk))
     assert snapshot(tiny_disk) == before

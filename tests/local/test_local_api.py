@@ -148,7 +148,9 @@ def test_context_managers_complete_fail_and_respect_explicit_status(ws: Workspac
     assert root.get_metrics(recursive=True)[grandchild.id] == {"depth": 2.0}
     details = root.get_details()
     assert details["runId"] == root.id and details["endTimeUtc"].endswith("Z")
-    with pytest.raises(WorkspaceError, match=f"The run {root.id} is already Completed: it cannot become Failed"):
+    with pytest.raises(
+        WorkspaceError, match=f"The run {root.id} is already Completed: it cannot become Failed"
+    ):
         root.fail("late failure")
     root.complete()  # the same status again changes nothing
     assert root.get_status() == "Completed" and root.get_details() == details
