@@ -268,7 +268,8 @@ def _export_runs(specs: list[str], workspace: Path | None) -> list[Run]:
 
 def _experiment_runs(workspace: Path | None, name: str) -> list[Run]:
     """Every top-level run of a local experiment, oldest first."""
-    from tbdesk.local.store import WorkspaceError, WorkspaceStore
+    from tbdesk.local.database import WorkspaceError
+    from tbdesk.local.store import WorkspaceStore
     from tbdesk.sources.workspace import WorkspaceSource
 
     source = WorkspaceSource(workspace)
@@ -344,7 +345,7 @@ def _install_desktop(*, uninstall: bool) -> int:
 def _is_user_error(error: Exception) -> bool:
     from tbdesk.boards.board import BoardError
     from tbdesk.export.errors import ExportError
-    from tbdesk.local.store import WorkspaceError
+    from tbdesk.local.database import WorkspaceError
     from tbdesk.sources.base import SourceError
 
     return isinstance(error, CommandError | BoardError | SourceError | ExportError | WorkspaceError | OSError)

@@ -27,8 +27,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from tbdesk.local.database import WorkspaceError
 from tbdesk.local.names import check_file_name, check_metric_name, check_name, inside, safe_component
-from tbdesk.local.store import RunRecord, WorkspaceError, WorkspaceStore, utc
+from tbdesk.local.store import RunRecord, WorkspaceStore, utc
 from tbdesk.model import Metric, MetricKind, RunStatus
 from tbdesk.paths import default_workspace_dir
 

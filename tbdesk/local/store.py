@@ -28,9 +28,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote
 
 from tbdesk.files import list_files
+from tbdesk.local.database import (
+    DB_NAME,
+    FILES_DIR,
+    WorkspaceError,
+    has_table,
+    identity,
+    is_read_only,
+    open_for_reading,
+    open_for_writing,
+)
 from tbdesk.local.names import (
     InvalidNameError,
     check_display_name,
@@ -46,13 +55,9 @@ from tbdesk.local.names import (
 from tbdesk.local.writer import Writer, is_gone, this_process
 from tbdesk.model import Metric, MetricKind, MetricPoint, RunFile, RunStatus, ScalarPoints
 
-DB_NAME = "workspace.sqlite"
-FILES_DIR = "files"
 # Uploads are written here first, named after their writer, then linked into files/: what a killed
 # upload leaves is found in one folder, and removed once its writer is gone.
 INCOMING_DIR = ".incoming"
-SCHEMA_VERSION = 1
-BUSY_TIMEOUT_S = 60.0
 # Earlier versions wrote uploads beside their target under this prefix: never listed as run files.
 _TMP_PREFIX = ".tbdesk-tmp-"
 # A metric's next step must fit SQLite's 64-bit integers too.
@@ -63,72 +68,9 @@ _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 # checkpoint and delete the WAL under the parent's feet. They are parked here for the child's lifetime.
 _INHERITED: list[sqlite3.Connection] = []
 
-# Added after schema version 1 without changing it: older tbdesk versions ignore the table, and
-# writers add it to older workspaces (readers do without it).
-_WRITERS = """CREATE TABLE IF NOT EXISTS writers (
-    run_id TEXT NOT NULL REFERENCES runs(id), writer TEXT NOT NULL,
-    PRIMARY KEY (run_id, writer)) WITHOUT ROWID"""
-
-_SCHEMA = (
-    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-    """CREATE TABLE experiments (
-        id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL UNIQUE,
-        created REAL NOT NULL,
-        description TEXT NOT NULL DEFAULT '')""",
-    """CREATE TABLE runs (
-        seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        experiment_id INTEGER NOT NULL REFERENCES experiments(id),
-        parent_id TEXT REFERENCES runs(id),
-        root_id TEXT NOT NULL,
-        number INTEGER NOT NULL,
-        display_name TEXT,
-        run_type TEXT NOT NULL DEFAULT '',
-        status TEXT NOT NULL,
-        created REAL NOT NULL,
-        start_time REAL,
-        end_time REAL,
-        error TEXT)""",
-    "CREATE INDEX runs_top ON runs (experiment_id, parent_id, seq)",
-    "CREATE INDEX runs_children ON runs (parent_id, seq)",
-    """CREATE TABLE tags (
-        run_id TEXT NOT NULL REFERENCES runs(id), key TEXT NOT NULL, value TEXT NOT NULL,
-        PRIMARY KEY (run_id, key)) WITHOUT ROWID""",
-    """CREATE TABLE properties (
-        run_id TEXT NOT NULL REFERENCES runs(id), key TEXT NOT NULL, value TEXT NOT NULL,
-        PRIMARY KEY (run_id, key)) WITHOUT ROWID""",
-    """CREATE TABLE metrics (
-        id INTEGER PRIMARY KEY,
-        run_id TEXT NOT NULL REFERENCES runs(id),
-        name TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        description TEXT NOT NULL DEFAULT '',
-        next_step INTEGER NOT NULL DEFAULT 0,
-        UNIQUE (run_id, name))""",
-    # number: scalars and list items (NULL stands for NaN, which SQLite cannot store);
-    # data: text for strings, the file path for images, JSON for rows and tables.
-    """CREATE TABLE points (
-        metric_id INTEGER NOT NULL REFERENCES metrics(id),
-        step INTEGER NOT NULL,
-        time REAL NOT NULL,
-        number REAL,
-        data TEXT)""",
-    "CREATE INDEX points_by_metric ON points (metric_id, step)",
-    _WRITERS,
-)
-
 _NUMERIC_KINDS = (MetricKind.SCALAR, MetricKind.LIST)
 _SCALAR_ROW = [("step", "<i8"), ("time", "<f8"), ("number", "<f8")]
 _JSON_KINDS = (MetricKind.ROW, MetricKind.TABLE)
-
-
-class WorkspaceError(Exception):
-    """The workspace cannot do what was asked; the message is meant for the user."""
-
-
-class NoWorkspaceError(WorkspaceError):
-    """A reader found no workspace where it looked (nothing was created there)."""
 
 
 @dataclass(frozen=True)
@@ -179,10 +121,6 @@ class WorkspaceStore:
         self.files_root = self.root / FILES_DIR
         if self.root.exists() and not self.root.is_dir():
             raise WorkspaceError(f"{self.root} is a file, not a workspace folder.")
-        if read_only and not self.root.is_dir():
-            raise NoWorkspaceError(f"There is no tbdesk workspace at {self.root}: the folder does not exist.")
-        if read_only and not self.db_path.exists():
-            raise NoWorkspaceError(f"There is no tbdesk workspace at {self.root} (no {DB_NAME}).")
         self.read_only = read_only or is_read_only(self.root)
         if not self.read_only:
             try:
@@ -223,148 +161,14 @@ class WorkspaceStore:
             _INHERITED.append(self._conn)
             self._conn = None
         if self._conn is None:
-            self._conn = self._connect_read_only() if self.read_only else self._connect()
+            self._conn = open_for_reading(self.root) if self.read_only else open_for_writing(self.root)
             self._pid = os.getpid()
             self._writer = None if self.read_only else this_process()
             self._claimed = set()
-            self._identity = _identity(self.db_path)
+            self._identity = identity(self.db_path)
+            # Workspaces written before writers were recorded have no such table (readers cope).
+            self._has_writers = has_table(self._conn, "writers")
         return self._conn
-
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(
-                self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:  # e.g. the database's path is a folder
-            raise WorkspaceError(f"Cannot open the workspace database {self.db_path}: {exc}.") from exc
-        try:
-            # Reading the schema is what fails on a file that is not a database.
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            self._check_not_lost(conn)
-            conn.execute("PRAGMA foreign_keys = ON")
-            self._set_wal(conn)
-            # In WAL mode NORMAL survives a crash of the app (only power loss can drop the last commits).
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self._ensure_schema(conn)
-        except sqlite3.OperationalError as exc:
-            conn.close()
-            raise WorkspaceError(f"Cannot open the workspace database {self.db_path}: {exc}.") from exc
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise _not_a_database(self.db_path, exc) from exc
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _connect_read_only(self) -> sqlite3.Connection:
-        """mode=ro reads a live workspace, WAL included; where even SQLite's shared-memory file
-        cannot be made (a read-only mount, another user's folder), immutable=1 reads the database
-        file alone, which holds everything when no -wal file is left over."""
-        uri = f"file:{quote(str(self.db_path))}?mode=ro"
-        try:
-            conn = self._open_uri(uri)
-        except sqlite3.OperationalError as first:
-            wal = self.db_path.with_name(DB_NAME + "-wal")
-            if wal.exists() and wal.stat().st_size:
-                raise WorkspaceError(
-                    f"Cannot read the workspace {self.root}: its latest changes are in {wal}, which this "
-                    f"user cannot open ({first})."
-                ) from first
-            try:
-                conn = self._open_uri(uri + "&immutable=1")
-            except sqlite3.Error as exc:
-                raise WorkspaceError(f"Cannot read the workspace database {self.db_path}: {exc}.") from exc
-        except sqlite3.DatabaseError as exc:
-            raise _not_a_database(self.db_path, exc) from exc
-        try:
-            self._check_not_lost(conn)
-            version = self._schema_version(conn)
-            if version is None:
-                raise NoWorkspaceError(
-                    f"There is no tbdesk workspace at {self.root} yet ({DB_NAME} is empty)."
-                )
-            self._check_version(version)
-            self._has_writers = _has_table(conn, "writers")
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    @staticmethod
-    def _open_uri(uri: str) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _check_not_lost(self, conn: sqlite3.Connection) -> None:
-        """An empty database beside runs' files lost its runs (emptied, truncated): never start a
-        new workspace over them."""
-        if _has_table(conn, "schema_version") or not self.files_root.is_dir():
-            return
-        if any(self.files_root.iterdir()):
-            raise WorkspaceError(
-                f"The workspace database {self.db_path} is empty, but {self.files_root} holds runs' "
-                "files: the database was lost or emptied. Restore it from a backup, or move the "
-                "workspace folder away to start a new one."
-            )
-
-    @staticmethod
-    def _set_wal(conn: sqlite3.Connection) -> None:
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-            return
-        # Switching to WAL needs a moment alone with the file; on a fresh workspace that several
-        # processes open at once, the busy handler does not cover it, so wait here.
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
-        while True:
-            try:
-                conn.execute("PRAGMA journal_mode = WAL").fetchone()
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.01)
-
-    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
-        version = self._schema_version(conn)
-        if version is None:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                if self._schema_version(conn) is None:  # another process may have just made it
-                    for statement in _SCHEMA:
-                        conn.execute(statement)
-                    conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        else:
-            self._check_version(version)
-            if not _has_table(conn, "writers"):
-                conn.execute(_WRITERS)
-        # Migrations from older schema versions go here once there is more than one version.
-
-    def _check_version(self, version: int) -> None:
-        if version > SCHEMA_VERSION:
-            raise WorkspaceError(
-                f"The workspace {self.root} was written by a newer tbdesk (schema version {version}; "
-                f"this tbdesk knows up to {SCHEMA_VERSION}). Update tbdesk to open it."
-            )
-
-    def _schema_version(self, conn: sqlite3.Connection) -> int | None:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "schema_version" not in tables:
-            if tables:
-                raise WorkspaceError(f"{self.db_path} is an SQLite database, but not a tbdesk workspace.")
-            return None
-        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        return int(row[0]) if row and row[0] is not None else None
 
     @contextlib.contextmanager
     def _transaction(self, begin: str, what: str) -> Iterator[sqlite3.Connection]:
@@ -402,7 +206,7 @@ class WorkspaceStore:
             )
         with self._lock:
             self._connection()
-            if _identity(self.db_path) != self._identity:
+            if identity(self.db_path) != self._identity:
                 # Writing on would succeed into a deleted file and reach no disk: refuse instead.
                 raise WorkspaceError(
                     f"The workspace {self.root} was deleted or replaced while this process was writing to "
@@ -833,37 +637,6 @@ def _check_entries(run_id: str, entries: Mapping[str, str], what: str) -> None:
             check_text(value, f"value of the {what} {key!r}")
     except InvalidNameError as exc:
         raise InvalidNameError(f"{exc} The run {run_id} got none of these {what} entries.") from None
-
-
-def is_read_only(root: Path) -> bool:
-    """The workspace at root exists and this user may read it but not write it."""
-    db_path = root / DB_NAME
-    return db_path.exists() and not _writable(root, db_path)
-
-
-def _writable(root: Path, db_path: Path) -> bool:
-    return os.access(root, os.W_OK) and os.access(db_path, os.W_OK)
-
-
-def _identity(path: Path) -> tuple[int, int]:
-    """Which file is at path now ((0, 0): none)."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return (0, 0)
-    return (info.st_dev, info.st_ino)
-
-
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
-    return found.fetchone() is not None
-
-
-def _not_a_database(path: Path, exc: sqlite3.DatabaseError) -> WorkspaceError:
-    return WorkspaceError(
-        f"{path} is not a usable tbdesk workspace database: {exc}. "
-        "Move it away (or pick another workspace folder) and try again."
-    )
 
 
 def _encode(kind: MetricKind, value: Any) -> tuple[float | None, str | None]:

@@ -14,8 +14,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
+from tbdesk.local.database import NoWorkspaceError, WorkspaceError, is_read_only
 from tbdesk.local.names import InvalidNameError
-from tbdesk.local.store import NoWorkspaceError, RunRecord, WorkspaceError, WorkspaceStore, is_read_only, utc
+from tbdesk.local.store import RunRecord, WorkspaceStore, utc
 from tbdesk.model import Experiment, Metric, Run, RunFile
 from tbdesk.paths import default_workspace_dir
 from tbdesk.sources.base import SourceError

@@ -18,7 +18,8 @@ import pytest
 
 from tbdesk.cli import main
 from tbdesk.local import Experiment, Run, Workspace, WorkspaceError, WorkspaceStore
-from tbdesk.local.store import DB_NAME, INCOMING_DIR, NoWorkspaceError
+from tbdesk.local.database import DB_NAME, NoWorkspaceError
+from tbdesk.local.store import INCOMING_DIR
 from tbdesk.local.writer import Writer, is_gone, this_process
 from tbdesk.sources.base import SourceError
 from tbdesk.sources.workspace import WorkspaceSource
