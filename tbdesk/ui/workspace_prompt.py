@@ -14,7 +14,7 @@ PROMPT_NAME = "tbdesk-missing-workspace"
 
 
 def ask_for_missing_workspace(
-    parent: QWidget, path: Path, quit_app: Callable[[], None]
+    parent: QWidget, path: Path, quit_app: Callable[[], object]
 ) -> QMessageBox | None:
     """When path is not a folder, ask whether to create a workspace there or quit (opened, not
     exec'd: see dialogs.py). Returns the question, or None when there is nothing to ask."""
