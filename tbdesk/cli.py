@@ -160,6 +160,7 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
     from tbdesk.boards import Board, BoardManager, BoardState
 
     runs = await _serve_runs(specs, workspace)
+    await _say_what_is_unreadable(runs)
     manager = BoardManager()
     done = asyncio.Event()
     crashed: list[str] = []
@@ -194,6 +195,18 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
     if crashed:
         raise CommandError(crashed[0])
     return 0
+
+
+async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
+    """Name on stderr what TensorBoard will not be able to read; refuse when that is everything."""
+    from tbdesk.sources.logdir import unreadable_in
+
+    unreadable = await asyncio.to_thread(unreadable_in, [run.path for run in runs])
+    for item in unreadable:
+        print(f"tbdesk: warning: cannot read {item}; TensorBoard will not show it.", file=sys.stderr)
+    if {item.path for item in unreadable} >= {run.path for run in runs}:
+        names = ", ".join(str(run.path) for run in runs)
+        raise CommandError(f"Cannot read {names}: there is nothing to serve.")
 
 
 async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun]:
