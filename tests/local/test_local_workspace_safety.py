@@ -5,6 +5,7 @@ killed uploads leave nothing behind, and runs whose process died stop showing as
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -272,3 +273,65 @@ def test_writers_are_told_apart_from_reused_pids_and_reboots() -> None:
         dead.wait()
     assert is_gone(Writer(me.boot_id, me.namespace, dead.pid, 0))
     assert Writer.parse("not a writer") is None
+
+
+READER = """
+    import asyncio, json, sys
+    from pathlib import Path
+    from tbdesk.local import Experiment, Workspace, WorkspaceError
+    from tbdesk.sources.workspace import WorkspaceSource
+
+    path = Path(sys.argv[1])
+    source = WorkspaceSource(path)
+    (experiment,) = asyncio.run(source.experiments())
+
+    async def names():
+        return [run.name async for page in source.runs(experiment) for run in page]
+
+    ws = Workspace(path)
+    (run,) = Experiment(ws, "e").get_runs()
+    try:
+        run.log("x", 1.0)
+        refused = ""
+    except WorkspaceError as error:
+        refused = str(error)
+    print(json.dumps({"title": source.title, "runs": asyncio.run(names()), "metrics": run.get_metrics(),
+                      "read_only": ws.read_only, "refused": refused}))
+"""
+
+
+@pytest.mark.parametrize("left_over", [False, True], ids=["closed", "writer-killed"])
+def test_another_users_workspace_is_read_only_and_readable(tmp_path: Path, left_over: bool) -> None:
+    from tests.unprivileged import unprivileged
+
+    path = tmp_path / "ws"
+    with _python(
+        f"""
+        import os
+        from tbdesk.local import Experiment, Workspace
+        ws = Workspace({str(path)!r})
+        with Experiment(ws, "e").start_logging(display_name="theirs") as run:
+            run.log("loss", 0.5)
+        if {left_over}:
+            os._exit(0)
+        ws.close()
+        """
+    ) as logger:
+        assert logger.wait() == 0
+    for item in [path, *path.rglob("*")]:
+        item.chmod(0o555 if item.is_dir() else 0o444)
+    try:
+        done = subprocess.run(
+            unprivileged([sys.executable, "-c", textwrap.dedent(READER), str(path)]),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        for item in [path, *path.rglob("*")]:
+            item.chmod(0o755 if item.is_dir() else 0o644)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["title"] == "Local workspace (ws, read-only)" and seen["read_only"]
+    assert seen["runs"] == ["theirs"] and seen["metrics"] == {"loss": 0.5}
+    assert seen["refused"].startswith(f"The workspace {path} is read-only")
