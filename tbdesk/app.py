@@ -53,6 +53,10 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, window.close)  # saves settings, then quitRequested
     window.show()
+    if workspace is not None:
+        from tbdesk.ui.workspace_prompt import ask_for_missing_workspace
+
+        ask_for_missing_workspace(window, workspace, window.close)
     window.tasks.run(start(window, paths), "Starting", user_action=False)
     try:
         loop.run_forever()

@@ -160,6 +160,7 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
     from tbdesk.boards import Board, BoardManager, BoardState
 
     runs = await _serve_runs(specs, workspace)
+    await _say_what_is_unreadable(runs)
     manager = BoardManager()
     done = asyncio.Event()
     crashed: list[str] = []
@@ -194,6 +195,18 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
     if crashed:
         raise CommandError(crashed[0])
     return 0
+
+
+async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
+    """Name on stderr what TensorBoard will not be able to read; refuse when that is everything."""
+    from tbdesk.sources.logdir import unreadable_in
+
+    unreadable = await asyncio.to_thread(unreadable_in, [run.path for run in runs])
+    for item in unreadable:
+        print(f"tbdesk: warning: cannot read {item}; TensorBoard will not show it.", file=sys.stderr)
+    if {item.path for item in unreadable} >= {run.path for run in runs}:
+        names = ", ".join(str(run.path) for run in runs)
+        raise CommandError(f"Cannot read {names}: there is nothing to serve.")
 
 
 async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun]:
@@ -268,12 +281,13 @@ def _export_runs(specs: list[str], workspace: Path | None) -> list[Run]:
 
 def _experiment_runs(workspace: Path | None, name: str) -> list[Run]:
     """Every top-level run of a local experiment, oldest first."""
-    from tbdesk.local.store import WorkspaceError, WorkspaceStore
+    from tbdesk.local.database import WorkspaceError
+    from tbdesk.local.store import WorkspaceStore
     from tbdesk.sources.workspace import WorkspaceSource
 
     source = WorkspaceSource(workspace)
     try:
-        with WorkspaceStore(source.path, create=False) as store:
+        with WorkspaceStore(source.path, read_only=True) as store:
             if store.get_experiment(name) is None:
                 known = ", ".join(sorted(e.name for e in store.list_experiments())) or "none"
                 raise CommandError(
@@ -344,7 +358,7 @@ def _install_desktop(*, uninstall: bool) -> int:
 def _is_user_error(error: Exception) -> bool:
     from tbdesk.boards.board import BoardError
     from tbdesk.export.errors import ExportError
-    from tbdesk.local.store import WorkspaceError
+    from tbdesk.local.database import WorkspaceError
     from tbdesk.sources.base import SourceError
 
     return isinstance(error, CommandError | BoardError | SourceError | ExportError | WorkspaceError | OSError)

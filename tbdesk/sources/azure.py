@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -44,6 +44,7 @@ from tbdesk.azure.workspace import (
 )
 from tbdesk.model import Experiment, Metric, Run, RunFile
 from tbdesk.sources.base import SourceError
+from tbdesk.sources.paths import local_path
 from tbdesk.workers import in_thread
 
 if TYPE_CHECKING:
@@ -249,7 +250,7 @@ class AzureSource:
     async def fetch_files(self, run: Run, dest: Path, prefix: str = "") -> list[Path]:
         client, _ = await self._connect()
         links = await self.download_links(run, prefix)
-        targets = [(path, uri, _inside(dest, path)) for path, uri in links.items()]
+        targets = [(path, uri, local_path(dest, path)) for path, uri in links.items()]
 
         async def one(path: str, uri: str, target: Path) -> Path:
             async with self._limit:
@@ -494,17 +495,6 @@ def _path(path: str) -> str:
 def _literal(text: str) -> str:
     """A string inside an OData filter's quotes."""
     return text.replace("'", "''")
-
-
-def _inside(dest: Path, path: str) -> Path:
-    """Where a run's file goes under dest; a hostile path (absolute, or climbing out with '..')
-    is refused rather than written elsewhere on this machine."""
-    parts = PurePosixPath(path).parts
-    if not parts or PurePosixPath(path).is_absolute() or any(p in ("..", "") for p in parts) or "\\" in path:
-        raise AzureError(
-            f"Refusing to download the run file {path!r}: its path leaves the destination folder."
-        )
-    return dest.joinpath(*parts)
 
 
 __all__ = ["AzureSource"]

@@ -61,10 +61,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from tbdesk.model import Run
-from tbdesk.sync.errors import NO_ROOM, DiskFullError, SyncError, UnsafePathError, disk_error
+from tbdesk.sources.paths import UnsafePathError, local_path, safe_relative
+from tbdesk.sync.errors import NO_ROOM, DiskFullError, SyncError, disk_error
 from tbdesk.sync.frames import Continuation, NotContinuedError, is_event_file, last_boundary
 from tbdesk.sync.ledger import Ledger
-from tbdesk.sync.paths import local_path, safe_relative
 from tbdesk.sync.remote import (
     NOT_MODIFIED,
     Body,

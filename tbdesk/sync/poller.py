@@ -404,7 +404,7 @@ class LiveSync:
             def read() -> Run:
                 from tbdesk.local.store import WorkspaceStore
 
-                with WorkspaceStore(source.path) as store:
+                with WorkspaceStore(source.path, read_only=True) as store:
                     record = store.get_run(run.id)
                 return source.to_run(record) if record is not None else run
 

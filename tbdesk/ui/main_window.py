@@ -5,6 +5,7 @@ drives. What the menus do lives in tbdesk.ui.run_actions, .source_actions, .azur
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from shiboken6 import Shiboken
 import tbdesk
 from tbdesk.boards import Board, BoardManager, BoardRun, BoardState
 from tbdesk.sources.base import SourceError
-from tbdesk.sources.logdir import LogFolderSource
+from tbdesk.sources.logdir import LogFolderSource, unreadable_in, unreadable_text
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import RunCache
 from tbdesk.ui import dialogs
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self._views: dict[str, BoardView] = {}  # board id (or "external:" + url) -> its tab
         self._restored: set[str] = set()  # boards reopened from the last session, not live yet
+        self._unreadable: dict[str, str] = {}  # boards with folders or files TensorBoard cannot read
         self._closing = False
         # One cache for every board, so that its pins keep what any open board shows.
         self.run_cache = RunCache(limit=self.settings.cache_limit())
@@ -367,6 +369,9 @@ class MainWindow(QMainWindow):
     def _connect_view(self, view: BoardView, board_id: str) -> None:
         view.restartRequested.connect(lambda: self.restart_board(board_id))
         view.syncRefreshRequested.connect(lambda: self.refresh_sync(board_id))
+        board = self._board(board_id)
+        if board is not None:
+            self.tasks.run(self._check_readable(board), f"Reading {board.title}", user_action=False)
 
     def refresh_sync(self, board_id: str) -> None:
         """The board's Refresh: its syncs look for new logs now; a board reopened from the last
@@ -387,12 +392,21 @@ class MainWindow(QMainWindow):
 
         self.tasks.run(follow(), f"Following {board.title} live")
 
+    async def _check_readable(self, board: Board) -> None:
+        """Say in the board's strip what its TensorBoard cannot read (it would skip it silently)."""
+        unreadable = await asyncio.to_thread(unreadable_in, [run.path for run in board.runs])
+        if unreadable:
+            self._unreadable[board.id] = unreadable_text(unreadable)
+            self._show_sync(board.id)
+
     def _show_sync(self, board_id: str) -> None:
         view = self._views.get(board_id)
         if view is None:
             return
         summary = self.syncs.summary(board_id)
-        if summary is not None:
+        if board_id in self._unreadable:
+            view.show_sync(self._unreadable[board_id], self._unreadable[board_id], error=True)
+        elif summary is not None:
             view.show_sync(summary.text, summary.tooltip, error=summary.error)
         elif board_id in self._restored:
             view.show_sync(

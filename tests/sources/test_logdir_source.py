@@ -63,7 +63,7 @@ def test_event_file_names_give_times_else_the_modification_time(tmp_path: Path) 
     run.mkdir()
     (run / "my.tfevents.file").write_bytes(b"")
     os.utime(run / "my.tfevents.file", (1_600_000_000, 1_600_000_000))
-    assert [(f.rel, f.started) for f in scan(tmp_path)] == [("r", 1_600_000_000)]
+    assert [(f.rel, f.started) for f in scan(tmp_path).runs] == [("r", 1_600_000_000)]
 
 
 def test_links_are_followed_once_and_loops_end(tmp_path: Path, make_event_file: MakeEventFile) -> None:
@@ -96,7 +96,7 @@ def test_unreadable_folders_are_passed_over(
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    assert [f.rel for f in scan(tmp_path)] == ["ok"]
+    assert [f.rel for f in scan(tmp_path).runs] == ["ok"]
 
 
 def test_five_hundred_runs(tmp_path: Path, make_event_file: MakeEventFile) -> None:
