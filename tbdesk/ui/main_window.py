@@ -1,7 +1,9 @@
 """The main window: the search box, the tree of sources and the run details pane on the left, a tab
-per board in the centre, the boards panel in a dock, menus, and a status bar that the task runner
-drives. What the menus do lives in tbdesk.ui.run_actions, .source_actions, .azure_actions and
-.cache_actions; the live syncs that feed boards are known to tbdesk.ui.sync_status."""
+per board in the centre (most of the window: see window_layout), a Boards button in the menu bar's
+corner (the full boards panel is a dock, hidden until asked for from the View menu), menus, and a
+status bar that the task runner drives. What the menus do lives in tbdesk.ui.run_actions,
+.source_actions, .azure_actions and .cache_actions; the live syncs that feed boards are known to
+tbdesk.ui.sync_status."""
 
 from __future__ import annotations
 
@@ -9,13 +11,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -31,8 +32,9 @@ from tbdesk.sources.base import SourceError
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import RunCache
-from tbdesk.ui import dialogs
+from tbdesk.ui import dialogs, window_layout
 from tbdesk.ui.azure_actions import AzureActions
+from tbdesk.ui.boards_menu import BoardsButton
 from tbdesk.ui.cache_actions import CacheActions, pin_runs
 from tbdesk.ui.run_actions import RunActions
 from tbdesk.ui.run_details import RunDetails
@@ -44,13 +46,12 @@ from tbdesk.ui.tasks import TaskRunner
 from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import Kind
 from tbdesk.ui.tree_view import SourceTreeView
+from tbdesk.ui.welcome import Welcome
 
 if TYPE_CHECKING:
     from tbdesk.ui.board_view import BoardView
 
-DEFAULT_SIZE = QSize(1400, 900)
-DOCK_HEIGHT = 190
-DETAILS_HEIGHT = 300
+DOCK_HEIGHT = 190  # the full boards panel, when shown from the View menu
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self._views: dict[str, BoardView] = {}  # board id (or "external:" + url) -> its tab
         self._restored: set[str] = set()  # boards reopened from the last session, not live yet
         self._closing = False
+        self._first_frame: QRect | None = None  # first launch: where the frame goes, once known
         # One cache for every board, so that its pins keep what any open board shows.
         self.run_cache = RunCache(limit=self.settings.cache_limit())
         self.syncs = BoardSyncs(self)
@@ -92,16 +94,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.left_splitter)
         self.splitter.addWidget(self._centre)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([420, DEFAULT_SIZE.width() - 420])
+        self.splitter.setCollapsible(1, False)
         self.setCentralWidget(self.splitter)
-
-        from tbdesk.ui.boards_panel import BoardsPanel
-
-        self.boards_panel = BoardsPanel(manager)
-        self.boards_dock = QDockWidget("Boards", self)
-        self.boards_dock.setObjectName("boards-dock")
-        self.boards_dock.setWidget(self.boards_panel)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.boards_dock)
+        self._make_boards()
 
         self.tasks = TaskRunner(self.statusBar(), self)
         self.azure = AzureActions(self)
@@ -131,18 +126,31 @@ class MainWindow(QMainWindow):
         splitter.addWidget(browse)
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 1)
-        splitter.setSizes([DEFAULT_SIZE.height() - DETAILS_HEIGHT, DETAILS_HEIGHT])
         return splitter
 
     def _make_centre(self) -> QStackedWidget:
-        """The board tabs, or a hint while there are none."""
-        hint = QLabel("Right-click runs in the tree and choose <b>Open in TensorBoard</b>.")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setEnabled(False)
+        """The board tabs, or while there are none what to do (Welcome)."""
+        self.welcome = Welcome()
         centre = QStackedWidget()
-        centre.addWidget(hint)
+        centre.addWidget(self.welcome)
         centre.addWidget(self.tabs)
         return centre
+
+    def _make_boards(self) -> None:
+        """The Boards button in the menu bar's corner, and the full boards panel in a dock that
+        stays hidden until the View menu shows it."""
+        from tbdesk.ui.boards_panel import BoardsPanel
+
+        self.boards_panel = BoardsPanel(self.manager)
+        self.boards_dock = QDockWidget(self.tr("Boards"), self)
+        self.boards_dock.setObjectName("boards-dock")
+        self.boards_dock.setWidget(self.boards_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.boards_dock)
+        self.boards_dock.hide()
+        panel_action = self.boards_dock.toggleViewAction()
+        panel_action.setText(self.tr("Boards panel"))
+        self.boards_button = BoardsButton(self.manager, self.has_tab, panel_action)
+        self.menuBar().setCornerWidget(self.boards_button, Qt.Corner.TopRightCorner)
 
     def _make_actions(self) -> None:
         self.find_action = self.new_action("Find runs…", self.focus_search, "Ctrl+F")
@@ -187,6 +195,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.boards_dock.toggleViewAction())
+        self.boards_dock.visibilityChanged.connect(self._fit_boards_dock)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -204,17 +213,29 @@ class MainWindow(QMainWindow):
         self.boards_panel.openBoardRequested.connect(self.show_board_by_id)
         self.boards_panel.openExternalRequested.connect(self.open_external)
         self.boards_panel.errorOccurred.connect(self._show_panel_error)
+        self.boards_button.showBoardRequested.connect(self.show_board_by_id)
+        self.boards_button.stopBoardRequested.connect(self.stop_board)
+        self.boards_button.openExternalRequested.connect(self.open_external)
+        self.welcome.openFolderRequested.connect(self.source_actions.open_folder_action.trigger)
+        self.welcome.signInRequested.connect(self.source_actions.sign_in_action.trigger)
+        self.welcome.demoRequested.connect(self.create_demo)
+        self.tree_model.rowsInserted.connect(self._check_empty_later)
+        self.tree_model.rowsRemoved.connect(self._check_empty_later)
         self.syncs.runChanged.connect(self.tree_model.set_sync_status)
         self.syncs.boardChanged.connect(self._show_sync)
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.state("geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(DEFAULT_SIZE)
+        if not self._restore_geometry():
+            self._first_frame = window_layout.first_geometry(self._screen_area())
+            self.setGeometry(self._first_frame)
         state = self.settings.state("dock_state")
-        if state is None or not self.restoreState(state):
-            # The dashboards get the room; the boards panel a strip below them.
-            self.resizeDocks([self.boards_dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+        if state is not None:
+            self.restoreState(state)
+        width, height = self.width(), self.height()
+        left = window_layout.left_width(width)
+        self.splitter.setSizes([left, width - left])
+        details = window_layout.details_height(height)
+        self.left_splitter.setSizes([height - details, details])
         for name, splitter in (("splitter", self.splitter), ("tree_splitter", self.left_splitter)):
             saved = self.settings.state(name)
             if saved is not None:
@@ -224,6 +245,25 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(problem)
         for source_id in self.settings.log_folders():
             self._restore_folder(source_id)
+
+    def _restore_geometry(self) -> bool:
+        """Put the window back where it was, unless no current screen shows that place."""
+        # Qt's restoreGeometry moves a window that would be off-screen back onto one, keeping its
+        # old size; a place no screen shows any more is dropped instead, for a fresh first launch.
+        rect = self.settings.window_rect()
+        geometry = self.settings.state("geometry")
+        screens = [screen.availableGeometry() for screen in QGuiApplication.screens()]
+        if rect is None or geometry is None or not window_layout.visible_on(QRect(*rect), screens):
+            return False
+        return self.restoreGeometry(geometry)
+
+    def _screen_area(self) -> QRect:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def _fit_boards_dock(self, visible: bool) -> None:
+        if visible:  # a strip under the dashboards, not half the window
+            self.resizeDocks([self.boards_dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
 
     def _restore_folder(self, source_id: str) -> None:
         from tbdesk.sources import open_source
@@ -236,6 +276,8 @@ class MainWindow(QMainWindow):
     # --- settings ------------------------------------------------------------------------------
     def save_settings(self) -> None:
         self.settings.set_state("geometry", self.saveGeometry())
+        frame = self.normalGeometry()
+        self.settings.set_window_rect((frame.x(), frame.y(), frame.width(), frame.height()))
         self.settings.set_state("dock_state", self.saveState())
         self.settings.set_state("splitter", self.splitter.saveState())
         self.settings.set_state("tree_splitter", self.left_splitter.saveState())
@@ -268,6 +310,23 @@ class MainWindow(QMainWindow):
             self._restored.add(board.id)
         if saved.tab:
             self.show_board(board)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._first_frame is not None:
+            # The window manager's frame is known only once shown: the frame, not just the
+            # window's inside, must fit the screen.
+            frame, inside = self.frameGeometry(), self.geometry()
+            target = self._first_frame
+            self._first_frame = None
+            self.setGeometry(
+                target.adjusted(
+                    inside.left() - frame.left(),
+                    inside.top() - frame.top(),
+                    inside.right() - frame.right(),
+                    inside.bottom() - frame.bottom(),
+                )
+            )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:
@@ -402,6 +461,9 @@ class MainWindow(QMainWindow):
         else:
             view.hide_sync()
 
+    def has_tab(self, board_id: str) -> bool:
+        return board_id in self._views
+
     def view_of(self, board: Board) -> BoardView | None:
         return self._views.get(board.id)
 
@@ -434,9 +496,15 @@ class MainWindow(QMainWindow):
         elif board.state is BoardState.READY and board.url and board.url != view.url:
             view.set_url(board.url)
 
+    def stop_board(self, board_id: str) -> None:
+        board = self._board(board_id)
+        if board is not None:
+            self.tasks.run(self.manager.stop(board), self.tr("Stopping {0}").format(board.title))
+
     def _on_board_changed(self, board: Board) -> None:
         if not Shiboken.isValid(self.tabs):  # the manager may outlive the window
             return
+        self.boards_button.update_count()
         if board.state is BoardState.STOPPED:  # its syncs were stopped before it
             self.tree_model.clear_sync_status(self.syncs.forget(board.id))
             self._restored.discard(board.id)
@@ -460,6 +528,34 @@ class MainWindow(QMainWindow):
     def _show_panel_error(self, message: str) -> None:
         self.statusBar().showMessage(message)
         dialogs.show_error(self, "Boards", message)
+
+    # --- a fresh start --------------------------------------------------------------------------
+    def create_demo(self) -> None:
+        """The welcome's Create the demo: the demo experiments in the local workspace, then shown."""
+        self.tasks.run(self._create_demo(), self.tr("Creating the demo experiments"))
+
+    async def _create_demo(self) -> None:
+        import asyncio
+
+        from tbdesk.demo import create_demo
+
+        await asyncio.to_thread(create_demo, self.workspace_source.path)
+        self.tree.refresh()
+        self.tree.expand(self.tree_model.index(0, 0))
+        self._check_empty_later()
+
+    def _check_empty_later(self, parent: QModelIndex | None = None, *_: object) -> None:
+        """Whether the tree has anything to open, asked of the workspace in a task: the welcome's
+        buttons come first while it has not. Only sources coming and going count (top-level rows)."""
+        if self._closing or (parent is not None and parent.isValid()):
+            return
+        self.tasks.run(self._check_empty(), self.tr("Reading the local workspace"), user_action=False)
+
+    async def _check_empty(self) -> None:
+        sources = self.tree_model.sources()
+        empty = sources == [self.workspace_source] and not await self.workspace_source.experiments()
+        if Shiboken.isValid(self.welcome):
+            self.welcome.set_empty(empty)
 
     # --- menus and dialogs ---------------------------------------------------------------------
     def update_actions(self) -> None:
