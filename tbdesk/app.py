@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 # Stopping boards is graceful then forceful and quick; this only bounds a wedged shutdown.
 SHUTDOWN_TIMEOUT_S = 20.0
+WARM_UP_POLL_S = 0.05
 
 
 def run_gui(paths: list[Path], workspace: Path | None) -> int:
@@ -82,6 +83,13 @@ async def start(window: MainWindow, paths: Sequence[Path]) -> None:
     the last session, and open a board on each path given on the command line."""
     from tbdesk.boards import reap_orphans
 
+    # Chromium starts once the window is on screen, not at the first Open (a few tenths of a
+    # second of the UI thread, while the user has not yet found a run to open).
+    handle = window.windowHandle()
+    while handle is not None and not handle.isExposed() and window.isVisible():
+        await asyncio.sleep(WARM_UP_POLL_S)
+    await asyncio.sleep(WARM_UP_POLL_S)  # its first frame painted
+    window.warm_up_web()
     try:
         reaped = await asyncio.to_thread(reap_orphans)
     except Exception as error:  # never keep the window from working; say what went wrong

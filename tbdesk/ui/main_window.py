@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._restored: set[str] = set()  # boards reopened from the last session, not live yet
         self._closing = False
         self._first_frame: QRect | None = None  # first launch: where the frame goes, once known
+        self._warm_page: QObject | None = None  # Chromium's warm-up page, until the first board
         # One cache for every board, so that its pins keep what any open board shows.
         self.run_cache = RunCache(limit=self.settings.cache_limit())
         self.syncs = BoardSyncs(self)
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.setCentralWidget(self.splitter)
         self._make_boards()
+        self._make_rhi_surface()
 
         self.tasks = TaskRunner(self.statusBar(), self)
         self.azure = AzureActions(self)
@@ -135,6 +137,28 @@ class MainWindow(QMainWindow):
         centre.addWidget(self.welcome)
         centre.addWidget(self.tabs)
         return centre
+
+    def _make_rhi_surface(self) -> None:
+        """WORKAROUND for the window vanishing (black) for 0.1-0.5 s when the first dashboard
+        appears (Qt 6.12, xcb): a widget composed through the GPU (QtWebEngine's view) makes Qt
+        destroy and recreate a window that was made without it. A 1-pixel QRhiWidget, hidden, makes
+        the window GPU-composed from its first show (about 70 ms more to show it, on llvmpipe).
+        The offscreen platform has no window to recreate, and no GPU to ask."""
+        if QGuiApplication.platformName() == "offscreen":
+            return
+        from PySide6.QtWidgets import QRhiWidget
+
+        surface = QRhiWidget(self)
+        surface.setObjectName("rhi-surface")
+        surface.setFixedSize(1, 1)
+        surface.hide()
+
+    def warm_up_web(self) -> None:
+        """Chromium started before the first board is opened (tbdesk.ui.web.warm_up)."""
+        from tbdesk.ui import web
+
+        if self._warm_page is None and not self._views:
+            self._warm_page = web.warm_up(self)
 
     def _make_boards(self) -> None:
         """The Boards button in the menu bar's corner, and the full boards panel in a dock that
@@ -481,6 +505,9 @@ class MainWindow(QMainWindow):
         from tbdesk.ui.board_view import BoardView  # QtWebEngine loads with the first board
 
         view = BoardView(url, title)
+        if self._warm_page is not None:  # Chromium is up: the blank page has done its job
+            self._warm_page.deleteLater()
+            self._warm_page = None
         view.linkOpenedExternally.connect(lambda link: self.statusBar().showMessage(f"Opened {link}", 5000))
         self._views[key] = view
         self.tabs.addTab(view, title)
