@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tbdesk.boards import BoardManager
     from tbdesk.ui.main_window import MainWindow
     from tbdesk.ui.settings import Settings
+    from tbdesk.ui.single_instance import InstanceServer
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
     import qasync
 
     app = _make_app()
+    server = _one_instance(app, paths)
+    if server is None:
+        return 0  # the running window took the folders
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
@@ -46,6 +50,7 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
 
     manager = BoardManager()
     window = build_window(manager, workspace)
+    server.pathsReceived.connect(window.open_handed_over)
     freeze_imported()  # what the window needed is loaded: out of the collector's way (tbdesk.heap)
     install_excepthook(lambda: window)
     loop.set_exception_handler(_exception_handler)
@@ -63,6 +68,25 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
         _delete(window)  # its web pages go before the web profile the application owns
         loop.close()
     return quitting.exit_code
+
+
+def _one_instance(app: QApplication, paths: Sequence[Path]) -> InstanceServer | None:
+    """The server a later `tbdesk` hands its folders to; None when a window already runs, which
+    has then been given paths."""
+    from tbdesk.paths import instance_socket
+    from tbdesk.ui.single_instance import InstanceServer, hand_over
+
+    try:
+        name = instance_socket()
+    except OSError as error:
+        log.warning("Running without the one-window check: %s", error)
+        name = ""
+    if name and hand_over(name, paths):
+        shown = ", ".join(str(path) for path in paths)
+        done = f"opened {shown} in its window" if paths else "brought its window to the front"
+        print(f"tbdesk is already running: {done}")
+        return None
+    return InstanceServer(name, app)
 
 
 def build_window(

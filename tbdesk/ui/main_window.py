@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
         self.tree.signInRequested.connect(self.source_actions.sign_in_for_source)
         self.search.queryChanged.connect(self.tree.set_query)
         self.tree_model.loadFailed.connect(lambda message: self.statusBar().showMessage(message))
-        self.tabs.tabCloseRequested.connect(lambda i: self.close_tab(self.tabs.widget(i)))
+        self.tabs.tabCloseRequested.connect(lambda i: self.close_board_tab(self.tabs.widget(i)))
         self.tabs.currentChanged.connect(self._update_centre)
         self.boards_panel.openBoardRequested.connect(self.show_board_by_id)
         self.boards_panel.openExternalRequested.connect(self.open_external)
@@ -308,11 +308,12 @@ class MainWindow(QMainWindow):
         self.settings.set_log_folders(
             [source.id for source in self.tree_model.sources() if isinstance(source, LogFolderSource)]
         )
+        # What had a tab comes back at the next launch; boards without one do not.
         self.settings.set_boards(
             [
-                SavedBoard(board.title, board.runs, board.id in self._views)
+                SavedBoard(board.title, board.runs, True)
                 for board in self.manager.boards
-                if board.state.is_live
+                if board.state.is_live and board.id in self._views
             ]
         )
         self.settings.sync()
@@ -320,6 +321,8 @@ class MainWindow(QMainWindow):
     def restore_boards(self) -> None:
         """Start again the boards that ran when the app last quit."""
         for saved in self.settings.boards():
+            if not saved.tab:  # written by an earlier tbdesk, which kept boards without a tab
+                continue
             self.tasks.run(self._reopen(saved), f"Reopening {saved.title}", user_action=False)
 
     async def _reopen(self, saved: SavedBoard) -> None:
@@ -337,12 +340,11 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._first_frame is not None:
+        target, self._first_frame = self._first_frame, None
+        if target is not None and self.size() == target.size():  # not resized by someone since
             # The window manager's frame is known only once shown: the frame, not just the
             # window's inside, must fit the screen.
             frame, inside = self.frameGeometry(), self.geometry()
-            target = self._first_frame
-            self._first_frame = None
             self.setGeometry(
                 target.adjusted(
                     inside.left() - frame.left(),
@@ -394,6 +396,18 @@ class MainWindow(QMainWindow):
             self.tree_model.add_source(LogFolderSource(folder))
         name = folder.name or str(folder)
         self.tasks.run(self.open_board([BoardRun(name, folder)], name), f"Opening {name} in TensorBoard")
+
+    def open_handed_over(self, paths: list[Path]) -> None:
+        """A second `tbdesk [PATH...]` handed its folders over: to the front, and open them."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        for path in paths:
+            if path.is_dir():
+                self.open_folder_board(path)
+            else:
+                self.statusBar().showMessage(self.tr("Not a folder of TensorBoard logs: {0}").format(path))
 
     async def open_board(self, runs: Sequence[BoardRun], title: str, *, live: bool = False) -> Board:
         """Open (or reuse) a board on runs and show it in a tab; the tab shows loading meanwhile.
@@ -491,8 +505,17 @@ class MainWindow(QMainWindow):
     def view_of(self, board: Board) -> BoardView | None:
         return self._views.get(board.id)
 
+    def close_board_tab(self, view: QWidget | None) -> None:
+        """The user closed a board's tab: the tab goes, and its board stops with it (the Boards
+        list keeps boards without a tab: those were started from there, and say so)."""
+        key = self._key_of(view)
+        self.close_tab(view)
+        board = self._board(key) if key is not None else None
+        if board is not None and board.state.is_live and board.state is not BoardState.STOPPING:
+            self.stop_board(board.id)
+
     def close_tab(self, view: QWidget | None) -> None:
-        """Closing a tab leaves its board running; the boards panel stops boards."""
+        """The tab goes; its board, if any, runs on."""
         key = self._key_of(view)
         if key is None or view is None:
             return
