@@ -106,6 +106,7 @@ async def start(window: MainWindow, paths: Sequence[Path]) -> None:
     """Work after the window shows: end boards a crashed tbdesk left behind, reopen the boards of
     the last session, and open a board on each path given on the command line."""
     from tbdesk.boards import reap_orphans
+    from tbdesk.text import count
 
     # Chromium starts once the window is on screen, not at the first Open (a few tenths of a
     # second of the UI thread, while the user has not yet found a run to open).
@@ -122,7 +123,7 @@ async def start(window: MainWindow, paths: Sequence[Path]) -> None:
     else:
         if reaped:
             window.statusBar().showMessage(
-                f"Stopped {len(reaped)} TensorBoard process(es) an earlier tbdesk left running", 10_000
+                f"Stopped {count(len(reaped), 'TensorBoard process')} an earlier tbdesk left running", 10_000
             )
     window.restore_boards()
     for path in paths:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from tbdesk.azure.accounts import find_workspace_configs
+from tbdesk.ui import dialogs
 from tbdesk.ui.tasks import describe_error
 
 if TYPE_CHECKING:
@@ -158,6 +159,8 @@ def _line(name: str, placeholder: str, text: str = "") -> QLineEdit:
 def _show_error(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+    if text and label.window() is not label:
+        dialogs.fit(label.window())  # the dialog grows to show the whole message
 
 
 # --- sign in ---------------------------------------------------------------------------------------
@@ -365,6 +368,7 @@ class SignInDialog(QDialog):
             label = self._form.labelForField(widget)
             if label is not None:
                 label.setVisible(on)
+        dialogs.fit(self)
 
     def _method_changed(self, *_: object) -> None:
         method = self.method.currentData()
@@ -383,6 +387,7 @@ class SignInDialog(QDialog):
             "your organisation's tenant id or domain" if principal else "optional: your organisation's tenant"
         )
         _show_error(self.error, "")
+        dialogs.fit(self)
 
 
 # --- device code -----------------------------------------------------------------------------------

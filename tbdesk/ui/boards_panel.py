@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from tbdesk.boards import Board, BoardManager, BoardState, RunningTensorBoard, discover
+from tbdesk.ui import locale_text
 from tbdesk.ui.boards_menu import external_title, others
 
 _log = logging.getLogger(__name__)
@@ -63,8 +64,7 @@ def format_uptime(seconds: float) -> str:
 def format_memory(size: int | None) -> str:
     if size is None:
         return _NONE
-    mib = size / (1024 * 1024)
-    return f"{mib:.0f} MiB" if mib < 1024 else f"{mib / 1024:.1f} GiB"
+    return locale_text.size(size)
 
 
 def _memory_of(boards: Sequence[Board]) -> dict[str, int | None]:

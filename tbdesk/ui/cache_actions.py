@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from tbdesk.sync import CacheEntry, RunCache
-from tbdesk.text import byte_size, count
+from tbdesk.ui.locale_text import count
+from tbdesk.ui.locale_text import size as byte_size
 from tbdesk.ui.settings import GB, MIN_CACHE_LIMIT
 
 if TYPE_CHECKING:

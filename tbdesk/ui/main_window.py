@@ -7,6 +7,8 @@ tbdesk.ui.sync_status."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +53,8 @@ from tbdesk.ui.welcome import Welcome
 if TYPE_CHECKING:
     from tbdesk.ui.board_view import BoardView
 
+log = logging.getLogger(__name__)
+
 DOCK_HEIGHT = 190  # the full boards panel, when shown from the View menu
 
 
@@ -75,6 +79,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._first_frame: QRect | None = None  # first launch: where the frame goes, once known
         self._warm_page: QObject | None = None  # Chromium's warm-up page, until the first board
+        self._empty_check: asyncio.Future[None] | None = None
         # One cache for every board, so that its pins keep what any open board shows.
         self.run_cache = RunCache(limit=self.settings.cache_limit())
         self.syncs = BoardSyncs(self)
@@ -357,6 +362,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:
             self._closing = True
+            if self._empty_check is not None:
+                self._empty_check.cancel()
             self.save_settings()
             self.tasks.cancel_all()
             self.quitRequested.emit()
@@ -585,8 +592,6 @@ class MainWindow(QMainWindow):
         self.tasks.run(self._create_demo(), self.tr("Creating the demo experiments"))
 
     async def _create_demo(self) -> None:
-        import asyncio
-
         from tbdesk.demo import create_demo
 
         await asyncio.to_thread(create_demo, self.workspace_source.path)
@@ -599,11 +604,18 @@ class MainWindow(QMainWindow):
         buttons come first while it has not. Only sources coming and going count (top-level rows)."""
         if self._closing or (parent is not None and parent.isValid()):
             return
-        self.tasks.run(self._check_empty(), self.tr("Reading the local workspace"), user_action=False)
+        # Not through the task runner: a look at the workspace is not something the user waits for.
+        if self._empty_check is not None:
+            self._empty_check.cancel()
+        self._empty_check = asyncio.ensure_future(self._check_empty())
 
     async def _check_empty(self) -> None:
         sources = self.tree_model.sources()
-        empty = sources == [self.workspace_source] and not await self.workspace_source.experiments()
+        try:
+            empty = sources == [self.workspace_source] and not await self.workspace_source.experiments()
+        except SourceError as error:  # the tree says why the workspace cannot be read
+            log.info("Could not tell whether the local workspace is empty: %s", error)
+            return
         if Shiboken.isValid(self.welcome):
             self.welcome.set_empty(empty)
 

@@ -33,7 +33,7 @@ from shiboken6 import Shiboken
 
 from tbdesk.model import Metric, MetricKind, Run, RunFile
 from tbdesk.sources.base import Source
-from tbdesk.text import byte_size
+from tbdesk.ui.locale_text import date_time, size
 from tbdesk.ui.tasks import describe_error
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ _NOT_EXPORTED = "#757575"  # the rows of metrics that TensorBoard will not show
 
 
 def format_time(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return date_time(value)
 
 
 def format_duration(seconds: float) -> str:
@@ -248,9 +248,7 @@ class RunDetails(QWidget):
 
     def _show_files(self, files: Sequence[RunFile]) -> None:
         ordered = sorted(files, key=lambda f: f.path)
-        rows = [
-            (file.path, ("" if file.size is None else byte_size(file.size))) for file in ordered[:MAX_FILES]
-        ]
+        rows = [(file.path, ("" if file.size is None else size(file.size))) for file in ordered[:MAX_FILES]]
         if len(ordered) > MAX_FILES:
             rows.append((f"… and {len(ordered) - MAX_FILES} more", ""))
         self._fill(FILES, rows, empty="No files")
