@@ -37,6 +37,12 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
     """Open the window (with a board on each of paths) and run until the user quits."""
     import qasync
 
+    from tbdesk.display import check_display
+
+    problem = check_display()
+    if problem is not None:  # Qt would abort with a misleading hint
+        print(problem, file=sys.stderr)
+        return 2
     app = _make_app()
     server = _one_instance(app, paths)
     if server is None:

@@ -286,3 +286,13 @@ def test_serve_names_a_missing_folder_as_such(tmp_path: Path, capsys: pytest.Cap
     missing = tmp_path / "no" / "such"
     assert main(["serve", str(missing), "--workspace", str(tmp_path / "ws")]) == 2
     assert capsys.readouterr().err == f"tbdesk: error: No such folder: {missing}\n"
+
+
+def test_serve_warns_about_a_folder_without_event_files_and_serves_it(tmp_path: Path) -> None:
+    empty = tmp_path / "not yet"
+    empty.mkdir()
+    with _serving(str(empty)) as (serve, url):
+        assert _get(url)[0] == 200
+        assert serve.stderr is not None
+        warning = serve.stderr.readline()
+        assert "no TensorBoard event files" in warning and str(empty) in warning
