@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,7 +175,26 @@ class RunActions(QObject):
         if prefix is not None:
             self._window.settings.set_logs_prefix(prefix)
         chosen = prefix if prefix is not None else DEFAULT_PREFIX
-        self._window.tasks.run(self._open_runs(items, name, chosen), f"Opening {name} in TensorBoard")
+        opening = self._open_runs(items, name, chosen)
+        if prefix is not None:  # a folder the user named: it must hold something
+            opening = self._open_if_found(items, prefix, opening)
+        self._window.tasks.run(opening, f"Opening {name} in TensorBoard")
+
+    async def _open_if_found(
+        self, items: Selection, prefix: str, opening: Coroutine[Any, Any, Board]
+    ) -> Board:
+        """Open only when some run has files in the folder named in Open with options: else the
+        runs' exports (or an existing board of them) would show, as if the folder had been found."""
+        try:
+            for source, run in items:
+                if await source.files(run, prefix):
+                    return await opening
+        except BaseException:
+            opening.close()
+            raise
+        opening.close()
+        where = prefix or "the run"
+        raise SourceError(f"No files in {where} of {_title(items)}: opened nothing.")
 
     async def _open_runs(self, items: Selection, title: str, prefix: str) -> Board:
         """The runs' logs are synced live into the cache (runs without logs of their own are
@@ -361,9 +380,20 @@ class RunActions(QObject):
             self._window.tasks.run(self._show_in_folder(source, run), f"Showing {run.name} in its folder")
 
     async def _show_in_folder(self, source: Source, run: Run) -> None:
+        """The run's logs folder; for a run that only logged metrics, the folder its metrics are
+        exported to (as Open in TensorBoard exports them), not an error."""
+        from tbdesk.boards.prepare import prepare_board_runs
+
         folder = await source.tensorboard_dir(run)
         if folder is None:
-            raise SourceError(f"The run {run.name} has no folder on this machine.")
+            exported = await prepare_board_runs(source, [run], children=False)
+            if not exported:
+                raise SourceError(f"The run {run.name} has neither logs nor metrics to show in a folder.")
+            folder = exported[0].path
+            self._window.statusBar().showMessage(
+                self.tr("{0} logged metrics only: showing the folder they are exported to").format(run.name),
+                10_000,
+            )
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             raise SourceError(f"No file manager could open {folder}.")
 

@@ -311,3 +311,43 @@ def test_uncaught_errors_show_a_dialog(qtbot: Any, window: MainWindow) -> None:
     assert box.text() == "Something went wrong: ZeroDivisionError: boom"
     assert "Traceback" in box.detailedText()
     box.close()
+
+
+def test_show_in_folder_on_a_metrics_only_run_shows_its_export(
+    qtbot: Any, env: Env, manager: BoardManager, browser: UrlCatcher
+) -> None:
+    ws = Workspace(env.workspace)
+    run = LocalExperiment(ws, "sweep").start_logging(display_name="metrics-only")
+    for step in range(3):
+        run.log("loss", 1.0 / (step + 1), step=step)
+    run.complete()
+    ws.close()
+    window = make_window(qtbot, env, manager)
+    expand_sweep(qtbot, window)
+    select(window, "metrics-only")
+    window.run_actions.show_folder_action.trigger()
+    wait_idle(qtbot, window)
+    assert not error_dialogs(window)
+    [url] = browser.urls
+    folder = Path(QUrl(url).toLocalFile())
+    assert any(folder.rglob("events.out.tfevents.*"))
+    assert "exported" in window.statusBar().currentMessage()
+
+
+def test_open_with_options_on_a_folder_that_does_not_exist_opens_nothing(
+    qtbot: Any, window: MainWindow, manager: BoardManager
+) -> None:
+    expand_sweep(qtbot, window)
+    select(window, "lr=1")
+    window.run_actions.open_action.trigger()  # a board on the run exists already
+    wait_idle(qtbot, window)
+    [board] = manager.boards
+    dialog = window.run_actions.open_with_options()
+    assert dialog is not None
+    dialog.setTextValue("no/such/folder")
+    dialog.accept()
+    wait_idle(qtbot, window)
+    [error] = error_dialogs(window)
+    assert "No files in no/such/folder/ of lr=1" in error.text() and "opened nothing" in error.text()
+    assert manager.boards == [board] and window.tabs.count() == 1
+    error.close()
