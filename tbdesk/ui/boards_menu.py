@@ -51,6 +51,7 @@ class BoardsButton(QToolButton):
     showBoardRequested = Signal(str)  # board id
     stopBoardRequested = Signal(str)  # board id
     openExternalRequested = Signal(str, str)  # url, title
+    browserFailed = Signal(str)  # no system browser could open this URL
 
     def __init__(
         self,
@@ -132,7 +133,7 @@ class BoardsButton(QToolButton):
         sub = menu.addMenu(label)
         sub.setToolTipsVisible(True)
         sub.addAction(self.tr("Show"), lambda: self.showBoardRequested.emit(board.id))
-        browser = sub.addAction(self.tr("Open in browser"), lambda: _open_url(board.url))
+        browser = sub.addAction(self.tr("Open in browser"), lambda: self._open_url(board.url))
         browser.setEnabled(bool(board.url))
         sub.addAction(self.tr("Stop"), lambda: self.stopBoardRequested.emit(board.id))
 
@@ -140,9 +141,8 @@ class BoardsButton(QToolButton):
         title = external_title(found)
         sub = menu.addMenu(title)
         sub.addAction(self.tr("Open in window"), lambda: self.openExternalRequested.emit(found.url, title))
-        sub.addAction(self.tr("Open in browser"), lambda: _open_url(found.url))
+        sub.addAction(self.tr("Open in browser"), lambda: self._open_url(found.url))
 
-
-def _open_url(url: str | None) -> None:
-    if url:
-        QDesktopServices.openUrl(QUrl(url))
+    def _open_url(self, url: str | None) -> None:
+        if url and not QDesktopServices.openUrl(QUrl(url)):
+            self.browserFailed.emit(url)

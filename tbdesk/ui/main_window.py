@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self._make_boards()
         self._make_rhi_surface()
+        self._make_copy_url_button()
 
         self.tasks = TaskRunner(self.statusBar(), self)
         self.azure = AzureActions(self)
@@ -157,6 +159,30 @@ class MainWindow(QMainWindow):
         surface.setObjectName("rhi-surface")
         surface.setFixedSize(1, 1)
         surface.hide()
+
+    def _make_copy_url_button(self) -> None:
+        """Offered in the status bar when no browser could open an address."""
+        self.copy_url_button = QPushButton(self.tr("Copy address"))
+        self.copy_url_button.setObjectName("copy-url")
+        self.copy_url_button.setFlat(True)
+        self.copy_url_button.hide()
+        self.copy_url_button.clicked.connect(self._copy_offered_url)
+        self.statusBar().addPermanentWidget(self.copy_url_button)
+        # Shown with its message only: another message, or the message timing out, hides it.
+        self.statusBar().messageChanged.connect(
+            lambda text: self.copy_url_button.setVisible(bool(text) and text == self._offer_text)
+        )
+        self._offered_url = self._offer_text = ""
+
+    def offer_copy_url(self, url: str) -> None:
+        """No browser opened url: say so where it is seen, and offer to copy it."""
+        self._offered_url = url
+        self._offer_text = self.tr("No web browser could open {0}").format(url)
+        self.statusBar().showMessage(self._offer_text, 30_000)
+
+    def _copy_offered_url(self) -> None:
+        QGuiApplication.clipboard().setText(self._offered_url)
+        self.statusBar().showMessage(self.tr("Copied {0}").format(self._offered_url), 5000)
 
     def warm_up_web(self) -> None:
         """Chromium started before the first board is opened (tbdesk.ui.web.warm_up)."""
@@ -245,6 +271,7 @@ class MainWindow(QMainWindow):
         self.boards_button.showBoardRequested.connect(self.show_board_by_id)
         self.boards_button.stopBoardRequested.connect(self.stop_board)
         self.boards_button.openExternalRequested.connect(self.open_external)
+        self.boards_button.browserFailed.connect(self.offer_copy_url)
         self.welcome.openFolderRequested.connect(self.source_actions.open_folder_action.trigger)
         self.welcome.signInRequested.connect(self.source_actions.sign_in_action.trigger)
         self.welcome.demoRequested.connect(self.create_demo)
@@ -539,6 +566,7 @@ class MainWindow(QMainWindow):
             self._warm_page.deleteLater()
             self._warm_page = None
         view.linkOpenedExternally.connect(lambda link: self.statusBar().showMessage(f"Opened {link}", 5000))
+        view.browserFailed.connect(self.offer_copy_url)
         self._views[key] = view
         self.tabs.addTab(view, title)
         self.tabs.setCurrentWidget(view)

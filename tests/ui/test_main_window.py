@@ -351,3 +351,23 @@ def test_open_with_options_on_a_folder_that_does_not_exist_opens_nothing(
     assert "No files in no/such/folder/ of lr=1" in error.text() and "opened nothing" in error.text()
     assert manager.boards == [board] and window.tabs.count() == 1
     error.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support QPlatformServices::openUrl")
+def test_open_in_browser_without_a_browser_says_so_and_offers_the_address(
+    qtbot: Any, window: MainWindow, manager: BoardManager
+) -> None:
+    """No handler and the offscreen platform: openUrl fails, as on a machine without a browser."""
+    expand_sweep(qtbot, window)
+    select(window, "lr=1")
+    window.run_actions.open_action.trigger()
+    wait_idle(qtbot, window)
+    [board] = manager.boards
+    view = window.view_of(board)
+    assert view is not None and board.url
+    view.open_in_browser_action.trigger()
+    assert window.statusBar().currentMessage() == f"No web browser could open {board.url}"
+    assert window.copy_url_button.isVisible()
+    window.copy_url_button.click()
+    assert QGuiApplication.clipboard().text() == board.url
+    assert not window.copy_url_button.isVisible()  # gone with its message
