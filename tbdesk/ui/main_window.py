@@ -162,6 +162,8 @@ class MainWindow(QMainWindow):
 
     def _make_copy_url_button(self) -> None:
         """Offered in the status bar when no browser could open an address."""
+        self._offered_url = ""
+        self._offer_text = ""
         self.copy_url_button = QPushButton(self.tr("Copy address"))
         self.copy_url_button.setObjectName("copy-url")
         self.copy_url_button.setFlat(True)
@@ -172,7 +174,6 @@ class MainWindow(QMainWindow):
         self.statusBar().messageChanged.connect(
             lambda text: self.copy_url_button.setVisible(bool(text) and text == self._offer_text)
         )
-        self._offered_url = self._offer_text = ""
 
     def offer_copy_url(self, url: str) -> None:
         """No browser opened url: say so where it is seen, and offer to copy it."""
