@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QHBoxLayout,
+    QLabel,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.search)
+        layout.addWidget(self._make_search_hint())
         layout.addWidget(self.tree, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("tree-splitter")
@@ -136,6 +139,57 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 1)
         return splitter
+
+    def _make_search_hint(self) -> QWidget:
+        """Under the search box while nothing loaded matches: the search covers only the runs
+        loaded so far (a child run's parent must have been expanded), and a button loads all."""
+        self.search_hint = QWidget()
+        self.search_hint.setObjectName("search-hint")
+        self.search_hint_label = QLabel(
+            self.tr("No loaded run matches: the search covers the runs loaded so far.")
+        )
+        self.search_hint_label.setWordWrap(True)
+        self.load_all_button = QPushButton(self.tr("Load all runs and search"))
+        self.load_all_button.setObjectName("load-all")
+        self.load_all_button.clicked.connect(self.load_everything)
+        row = QHBoxLayout(self.search_hint)
+        row.setContentsMargins(2, 0, 2, 0)
+        row.addWidget(self.search_hint_label, 1)
+        row.addWidget(self.load_all_button)
+        self.search_hint.hide()
+        return self.search_hint
+
+    def _update_search_hint(self, *_: object) -> None:
+        query = self.tree.filter.query
+        if query.empty:
+            self.search_hint.hide()
+            return
+        found = any(
+            node.kind is Kind.RUN and node.run is not None and query.matches(node.run)
+            for node in self.tree_model.nodes()
+        )
+        self.search_hint.setVisible(not found)
+
+    def load_everything(self) -> None:
+        """Load every experiment's runs and every run's child runs, page after page, then search
+        them (Load all runs and search)."""
+        self.tasks.run(self._load_everything(), self.tr("Loading every run"))
+
+    async def _load_everything(self) -> None:
+        model = self.tree_model
+        while True:
+            pending = [
+                index for node in list(model.nodes()) if model.canFetchMore(index := model.index_of(node))
+            ]
+            if not pending:
+                break
+            for index in pending:
+                model.fetchMore(index)
+            while model.busy:
+                await asyncio.sleep(0.05)
+        self.tree.set_query("")  # re-applied over everything now loaded, its runs revealed
+        self.tree.set_query(self.search.text())
+        self._update_search_hint()
 
     def _make_centre(self) -> QStackedWidget:
         """The board tabs, or while there are none what to do (Welcome)."""
@@ -263,6 +317,8 @@ class MainWindow(QMainWindow):
         self.tree.selectionModel().selectionChanged.connect(self._update_details)
         self.tree.signInRequested.connect(self.source_actions.sign_in_for_source)
         self.search.queryChanged.connect(self.tree.set_query)
+        self.search.queryChanged.connect(self._update_search_hint)
+        self.tree_model.rowsInserted.connect(self._update_search_hint)
         self.tree_model.loadFailed.connect(lambda message: self.statusBar().showMessage(message))
         self.tabs.tabCloseRequested.connect(lambda i: self.close_board_tab(self.tabs.widget(i)))
         self.tabs.currentChanged.connect(self._update_centre)

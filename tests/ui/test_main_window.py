@@ -371,3 +371,25 @@ def test_open_in_browser_without_a_browser_says_so_and_offers_the_address(
     window.copy_url_button.click()
     assert QGuiApplication.clipboard().text() == board.url
     assert not window.copy_url_button.isVisible()  # gone with its message
+
+
+def test_searching_a_child_run_not_loaded_says_so_and_loads_everything(
+    qtbot: Any, window: MainWindow
+) -> None:
+    expand_sweep(qtbot, window)  # the runs are loaded, not their child runs
+    wait_idle(qtbot, window)
+    window.search.setText("fold-1")
+    window.search.returnPressed.emit()
+    assert window.search_hint.isVisible()
+    assert "covers the runs loaded so far" in window.search_hint_label.text()
+    window.load_all_button.click()
+    wait_idle(qtbot, window)
+    assert not window.search_hint.isVisible()
+    shown = []
+    proxy = window.tree.model()
+    pending = [proxy.index(0, 0)]
+    while pending:
+        index = pending.pop()
+        shown.append(index.data())
+        pending += [proxy.index(row, 0, index) for row in range(proxy.rowCount(index))]
+    assert "fold-1" in shown and "fold-0" not in shown
