@@ -76,6 +76,10 @@ class RunActions(QObject):
         self.studio_action = window.new_action("Open in Azure ML studio", self.open_selected_in_studio)
         self.studio_action.setStatusTip("Show the run's page in Azure ML studio in your web browser")
         self.show_folder_action = window.new_action("Show in folder", self.show_selected_in_folder)
+        self.open_whole_action = window.new_action("Open in TensorBoard", self.open_selected_wholes)
+        self.open_whole_action.setStatusTip(
+            "One board on every run of the selected experiment or logs folder"
+        )
 
     # --- the context menu ----------------------------------------------------------------------
     def context_menu(self) -> QMenu:
@@ -94,10 +98,13 @@ class RunActions(QObject):
             for act in (self.download_action, self.copy_id_action, self.show_folder_action):
                 menu.addAction(act)
         elif self.selected_experiments():
+            menu.addAction(self.open_whole_action)
             menu.addAction(self.export_action)
             menu.addSeparator()
             menu.addAction(window.refresh_action)
         else:
+            if self.selected_log_folders():
+                menu.addAction(self.open_whole_action)
             menu.addAction(window.refresh_action)
             sources = window.source_actions
             if sources.close_folder_action.isEnabled():
@@ -132,7 +139,31 @@ class RunActions(QObject):
         self.download_action.setEnabled(count >= 1)
         self.copy_id_action.setEnabled(count >= 1)
         self.show_folder_action.setEnabled(count == 1 and not is_azure(runs[0][0]))
+        self.open_whole_action.setEnabled(bool(self.selected_experiments() or self.selected_log_folders()))
         self.studio_action.setEnabled(any(is_azure(source) for source, _ in runs))
+
+    def selected_log_folders(self) -> list[LogFolderSource]:
+        return [
+            node.source
+            for node in self._window.tree.selected_nodes()
+            if node.kind is Kind.SOURCE and isinstance(node.source, LogFolderSource)
+        ]
+
+    def open_selected_wholes(self) -> None:
+        """A board on each selected logs folder (all of it), and on each selected experiment (every
+        run, each with its child runs)."""
+        for folder in self.selected_log_folders():
+            self._window.open_folder_board(folder.path)
+        for source, experiment in self.selected_experiments():
+            self._window.tasks.run(
+                self._open_experiment(source, experiment), f"Opening {experiment.name} in TensorBoard"
+            )
+
+    async def _open_experiment(self, source: Source, experiment: Experiment) -> Board:
+        runs = [run async for page in source.runs(experiment) for run in page]
+        if not runs:
+            raise SourceError(f"The experiment {experiment.name} has no runs to open.")
+        return await self._open_runs([(source, run) for run in runs], experiment.name, DEFAULT_PREFIX)
 
     def selected_experiments(self) -> list[tuple[Source, Experiment]]:
         return [

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from tbdesk.model import Experiment, Run, RunStatus
+from tbdesk.sources import logdir
 from tbdesk.sources.base import Source
 from tbdesk.sync import RunSyncStatus, SyncState
 from tbdesk.ui.sync_status import run_line
@@ -132,7 +133,18 @@ def display(node: Node, column: int) -> str | None:
         return (run.name or run.id) if node.kind is Kind.RUN and run is not None else node.text
     if node.kind is not Kind.RUN or run is None:
         return None
-    return str(run.status.value) if column == STATUS else _format_time(run.start_time)
+    return status_text(run) if column == STATUS else _format_time(run.start_time)
+
+
+def status_text(run: Run) -> str:
+    """A run's status as the tree shows it. A log folder's runs have none: "live" while their
+    event files grow, else when they were last written."""
+    if run.run_type == logdir.RUN_TYPE:
+        if run.status is RunStatus.RUNNING:
+            return "live"
+        if run.end_time is not None:
+            return f"written {run.end_time.astimezone():%m-%d %H:%M}"
+    return str(run.status.value)
 
 
 def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = None) -> str | None:

@@ -393,3 +393,43 @@ def test_searching_a_child_run_not_loaded_says_so_and_loads_everything(
         shown.append(index.data())
         pending += [proxy.index(row, 0, index) for row in range(proxy.rowCount(index))]
     assert "fold-1" in shown and "fold-0" not in shown
+
+
+def test_open_a_whole_logs_folder_and_a_whole_experiment(
+    qtbot: Any, env: Env, manager: BoardManager, tmp_path: Path
+) -> None:
+    from tbdesk.ui.tree_nodes import status_text
+
+    logs = tmp_path / "tb-logs"
+    write_events(logs / "mnist" / "a")
+    write_events(logs / "mnist" / "b")
+    window = make_window(qtbot, env, manager)
+    window.source_actions.add_log_folder(logs)
+    wait_idle(qtbot, window)
+    folder = window.tree_model.index(1, NAME)
+    flags = window.tree.selectionModel().SelectionFlag.ClearAndSelect
+    window.tree.selectionModel().select(folder, flags | window.tree.selectionModel().SelectionFlag.Rows)
+    menu = window.run_actions.context_menu()
+    assert window.run_actions.open_whole_action in menu.actions()
+    window.run_actions.open_whole_action.trigger()
+    wait_idle(qtbot, window)
+    [whole] = manager.boards
+    assert [run.path for run in whole.runs] == [logs.resolve()]
+
+    # The runs of a log folder say they are live while their files grow (they were just written).
+    window.tree.expand(folder)
+    wait_idle(qtbot, window)
+    experiment = window.tree_model.index(0, NAME, folder)
+    window.tree.expand(experiment)
+    wait_idle(qtbot, window)
+    run = window.tree_model.node(window.tree_model.index(0, NAME, experiment))
+    assert run is not None and run.run is not None and status_text(run.run) == "live"
+
+    expand_sweep(qtbot, window)
+    sweep = window.tree_model.index(0, NAME, window.tree_model.index(0, NAME))
+    window.tree.selectionModel().select(sweep, flags | window.tree.selectionModel().SelectionFlag.Rows)
+    window.run_actions.open_whole_action.trigger()
+    wait_idle(qtbot, window)
+    board = manager.boards[-1]
+    assert board is not whole and board.title == "sweep"
+    assert {"lr=0.1", "lr=1"} <= {run.name.split("/")[0] for run in board.runs}
