@@ -52,10 +52,15 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
 
     from tbdesk.boards import BoardManager
     from tbdesk.heap import freeze_imported
+    from tbdesk.ui import appearance
     from tbdesk.ui.dialogs import install_excepthook
+    from tbdesk.ui.settings import Settings
 
+    settings = Settings()
+    appearance.apply(app, appearance.Scheme.parse(settings.appearance()))  # before Chromium starts
+    appearance.follow_system(app, lambda: appearance.Scheme.parse(settings.appearance()))
     manager = BoardManager()
-    window = build_window(manager, workspace)
+    window = build_window(manager, workspace, settings)
     server.pathsReceived.connect(window.open_handed_over)
     freeze_imported()  # what the window needed is loaded: out of the collector's way (tbdesk.heap)
     install_excepthook(lambda: window)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QSize, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from shiboken6 import Shiboken
@@ -74,7 +74,14 @@ class BoardsButton(QToolButton):
         self.list_menu.setObjectName("boards-menu")
         self.list_menu.aboutToShow.connect(self._on_about_to_show)
         self.setMenu(self.list_menu)
+        # The menu bar lays its corner out once: room for any count from the start, not elided later.
+        self.setText(self.tr("Boards ({0})").format(99))
+        self.setMinimumWidth(self.sizeHint().width())
         self.update_count()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.minimumWidth()), hint.height())
 
     def update_count(self) -> None:
         count = sum(1 for board in self._manager.boards if board.state.is_live)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -33,7 +35,9 @@ CLEAR_CACHE_DIALOG_NAME = "clear-cache-dialog"
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, limit: int, where: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, limit: int, where: str, parent: QWidget | None = None, *, scheme: str = "system"
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(PREFERENCES_DIALOG_NAME)
         self.setWindowTitle(self.tr("Preferences"))
@@ -57,6 +61,17 @@ class PreferencesDialog(QDialog):
         self.usage.setObjectName("cache-usage")
         self.usage.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("", self.usage)
+        self.scheme = QComboBox(self)
+        self.scheme.setObjectName("appearance")
+        for value, text in (
+            ("system", self.tr("As the system")),
+            ("light", self.tr("Light")),
+            ("dark", self.tr("Dark")),
+        ):
+            self.scheme.addItem(text, value)
+        self.scheme.setCurrentIndex(max(0, self.scheme.findData(scheme)))
+        self.scheme.setToolTip(self.tr("The window at once; the dashboards from the next launch"))
+        form.addRow(self.tr("Appearance:"), self.scheme)
         form.addRow(buttons)
 
     @property
@@ -81,9 +96,13 @@ class CacheActions(QObject):
         a big cache is many files to stat)."""
         cache = self.cache
         where = self.tr("The cache is in {0}").format(cache.root)
-        dialog = PreferencesDialog(cache.limit, where + self.tr(" (measuring…)"), self._window)
+        settings = self._window.settings
+        dialog = PreferencesDialog(
+            cache.limit, where + self.tr(" (measuring…)"), self._window, scheme=settings.appearance()
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.set_limit(dialog.limit))
+        dialog.accepted.connect(lambda: self.set_appearance(str(dialog.scheme.currentData())))
 
         def show(used: int) -> None:
             if Shiboken.isValid(dialog):  # it may have been closed meanwhile
@@ -97,6 +116,14 @@ class CacheActions(QObject):
         self._window.tasks.run(measure(), "Measuring the cache", user_action=False, on_success=show)
         dialog.open()
         return dialog
+
+    def set_appearance(self, scheme: str) -> None:
+        from tbdesk.ui import appearance
+
+        self._window.settings.set_appearance(scheme)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            appearance.apply(app, appearance.Scheme.parse(scheme))
 
     def set_limit(self, limit: int) -> asyncio.Task[list[RunKey]]:
         """Keep the limit, apply it to the cache, and trim the cache to it now."""

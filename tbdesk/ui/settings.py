@@ -71,6 +71,13 @@ class Settings:
     def set_window_rect(self, rect: tuple[int, int, int, int]) -> None:
         self._qs.setValue("window/rect", ",".join(map(str, rect)))
 
+    def appearance(self) -> str:
+        """Light, dark, or the system's (Preferences; tbdesk.ui.appearance.Scheme)."""
+        return self._string("appearance/scheme") or "system"
+
+    def set_appearance(self, scheme: str) -> None:
+        self._qs.setValue("appearance/scheme", scheme)
+
     def cache_limit(self) -> int:
         """The run cache's size limit in bytes (Preferences)."""
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QGuiApplication
 
 from tbdesk.boards import BoardManager, BoardRun, BoardState
@@ -111,6 +111,10 @@ def test_the_boards_button_lists_boards_and_stops_one_without_a_tab(
     logs = write_events(tmp_path / "logs" / "run")
     board = run_async(window.open_board([BoardRun("run", logs)], "run"))
     assert window.boards_button.text() == "Boards (1)"
+    button = window.boards_button
+    shown = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
+    assert window.rect().contains(shown)  # in the window, not pushed past its edge
+    assert button.width() >= button.sizeHint().width()  # its text whole, not elided
     window.boards_button.fill()
     titles = [action.text() for action in window.boards_button.list_menu.actions()]
     assert "run: ready" in titles
