@@ -57,6 +57,9 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
     from tbdesk.ui.settings import Settings
 
     settings = Settings()
+    from tbdesk.ui import i18n
+
+    i18n.install(app, settings.language())  # before any window: every text is made translated
     appearance.apply(app, appearance.Scheme.parse(settings.appearance()))  # before Chromium starts
     appearance.follow_system(app, lambda: appearance.Scheme.parse(settings.appearance()))
     manager = BoardManager()

@@ -39,10 +39,13 @@ class WorkspaceSource:
         return self._path
 
     @property
+    def is_default(self) -> bool:
+        """The default local workspace (not one given with --workspace)."""
+        return self._path == default_workspace_dir().expanduser().resolve()
+
+    @property
     def title(self) -> str:
-        if self._path == default_workspace_dir().expanduser().resolve():
-            return "Local workspace"
-        return f"Local workspace ({self._path.name})"
+        return "Local workspace" if self.is_default else f"Local workspace ({self._path.name})"
 
     def to_run(self, record: RunRecord) -> Run:
         return Run(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from tbdesk.sync import CacheEntry, RunCache
+from tbdesk.ui.i18n import LANGUAGES
 from tbdesk.ui.locale_text import count
 from tbdesk.ui.locale_text import size as byte_size
 from tbdesk.ui.settings import GB, MIN_CACHE_LIMIT
@@ -36,7 +37,13 @@ CLEAR_CACHE_DIALOG_NAME = "clear-cache-dialog"
 
 class PreferencesDialog(QDialog):
     def __init__(
-        self, limit: int, where: str, parent: QWidget | None = None, *, scheme: str = "system"
+        self,
+        limit: int,
+        where: str,
+        parent: QWidget | None = None,
+        *,
+        scheme: str = "system",
+        language: str = "system",
     ) -> None:
         super().__init__(parent)
         self.setObjectName(PREFERENCES_DIALOG_NAME)
@@ -72,6 +79,14 @@ class PreferencesDialog(QDialog):
         self.scheme.setCurrentIndex(max(0, self.scheme.findData(scheme)))
         self.scheme.setToolTip(self.tr("The window at once; the dashboards from the next launch"))
         form.addRow(self.tr("Appearance:"), self.scheme)
+        self.language = QComboBox(self)
+        self.language.setObjectName("language")
+        self.language.addItem(self.tr("As the system"), "system")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(language)))
+        self.language.setToolTip(self.tr("From the next launch"))
+        form.addRow(self.tr("Language:"), self.language)
         form.addRow(buttons)
 
     @property
@@ -83,9 +98,9 @@ class CacheActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.preferences_action = window.new_action("Preferences…", self.show_preferences)
-        self.clear_cache_action = window.new_action("Clear cache…", self.ask_clear_cache)
-        self.clear_cache_action.setStatusTip("Remove the logs of runs that no open board shows")
+        self.preferences_action = window.new_action(self.tr("Preferences…"), self.show_preferences)
+        self.clear_cache_action = window.new_action(self.tr("Clear cache…"), self.ask_clear_cache)
+        self.clear_cache_action.setStatusTip(self.tr("Remove the logs of runs that no open board shows"))
 
     @property
     def cache(self) -> RunCache:
@@ -98,11 +113,16 @@ class CacheActions(QObject):
         where = self.tr("The cache is in {0}").format(cache.root)
         settings = self._window.settings
         dialog = PreferencesDialog(
-            cache.limit, where + self.tr(" (measuring…)"), self._window, scheme=settings.appearance()
+            cache.limit,
+            where + self.tr(" (measuring…)"),
+            self._window,
+            scheme=settings.appearance(),
+            language=settings.language(),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.set_limit(dialog.limit))
         dialog.accepted.connect(lambda: self.set_appearance(str(dialog.scheme.currentData())))
+        dialog.accepted.connect(lambda: settings.set_language(str(dialog.language.currentData())))
 
         def show(used: int) -> None:
             if Shiboken.isValid(dialog):  # it may have been closed meanwhile

@@ -263,11 +263,15 @@ class MainWindow(QMainWindow):
         self.menuBar().setCornerWidget(self.boards_button, Qt.Corner.TopRightCorner)
 
     def _make_actions(self) -> None:
-        self.find_action = self.new_action("Find runs…", self.focus_search, "Ctrl+F")
-        self.quit_action = self.new_action("Quit", self.close, "Ctrl+Q")
-        self.refresh_action = self.new_action("Refresh", self.refresh, "F5")
-        self.refresh_action.setStatusTip("Reload the tree, or look for new logs of the board in view")
-        self.about_action = self.new_action(f"About {tbdesk.APP_NAME}", lambda: dialogs.show_about(self))
+        self.find_action = self.new_action(self.tr("Find runs…"), self.focus_search, "Ctrl+F")
+        self.quit_action = self.new_action(self.tr("Quit"), self.close, "Ctrl+Q")
+        self.refresh_action = self.new_action(self.tr("Refresh"), self.refresh, "F5")
+        self.refresh_action.setStatusTip(
+            self.tr("Reload the tree, or look for new logs of the board in view")
+        )
+        self.about_action = self.new_action(
+            self.tr("About {0}").format(tbdesk.APP_NAME), lambda: dialogs.show_about(self)
+        )
         self.update_actions()
 
     def new_action(self, text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
@@ -280,17 +284,17 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(self.tr("&File"))
         sources = self.source_actions
         file_menu.addAction(sources.open_folder_action)
         file_menu.addSeparator()
         file_menu.addAction(sources.sign_in_action)
         file_menu.addAction(sources.add_workspace_action)
         file_menu.addAction(sources.remove_workspace_action)
-        self.sign_out_menu = file_menu.addMenu("Sign out")
+        self.sign_out_menu = file_menu.addMenu(self.tr("Sign out"))
         self.sign_out_menu.setObjectName("sign-out-menu")
         self.sign_out_menu.aboutToShow.connect(lambda: sources.fill_sign_out_menu(self.sign_out_menu))
-        self.remove_account_menu = file_menu.addMenu("Remove Azure account")
+        self.remove_account_menu = file_menu.addMenu(self.tr("Remove Azure account"))
         self.remove_account_menu.setObjectName("remove-account-menu")
         self.remove_account_menu.aboutToShow.connect(
             lambda: sources.fill_remove_account_menu(self.remove_account_menu)
@@ -301,12 +305,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.cache_actions.preferences_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.boards_dock.toggleViewAction())
         self.boards_dock.visibilityChanged.connect(self._fit_boards_dock)
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
 
     def _connect(self) -> None:
@@ -475,9 +479,9 @@ class MainWindow(QMainWindow):
         if len(runs) == 1 and len(nodes) == 1 and runs[0].source is not None and runs[0].run is not None:
             self.details.show_run(runs[0].source, runs[0].run)
         elif runs:
-            self.details.show_message(f"{len(runs)} runs selected.")
+            self.details.show_message(self.tr("{0} runs selected.").format(len(runs)))
         else:
-            self.details.show_message("Select a run to see its details.")
+            self.details.show_message(self.tr("Select a run to see its details."))
 
     # --- opening boards ------------------------------------------------------------------------
     def open_folder_board(self, path: Path) -> None:

@@ -65,18 +65,26 @@ class RunActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.open_action = window.new_action("Open in TensorBoard", self.open_selected)
-        self.compare_action = window.new_action("Compare selected in one TensorBoard", self.compare_selected)
-        self.options_action = window.new_action("Open with options…", self.open_with_options)
-        self.options_action.setStatusTip("Open the selected runs in one board, choosing where their logs are")
-        self.export_action = window.new_action("Export to TensorBoard…", self.export_selected)
-        self.export_action.setStatusTip("Write the metric history of runs as TensorBoard event files")
-        self.download_action = window.new_action("Download logs…", self.download_selected)
-        self.copy_id_action = window.new_action("Copy run id", self.copy_run_ids)
-        self.studio_action = window.new_action("Open in Azure ML studio", self.open_selected_in_studio)
-        self.studio_action.setStatusTip("Show the run's page in Azure ML studio in your web browser")
-        self.show_folder_action = window.new_action("Show in folder", self.show_selected_in_folder)
-        self.open_whole_action = window.new_action("Open in TensorBoard", self.open_selected_wholes)
+        self.open_action = window.new_action(self.tr("Open in TensorBoard"), self.open_selected)
+        self.compare_action = window.new_action(
+            self.tr("Compare selected in one TensorBoard"), self.compare_selected
+        )
+        self.options_action = window.new_action(self.tr("Open with options…"), self.open_with_options)
+        self.options_action.setStatusTip(
+            self.tr("Open the selected runs in one board, choosing where their logs are")
+        )
+        self.export_action = window.new_action(self.tr("Export to TensorBoard…"), self.export_selected)
+        self.export_action.setStatusTip(
+            self.tr("Write the metric history of runs as TensorBoard event files")
+        )
+        self.download_action = window.new_action(self.tr("Download logs…"), self.download_selected)
+        self.copy_id_action = window.new_action(self.tr("Copy run id"), self.copy_run_ids)
+        self.studio_action = window.new_action(
+            self.tr("Open in Azure ML studio"), self.open_selected_in_studio
+        )
+        self.studio_action.setStatusTip(self.tr("Show the run's page in Azure ML studio in your web browser"))
+        self.show_folder_action = window.new_action(self.tr("Show in folder"), self.show_selected_in_folder)
+        self.open_whole_action = window.new_action(self.tr("Open in TensorBoard"), self.open_selected_wholes)
         self.open_whole_action.setStatusTip(
             "One board on every run of the selected experiment or logs folder"
         )

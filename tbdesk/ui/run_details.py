@@ -156,7 +156,7 @@ class RunDetails(QWidget):
         self._tasks: list[asyncio.Task[Any]] = []
         self.source: Source | None = None
         self.run: Run | None = None
-        self.show_message("Select a run to see its details.")
+        self.show_message(self.tr("Select a run to see its details."))
 
     @property
     def busy(self) -> bool:

@@ -78,6 +78,13 @@ class Settings:
     def set_appearance(self, scheme: str) -> None:
         self._qs.setValue("appearance/scheme", scheme)
 
+    def language(self) -> str:
+        """The window's language (Preferences; tbdesk.ui.i18n): "system", "en" or "es"."""
+        return self._string("appearance/language") or "system"
+
+    def set_language(self, language: str) -> None:
+        self._qs.setValue("appearance/language", language)
+
     def cache_limit(self) -> int:
         """The run cache's size limit in bytes (Preferences)."""
         try:

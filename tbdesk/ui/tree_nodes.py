@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -125,7 +125,7 @@ def display(node: Node, column: int) -> str | None:
     run = node.run
     if column == NAME:
         if node.kind is Kind.SOURCE and node.source is not None:
-            return node.source.title
+            return source_title(node.source)
         if node.kind is Kind.ACCOUNT:
             return node.text
         if node.kind is Kind.EXPERIMENT and node.experiment is not None:
@@ -145,6 +145,27 @@ def status_text(run: Run) -> str:
         if run.end_time is not None:
             return f"written {run.end_time.astimezone():%m-%d %H:%M}"
     return str(run.status.value)
+
+
+def header_labels() -> list[str]:
+    """HEADERS in the window's language."""
+    translate = QCoreApplication.translate
+    return [
+        translate("SourceTree", "Name"),
+        translate("SourceTree", "Status"),
+        translate("SourceTree", "Started"),
+    ]
+
+
+def source_title(source: Source) -> str:
+    """A source's name in the tree, in the window's language (sources name themselves in English)."""
+    from tbdesk.sources.workspace import WorkspaceSource
+
+    if isinstance(source, WorkspaceSource):
+        if source.is_default:
+            return QCoreApplication.translate("SourceTree", "Local workspace")
+        return QCoreApplication.translate("SourceTree", "Local workspace ({0})").format(source.path.name)
+    return source.title
 
 
 def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = None) -> str | None:
