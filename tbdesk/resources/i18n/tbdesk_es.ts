@@ -1,6 +1,39 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="es_ES">
 <context>
+    <name>AddWorkspaceDialog</name>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="481" />
+        <source>Add an Azure ML workspace</source>
+        <translation>Añadir un área de trabajo de Azure ML</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="510" />
+        <source>Add</source>
+        <translation>Añadir</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="514" />
+        <source>Account</source>
+        <translation>Cuenta</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="534" />
+        <source>config.json downloaded from the workspace's page in the portal</source>
+        <translation>config.json descargado de la página del área de trabajo en el portal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="536" />
+        <source>Browse…</source>
+        <translation>Examinar…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="544" />
+        <source>The workspace's config.json (as Workspace.from_config() reads it):</source>
+        <translation>El config.json del área de trabajo (tal como lo lee Workspace.from_config()):</translation>
+    </message>
+</context>
+<context>
     <name>BoardView</name>
     <message>
         <location filename="../../ui/board_view.py" line="234" />
@@ -187,6 +220,34 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
     </message>
 </context>
 <context>
+    <name>DeviceCodeDialog</name>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="404" />
+        <source>Sign in to Azure with a code</source>
+        <translation>Iniciar sesión en Azure con un código</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="426" />
+        <source>Copy code</source>
+        <translation>Copiar el código</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="429" />
+        <source>Open browser</source>
+        <translation>Abrir el navegador</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="432" />
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="448" />
+        <source>Copied</source>
+        <translation>Copiado</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/main_window.py" line="149" />
@@ -359,6 +420,19 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
     </message>
 </context>
 <context>
+    <name>RemoveAccountDialog</name>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="750" />
+        <source>Remove Azure account</source>
+        <translation>Quitar cuenta de Azure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="768" />
+        <source>Remove account</source>
+        <translation>Quitar la cuenta</translation>
+    </message>
+</context>
+<context>
     <name>RunActions</name>
     <message>
         <location filename="../../ui/run_actions.py" line="68" />
@@ -451,6 +525,64 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <location filename="../../ui/search.py" line="83" />
         <source>Filter runs: name, status:failed, tag:lr=0.1  (Ctrl+F)</source>
         <translation>Filtrar ejecuciones: nombre, status:failed, tag:lr=0.1  (Ctrl+F)</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="206" />
+        <source>Checking which sign-in methods this computer offers…</source>
+        <translation>Comprobando qué métodos de inicio de sesión ofrece este equipo…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="216" />
+        <source>Custom endpoints (a private cloud)</source>
+        <translation>Puntos de conexión propios (una nube privada)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="223" />
+        <source>Sign in</source>
+        <translation>Iniciar sesión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="238" />
+        <source>Account name</source>
+        <translation>Nombre de la cuenta</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="239" />
+        <source>Sign in with</source>
+        <translation>Iniciar sesión con</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="241" />
+        <source>Cloud</source>
+        <translation>Nube</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="242" />
+        <source>Tenant</source>
+        <translation>Inquilino</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="243" />
+        <source>Client id</source>
+        <translation>Id de cliente</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="244" />
+        <source>Client secret</source>
+        <translation>Secreto de cliente</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="246" />
+        <source>Resource Manager</source>
+        <translation>Resource Manager</translation>
+    </message>
+    <message>
+        <location filename="../../ui/azure_dialogs.py" line="247" />
+        <source>Sign-in authority</source>
+        <translation>Autoridad de inicio de sesión</translation>
     </message>
 </context>
 <context>
