@@ -1,0 +1,83 @@
+"""v2 jobs (azure-ai-ml, logged through MLflow) read through the Azure source: their kinds, display
+names, statuses, MLflow params and metric histories, as the emulator's seed_v2 holds them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from azure_helpers import collect, run
+
+from tbdesk.model import MetricKind, Run, RunStatus
+from tbdesk.sources.azure import AzureSource
+from tests.azureml_emulator import Emulator
+from tests.azureml_emulator.seed_v2 import seed_v2
+
+Maker = Callable[..., AzureSource]
+
+
+@pytest.fixture
+def v2(emulator: Emulator) -> Emulator:
+    seed_v2(emulator.workspace)
+    return emulator
+
+
+def _top(source: AzureSource, experiment: str) -> dict[str, Run]:
+    return {r.name: r for page in run(collect(source, experiment)) for r in page}
+
+
+def test_jobs_show_with_their_display_names_kinds_and_statuses(v2: Emulator, make_source: Maker) -> None:
+    source = make_source()
+    fraud = _top(source, "fraud-v2")
+    assert set(fraud) == {"train-fraud-model", "tune-fraud-model"}
+    command, sweep = fraud["train-fraud-model"], fraud["tune-fraud-model"]
+    assert (command.id, command.job_type, command.run_type) == (
+        "placid_lamp_8k2m1x7c4b",
+        "Command",
+        "azureml.scriptrun",
+    )
+    assert (sweep.job_type, sweep.status) == ("Sweep", RunStatus.COMPLETED)
+    assert dict(command.params) == {"epochs": "8", "batch_size": "256", "optimizer": "adam"}
+    assert command.tags["mlflow.source.type"] == "JOB"
+
+    trials = run(source.children(sweep))
+    assert sorted(t.id for t in trials) == [f"jolly_hat_5r8wq2_{n}" for n in range(4)]
+    assert {t.job_type for t in trials} == {"Command"}
+    assert sorted(t.status.value for t in trials) == ["Completed", "Completed", "Completed", "Failed"]
+
+    (pipeline,) = _top(source, "fraud-pipeline").values()
+    assert (pipeline.name, pipeline.job_type) == ("fraud-pipeline", "Pipeline")
+    steps = {s.name: s for s in run(source.children(pipeline))}
+    assert {name: s.job_type for name, s in steps.items()} == {
+        "prep_data": "Pipeline step",
+        "score_model": "Pipeline step",
+        "tune-fraud-model": "Sweep",
+    }
+    grandchildren = run(source.children(steps["tune-fraud-model"]))
+    assert len(grandchildren) == 3 and all(g.parent_id == steps["tune-fraud-model"].id for g in grandchildren)
+
+
+def test_a_run_without_run_type_takes_its_run_source(emulator: Emulator, make_source: Maker) -> None:
+    """azureml-core's own rule: runType, else the azureml.runsource property."""
+    old = emulator.workspace.add_run("old", "old_1", properties={"azureml.runsource": "hyperdrive"})
+    old.run_type = ""  # answered as runType null
+    (found,) = _top(make_source(), "old").values()
+    assert (found.run_type, found.job_type) == ("hyperdrive", "Sweep")
+
+
+def test_mlflow_metrics_keep_steps_and_times(v2: Emulator, make_source: Maker) -> None:
+    source = make_source()
+    command = _top(source, "fraud-v2")["train-fraud-model"]
+    metrics = {m.name: m for m in run(source.metrics(command))}
+    assert set(metrics) == {"train/loss", "val/auc", "learning_rate", "test_auc"}
+    loss = metrics["train/loss"]
+    assert loss.kind is MetricKind.SCALAR
+    assert [p.step for p in loss.points] == list(range(8))
+    job = v2.workspace.runs[command.id]
+    start = (job.start or job.created).timestamp()
+    # MLflow's times (epoch milliseconds), one epoch every 30 s.
+    assert [p.time.timestamp() for p in loss.points] == [start + 30 * (epoch + 1) for epoch in range(8)]
+    # MLflow's step 0 for a value logged without a step: numbered in logging order instead.
+    assert [v["step"] for v in job.metrics["learning_rate"].values] == [0] * 8
+    assert [p.step for p in metrics["learning_rate"].points] == list(range(8))
+    assert [p.step for p in metrics["test_auc"].points] == [0]
