@@ -3,15 +3,19 @@ names, statuses, MLflow params and metric histories, as the emulator's seed_v2 h
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from azure_helpers import collect, run
 
+from tbdesk.export import export_run
 from tbdesk.model import MetricKind, Run, RunStatus
 from tbdesk.sources.azure import AzureSource
 from tests.azureml_emulator import Emulator
 from tests.azureml_emulator.seed_v2 import seed_v2
+from tests.export.export_helpers import inferred_experiment, read_folder
 
 Maker = Callable[..., AzureSource]
 
@@ -69,7 +73,7 @@ def test_mlflow_metrics_keep_steps_and_times(v2: Emulator, make_source: Maker) -
     source = make_source()
     command = _top(source, "fraud-v2")["train-fraud-model"]
     metrics = {m.name: m for m in run(source.metrics(command))}
-    assert set(metrics) == {"train/loss", "val/auc", "learning_rate", "test_auc"}
+    assert set(metrics) == {"train/loss", "val/auc", "lr", "test_auc"}
     loss = metrics["train/loss"]
     assert loss.kind is MetricKind.SCALAR
     assert [p.step for p in loss.points] == list(range(8))
@@ -78,6 +82,33 @@ def test_mlflow_metrics_keep_steps_and_times(v2: Emulator, make_source: Maker) -
     # MLflow's times (epoch milliseconds), one epoch every 30 s.
     assert [p.time.timestamp() for p in loss.points] == [start + 30 * (epoch + 1) for epoch in range(8)]
     # MLflow's step 0 for a value logged without a step: numbered in logging order instead.
-    assert [v["step"] for v in job.metrics["learning_rate"].values] == [0] * 8
-    assert [p.step for p in metrics["learning_rate"].points] == list(range(8))
+    assert [v["step"] for v in job.metrics["lr"].values] == [0] * 8
+    assert [p.step for p in metrics["lr"].points] == list(range(8))
     assert [p.step for p in metrics["test_auc"].points] == [0]
+
+
+def _session(folder: Path) -> dict[str, object]:
+    from tensorboard.plugins.hparams import metadata
+
+    (start,) = read_folder(folder)[1][metadata.SESSION_START_INFO_TAG]
+    info = metadata.parse_session_start_info_plugin_data(start.value.metadata.plugin_data.content)
+    return {k: getattr(v, v.WhichOneof("kind")) for k, v in info.hparams.items()}
+
+
+def test_a_sweeps_trials_land_in_hparams_with_their_parameters(
+    v2: Emulator, make_source: Maker, tmp_path: Path
+) -> None:
+    """Each trial's sampled values (the sweep's `<id>_<n>` tags) and MLflow params are its session's
+    parameters; Azure ML's own properties (ContentSnapshotId...) and mlflow.* tags are not."""
+    source = make_source()
+    sweep = _top(source, "fraud-v2")["tune-fraud-model"]
+    result = run(export_run(source, sweep, tmp_path))
+    experiment = inferred_experiment(tmp_path)
+    assert sorted(h.name for h in experiment.hparam_infos) == ["batch_size", "epochs", "learning_rate"]
+    assert {"train/loss", "val/auc", "lr"} <= {m.name.tag for m in experiment.metric_infos}
+    sessions = {child.run.id: _session(child.folder) for child in result.children}
+    tags = v2.workspace.runs[sweep.id].tags
+    for trial, values in sessions.items():
+        sampled = json.loads(tags[trial])
+        assert values == {**sampled, "epochs": 5.0}
+    assert len(sessions) == 4

@@ -119,14 +119,14 @@ def command_job(
 
 def mlflow_training(run: EmuRun, epochs: int, lr: float, *, seconds_per_epoch: int = 30) -> None:
     """What a training script logs with MLflow: per epoch `train/loss` and `val/auc` at
-    step=epoch, and `learning_rate` without a step (so MLflow sends 0 for every value)."""
+    step=epoch, and the scheduled `lr` without a step (so MLflow sends 0 for every value)."""
     base = run.start or run.created
     for epoch in range(epochs):
         at = _millis(base + timedelta(seconds=seconds_per_epoch * (epoch + 1)))
         loss = 0.7 * math.exp(-lr * 30 * (epoch + 1) / epochs) + 0.02 * math.sin(epoch)
         run.log_mlflow("train/loss", round(loss, 6), at, step=epoch)
         run.log_mlflow("val/auc", round(0.99 - loss / 2, 6), at + 400, step=epoch)
-        run.log_mlflow("learning_rate", lr * 0.9**epoch, at + 500)
+        run.log_mlflow("lr", lr * 0.9**epoch, at + 500)
 
 
 def seed_command(ws: EmuWorkspace, experiment: str = "fraud-v2") -> EmuRun:
