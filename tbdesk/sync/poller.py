@@ -29,7 +29,7 @@ from pathlib import Path
 from tbdesk.model import Run, RunKey, RunStatus
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sync.cache import RunCache
-from tbdesk.sync.engine import DEFAULT_PREFIX, RunSync
+from tbdesk.sync.engine import DEFAULT_PREFIX, FALLBACK_PREFIX, RunSync
 from tbdesk.sync.errors import SyncError, disk_error
 from tbdesk.sync.remote import AzureRemote, Remote
 
@@ -266,7 +266,7 @@ class LiveSync:
             if tracked.sync is None:  # in place: nothing to copy
                 await self._find_local_folder(tracked)
             else:
-                result = await tracked.sync.poll()
+                result = await tracked.sync.poll(final=was_ended)
                 fetched = result.fetched
                 changes = {
                     "bytes_fetched": tracked.sync.bytes_fetched,
@@ -410,7 +410,10 @@ class LiveSync:
         else:
             try:
                 entry = await asyncio.to_thread(self.cache.folder, run.key)
-                sync = RunSync(self._remote, run, entry, prefix=self.prefix, limit=self._limit)
+                fallback = FALLBACK_PREFIX if self.prefix == DEFAULT_PREFIX else None
+                sync = RunSync(
+                    self._remote, run, entry, prefix=self.prefix, fallback=fallback, limit=self._limit
+                )
                 await asyncio.to_thread(sync.folder.mkdir, parents=True, exist_ok=True)
             except OSError as exc:  # a full disk, most likely
                 raise disk_error(exc, self.cache.root) from exc
