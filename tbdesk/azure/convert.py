@@ -83,6 +83,9 @@ _JOB_TYPES = {
 }
 
 
+JOB_TYPES = tuple(dict.fromkeys(_JOB_TYPES.values()))  # every kind tbdesk names
+
+
 def run_type_of(dto: dict[str, Any]) -> str:
     """A run's type: its `runType`, else its `azureml.runsource` property, as azureml-core itself
     decides (azureml/core/run.py, _rehydrate_runs)."""
