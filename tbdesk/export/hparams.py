@@ -53,9 +53,27 @@ _STATUS = {
 }
 _INTERNAL_PREFIXES = ("_", "azureml.", "mlflow.", "tbdesk.")
 # Properties Azure ML itself puts on job runs, sweep trials and pipeline steps (seen in run records
-# the service returned, and in its RunStatusChanged events): the job's plumbing, not its parameters.
+# the service returned, and in its RunStatusChanged events), and the configuration HyperDrive keeps
+# in a sweep's tags and properties (azureml-train-core's HyperDriveConfig._get_runconfig_from_run_dto,
+# a HyperDrive run's details): the job's plumbing, not its parameters. They matter where a sweep is
+# itself a child run (a pipeline's sweep step).
 _INTERNAL_KEYS = frozenset(
     {
+        "generator_config",
+        "primary_metric_config",
+        "policy_config",
+        "platform_config",
+        "max_total_jobs",
+        "max_concurrent_jobs",
+        "max_duration_minutes",
+        "resume_from",
+        "space_size",
+        "best_child_run_id",
+        "best_metric_status",
+        "best_data_container_id",
+        "score",
+        "platform",
+        "user_agent",
         "ContentSnapshotId",
         "contentSnapshotId",
         "ProcessInfoFile",
@@ -99,7 +117,8 @@ def plan_sweep(
     for (run, name, metrics), borrowed in zip(children, lent, strict=True):
         own = {m.name for m in metrics}
         extra = tuple(m for m in borrowed if m.name not in own)
-        hparams = _from_tags({**run.properties, **run.tags, **run.params})
+        own = {**run.properties, **_not_sampled(run.tags, run.id), **run.params}
+        hparams = _from_tags(own)
         hparams.update(_sampled(sampled.get(run.id)))
         numbers: dict[str, float] = {}
         for metric in (*metrics, *extra):
@@ -184,6 +203,16 @@ def _protobuf_value(value: HParam) -> bytes:
     if isinstance(value, float):
         return proto.double(2, value)
     return proto.message(3, clean_text(value).encode("utf-8"))
+
+
+def _not_sampled(tags: Mapping[str, str], run_id: str) -> Mapping[str, str]:
+    """A run's tags without the values it sampled for its own trials (`<run id>_<n>`)."""
+    prefix = run_id + "_"
+    return {
+        key: text
+        for key, text in tags.items()
+        if not (key.startswith(prefix) and key[len(prefix) :].isdigit())
+    }
 
 
 def _sampled(text: str | None) -> dict[str, HParam]:

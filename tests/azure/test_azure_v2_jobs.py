@@ -112,3 +112,20 @@ def test_a_sweeps_trials_land_in_hparams_with_their_parameters(
         sampled = json.loads(tags[trial])
         assert values == {**sampled, "epochs": 5.0}
     assert len(sessions) == 4
+
+
+def test_a_pipelines_sweep_step_is_no_session_but_its_trials_are(
+    v2: Emulator, make_source: Maker, tmp_path: Path
+) -> None:
+    """The sweep step's own configuration tags (generator_config, max_total_jobs...) and the values
+    it sampled for its trials are not parameters of the step: the pipeline is no sweep, the step's
+    trials are."""
+    source = make_source()
+    (pipeline,) = _top(source, "fraud-pipeline").values()
+    result = run(export_run(source, pipeline, tmp_path))
+    experiment = inferred_experiment(tmp_path)
+    assert sorted(h.name for h in experiment.hparam_infos) == ["batch_size", "epochs", "learning_rate"]
+    steps = {child.run.name: child for child in result.children}
+    assert not any(step.session for step in steps.values())
+    trials = steps["tune-fraud-model"].children
+    assert len(trials) == 3 and all(trial.session for trial in trials)
