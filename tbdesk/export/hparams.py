@@ -117,8 +117,7 @@ def plan_sweep(
     for (run, name, metrics), borrowed in zip(children, lent, strict=True):
         own = {m.name for m in metrics}
         extra = tuple(m for m in borrowed if m.name not in own)
-        own = {**run.properties, **_not_sampled(run.tags, run.id), **run.params}
-        hparams = _from_tags(own)
+        hparams = _from_tags({**run.properties, **_not_sampled(run.tags, run.id), **run.params})
         hparams.update(_sampled(sampled.get(run.id)))
         numbers: dict[str, float] = {}
         for metric in (*metrics, *extra):
