@@ -118,7 +118,7 @@ def to_run(source_id: str, experiment: str, dto: dict[str, Any]) -> Run:
         tags=_strings(dto.get("tags")),
         properties=_strings(dto.get("properties")),
         job_type=job_type(run_type),
-        # MLflow params of v2 jobs (azure-ai-ml's runhistory Run.parameters, values of any JSON type).
+        # MLflow params of v2 jobs (azure-ai-ml's runhistory Run.parameters, strings; "immutable").
         params=_strings(dto.get("parameters")),
     )
 

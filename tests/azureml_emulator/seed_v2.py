@@ -33,8 +33,9 @@ that comes from:
   none) and MLflow's time in milliseconds (mlflow/tracking/_tracking_service/client.py log_metric).
 - MLflow params are not properties or tags (azureml-examples issue 1123: params logged with MLflow
   show in the studio but not in `run.get_details()`); the run record keeps them in `parameters`
-  (azure-ai-ml's runhistory `Run.parameters`, `{object}`). azureml-core's older RunDto has no such
-  key, and msrest ignores it there.
+  (azure-ai-ml's runhistory models/_models.py `Run.parameters: dict[str, str]`, "The parameters
+  dictionary for the run. Parameters are immutable.", as MLflow params are). azureml-core's older
+  RunDto has no such key, and msrest ignores it there.
 - TensorBoard logs: files under `logs/` are uploaded while a job runs (the job's run definition
   watches `history.directoriesToWatch: ["logs"]`); Microsoft's v2 samples write TensorBoard logs
   under `outputs/` instead (azureml-examples cli/jobs/basics/src/hello-interactive.py:
