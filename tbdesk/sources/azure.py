@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from tbdesk.azure.arm import Credential
-from tbdesk.azure.convert import to_experiment, to_file, to_metric, to_run
+from tbdesk.azure.convert import metric_name, to_experiment, to_file, to_metric, to_run
 from tbdesk.azure.errors import AzureError, NotFoundError
 from tbdesk.azure.rest import CancelledError, Downloaded, NextPage, Policy, RestClient, segment
 from tbdesk.azure.workspace import (
@@ -182,15 +182,28 @@ class AzureSource:
         definitions = await self._thread(
             client.all_pages, lambda token: client.post_page(list_url, what, {}, token)
         )
-        names = list(dict.fromkeys(str(d["metricKey"]["name"]) for d in definitions if d.get("metricKey")))
+        # A metric is its name in its namespace (metricKey): same-named ones of two namespaces
+        # are two metrics. A definition without a readable key names nothing to ask for.
+        keys = list(
+            dict.fromkeys(
+                (str(key.get("namespace") or ""), str(key["name"]))
+                for d in definitions
+                if isinstance(d, dict) and isinstance(key := d.get("metricKey"), dict) and key.get("name")
+            )
+        )
 
-        def history(name: str) -> Metric | None:
+        def history(namespace: str, name: str) -> Metric | None:
             # The SDK's own paging of this endpoint is the one that works: the token goes in the body.
-            what_one = f"the metric {name} of {run.name}"
+            what_one = f"the metric {metric_name(name, namespace)} of {run.name}"
             merged: dict[str, Any] | None = None
             token: str | None = None
             while True:
-                body = {"metricName": name, **({"continuationToken": token} if token else {})}
+                # RetrieveFullFidelityMetricRequest (azureml-mlflow) carries metricNamespace.
+                body = {
+                    "metricName": name,
+                    **({"metricNamespace": namespace} if namespace else {}),
+                    **({"continuationToken": token} if token else {}),
+                }
                 page = client.post_json(full_url, what_one, body)
                 if merged is None:
                     merged = page
@@ -199,16 +212,16 @@ class AzureSource:
                 next_token = page.get("continuationToken")
                 token = None if not next_token or next_token == token else str(next_token)
                 if token is None:
-                    return to_metric(merged)
+                    return to_metric(merged, namespace or None)
 
-        async def one(name: str) -> Metric | None:
+        async def one(namespace: str, name: str) -> Metric | None:
             async with self._limit:
                 try:
-                    return await self._thread(history, name)
+                    return await self._thread(history, namespace, name)
                 except NotFoundError:
                     return None  # listed but gone meanwhile
 
-        found = await asyncio.gather(*(one(name) for name in names))
+        found = await asyncio.gather(*(one(namespace, name) for namespace, name in keys))
         return [metric for metric in found if metric is not None]
 
     async def files(self, run: Run, prefix: str = "") -> list[RunFile]:
@@ -298,11 +311,15 @@ class AzureSource:
             and str(item["path"]).startswith(prefix)
         }
 
-    def open_download(self, link: str, what: str, *, offset: int = 0) -> requests.Response:
+    def open_download(
+        self, link: str, what: str, *, offset: int = 0, unless: str | None = None
+    ) -> requests.Response:
         """GET a download link (from `download_links`), streaming; with offset, only the bytes
-        from there on (HTTP Range). Blocks: call it in a worker thread. The source's retries and
-        timeouts apply. The answer is 200 (the whole file), 206 (a range, said by Content-Range)
-        or 416 (nothing at or past offset); the caller reads and closes it. Raises
+        from there on (HTTP Range); with `unless` (an ETag the link answered before), nothing
+        when the bytes still have that ETag (If-None-Match, told before the range). Blocks: call
+        it in a worker thread. The source's retries and timeouts apply. The answer is 200 (the
+        whole file), 206 (a range, said by Content-Range), 304 (still `unless`) or 416 (nothing
+        at or past offset); the caller reads and closes it. Raises
         AccessDeniedError or NotFoundError when the link no longer works, CancelledError when
         the source was closed (a later async call reconnects) or the call was given up (its stop
         event in tbdesk.workers.current_stop was set), other AzureErrors as usual."""
@@ -310,7 +327,9 @@ class AzureSource:
         if client is None:
             raise CancelledError(f"Stopped reading {what}: the connection to {self.ref.name} was closed.")
         headers = {"Range": f"bytes={offset}-"} if offset else {}
-        return client.send("GET", link, what, auth=False, stream=True, headers=headers, ok=(416,))
+        if unless is not None:
+            headers["If-None-Match"] = unless
+        return client.send("GET", link, what, auth=False, stream=True, headers=headers, ok=(304, 416))
 
     async def download(self, run: Run, path: str, dest: Path, *, offset: int = 0) -> Downloaded:
         """One file of a run into dest; with offset, only its bytes from there on (appended)."""

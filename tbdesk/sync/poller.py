@@ -29,7 +29,7 @@ from pathlib import Path
 from tbdesk.model import Run, RunKey, RunStatus
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sync.cache import RunCache
-from tbdesk.sync.engine import DEFAULT_PREFIX, FALLBACK_PREFIX, RunSync
+from tbdesk.sync.engine import DEFAULT_PREFIX, FALLBACK_PREFIX, PROBE_EVERY, QUIET, RunSync
 from tbdesk.sync.errors import SyncError, disk_error
 from tbdesk.sync.remote import AzureRemote, Remote
 
@@ -72,6 +72,10 @@ class PollPolicy:
     retry_first: float = 2.0  # after an error, then doubling
     retry_max: float = 60.0
     trim_every: float = 10.0  # seconds between cache trims while bytes arrive
+    # Growth a file's record does not show (engine.py): while a run is under way, one event file
+    # that grew lately is probed at most this often, and one quiet this long no more.
+    probe: float = PROBE_EVERY
+    quiet: float = QUIET
 
 
 @dataclass
@@ -266,7 +270,7 @@ class LiveSync:
             if tracked.sync is None:  # in place: nothing to copy
                 await self._find_local_folder(tracked)
             else:
-                result = await tracked.sync.poll(final=was_ended)
+                result = await tracked.sync.poll(probe=not was_ended, final=was_ended)
                 fetched = result.fetched
                 changes = {
                     "bytes_fetched": tracked.sync.bytes_fetched,
@@ -412,7 +416,14 @@ class LiveSync:
                 entry = await asyncio.to_thread(self.cache.folder, run.key)
                 fallback = FALLBACK_PREFIX if self.prefix == DEFAULT_PREFIX else None
                 sync = RunSync(
-                    self._remote, run, entry, prefix=self.prefix, fallback=fallback, limit=self._limit
+                    self._remote,
+                    run,
+                    entry,
+                    prefix=self.prefix,
+                    fallback=fallback,
+                    limit=self._limit,
+                    probe_every=self.policy.probe,
+                    quiet=self.policy.quiet,
                 )
                 await asyncio.to_thread(sync.folder.mkdir, parents=True, exist_ok=True)
             except OSError as exc:  # a full disk, most likely

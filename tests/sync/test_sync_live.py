@@ -20,7 +20,9 @@ from tests.azureml_emulator import Emulator, EmuRun, Fault
 from tests.azureml_emulator.seed import seed_lifecycle
 
 EVENTS = "logs/events.out.tfevents.1714550400.host"
-QUICK = PollPolicy(fast=0.05, idle=0.4, tree_active=0.1, tree_idle=0.2, retry_first=0.1, retry_max=0.2)
+QUICK = PollPolicy(
+    fast=0.05, idle=0.4, tree_active=0.1, tree_idle=0.2, retry_first=0.1, retry_max=0.2, probe=0.05
+)
 
 
 def _listings(emulator: Emulator, run_id: str) -> list[float]:
@@ -94,6 +96,27 @@ def test_a_job_that_stops_answering_for_a_while_is_followed_until_it_completes(
         final = status_of(live, the_run.key)
         assert final.state is SyncState.UP_TO_DATE and final.run.status is RunStatus.COMPLETED
         same_files(job, status.folder)
+        await live.stop()
+
+    asyncio.run(main())
+
+
+def test_a_status_tbdesk_does_not_know_keeps_the_sync_going(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    running.status = "Hibernating"  # a state a newer service may report: not one of the final three
+
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
+        (status,) = await live.start()
+        assert status.run.status is RunStatus.UNKNOWN and status.state is SyncState.LIVE
+        polls = len(_listings(emulator, running.id))
+        await until(lambda: len(_listings(emulator, running.id)) >= polls + 3, what="more polls")
+        assert not live.finished
+        running.status = "Completed"
+        await asyncio.wait_for(live.wait_finished(), 20)
+        assert status_of(live, the_run.key).state is SyncState.UP_TO_DATE
         await live.stop()
 
     asyncio.run(main())
