@@ -89,8 +89,8 @@ def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
         fields.append(("Run number", str(run.number)))
     if run.job_type:
         fields.append(("Job type", run.job_type))
-    if run.run_type:
-        fields.append(("Type", run.run_type))
+    if run.run_type:  # the service's own word for it, beside the kind of job in plain words
+        fields.append(("Run type", run.run_type))
     if run.parent_id:
         fields.append(("Parent run", run.parent_id))
     fields += [("Started", format_time(run.start_time)), ("Ended", format_time(run.end_time))]
