@@ -391,8 +391,21 @@ class AzureSource:
         auth = self._auth
         client = RestClient(lambda: header_of(auth), self._policy, workspace=self.ref.name)
         try:
-            if self._sdk_workspace is not None and self._discovery_url is None:
-                endpoints = _sdk_endpoints(self._sdk_workspace)
+            handed = self._sdk_workspace
+            known = getattr(handed, "_discovery_url_internal", None) if handed is not None else None
+            if handed is not None and self._discovery_url is None and known:
+                # tbdesk's own discovery, not azureml-core's ServiceContext: that one asks for
+                # every service of the document and fails (KeyError) on a workspace whose
+                # document has only what tbdesk reads (a private-link or sovereign-cloud one).
+                endpoints = discover(
+                    client,
+                    self.ref,
+                    arm_endpoint="",
+                    discovery_url=str(known),
+                    workspace_id=getattr(handed, "_workspace_id_internal", None),
+                )
+            elif handed is not None and self._discovery_url is None:
+                endpoints = _sdk_endpoints(handed)
             else:
                 arm = self._arm_endpoint or str(auth._get_arm_end_point())
                 endpoints = discover(

@@ -195,3 +195,14 @@ def test_a_metric_answer_tbdesk_cannot_read_is_listed_not_raised() -> None:
     metric = to_metric(garbled, "train")
     assert metric is not None and metric.name == "train/loss" and metric.kind is MetricKind.UNREADABLE
     assert "azureml.v1.scalar" in metric.description and "cannot read" in metric.description
+
+
+def test_a_notebooks_workspace_browses_with_only_history_in_its_discovery(
+    demo: Emulator, sdk_workspace
+) -> None:
+    from tbdesk.sources.azure import AzureSource
+
+    demo.discovery_lacks = {"api", "experimentation", "hyperdrive", "modelmanagement"}
+    source = AzureSource.from_workspace(sdk_workspace)  # its ServiceContext would raise KeyError
+    assert len(run(source.experiments())) == 3
+    assert len(demo.requests("GET", contains="/discovery")) == 1  # tbdesk's own, once
