@@ -29,8 +29,8 @@ from tbdesk.ui.sync_status import run_line
 Index = QModelIndex | QPersistentModelIndex
 Key = tuple[str, ...]
 
-NAME, STATUS, STARTED = range(3)
-HEADERS = ("Name", "Status", "Started")
+NAME, TYPE, STATUS, STARTED = range(4)
+HEADERS = ("Name", "Type", "Status", "Started")  # Type: the kind of job (Azure ML's Command, Sweep...)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 SYNC_ROLE = Qt.ItemDataRole.UserRole + 2  # a run's RunSyncStatus while a board syncs it
 
@@ -132,7 +132,13 @@ def display(node: Node, column: int) -> str | None:
         return (run.name or run.id) if node.kind is Kind.RUN and run is not None else node.text
     if node.kind is not Kind.RUN or run is None:
         return None
-    return status_text(run) if column == STATUS else _format_time(run.start_time)
+    return _run_text(run, column)
+
+
+def _run_text(run: Run, column: int) -> str:
+    if column == STATUS:
+        return status_text(run)
+    return run.job_type if column == TYPE else _format_time(run.start_time)
 
 
 def status_text(run: Run) -> str:
@@ -151,6 +157,7 @@ def header_labels() -> list[str]:
     translate = QCoreApplication.translate
     return [
         translate("SourceTree", "Name"),
+        translate("SourceTree", "Type"),
         translate("SourceTree", "Status"),
         translate("SourceTree", "Started"),
     ]
@@ -179,6 +186,8 @@ def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = 
     if node.kind is Kind.RUN and node.run is not None:
         run = node.run
         lines = [run.name, f"Run id: {run.id}", f"Status: {run.status.value}"]
+        if run.job_type:
+            lines.append(f"Type: {run.job_type} job")
         if run.start_time:
             lines.append(f"Started: {_format_time(run.start_time)}")
         if run.end_time:
