@@ -626,6 +626,11 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <translation>Nombre</translation>
     </message>
     <message>
+        <location filename="../../ui/tree_nodes.py" line="160" />
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
         <location filename="../../ui/tree_nodes.py" line="155" />
         <source>Status</source>
         <translation>Estado</translation>
