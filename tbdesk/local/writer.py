@@ -35,14 +35,22 @@ class Writer:
         return cls(boot, namespace, int(parts[2]), int(parts[3]))
 
 
+_HERE: dict[int, Writer] = {}  # by pid: a forked child is a writer of its own
+
+
 def this_process() -> Writer:
     pid = os.getpid()
-    return Writer(_boot_id(), _namespace("self"), pid, _start_time(pid) or 0)
+    here = _HERE.get(pid)
+    if here is None:
+        here = _HERE[pid] = Writer(_boot_id(), _namespace("self"), pid, _start_time(pid) or 0)
+    return here
 
 
 def is_gone(writer: Writer) -> bool:
     """True when the writer's process has certainly ended (a zombie counts as ended)."""
     here = this_process()
+    if writer == here:
+        return False
     if writer.boot_id and here.boot_id and writer.boot_id != here.boot_id:
         return True  # the machine was restarted since
     if writer.namespace != here.namespace:
