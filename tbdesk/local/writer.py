@@ -58,13 +58,17 @@ def is_gone(writer: Writer) -> bool:
     if here.boot_id:  # Linux: /proc tells the start time of whoever holds the pid now
         started = _start_time(writer.pid)
         return started is None or writer.started not in (0, started)
+    return not _pid_alive(writer.pid)
+
+
+def _pid_alive(pid: int) -> bool:
     try:
-        os.kill(writer.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except PermissionError:  # someone else's live process
         return False
-    return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
 
 
 def _boot_id() -> str:
