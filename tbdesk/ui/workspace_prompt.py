@@ -16,10 +16,10 @@ PROMPT_NAME = "tbdesk-missing-workspace"
 def ask_for_missing_workspace(
     parent: QWidget, path: Path, quit_app: Callable[[], object]
 ) -> QMessageBox | None:
-    """When path is not a folder, ask whether to create a workspace there or quit (opened, not
+    """When nothing is at path, ask whether to create a workspace there or quit (opened, not
     exec'd: see dialogs.py). Returns the question, or None when there is nothing to ask."""
     path = path.expanduser().absolute()
-    if path.is_dir():
+    if path.exists():  # a folder, or something else the tree will say is no workspace
         return None
     box = QMessageBox(parent)
     box.setObjectName(PROMPT_NAME)
