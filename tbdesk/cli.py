@@ -214,6 +214,7 @@ async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun
     a run without TensorBoard logs of its own is exported into tbdesk's cache first."""
     from tbdesk.boards import BoardRun
     from tbdesk.boards.prepare import prepare_board_runs
+    from tbdesk.sources.logdir import has_event_files
 
     runs: list[BoardRun] = []
     for spec in specs:
@@ -222,6 +223,13 @@ async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun
             if not path.is_dir():
                 raise CommandError(f"Not a folder of TensorBoard logs: {path}")
             resolved = path.resolve()
+            if not await asyncio.to_thread(has_event_files, resolved):
+                # Served anyway: a training run may be about to write its first events there.
+                print(
+                    f"tbdesk serve: no TensorBoard event files in {resolved} yet; serving it anyway",
+                    file=sys.stderr,
+                    flush=True,
+                )
             runs.append(BoardRun(resolved.name or str(resolved), resolved))
             continue
         from tbdesk.sources.workspace import WorkspaceSource, resolve_run
@@ -328,8 +336,13 @@ def _boards() -> int:
 
 def _demo(workspace: Path | None) -> int:
     from tbdesk.demo import create_demo
+    from tbdesk.demo.pictures import DemoUnavailable
 
-    summary = create_demo(workspace)
+    try:
+        summary = create_demo(workspace)
+    except DemoUnavailable as error:
+        print(f"tbdesk demo: {error}", file=sys.stderr)
+        return 1
     experiments = ", ".join(summary.experiments)
     if summary.created:
         print(f"Made the demo experiments {experiments} in {summary.workspace}:")

@@ -329,3 +329,13 @@ def test_serve_names_what_it_cannot_read(tmp_path: Path) -> None:
         assert serve.stdout.readline().startswith("http://127.0.0.1:")
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(timeout=30) == 0
+
+
+def test_serve_warns_about_a_folder_without_event_files_and_serves_it(tmp_path: Path) -> None:
+    empty = tmp_path / "not yet"
+    empty.mkdir()
+    with _serving(str(empty)) as (serve, url):
+        assert _get(url)[0] == 200
+        assert serve.stderr is not None
+        warning = serve.stderr.readline()
+        assert "no TensorBoard event files" in warning and str(empty) in warning

@@ -14,6 +14,7 @@ import errno
 import os
 import re
 import shutil
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,9 @@ from tbdesk.sources.base import SourceError
 from tbdesk.text import count
 
 EVENT_MARK = "tfevents"
+# A run whose event files were written this recently is shown as live (its training writes on).
+LIVE_S = 120.0
+RUN_TYPE = "tensorboard"  # the run_type of this source's runs
 ROOT_RUN = "."
 # Writers put whole seconds after "tfevents." (some add a fraction); a host name follows.
 _TIME_IN_NAME = re.compile(r"tfevents\.(\d{9,11})(?:[.]|$)")
@@ -45,6 +49,7 @@ class FoundRun:
     rel: str  # '/'-separated path below the root, ROOT_RUN for the root itself
     path: Path
     started: float
+    written: float  # when its newest event file was last written to (its mtime)
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ def scan(root: Path) -> Scan:
             continue
         seen.add((info.st_dev, info.st_ino))
         times: list[float] = []
+        written = 0.0
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
@@ -94,8 +100,10 @@ def scan(root: Path) -> Scan:
                         if entry.is_dir():
                             pending.append((entry.path, f"{rel}/{entry.name}" if rel else entry.name))
                         elif is_event_file(entry.name) and entry.is_file():
+                            mtime = entry.stat().st_mtime
+                            written = max(written, mtime)
                             stamp = event_file_time(entry.name)
-                            times.append(stamp if stamp is not None else entry.stat().st_mtime)
+                            times.append(stamp if stamp is not None else mtime)
                             if not os.access(entry.path, os.R_OK):
                                 unreadable.append(Unreadable(Path(entry.path), os.strerror(errno.EACCES)))
                     except OSError:
@@ -104,7 +112,7 @@ def scan(root: Path) -> Scan:
             unreadable.append(Unreadable(Path(folder), exc.strerror or str(exc)))
             continue
         if times:
-            found.append(FoundRun(rel or ROOT_RUN, Path(folder), min(times)))
+            found.append(FoundRun(rel or ROOT_RUN, Path(folder), min(times), written))
     found.sort(key=lambda r: (-r.started, r.rel))
     unreadable.sort(key=lambda u: u.path)
     return Scan(found, unreadable)
@@ -227,19 +235,23 @@ class LogFolderSource:
         if scanned.unreadable and scanned.unreadable[0].path == self._root:
             raise SourceError(f"Cannot read the log folder {scanned.unreadable[0]}.")
         self.unreadable = tuple(scanned.unreadable)
+        now = time.time()
         for found in scanned.runs:
             parent = ROOT_RUN if found.rel == ROOT_RUN else found.rel.rpartition("/")[0] or ROOT_RUN
             name = self.title if found.rel == ROOT_RUN else found.rel.rpartition("/")[2]
+            live = now - found.written < LIVE_S
             grouped.setdefault(parent, []).append(
                 Run(
                     source_id=self.id,
                     experiment=self.title if parent == ROOT_RUN else parent,
                     id=found.rel,
                     name=name,
-                    status=RunStatus.UNKNOWN,
+                    # Live while its event files grow; else when they were last written.
+                    status=RunStatus.RUNNING if live else RunStatus.UNKNOWN,
                     start_time=datetime.fromtimestamp(found.started, UTC),
+                    end_time=None if live else datetime.fromtimestamp(found.written, UTC),
                     has_children=False,
-                    run_type="tensorboard",
+                    run_type=RUN_TYPE,
                 )
             )
         return grouped

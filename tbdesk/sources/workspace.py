@@ -41,14 +41,18 @@ class WorkspaceSource:
         return self._path
 
     @property
+    def is_default(self) -> bool:
+        """The default local workspace (not one given with --workspace)."""
+        return self._path == default_workspace_dir().expanduser().resolve()
+
+    @property
     def read_only(self) -> bool:
         """This user may read the workspace but not write it (a read-only mount, another user's)."""
         return is_read_only(self._path)
 
     @property
     def title(self) -> str:
-        default = self._path == default_workspace_dir().expanduser().resolve()
-        notes = ([] if default else [self._path.name]) + (["read-only"] if self.read_only else [])
+        notes = ([] if self.is_default else [self._path.name]) + (["read-only"] if self.read_only else [])
         return "Local workspace" + (f" ({', '.join(notes)})" if notes else "")
 
     def to_run(self, record: RunRecord) -> Run:

@@ -69,6 +69,32 @@ class Settings:
     def set_state(self, name: str, value: QByteArray) -> None:
         self._qs.setValue(f"window/{name}", value)
 
+    def window_rect(self) -> tuple[int, int, int, int] | None:
+        """Where the window was (x, y, width, height), read apart from Qt's geometry blob so the
+        window can tell whether a current screen still shows that place before restoring it."""
+        try:
+            x, y, width, height = (int(part) for part in self._string("window/rect").split(","))
+        except ValueError:
+            return None
+        return (x, y, width, height) if width > 0 and height > 0 else None
+
+    def set_window_rect(self, rect: tuple[int, int, int, int]) -> None:
+        self._qs.setValue("window/rect", ",".join(map(str, rect)))
+
+    def appearance(self) -> str:
+        """Light, dark, or the system's (Preferences; tbdesk.ui.appearance.Scheme)."""
+        return self._string("appearance/scheme") or "system"
+
+    def set_appearance(self, scheme: str) -> None:
+        self._qs.setValue("appearance/scheme", scheme)
+
+    def language(self) -> str:
+        """The window's language (Preferences; tbdesk.ui.i18n): "system", "en" or "es"."""
+        return self._string("appearance/language") or "system"
+
+    def set_language(self, language: str) -> None:
+        self._qs.setValue("appearance/language", language)
+
     def cache_limit(self) -> int:
         """The run cache's size limit in bytes (Preferences)."""
         try:

@@ -36,6 +36,7 @@ from tbdesk.ui.tree_nodes import (
     decoration,
     display,
     foreground,
+    header_labels,
     tooltip,
 )
 
@@ -297,7 +298,7 @@ class SourceTreeModel(QAbstractItemModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return header_labels()[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
