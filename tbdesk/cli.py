@@ -223,7 +223,9 @@ async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun
             if not path.is_dir():
                 raise CommandError(f"Not a folder of TensorBoard logs: {path}")
             resolved = path.resolve()
-            if not await asyncio.to_thread(has_event_files, resolved):
+            # (An unreadable folder is named as such below, not as one without event files.)
+            readable = os.access(resolved, os.R_OK | os.X_OK)
+            if readable and not await asyncio.to_thread(has_event_files, resolved):
                 # Served anyway: a training run may be about to write its first events there.
                 print(
                     f"tbdesk serve: no TensorBoard event files in {resolved} yet; serving it anyway",
