@@ -34,7 +34,7 @@ from shiboken6 import Shiboken
 import tbdesk
 from tbdesk.boards import Board, BoardManager, BoardRun, BoardState
 from tbdesk.sources.base import SourceError
-from tbdesk.sources.logdir import LogFolderSource, unreadable_in, unreadable_text
+from tbdesk.sources.logdir import LogFolderSource, unreadable_in
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import RunCache
 from tbdesk.ui import dialogs, window_layout
@@ -49,7 +49,7 @@ from tbdesk.ui.source_actions import SourceActions
 from tbdesk.ui.sync_status import BoardSyncs
 from tbdesk.ui.tasks import TaskRunner
 from tbdesk.ui.tree_model import SourceTreeModel
-from tbdesk.ui.tree_nodes import Kind
+from tbdesk.ui.tree_nodes import Kind, unreadable_text
 from tbdesk.ui.tree_view import SourceTreeView
 from tbdesk.ui.welcome import Welcome
 

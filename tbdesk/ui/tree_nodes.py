@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -168,10 +168,30 @@ def source_title(source: Source) -> str:
     from tbdesk.sources.workspace import WorkspaceSource
 
     if isinstance(source, WorkspaceSource):
+        translate = QCoreApplication.translate
         if source.is_default:
-            return QCoreApplication.translate("SourceTree", "Local workspace")
-        return QCoreApplication.translate("SourceTree", "Local workspace ({0})").format(source.path.name)
+            if source.read_only:
+                return translate("SourceTree", "Local workspace (read-only)")
+            return translate("SourceTree", "Local workspace")
+        if source.read_only:
+            return translate("SourceTree", "Local workspace ({0}, read-only)").format(source.path.name)
+        return translate("SourceTree", "Local workspace ({0})").format(source.path.name)
     return source.title
+
+
+def unreadable_text(items: Sequence[logdir.Unreadable], shown: int = 3) -> str:
+    """What TensorBoard cannot read, in one line: how many, and the first few."""
+    translate = QCoreApplication.translate
+    names = "; ".join(map(str, items[:shown]))
+    if len(items) > shown:
+        names += translate("Unreadable", "; and {0} more").format(len(items) - shown)
+    if len(items) == 1:
+        return translate("Unreadable", "Cannot read 1 item, which TensorBoard will not show: {0}").format(
+            names
+        )
+    return translate("Unreadable", "Cannot read {0} items, which TensorBoard will not show: {1}").format(
+        len(items), names
+    )
 
 
 def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = None) -> str | None:

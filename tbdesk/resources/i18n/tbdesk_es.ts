@@ -650,6 +650,16 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <source>Local workspace ({0})</source>
         <translation>Área de trabajo local ({0})</translation>
     </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="167" />
+        <source>Local workspace (read-only)</source>
+        <translation>Área de trabajo local (solo lectura)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="170" />
+        <source>Local workspace ({0}, read-only)</source>
+        <translation>Área de trabajo local ({0}, solo lectura)</translation>
+    </message>
 </context>
 <context>
     <name>Welcome</name>
@@ -743,6 +753,57 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <location filename="../../ui/board_view.py" line="202" />
         <source>Look for new logs now</source>
         <translation>Buscar registros nuevos ahora</translation>
+    </message>
+</context>
+<context>
+    <name>Unreadable</name>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="180" />
+        <source>; and {0} more</source>
+        <translation>; y {0} más</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="182" />
+        <source>Cannot read 1 item, which TensorBoard will not show: {0}</source>
+        <translation>No se puede leer 1 elemento, que TensorBoard no mostrará: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="185" />
+        <source>Cannot read {0} items, which TensorBoard will not show: {1}</source>
+        <translation>No se pueden leer {0} elementos, que TensorBoard no mostrará: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>WorkspacePrompt</name>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="29" />
+        <source>Workspace not found</source>
+        <translation>No se encontró el área de trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="30" />
+        <source>The workspace folder {0} does not exist.</source>
+        <translation>La carpeta del área de trabajo {0} no existe.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="32" />
+        <source>Create a new, empty workspace there, or quit tbdesk?</source>
+        <translation>¿Crear allí un área de trabajo nueva y vacía, o salir de tbdesk?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="35" />
+        <source>Create workspace</source>
+        <translation>Crear área de trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="37" />
+        <source>Quit</source>
+        <translation>Salir</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="47" />
+        <source>Workspace not created</source>
+        <translation>No se creó el área de trabajo</translation>
     </message>
 </context>
 </TS>
