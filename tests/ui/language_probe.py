@@ -51,12 +51,13 @@ def _horizontal() -> object:
     return Qt.Orientation.Horizontal
 
 
-def main(scratch: Path, language: str) -> None:
+def main(scratch: Path, language: str, picture: Path) -> None:
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     i18n.install(app, language)
     window = build_window(BoardManager(scratch / "boards"), scratch / "ws", Settings(scratch / "tbdesk.ini"))
+    window.resize(1200, 700)
     window.show()
 
     async def look() -> list[tuple[str, str]]:
@@ -66,6 +67,7 @@ def main(scratch: Path, language: str) -> None:
         ):
             await asyncio.sleep(0.05)  # the welcome knows the workspace is empty
         await asyncio.sleep(0.2)
+        window.grab().save(str(picture))
         return texts(window)
 
     print(json.dumps(loop.run_until_complete(look())), flush=True)
@@ -73,4 +75,4 @@ def main(scratch: Path, language: str) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2])
+    main(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]))
