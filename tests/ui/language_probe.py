@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import qasync
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QMenu, QTreeView, QWidget
@@ -45,6 +46,14 @@ def texts(window: QWidget) -> list[tuple[str, str]]:
     return found
 
 
+async def _the_run(window: Any) -> Any:
+    source = window.workspace_source
+    [experiment] = await source.experiments()
+    async for page in source.runs(experiment):
+        return page[0]
+    raise AssertionError("no run")
+
+
 def _horizontal() -> object:
     from PySide6.QtCore import Qt
 
@@ -68,7 +77,24 @@ def main(scratch: Path, language: str, picture: Path) -> None:
             await asyncio.sleep(0.05)  # the welcome knows the workspace is empty
         await asyncio.sleep(0.2)
         window.grab().save(str(picture))
-        return texts(window)
+        found = texts(window)
+        # Then a run, as the details pane shows it: its sections and its fields' names (the
+        # values are the run's own).
+        from tbdesk.local import Experiment, Workspace
+
+        ws = Workspace(scratch / "ws")
+        run = Experiment(ws, "exp").start_logging(display_name="a-run")
+        run.complete()
+        ws.close()
+        window.details.show_run(window.workspace_source, await _the_run(window))
+        while window.details.busy:
+            await asyncio.sleep(0.05)
+        tree = window.details.tree
+        for i in range(tree.topLevelItemCount()):
+            section = tree.topLevelItem(i)
+            found.append(("details section", section.text(0)))
+            found += [("details field", section.child(j).text(0)) for j in range(section.childCount())]
+        return found
 
     print(json.dumps(loop.run_until_complete(look())), flush=True)
     os._exit(0)

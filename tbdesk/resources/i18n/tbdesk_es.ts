@@ -499,24 +499,141 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>RunDetails</name>
     <message>
-        <location filename="../../ui/run_details.py" line="139" />
+        <location filename="../../ui/run_details.py" line="46" />
+        <source>Run</source>
+        <translation>Ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="47" />
+        <source>Tags</source>
+        <translation>Etiquetas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="48" />
+        <source>Properties</source>
+        <translation>Propiedades</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="49" />
+        <source>Metrics</source>
+        <translation>Métricas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="50" />
+        <source>Files</source>
+        <translation>Archivos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="76" />
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="77" />
+        <source>Display name</source>
+        <translation>Nombre visible</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="78" />
+        <source>Run id</source>
+        <translation>Id de la ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="79" />
+        <source>Experiment</source>
+        <translation>Experimento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="82" />
+        <source>Run number</source>
+        <translation>Número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="84" />
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="86" />
+        <source>Parent run</source>
+        <translation>Ejecución padre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="88" />
+        <source>Started</source>
+        <translation>Inicio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="89" />
+        <source>Ended</source>
+        <translation>Fin</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="95" />
+        <location filename="../../ui/run_details.py" line="103" />
+        <source>Duration</source>
+        <translation>Duración</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="104" />
+        <source>{0} so far</source>
+        <translation>{0} hasta ahora</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="159" />
         <source>Copy run id</source>
         <translation>Copiar el id de la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="143" />
+        <location filename="../../ui/run_details.py" line="163" />
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="159" />
+        <location filename="../../ui/run_details.py" line="179" />
         <source>Select a run to see its details.</source>
         <translation>Seleccione una ejecución para ver sus detalles.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="192" />
+        <location filename="../../ui/run_details.py" line="205" />
+        <source>No tags</source>
+        <translation>Sin etiquetas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="206" />
+        <source>No properties</source>
+        <translation>Sin propiedades</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="207" />
+        <location filename="../../ui/run_details.py" line="208" />
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="212" />
         <source>Copy {0} to the clipboard</source>
         <translation>Copiar {0} al portapapeles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="240" />
+        <source>Could not load</source>
+        <translation>No se pudo cargar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="255" />
+        <source>No metrics</source>
+        <translation>Sin métricas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="273" />
+        <source>… and {0} more</source>
+        <translation>… y {0} más</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="274" />
+        <source>No files</source>
+        <translation>Sin archivos</translation>
     </message>
 </context>
 <context>
