@@ -340,27 +340,47 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="482" />
+        <location filename="../../ui/main_window.py" line="420" />
+        <source>Reopening {0}</source>
+        <translation>Reabriendo {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="484" />
         <source>{0} runs selected.</source>
         <translation>{0} ejecuciones seleccionadas.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="484" />
+        <location filename="../../ui/main_window.py" line="486" />
         <source>Select a run to see its details.</source>
         <translation>Seleccione una ejecución para ver sus detalles.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="505" />
+        <location filename="../../ui/main_window.py" line="497" />
+        <source>Opening {0} in TensorBoard</source>
+        <translation>Abriendo {0} en TensorBoard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="510" />
         <source>Not a folder of TensorBoard logs: {0}</source>
         <translation>No es una carpeta de registros de TensorBoard: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="648" />
+        <location filename="../../ui/main_window.py" line="562" />
+        <source>Restarting {0}</source>
+        <translation>Reiniciando {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="585" />
+        <source>Following {0} live</source>
+        <translation>Siguiendo {0} en vivo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="653" />
         <source>Stopping {0}</source>
         <translation>Deteniendo {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="681" />
+        <location filename="../../ui/main_window.py" line="686" />
         <source>Creating the demo experiments</source>
         <translation>Creando los experimentos de demostración</translation>
     </message>
@@ -491,7 +511,25 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <translation>Mostrar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="433" />
+        <location filename="../../ui/run_actions.py" line="168" />
+        <location filename="../../ui/run_actions.py" line="221" />
+        <location filename="../../ui/run_actions.py" line="374" />
+        <source>Opening {0} in TensorBoard</source>
+        <translation>Abriendo {0} en TensorBoard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_actions.py" line="392" />
+        <location filename="../../ui/run_actions.py" line="402" />
+        <source>Downloading logs of {0}</source>
+        <translation>Descargando los registros de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_actions.py" line="423" />
+        <source>Showing {0} in its folder</source>
+        <translation>Mostrando {0} en su carpeta</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_actions.py" line="438" />
         <source>{0} logged metrics only: showing the folder they are exported to</source>
         <translation>{0} solo registró métricas: se muestra la carpeta a la que se exportan</translation>
     </message>
