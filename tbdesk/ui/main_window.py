@@ -417,7 +417,9 @@ class MainWindow(QMainWindow):
         for saved in self.settings.boards():
             if not saved.tab:  # written by an earlier tbdesk, which kept boards without a tab
                 continue
-            self.tasks.run(self._reopen(saved), f"Reopening {saved.title}", user_action=False)
+            self.tasks.run(
+                self._reopen(saved), self.tr("Reopening {0}").format(saved.title), user_action=False
+            )
 
     async def _reopen(self, saved: SavedBoard) -> None:
         from tbdesk.ui.run_actions import synced_roots
@@ -491,7 +493,10 @@ class MainWindow(QMainWindow):
         if folder.is_dir():
             self.tree_model.add_source(LogFolderSource(folder))
         name = folder.name or str(folder)
-        self.tasks.run(self.open_board([BoardRun(name, folder)], name), f"Opening {name} in TensorBoard")
+        self.tasks.run(
+            self.open_board([BoardRun(name, folder)], name),
+            self.tr("Opening {0} in TensorBoard").format(name),
+        )
 
     def open_handed_over(self, paths: list[Path]) -> None:
         """A second `tbdesk [PATH...]` handed its folders over: to the front, and open them."""
@@ -555,7 +560,7 @@ class MainWindow(QMainWindow):
         if board is None:
             dialogs.show_error(self, "Restart failed", "This board was stopped; open its runs again.")
             return
-        self.tasks.run(self.manager.restart(board), f"Restarting {board.title}")
+        self.tasks.run(self.manager.restart(board), self.tr("Restarting {0}").format(board.title))
 
     def _connect_view(self, view: BoardView, board_id: str) -> None:
         view.restartRequested.connect(lambda: self.restart_board(board_id))
@@ -581,7 +586,7 @@ class MainWindow(QMainWindow):
                 self._restored.add(board_id)  # Refresh may try again
                 raise
 
-        self.tasks.run(follow(), f"Following {board.title} live")
+        self.tasks.run(follow(), self.tr("Following {0} live").format(board.title))
 
     async def _check_readable(self, board: Board) -> None:
         """Say in the board's strip what its TensorBoard cannot read (it would skip it silently)."""

@@ -148,7 +148,7 @@ def status_text(run: Run) -> str:
         if run.status is RunStatus.RUNNING:
             return "live"
         if run.end_time is not None:
-            return f"written {run.end_time.astimezone():%m-%d %H:%M}"
+            return f"{run.end_time.astimezone():%m-%d %H:%M}"  # its tooltip: "Last written"
     return str(run.status.value)
 
 
@@ -211,7 +211,8 @@ def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = 
         if run.start_time:
             lines.append(f"Started: {_format_time(run.start_time)}")
         if run.end_time:
-            lines.append(f"Ended: {_format_time(run.end_time)}")
+            ended = "Last written" if run.run_type == logdir.RUN_TYPE else "Ended"
+            lines.append(f"{ended}: {_format_time(run.end_time)}")
         lines += [f"{key}: {value}" for key, value in run.tags.items()]
         if sync is not None:
             lines.append(f"Sync: {run_line(sync)}")
