@@ -43,41 +43,50 @@ def test_the_official_operations_are_read_from_all_three_clients() -> None:
     source = (Path(__import__("azureml").__path__[0]).parent / path).read_text().splitlines()
     assert "get_by_query.metadata = {'url': '/history/v1.0" in source[int(line) - 1]
     (children,) = [op for op in ops if op.client == "azureml-core" and op.name == "RunOperations.get_child"]
-    assert children.query == {"$filter", "$continuationToken", "$orderby", "$sortorder", "$top"}
+    assert children.query == {
+        "$filter": "str",
+        "$continuationToken": "str",
+        "$orderby": "[str]",
+        "$sortorder": "str",
+        "$top": "int",
+    }
 
 
 def test_an_orderby_sent_as_a_list_is_refused_with_the_template_it_was_compared_with() -> None:
     bad = {"filter": "(ParentRunId eq null)", "orderby": ["CreatedUtc desc"], "top": 100}
-    verdict = check_request("POST", RUNS_QUERY, set(), bad)
+    verdict = check_request("POST", RUNS_QUERY, {}, bad)
     assert verdict.operation is None
     (core,) = [p for p in verdict.problems if "azureml-core RunOperations.get_by_query" in p]
     assert "body.orderby is a list, the official type is str" in core
     assert "azureml/_restclient/operations/run_operations.py:" in core
-    good = check_request("POST", RUNS_QUERY, set(), {**bad, "orderby": "CreatedUtc desc"})
+    good = check_request("POST", RUNS_QUERY, {}, {**bad, "orderby": "CreatedUtc desc"})
     assert good.operation is not None and good.operation.body == "QueryParamsDto" and not good.problems
 
 
 def test_a_body_key_no_model_has_and_a_query_name_no_operation_sets_are_refused() -> None:
-    verdict = check_request("POST", RUNS_QUERY, set(), {"filter": "x", "sortBy": "name"})
+    verdict = check_request("POST", RUNS_QUERY, {}, {"filter": "x", "sortBy": "name"})
     assert any("body.sortBy is not in the official model QueryParamsDto" in p for p in verdict.problems)
     children = f"/history/v1.0{WS}/experiments/e/runs/r/children"
-    refused = check_request("GET", children, {"$orderby", "$skip"}, None)
+    refused = check_request("GET", children, {"$orderby": "CreatedUtc desc", "$skip": "5"}, None)
     assert refused.operation is None and any("query parameter '$skip'" in p for p in refused.problems)
-    assert check_request("GET", children, {"$orderby", "$top", "$continuationToken"}, None).operation
+    many = check_request("GET", children, {"$top": "many"}, None)
+    assert any("query parameter $top='many' is not of the official type int" in p for p in many.problems)
+    fine = {"$orderby": "CreatedUtc desc", "$top": "100", "$continuationToken": "t"}
+    assert check_request("GET", children, fine, None).operation
 
 
 def test_the_old_folder_listing_and_unknown_routes_are_refused() -> None:
     # azureml-core generated list_in_path, but none of Microsoft's clients calls it: a stale route.
-    folder = check_request("GET", f"/artifact/v2.0{WS}/artifacts/ExperimentRun/dc/logs/", set(), None)
+    folder = check_request("GET", f"/artifact/v2.0{WS}/artifacts/ExperimentRun/dc/logs/", {}, None)
     assert folder.operation is None
     assert any("never calls ArtifactOperations.list_in_path" in p for p in folder.problems)
     # The maintained form: azureml-mlflow's list_in_container with ?path=.
-    listed = check_request("GET", f"/artifact/v2.0{WS}/artifacts/ExperimentRun/dc", {"path"}, None)
+    listed = check_request("GET", f"/artifact/v2.0{WS}/artifacts/ExperimentRun/dc", {"path": "logs/"}, None)
     assert listed.operation is not None and listed.operation.client == "azureml-mlflow"
-    nowhere = check_request("GET", f"/history/v1.0{WS}/experiments/e/runs/r/everything", set(), None)
+    nowhere = check_request("GET", f"/history/v1.0{WS}/experiments/e/runs/r/everything", {}, None)
     assert nowhere.operation is None and "no official operation has this route" in nowhere.problems[0]
     assert "(nearest: " in nowhere.problems[0]
-    wrong_verb = check_request("DELETE", f"/metric/v2.0{WS}/runs/r/list", set(), None)
+    wrong_verb = check_request("DELETE", f"/metric/v2.0{WS}/runs/r/list", {}, None)
     assert "take another method" in wrong_verb.problems[0]
 
 

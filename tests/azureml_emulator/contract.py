@@ -100,7 +100,7 @@ class Operation:
     method: str
     template: str
     where: str  # file:line of the template
-    query: frozenset[str]
+    query: dict[str, str] = field(compare=False)  # name -> msrest type ('str', 'int', '[str]'...)
     body: str | None  # the request model's name
     answer: str | None  # the response model's name
     models: ModuleType
@@ -181,14 +181,18 @@ def _operations_of(
             continue
         body = re.search(r"_serialize\.body\(\w+, [\"'](\w+)[\"']", source)
         answer = re.search(r"_deserialize\([\"'](\w+)[\"']", source)
-        query = re.findall(r"(?:query_parameters|_query_parameters|_params)\[[\"']([^\"']+)[\"']\]", text)
+        query = re.findall(
+            r"(?:query_parameters|_query_parameters|_params)\[[\"']([^\"']+)[\"']\] = "
+            r"(?:self\.)?(?i:_serializer?)\.query\([^,]+, [^,]+, [\"']([^\"']+)[\"']",
+            text,
+        )
         yield Operation(
             client=client,
             name=f"{cls.__name__}.{name}",
             method=verb.group(1).upper(),
             template=template[0],
             where=template[1],
-            query=frozenset(query),
+            query=dict(query),
             body=body.group(1) if body else None,
             answer=answer.group(1) if answer else None,
             models=models,
@@ -330,6 +334,15 @@ def _is_iso(text: str) -> bool:
     return True
 
 
+def _fits_query(text: str, kind: str) -> bool:
+    """A query value as msrest serializes `kind` into a URL."""
+    if kind in ("int", "long"):
+        return re.fullmatch(r"-?\d+", text) is not None
+    if kind == "bool":
+        return text in ("true", "false")
+    return True
+
+
 def _json_kind(value: Any) -> str:
     return {bool: "boolean", int: "number", float: "number", str: "string", list: "list", dict: "object"}.get(
         type(value), type(value).__name__
@@ -345,7 +358,7 @@ def routed(method: str, path: str) -> list[Operation]:
     return [op for op in matching if op.literal == best]
 
 
-def check_request(method: str, path: str, query: set[str] | frozenset[str], body: Any) -> Verdict:
+def check_request(method: str, path: str, query: dict[str, str], body: Any) -> Verdict:
     """The official operation that accepts this request, or why none does."""
     candidates = routed(method, path)
     if not candidates:
@@ -366,8 +379,14 @@ def check_request(method: str, path: str, query: set[str] | frozenset[str], body
     return Verdict(None, problems)
 
 
-def _refusal(op: Operation, query: set[str] | frozenset[str], body: Any) -> list[str]:
-    why = [f"query parameter {name!r} is not one of {sorted(op.query)}" for name in sorted(query - op.query)]
+def _refusal(op: Operation, query: dict[str, str], body: Any) -> list[str]:
+    why = [
+        f"query parameter {name!r} is not one of {sorted(op.query)}"
+        if name not in op.query
+        else f"query parameter {name}={value!r} is not of the official type {op.query[name]}"
+        for name, value in sorted(query.items())
+        if name not in op.query or not _fits_query(value, op.query[name])
+    ]
     if body is not None:
         if op.body is None:
             why.append("no request body model to hold it against (none, or a typed client's)")
@@ -415,7 +434,9 @@ def check_answer(method: str, path: str, status: int, answer: Any) -> list[str]:
         if not found:
             return []
         verdicts.append([f"{op}: {p}" for p in found])
-    return min(verdicts, key=len) if verdicts else []
+    if not verdicts and status < 400:
+        return [f"{method} {short(path)}: no official operation of this route has a response model"]
+    return min(verdicts, key=len)
 
 
 _RANGE = re.compile(r"bytes=\d+-\d*")
@@ -444,10 +465,9 @@ def check(request: Any) -> list[str]:
         if request.range is not None and not _RANGE.fullmatch(request.range):
             problems.append(f"GET {path} asks for Range {request.range!r}, not bytes=N- or bytes=N-M")
         return problems
-    names = set(request.query)
-    if path.lower().startswith("/subscriptions") and "api-version" not in names:
+    if path.lower().startswith("/subscriptions") and "api-version" not in request.query:
         return [f"{request.method} {path}: an ARM request without api-version"]
-    verdict = check_request(request.method, path, names, request.body)
+    verdict = check_request(request.method, path, request.query, request.body)
     if verdict.operation is None:
         return verdict.problems
     return check_answer(request.method, path, request.status, request.answer)

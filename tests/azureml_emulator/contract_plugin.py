@@ -52,8 +52,7 @@ def kind_of(request: Request) -> str:
         return "discovery document"
     if request.path.startswith("/blob/"):
         return "artifact bytes (blob GET)"
-    names = set(request.query)
-    verdict = contract.check_request(request.method, request.path, names, request.body)
+    verdict = contract.check_request(request.method, request.path, request.query, request.body)
     who = "tbdesk" if is_tbdesks(request) else "other client"
     if verdict.operation is None:
         return f"{who}: unmatched {request.method} {contract.short(request.path)}"
