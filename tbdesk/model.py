@@ -106,6 +106,14 @@ class MetricKind(enum.StrEnum):
     # among the run's files; no TensorBoard plugin shows them. No points; the description says
     # what it is and which file holds it.
     ARTIFACT = "artifact"
+    # A metric of a type tbdesk does not know, whose values it cannot read either: no points; the
+    # description says what it is and why it is left out.
+    UNREADABLE = "unreadable"
+
+    @property
+    def has_values(self) -> bool:
+        """Its points are the metric (else it is listed, never exported: its description says why)."""
+        return self not in (MetricKind.ARTIFACT, MetricKind.UNREADABLE)
 
 
 @dataclass(frozen=True, slots=True)

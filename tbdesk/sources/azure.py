@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from tbdesk.azure.arm import Credential
-from tbdesk.azure.convert import to_experiment, to_file, to_metric, to_run
+from tbdesk.azure.convert import metric_name, to_experiment, to_file, to_metric, to_run
 from tbdesk.azure.errors import AzureError, NotFoundError
 from tbdesk.azure.rest import CancelledError, Downloaded, NextPage, Policy, RestClient, segment
 from tbdesk.azure.workspace import (
@@ -182,15 +182,28 @@ class AzureSource:
         definitions = await self._thread(
             client.all_pages, lambda token: client.post_page(list_url, what, {}, token)
         )
-        names = list(dict.fromkeys(str(d["metricKey"]["name"]) for d in definitions if d.get("metricKey")))
+        # A metric is its name in its namespace (metricKey): same-named ones of two namespaces
+        # are two metrics. A definition without a readable key names nothing to ask for.
+        keys = list(
+            dict.fromkeys(
+                (str(key.get("namespace") or ""), str(key["name"]))
+                for d in definitions
+                if isinstance(d, dict) and isinstance(key := d.get("metricKey"), dict) and key.get("name")
+            )
+        )
 
-        def history(name: str) -> Metric | None:
+        def history(namespace: str, name: str) -> Metric | None:
             # The SDK's own paging of this endpoint is the one that works: the token goes in the body.
-            what_one = f"the metric {name} of {run.name}"
+            what_one = f"the metric {metric_name(name, namespace)} of {run.name}"
             merged: dict[str, Any] | None = None
             token: str | None = None
             while True:
-                body = {"metricName": name, **({"continuationToken": token} if token else {})}
+                # RetrieveFullFidelityMetricRequest (azureml-mlflow) carries metricNamespace.
+                body = {
+                    "metricName": name,
+                    **({"metricNamespace": namespace} if namespace else {}),
+                    **({"continuationToken": token} if token else {}),
+                }
                 page = client.post_json(full_url, what_one, body)
                 if merged is None:
                     merged = page
@@ -199,16 +212,16 @@ class AzureSource:
                 next_token = page.get("continuationToken")
                 token = None if not next_token or next_token == token else str(next_token)
                 if token is None:
-                    return to_metric(merged)
+                    return to_metric(merged, namespace or None)
 
-        async def one(name: str) -> Metric | None:
+        async def one(namespace: str, name: str) -> Metric | None:
             async with self._limit:
                 try:
-                    return await self._thread(history, name)
+                    return await self._thread(history, namespace, name)
                 except NotFoundError:
                     return None  # listed but gone meanwhile
 
-        found = await asyncio.gather(*(one(name) for name in names))
+        found = await asyncio.gather(*(one(namespace, name) for namespace, name in keys))
         return [metric for metric in found if metric is not None]
 
     async def files(self, run: Run, prefix: str = "") -> list[RunFile]:
@@ -378,8 +391,21 @@ class AzureSource:
         auth = self._auth
         client = RestClient(lambda: header_of(auth), self._policy, workspace=self.ref.name)
         try:
-            if self._sdk_workspace is not None and self._discovery_url is None:
-                endpoints = _sdk_endpoints(self._sdk_workspace)
+            handed = self._sdk_workspace
+            known = getattr(handed, "_discovery_url_internal", None) if handed is not None else None
+            if handed is not None and self._discovery_url is None and known:
+                # tbdesk's own discovery, not azureml-core's ServiceContext: that one asks for
+                # every service of the document and fails (KeyError) on a workspace whose
+                # document has only what tbdesk reads (a private-link or sovereign-cloud one).
+                endpoints = discover(
+                    client,
+                    self.ref,
+                    arm_endpoint="",
+                    discovery_url=str(known),
+                    workspace_id=getattr(handed, "_workspace_id_internal", None),
+                )
+            elif handed is not None and self._discovery_url is None:
+                endpoints = _sdk_endpoints(handed)
             else:
                 arm = self._arm_endpoint or str(auth._get_arm_end_point())
                 endpoints = discover(

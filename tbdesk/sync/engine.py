@@ -169,6 +169,9 @@ class RunSync:
         self.probe_every = probe_every
         self.quiet = quiet
         self._probed_at = float("-inf")  # time.monotonic() of the last probe
+        # When the next probe is due (time.monotonic()), as the last poll found; None: no file
+        # to probe. A poller wakes for it rather than waiting out a long idle pause.
+        self.probe_due: float | None = None
         self._turns: dict[str, float] = {}  # when each file was probed last
         self._lively: dict[str, float] = {}  # when each file last grew (or was first seen)
         # Whether a file's record was seen to change with its growth (True: no probe needed)
@@ -249,16 +252,20 @@ class RunSync:
             and self._follows.get(item.path) is not True
             and target.is_file()
         ]
+        self.probe_due = None
         if final:
             return [] if self._ledger.ended else candidates
-        if not probe or now - self._probed_at < self.probe_every:
+        if not probe:
             return []
         lively = [c for c in candidates if now - self._lively.setdefault(c[0].path, now) < self.quiet]
         if not lively:
             return []
-        chosen = min(lively, key=lambda c: self._turns.get(c[0].path, float("-inf")))
-        self._probed_at = self._turns[chosen[0].path] = now
-        return [chosen]
+        chosen: list[tuple[RemoteFile, Path]] = []
+        if now - self._probed_at >= self.probe_every:
+            chosen = [min(lively, key=lambda c: self._turns.get(c[0].path, float("-inf")))]
+            self._probed_at = self._turns[chosen[0][0].path] = now
+        self.probe_due = self._probed_at + self.probe_every
+        return chosen
 
     def _note(self, item: RemoteFile, outcome: _Outcome, probed: bool, now: float) -> None:
         """Remember what a read found: the file's record and bytes versions, its frames, and

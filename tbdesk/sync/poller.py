@@ -238,7 +238,13 @@ class LiveSync:
     def _next_wait(self, pause: float) -> float:
         now = time.monotonic()
         retries = [t.next_try - now for t in self._runs.values() if not t.done and t.failures]
-        return max(0.0, min([pause, *retries]))
+        # A probe coming due (engine.py) wakes the loop, no sooner than a fast round would.
+        probes = [
+            max(t.sync.probe_due - now, self.policy.fast)
+            for t in self._runs.values()
+            if not t.done and not t.failures and t.sync is not None and t.sync.probe_due is not None
+        ]
+        return max(0.0, min([pause, *retries, *probes]))
 
     async def _round(self, now: float, *, first: bool = False) -> bool:
         """Poll every run that is due; True when bytes arrived."""

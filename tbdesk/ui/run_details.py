@@ -61,6 +61,15 @@ def format_duration(seconds: float) -> str:
     return f"{minutes}m {secs}s" if minutes else f"{secs}s"
 
 
+_NOT_EXPORTED_WHY = {
+    MetricKind.ARTIFACT: "Azure ML keeps this metric as a file among the run's files (see Files), not as"
+    " values: TensorBoard has nothing to show it as, so opening or exporting the run leaves it out."
+    " Azure ML studio shows it.",
+    MetricKind.UNREADABLE: "tbdesk cannot read this metric's values (the text says why), so opening or"
+    " exporting the run leaves it out. Azure ML studio may show it.",
+}
+
+
 def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
     """The Run section: what the run says about itself."""
     fields = [
@@ -90,6 +99,8 @@ def metric_summary(metric: Metric) -> str:
     kept as a file (and which), and that it is not exported to TensorBoard."""
     if metric.kind is MetricKind.ARTIFACT:
         return f"{metric.description or 'kept by Azure ML as a file'}: not exported to TensorBoard"
+    if metric.kind is MetricKind.UNREADABLE:
+        return f"{metric.description or 'its values are unreadable'}: not exported to TensorBoard"
     count = len(metric.points)
     text = f"{metric.kind.value}, {count} point{'s' if count != 1 else ''}"
     if not metric.points:
@@ -216,14 +227,9 @@ class RunDetails(QWidget):
         section = self._sections.get(METRICS)
         for row, metric in enumerate(ordered):
             item = section.child(row) if section is not None else None
-            if item is not None and metric.kind is MetricKind.ARTIFACT:
+            if item is not None and not metric.kind.has_values:
                 item.setForeground(1, QBrush(QColor(_NOT_EXPORTED)))
-                item.setToolTip(
-                    1,
-                    "Azure ML keeps this metric as a file among the run's files (see Files), not as"
-                    " values: TensorBoard has nothing to show it as, so opening or exporting the run"
-                    " leaves it out. Azure ML studio shows it.",
-                )
+                item.setToolTip(1, _NOT_EXPORTED_WHY[metric.kind])
 
     def _show_files(self, files: Sequence[RunFile]) -> None:
         ordered = sorted(files, key=lambda f: f.path)

@@ -141,3 +141,68 @@ def test_a_next_link_to_another_host_is_not_followed(demo: Emulator, make_source
     with pytest.raises(ServiceError, match="next page of the files is on another host"):
         client.get_page(url, "the files", {}, NextPage(link="https://elsewhere.example/steal"), "t")
     client.close()
+
+
+def test_metrics_keep_namespaces_apart_and_none_is_dropped(
+    emulator: Emulator, make_source, sdk_workspace, tmp_path
+) -> None:
+    from azureml.core import Experiment, Run
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from tbdesk.export import export_run
+    from tbdesk.model import MetricKind
+    from tests.azureml_emulator.seed import seed_odd_metrics
+
+    emu = seed_odd_metrics(emulator.workspace)
+    source = make_source()
+    target = run(source.get_run("metric-oddities", emu.id))
+    metrics = {m.name: m for m in run(source.metrics(target))}
+    assert set(metrics) == {"loss", "train/loss", "eval/loss", "gpu_util", "phase", "weights", "calibration"}
+    firsts = {name: metrics[name].points[0].value for name in ("loss", "train/loss", "eval/loss")}
+    assert firsts == {"loss": 1.0, "train/loss": 2.0, "eval/loss": 3.0}
+    asked = [r.body for r in emulator.requests("POST", contains="/full")]
+    assert {b.get("metricNamespace") for b in asked if b["metricName"] == "loss"} == {None, "train", "eval"}
+
+    gauge, phase = metrics["gpu_util"], metrics["phase"]
+    assert gauge.kind is MetricKind.SCALAR and [p.value for p in gauge.points] == [0.5, 0.75, 0.9]
+    assert "azureml.v3.gauge" in gauge.description
+    assert phase.kind is MetricKind.STRING and "without a type" in phase.description
+    weights = metrics["weights"]
+    assert weights.kind is MetricKind.UNREADABLE and "azureml.v3.tensor" in weights.description
+    calibration = metrics["calibration"]
+    assert calibration.kind is MetricKind.ARTIFACT and calibration.description.endswith("the file cal_0")
+    # azureml-core defines an artifact-backed metric by its first value too.
+    sdk_run = Run(Experiment(sdk_workspace, "metric-oddities"), emu.id)
+    assert sdk_run.get_metrics(name="calibration")["calibration"].endswith("/cal_0")
+
+    result = run(export_run(make_source(), target, tmp_path / "logs"))  # a source per event loop
+    accumulator = EventAccumulator(str(result.folder))
+    accumulator.Reload()
+    assert {"loss", "train/loss", "eval/loss", "gpu_util"} <= set(accumulator.Tags()["scalars"])
+    assert [note.split(":")[0] for note in sorted(result.notes)] == ["calibration", "weights"]
+    assert "neither numbers, text, rows nor files" in sorted(result.notes)[1]
+
+
+def test_a_metric_answer_tbdesk_cannot_read_is_listed_not_raised() -> None:
+    from tbdesk.azure.convert import to_metric
+    from tbdesk.model import MetricKind
+
+    garbled = {
+        "name": "loss",
+        "properties": {"uxMetricType": "azureml.v1.scalar"},
+        "value": [{"step": 0, "data": "not a mapping"}],
+    }
+    metric = to_metric(garbled, "train")
+    assert metric is not None and metric.name == "train/loss" and metric.kind is MetricKind.UNREADABLE
+    assert "azureml.v1.scalar" in metric.description and "cannot read" in metric.description
+
+
+def test_a_notebooks_workspace_browses_with_only_history_in_its_discovery(
+    demo: Emulator, sdk_workspace
+) -> None:
+    from tbdesk.sources.azure import AzureSource
+
+    demo.discovery_lacks = {"api", "experimentation", "hyperdrive", "modelmanagement"}
+    source = AzureSource.from_workspace(sdk_workspace)  # its ServiceContext would raise KeyError
+    assert len(run(source.experiments())) == 3
+    assert len(demo.requests("GET", contains="/discovery")) == 1  # tbdesk's own, once

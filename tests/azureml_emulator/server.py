@@ -544,16 +544,16 @@ class Emulator:
         body = body or {}
         if match.group(2) == "list":
             definitions = [
-                {"metricKey": {"namespace": None, "name": m.name}, "columns": dict(m.columns)}
+                {"metricKey": {"namespace": m.namespace, "name": m.name}, "columns": dict(m.columns)}
                 for m in run.metrics.values()
             ]
             items, token = _page(definitions, body.get("continuationToken"), self.metric_list_page_size)
             return _Reply(200, {"value": items, "continuationToken": token})
-        metric = run.metrics.get(body.get("metricName") or "")
+        # A metric is its name in its namespace (RetrieveFullFidelityMetricRequest.metricNamespace).
+        name, namespace = body.get("metricName") or "", body.get("metricNamespace") or None
+        metric = next((m for m in run.metrics.values() if m.name == name and m.namespace == namespace), None)
         if metric is None:
-            raise _error(
-                404, "MetricNotFound", f"Metric {body.get('metricName')!r} not found in run {run.id}."
-            )
+            raise _error(404, "MetricNotFound", f"Metric {name!r} not found in run {run.id}.")
         items, token = _page(metric.values, body.get("continuationToken"), self.metric_page_size)
         return _Reply(
             200,
@@ -561,8 +561,8 @@ class Emulator:
                 "name": metric.name,
                 "dataContainerId": run.data_container_id,
                 "columns": dict(metric.columns),
-                "properties": {"uxMetricType": metric.ux_type},
-                "namespace": None,
+                "properties": {"uxMetricType": metric.ux_type} if metric.ux_type else {},
+                "namespace": metric.namespace,
                 "value": items,
                 "continuationToken": token,
             },

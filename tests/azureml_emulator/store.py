@@ -76,9 +76,15 @@ def etag_of(data: bytes) -> str:
 @dataclass
 class EmuMetric:
     name: str
-    ux_type: str
+    ux_type: str  # "" for a metric recorded without one
     columns: dict[str, str]
     values: list[dict[str, Any]] = field(default_factory=list)
+    namespace: str | None = None  # metrics v2's metricKey.namespace
+
+    @property
+    def key(self) -> str:
+        """Its key in EmuRun.metrics: `namespace/name` in a namespace, else its name."""
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
 
 
 @dataclass
@@ -131,10 +137,13 @@ class EmuRun:
         self.clock = (self.clock or self.start or self.created) + timedelta(seconds=1)
         return self.clock
 
-    def _metric(self, name: str, ux_type: str, columns: dict[str, str]) -> EmuMetric:
-        metric = self.metrics.get(name)
+    def _metric(
+        self, name: str, ux_type: str, columns: dict[str, str], namespace: str | None = None
+    ) -> EmuMetric:
+        made = EmuMetric(name, ux_type, dict(columns), namespace=namespace)
+        metric = self.metrics.get(made.key)
         if metric is None:
-            metric = self.metrics[name] = EmuMetric(name, ux_type, dict(columns))
+            metric = self.metrics[made.key] = made
         elif metric.ux_type != ux_type:
             raise ValueError(f"metric {name} is a {metric.ux_type}, not a {ux_type}")
         else:
@@ -147,9 +156,25 @@ class EmuRun:
         )
 
     # The SDK's logging calls, as the service records them.
-    def log(self, name: str, value: Any, step: int | None = None, at: datetime | None = None) -> None:
-        metric = self._metric(name, SCALAR, {name: _column_type(value)})
+    def log(
+        self,
+        name: str,
+        value: Any,
+        step: int | None = None,
+        at: datetime | None = None,
+        *,
+        namespace: str | None = None,
+    ) -> None:
+        metric = self._metric(name, SCALAR, {name: _column_type(value)}, namespace)
         self._append(metric, {name: value}, self._stamp(at), step)
+
+    def log_typed(self, name: str, ux_type: str, values: list[Any], at: datetime | None = None) -> None:
+        """Values of one column under a uxMetricType the SDK does not log (a newer client's, or
+        none: ""), as a service that grew new metric types would return them."""
+        moment = self._stamp(at)
+        metric = self._metric(name, ux_type, {name: _column_type(values[0])})
+        for step, value in enumerate(values):
+            self._append(metric, {name: value}, moment + timedelta(seconds=step), step)
 
     def log_list(self, name: str, values: list[Any], at: datetime | None = None) -> None:
         moment = self._stamp(at)

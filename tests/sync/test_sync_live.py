@@ -101,6 +101,51 @@ def test_a_job_that_stops_answering_for_a_while_is_followed_until_it_completes(
     asyncio.run(main())
 
 
+def test_a_status_tbdesk_does_not_know_keeps_the_sync_going(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    running.status = "Hibernating"  # a state a newer service may report: not one of the final three
+
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
+        (status,) = await live.start()
+        assert status.run.status is RunStatus.UNKNOWN and status.state is SyncState.LIVE
+        polls = len(_listings(emulator, running.id))
+        await until(lambda: len(_listings(emulator, running.id)) >= polls + 3, what="more polls")
+        assert not live.finished
+        running.status = "Completed"
+        await asyncio.wait_for(live.wait_finished(), 20)
+        assert status_of(live, the_run.key).state is SyncState.UP_TO_DATE
+        await live.stop()
+
+    asyncio.run(main())
+
+
+def test_a_due_probe_does_not_wait_out_a_long_idle_pause(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    events = Events("loss")
+    running.upload(EVENTS, events.steps(0, 5))
+    policy = PollPolicy(fast=0.05, idle=60.0, tree_active=120.0, tree_idle=120.0, probe=0.3)
+
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=policy)
+        (status,) = await live.start()
+        # Backing off from 0.05 s, twelve polls would take over three minutes; a probe due every
+        # 0.3 s wakes the loop each time instead.
+        await until(lambda: len(_listings(emulator, running.id)) >= 12, what="polls woken by probes")
+        running.append(EVENTS, events.steps(5, 10))  # whatever its record says of it
+        await until(
+            lambda: (status.folder / EVENTS[5:]).stat().st_size == len(running.files[EVENTS].data),
+            what="the new steps",
+        )
+        await live.stop()
+
+    asyncio.run(main())
+
+
 def test_idle_polls_back_off_and_refresh_polls_at_once(
     emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
 ) -> None:
