@@ -13,10 +13,10 @@ service's specs and ships on PyPI, collected by introspection (never copied by h
   list fails), recursively through nested models;
 - the answer against the model it deserializes (`self._deserialize('Model', ...)`), the same way.
 
-A request passes when one operation accepts it whole (method, path, query names and body). The
-data-plane operations must also be called somewhere in their own package's hand-written code: a
-generated method that Microsoft's clients never call (azureml-core's `list_in_path`, the old
-folder listing) is a stale route, not the contract. Failures name the operation and the file
+A request passes when one operation accepts it whole (method, path, query names and body). A
+data-plane operation that its own package never calls, while it calls other operations of the
+same group, is a stale route, not the contract (azureml-core's generated `list_in_path`, the old
+folder listing: azureml-core lists folders with `list_in_container`). Failures name the operation and the file
 and line of its template.
 
 Not run-history operations, checked otherwise (`check`):
@@ -261,6 +261,22 @@ def called_by_its_client(op: Operation) -> bool:
     return re.search(rf"\.{method}\b", _own_code(op.client)) is not None
 
 
+def stale(op: Operation) -> bool:
+    """A generated data-plane method its own package never calls, while it calls others of the
+    same operation group: the client reads the service another way (azureml-core lists a folder
+    with list_in_container, never with list_in_path). A group the package never uses at all
+    (azure-ai-ml reads no metrics itself) says nothing either way."""
+    if not op.data_plane or called_by_its_client(op):
+        return False
+    group = op.name.split(".")[0]
+    file = op.where.rsplit(":", 1)[0]
+    return any(
+        called_by_its_client(other)
+        for other in operations()
+        if other.client == op.client and other.name.split(".")[0] == group and other.where.startswith(file)
+    )
+
+
 # ---- checking values against models
 def problems_of(value: Any, kind: str, models: ModuleType, where: str) -> list[str]:  # noqa: PLR0911
     """What in a JSON value does not fit `kind` (an msrest type: 'str', '[RunDto]', '{str}',
@@ -392,8 +408,8 @@ def _refusal(op: Operation, query: dict[str, str], body: Any) -> list[str]:
             why.append("no request body model to hold it against (none, or a typed client's)")
         else:
             why += problems_of(body, op.body, op.models, "body")
-    if op.data_plane and not called_by_its_client(op):
-        why.append(f"{op.client}'s own code never calls {op.name}: a stale generated route")
+    if stale(op):
+        why.append(f"{op.client}'s own code never calls {op.name}, only others of its group: a stale route")
     return why
 
 
