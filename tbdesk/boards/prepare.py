@@ -1,9 +1,11 @@
 """The runs of a board, kept live: logs synced while the runs run, metrics-only runs exported.
 
 `prepare_live_runs` starts a live sync (tbdesk.sync.LiveSync) of the runs and their child runs:
-the logs (`logs/` by default) of a run stored remotely (an Azure ML run) come into the run cache
-and keep coming while it runs; a run of this machine (the local workspace, a log folder) is used
-where it is. Once the first sync is done, each run shows this way:
+the logs (`logs/` by default; an Azure ML v2 job's TensorBoard logs under `outputs/`, such as
+`outputs/tensorboard/`, are found too and land in the same folder: tbdesk.sync.engine) of a run
+stored remotely (an Azure ML run) come into the run cache and keep coming while it runs; a run of
+this machine (the local workspace, a log folder) is used where it is. Once the first sync is done,
+each run shows this way:
 
 - a run whose folder holds event files is linked there, and so is a run still running (its logs
   may come later; the link shows them as they do);

@@ -38,8 +38,15 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-RUN, TAGS, PROPERTIES, METRICS, FILES = "Run", "Tags", "Properties", "Metrics", "Files"
-SECTIONS = (RUN, TAGS, PROPERTIES, METRICS, FILES)
+RUN, TAGS, PARAMETERS, PROPERTIES, METRICS, FILES = (
+    "Run",
+    "Tags",
+    "Parameters",
+    "Properties",
+    "Metrics",
+    "Files",
+)
+SECTIONS = (RUN, TAGS, PARAMETERS, PROPERTIES, METRICS, FILES)  # Parameters: only for runs that have some
 MAX_FILES = 500  # a run with more files lists these and says how many it left out
 _LOADING = "Loading…"
 _NOT_EXPORTED = "#757575"  # the rows of metrics that TensorBoard will not show
@@ -80,8 +87,10 @@ def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
     ]
     if run.number is not None:
         fields.append(("Run number", str(run.number)))
-    if run.run_type:
-        fields.append(("Type", run.run_type))
+    if run.job_type:
+        fields.append(("Job type", run.job_type))
+    if run.run_type:  # the service's own word for it, beside the kind of job in plain words
+        fields.append(("Run type", run.run_type))
     if run.parent_id:
         fields.append(("Parent run", run.parent_id))
     fields += [("Started", format_time(run.start_time)), ("Ended", format_time(run.end_time))]
@@ -172,9 +181,13 @@ class RunDetails(QWidget):
         self.source, self.run = source, run
         self.title.setText(f"<b>{_escape(run.name or run.id)}</b>")
         self.tree.clear()
-        self._sections = {name: self._section(name) for name in SECTIONS}
+        shown = [name for name in SECTIONS if name != PARAMETERS or run.params]
+        self._sections = {name: self._section(name) for name in shown}
         self._fill(RUN, run_fields(run))
         self._fill(TAGS, sorted(run.tags.items()), empty="No tags")
+        if run.params:  # an Azure ML v2 job's MLflow params
+            self._fill(PARAMETERS, sorted(run.params.items()))
+            self._sections[PARAMETERS].setExpanded(True)
         self._fill(PROPERTIES, sorted(run.properties.items()), empty="No properties")
         self._fill(METRICS, [(_LOADING, "")])
         self._fill(FILES, [(_LOADING, "")])

@@ -28,8 +28,8 @@ from tbdesk.ui.sync_status import run_line
 Index = QModelIndex | QPersistentModelIndex
 Key = tuple[str, ...]
 
-NAME, STATUS, STARTED = range(3)
-HEADERS = ("Name", "Status", "Started")
+NAME, TYPE, STATUS, STARTED = range(4)
+HEADERS = ("Name", "Type", "Status", "Started")  # Type: the kind of job (Azure ML's Command, Sweep...)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 SYNC_ROLE = Qt.ItemDataRole.UserRole + 2  # a run's RunSyncStatus while a board syncs it
 
@@ -131,7 +131,13 @@ def display(node: Node, column: int) -> str | None:
         return (run.name or run.id) if node.kind is Kind.RUN and run is not None else node.text
     if node.kind is not Kind.RUN or run is None:
         return None
-    return str(run.status.value) if column == STATUS else _format_time(run.start_time)
+    return _run_text(run, column)
+
+
+def _run_text(run: Run, column: int) -> str:
+    if column == STATUS:
+        return str(run.status.value)
+    return run.job_type if column == TYPE else _format_time(run.start_time)
 
 
 def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = None) -> str | None:
@@ -146,6 +152,8 @@ def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = 
     if node.kind is Kind.RUN and node.run is not None:
         run = node.run
         lines = [run.name, f"Run id: {run.id}", f"Status: {run.status.value}"]
+        if run.job_type:
+            lines.append(f"Type: {run.job_type} job")
         if run.start_time:
             lines.append(f"Started: {_format_time(run.start_time)}")
         if run.end_time:

@@ -29,13 +29,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFontMetricsF, QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QToolTip, QTreeView, QWidget
 
+from tbdesk.azure.convert import JOB_TYPES
 from tbdesk.azure.errors import SignedOutError
 from tbdesk.model import Run, RunStatus
 from tbdesk.sources.base import Source
 from tbdesk.ui.search import Query, parse_query
 from tbdesk.ui.tree_mirror import TreeMirror
 from tbdesk.ui.tree_model import SourceTreeModel
-from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, Index, Key, Kind, Load, Node
+from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, TYPE, Index, Key, Kind, Load, Node
 
 
 class RunFilter(QSortFilterProxyModel):
@@ -148,7 +149,7 @@ class SourceTreeView(QTreeView):
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         # Not ResizeToContents: that asks the model for every role of a thousand rows on each
         # change, which stalls the window for tenths of a second once thousands of runs are loaded.
-        for column in (STATUS, STARTED):
+        for column in (TYPE, STATUS, STARTED):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self._fit_columns()
         # Pages are checked once per turn of the event loop, however many signals asked for it.
@@ -361,6 +362,7 @@ class SourceTreeView(QTreeView):
         metrics = QFontMetricsF(self.font())  # fractional: the delegate rounds its text up
         digit = max("0123456789", key=metrics.horizontalAdvance)
         samples = {
+            TYPE: list(JOB_TYPES),
             STATUS: [status.value for status in RunStatus],
             STARTED: [f"{digit * 4}-{digit * 2}-{digit * 2} {digit * 2}:{digit * 2}"],
         }
