@@ -7,7 +7,7 @@ service's specs and ships on PyPI, collected by introspection (never copied by h
 - the operation's HTTP method and URL template (`.metadata['url']` on the method, or the
   `template_url` of the request builder it calls), matched segment by segment; a `{path}`
   serialized with `skip_quote=True` takes several segments;
-- the query parameter names the operation (or its builder) sets;
+- the query parameter names the operation (or its builder) sets, and their values' types;
 - the request body against the model it serializes (`self._serialize.body(x, 'Model')`): every
   JSON key must be in the model's `_attribute_map`, with a value of its type (a `str` sent as a
   list fails), recursively through nested models;
@@ -16,8 +16,9 @@ service's specs and ships on PyPI, collected by introspection (never copied by h
 A request passes when one operation accepts it whole (method, path, query names and body). A
 data-plane operation that its own package never calls, while it calls other operations of the
 same group, is a stale route, not the contract (azureml-core's generated `list_in_path`, the old
-folder listing: azureml-core lists folders with `list_in_container`). Failures name the operation and the file
-and line of its template.
+folder listing: azureml-core lists folders with `list_in_container`). Answers must fit the
+response model of one client that describes the route (each client has its own version of the
+models). Failures name the operation and the file and line of its template.
 
 Not run-history operations, checked otherwise (`check`):
 - ARM (`/subscriptions...`): the workspace get and lists against azureml-core's generated
@@ -45,9 +46,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from tbdesk.azure.arm import GROUPS_API_VERSION, SUBSCRIPTIONS_API_VERSION
 from tests.azureml_emulator.server import BEYOND_THE_MODELS
 
-# (PyPI name, operations package, models module, data plane: must be called by the package itself)
+_SUBSCRIPTIONS = "azure.mgmt.resource.subscriptions.v" + SUBSCRIPTIONS_API_VERSION.replace("-", "_")
+_GROUPS = "azure.mgmt.resource.resources.v" + GROUPS_API_VERSION.replace("-", "_")
+# (PyPI name, operations package, models module, data plane: may have stale routes, see `stale`);
+# ARM's subscriptions and resource groups at the API versions tbdesk asks for.
 CLIENTS = (
     ("azureml-core", "azureml._restclient.operations", "azureml._restclient.models", True),
     (
@@ -68,20 +73,10 @@ CLIENTS = (
         "azure.ai.ml._restclient.runhistory.models._models_py3",
         True,
     ),
-    (
-        "azure-mgmt-resource",
-        "azure.mgmt.resource.subscriptions.v2022_12_01.operations",
-        "azure.mgmt.resource.subscriptions.v2022_12_01.models",
-        False,
-    ),
-    (
-        "azure-mgmt-resource",
-        "azure.mgmt.resource.resources.v2021_04_01.operations",
-        "azure.mgmt.resource.resources.v2021_04_01.models",
-        False,
-    ),
+    ("azure-mgmt-resource", f"{_SUBSCRIPTIONS}.operations", f"{_SUBSCRIPTIONS}.models", False),
+    ("azure-mgmt-resource", f"{_GROUPS}.operations", f"{_GROUPS}.models", False),
 )
-# The hand-written code of each package, where its data-plane operations must be called.
+# The hand-written code of each package: where it calls its own data-plane operations.
 _OWN_CODE = {
     "azureml-core": (
         "azureml",
@@ -235,7 +230,9 @@ def _line_of(thing: Any, text: str) -> str:
 def _pattern(template: str, source: str) -> re.Pattern[str]:
     def param(match: re.Match[str]) -> str:
         name = match.group(1)
-        many = re.search(rf"[\"']{name}[\"']: self\._serialize\.url\([^)]*skip_quote=True", source)
+        many = re.search(
+            rf"[\"']{name}[\"']: (?:self\.)?(?i:_serializer?)\.url\([^)]*skip_quote=True", source
+        )
         # azureml-core itself sends an empty {path} (download_files with no prefix: `.../{container}/`).
         return "(.*)" if many else "([^/]+)"
 
