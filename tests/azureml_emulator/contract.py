@@ -51,30 +51,47 @@ from tests.azureml_emulator.server import BEYOND_THE_MODELS
 
 _SUBSCRIPTIONS = "azure.mgmt.resource.subscriptions.v" + SUBSCRIPTIONS_API_VERSION.replace("-", "_")
 _GROUPS = "azure.mgmt.resource.resources.v" + GROUPS_API_VERSION.replace("-", "_")
-# (PyPI name, operations package, models module, data plane: may have stale routes, see `stale`);
-# ARM's subscriptions and resource groups at the API versions tbdesk asks for.
+# (PyPI name, operations package, models module, data plane: may have stale routes, see `stale`,
+# the operation groups to read: all when empty); ARM's subscriptions and resource groups at the
+# API versions tbdesk asks for, and only those groups (ResourcesOperations.get_by_id's `/{resourceId}`
+# would take any path).
 CLIENTS = (
-    ("azureml-core", "azureml._restclient.operations", "azureml._restclient.models", True),
+    ("azureml-core", "azureml._restclient.operations", "azureml._restclient.models", True, ()),
     (
         "azureml-mlflow",
         "azureml.mlflow._restclient.artifact.operations",
         "azureml.mlflow._restclient.artifact.models._models_py3",
         True,
+        (),
     ),
     (
         "azureml-mlflow",
         "azureml.mlflow._restclient.run_artifact.operations",
         "azureml.mlflow._restclient.run_artifact.models._models_py3",
         True,
+        (),
     ),
     (
         "azure-ai-ml",
         "azure.ai.ml._restclient.runhistory.operations",
         "azure.ai.ml._restclient.runhistory.models._models_py3",
         True,
+        (),
     ),
-    ("azure-mgmt-resource", f"{_SUBSCRIPTIONS}.operations", f"{_SUBSCRIPTIONS}.models", False),
-    ("azure-mgmt-resource", f"{_GROUPS}.operations", f"{_GROUPS}.models", False),
+    (
+        "azure-mgmt-resource",
+        f"{_SUBSCRIPTIONS}.operations",
+        f"{_SUBSCRIPTIONS}.models",
+        False,
+        ("SubscriptionsOperations",),
+    ),
+    (
+        "azure-mgmt-resource",
+        f"{_GROUPS}.operations",
+        f"{_GROUPS}.models",
+        False,
+        ("ResourceGroupsOperations",),
+    ),
 )
 # The hand-written code of each package: where it calls its own data-plane operations.
 _OWN_CODE = {
@@ -135,7 +152,7 @@ def operations() -> tuple[Operation, ...]:
     with warnings.catch_warnings():
         # Importing azure-ai-ml's package runs its marshmallow schemas, which warn; not ours.
         warnings.simplefilter("ignore")
-        for client, package, models_name, data_plane in CLIENTS:
+        for client, package, models_name, data_plane, only in CLIENTS:
             models = importlib.import_module(models_name)
             for module in _submodules(package):
                 for cls in vars(module).values():
@@ -143,6 +160,7 @@ def operations() -> tuple[Operation, ...]:
                         inspect.isclass(cls)
                         and cls.__name__.endswith("Operations")
                         and cls.__module__ == module.__name__
+                        and (not only or cls.__name__ in only)
                     ):
                         found += _operations_of(client, cls, module, models, data_plane)
     return tuple(found)
