@@ -198,17 +198,17 @@ class RunSync:
         """Stop transfers in worker threads at the next chunk (a poll in flight then fails)."""
         self._stop.set()
 
-    async def poll(self, *, probe: bool = False, final: bool = False) -> PollResult:
+    async def poll(self, *, probe: bool = False, final: bool = False, at: float | None = None) -> PollResult:
         """One round: list, then fetch what changed. `probe`: the run is under way, so one event
         file may be probed when due (see the module's docstring); `final`: the run has ended and
-        this is its last poll (which also looks for TensorBoard logs elsewhere when due). Raises
-        SourceError (the service failed), DiskFullError; a refused path is reported in the result,
-        not raised."""
+        this is its last poll (which also looks for TensorBoard logs elsewhere when due); `at`: the
+        time.monotonic() the probes are timed by (default: now). Raises SourceError (the service
+        failed), DiskFullError; a refused path is reported in the result, not raised."""
         if self._ledger is None:
             self._ledger = await asyncio.to_thread(self._open)
         ledger = self._ledger
         listed = await self._listing(final)
-        now = time.monotonic()
+        now = time.monotonic() if at is None else at
         wanted: list[tuple[RemoteFile, Path]] = []
         refused: list[str] = []
         for item in listed:

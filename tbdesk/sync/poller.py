@@ -249,7 +249,7 @@ class LiveSync:
     async def _round(self, now: float, *, first: bool = False) -> bool:
         """Poll every run that is due; True when bytes arrived."""
         due = [t for t in self._runs.values() if not t.done and (first or t.next_try <= now)]
-        polls = await asyncio.gather(*(self._poll(tracked) for tracked in due), return_exceptions=True)
+        polls = await asyncio.gather(*(self._poll(tracked, now) for tracked in due), return_exceptions=True)
         fetched = 0
         for tracked, outcome in zip(due, polls, strict=True):
             if isinstance(outcome, BaseException):
@@ -267,7 +267,7 @@ class LiveSync:
                     log.info("Cache over its limit: removed %d runs no board shows.", len(evicted))
         return fetched > 0
 
-    async def _poll(self, tracked: _Tracked) -> int:
+    async def _poll(self, tracked: _Tracked, now: float) -> int:
         """One poll of the run's files; the bytes fetched."""
         was_ended = tracked.ended
         changes: dict[str, object] = {}
@@ -276,7 +276,8 @@ class LiveSync:
             if tracked.sync is None:  # in place: nothing to copy
                 await self._find_local_folder(tracked)
             else:
-                result = await tracked.sync.poll(probe=not was_ended, final=was_ended)
+                # The round's clock: probes of runs polled together come due together (one wake).
+                result = await tracked.sync.poll(probe=not was_ended, final=was_ended, at=now)
                 fetched = result.fetched
                 changes = {
                     "bytes_fetched": tracked.sync.bytes_fetched,

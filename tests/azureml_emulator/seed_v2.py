@@ -16,11 +16,13 @@ that comes from:
   `azureml.parameters` and the tag `azureml.pipelineComponent: pipelinerun` (what `az ml job create`
   printed for pipeline jobs, Azure/azureml-previews' pipeline samples); its steps are
   `azureml.StepRun` with `azureml.nodeid` (Azure ML's RunStatusChanged event for a step run).
-- `runTypeV2` (orchestrator, traits, attribution, computeType: both generated clients' RunTypeV2)
-  and the system properties `_azureml.ComputeTargetType`, `_azureml.ClusterName`,
-  `ContentSnapshotId`, `ProcessInfoFile`, `ProcessStatusFile`, and the tags `mlflow.source.type: JOB`
-  and `mlflow.source.name` are copied from a job record the service returned (a remote child run,
-  printed in full in a public project's README).
+- The system properties `_azureml.ComputeTargetType`, `_azureml.ClusterName`, `ContentSnapshotId`,
+  `ProcessInfoFile`, `ProcessStatusFile`, and the tags `mlflow.source.type: JOB` and
+  `mlflow.source.name` are copied from a job record the service returned (a remote child run,
+  printed in full in a public project's README); so is the shape of `runTypeV2` (orchestrator,
+  traits, attribution, computeType: both generated clients' RunTypeV2) of a command job
+  ("Execution", "AmlcTrain"). The orchestrators of a sweep ("HyperDrive") and of a pipeline
+  ("Pipeline") are guesses, unseen in any record: tbdesk does not read runTypeV2.
 - `azureml.git.dirty` and `mlflow.source.git.*` are the properties azure-ai-ml sets when it submits
   from a git checkout (azure/ai/ml/operations/_job_ops_helper.py get_git_properties).
 - A sweep's parent keeps each trial's sampled values as a tag named after the trial,

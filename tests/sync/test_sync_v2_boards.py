@@ -20,7 +20,8 @@ from tbdesk.sources.azure import AzureSource
 from tbdesk.sync import PollPolicy, RunCache
 from tests.azureml_emulator import Emulator
 from tests.azureml_emulator.seed import event_file
-from tests.azureml_emulator.seed_v2 import seed_v2
+from tests.azureml_emulator.seed_v2 import command_job, mlflow_training, seed_v2
+from tests.export.export_helpers import read_folder
 
 QUICK = PollPolicy(fast=0.1, idle=0.5, tree_active=0.2, tree_idle=0.5)
 LIVE_EVENTS = "logs/train/events.out.tfevents.1714554000.0a1b2c3d.61.0"
@@ -93,6 +94,35 @@ def test_every_kind_of_v2_job_shows_on_one_board(
             wall = time.time()
             live_job.append(LIVE_EVENTS, event_file({"loss": [(30, wall, 0.1), (31, wall + 1, 0.09)]}))
             await _until(lambda: _steps(board, "resnet-live/train", "loss")[-1:] == [31], "the new steps")
+        finally:
+            await manager.stop(board)
+
+    asyncio.run(main())
+
+
+def test_a_running_job_that_logs_through_mlflow_only_shows_its_metrics(
+    emulator: Emulator, source: AzureSource, cache: RunCache, tmp_path: Path
+) -> None:
+    """No TensorBoard logs, only MLflow metrics, still running: its metrics show as
+    "<job>/metrics" beside its live folder, and opening it again (export_again) exports the new
+    ones in place."""
+    job = command_job(emulator.workspace, "fraud-v2", "eager_elk_7t6r5e4w3q", "train-live", status="Running")
+    mlflow_training(job, epochs=3, lr=0.05)
+
+    async def main() -> None:
+        live = await prepare_live_runs(
+            source, [await source.get_run("fraud-v2", job.id)], cache=cache, policy=QUICK
+        )
+        manager = BoardManager(tmp_path / "boards")
+        board = await manager.open(live.runs, live=True)
+        live.attach(manager, board)
+        try:
+            await _until(lambda: _steps(board, "train-live/metrics", "train/loss") == [0, 1, 2], "metrics")
+            base = (job.start or job.created).timestamp()
+            job.log_mlflow("train/loss", 0.1, int((base + 200) * 1000), step=3)
+            await live.export_again()
+            (snapshot,) = [run for run in live.runs if run.name == "train-live/metrics"]
+            assert [read.step for read in read_folder(snapshot.path)[1]["train/loss"]] == [0, 1, 2, 3]
         finally:
             await manager.stop(board)
 
