@@ -24,7 +24,8 @@ T = TypeVar("T")
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 # Every Azure ML emulator's exchanges are held against Microsoft's own clients (issue 9).
-pytest_plugins = ["tests.azureml_emulator.contract_plugin"]
+# (pytester runs the plugin's own test, tests/azure/test_contract.py.)
+pytest_plugins = ["tests.azureml_emulator.contract_plugin", "pytester"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

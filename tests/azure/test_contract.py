@@ -6,17 +6,18 @@ it makes is met and checked even when this file runs alone."""
 
 from __future__ import annotations
 
+import collections
 from pathlib import Path
 
 import pytest
 from azure_helpers import FAST, collect, run
 
 from tbdesk.azure.arm import cloud_named, list_resource_groups, list_subscriptions, list_workspaces
-from tests.azureml_emulator import Emulator, StaticCredential
+from tests.azureml_emulator import Emulator, StaticCredential, contract_plugin
 from tests.azureml_emulator.contract import check, check_answer, check_request, operations
 from tests.azureml_emulator.contract_plugin import is_tbdesks, kind_of, problems_of
 from tests.azureml_emulator.marks import AZUREML_WARNINGS
-from tests.azureml_emulator.server import BEYOND_THE_MODELS, Request
+from tests.azureml_emulator.server import BEYOND_THE_MODELS, WATCHERS, Request
 
 pytestmark = AZUREML_WARNINGS
 
@@ -203,3 +204,51 @@ def test_the_plugin_fails_a_test_whose_tbdesk_requests_break_the_contract(bad: s
     found = problems_of([demo])
     demo.clear_log()  # the log is wrong on purpose: the plugin must not fail this test for it
     assert found and all("(azure" in p and ".py:" in p for p in found)
+
+
+def test_a_test_whose_emulator_saw_a_bad_tbdesk_request_fails_at_its_end(pytester: pytest.Pytester) -> None:
+    """The plugin itself, in a pytest run of its own (in this process, where azureml-core is already
+    imported): a test that passes but whose emulator logged a request of tbdesk's against the
+    contract is reported as an error naming the template."""
+    pytester.makeconftest(
+        """
+        pytest_plugins = ["tests.azureml_emulator.contract_plugin"]
+        """
+    )
+    pytester.makepyfile(
+        """
+        from tests.azureml_emulator import Emulator
+        from tests.azureml_emulator.server import Request
+
+        def test_lists_runs_with_an_orderby_list():
+            with Emulator() as emu:
+                path = f"/history/v1.0{emu.workspace.scope}/experiments/e/runs:query"
+                body = {"orderby": ["CreatedUtc desc"]}
+                emu._record(Request("POST", path, {}, body, 200, 0.0, True, agent="tbdesk/0"))
+
+        def test_lists_runs_with_one_orderby():
+            with Emulator() as emu:
+                path = f"/history/v1.0{emu.workspace.scope}/experiments/e/runs:query"
+                answer = {"value": [], "continuationToken": None}
+                body = {"orderby": "CreatedUtc desc"}
+                emu._record(Request("POST", path, {}, body, 200, 0.0, True, agent="tbdesk/0", answer=answer))
+        """
+    )
+    # This test's own watcher must not see the inner run's emulators (their bad log is on purpose),
+    # nor this session's list of operations met count them.
+    outer, met = list(WATCHERS), collections.Counter(contract_plugin._met)
+    WATCHERS.clear()
+    try:
+        result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:qt")
+    finally:
+        WATCHERS[:] = outer
+        contract_plugin._met.clear()
+        contract_plugin._met.update(met)
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_lists_runs_with_an_orderby_list*",
+            "*azureml-core RunOperations.get_by_query*run_operations.py:*: body.orderby is a list,"
+            " the official type is str",
+        ]
+    )
