@@ -15,6 +15,7 @@ from azure_helpers import FAST, collect, run
 from tbdesk.azure.arm import cloud_named, list_resource_groups, list_subscriptions, list_workspaces
 from tests.azureml_emulator import Emulator, StaticCredential, contract_plugin
 from tests.azureml_emulator.contract import check, check_answer, check_request, operations
+from tests.azureml_emulator.contract import problems_of as model_problems
 from tests.azureml_emulator.contract_plugin import is_tbdesks, kind_of, problems_of
 from tests.azureml_emulator.marks import AZUREML_WARNINGS
 from tests.azureml_emulator.server import BEYOND_THE_MODELS, WATCHERS, Request
@@ -107,6 +108,13 @@ def test_answers_with_a_key_the_model_lacks_or_a_value_of_another_type_are_refus
     )
     stamp = check_answer("GET", run_get, 200, {**good, "createdUtc": "yesterday"})
     assert any("answer.createdUtc is a string, the official type is iso-8601" in p for p in stamp)
+    # A field the model requires must be there (azureml-mlflow's Artifact: origin, container, path).
+    from azureml.mlflow._restclient.artifact.models import _models_py3 as mlflow_models
+
+    artifact = {"origin": "ExperimentRun", "container": "dc", "etag": "1"}
+    assert model_problems(artifact, "Artifact", mlflow_models, "item") == [
+        "item lacks path, required by the official model Artifact"
+    ]
 
 
 def test_only_what_the_emulator_lists_as_beyond_the_models_is_let_through() -> None:

@@ -11,7 +11,8 @@ service's specs and ships on PyPI, collected by introspection (never copied by h
 - the request body against the model it serializes (`self._serialize.body(x, 'Model')`): every
   JSON key must be in the model's `_attribute_map`, with a value of its type (a `str` sent as a
   list fails), recursively through nested models;
-- the answer against the model it deserializes (`self._deserialize('Model', ...)`), the same way.
+- the answer against the model it deserializes (`self._deserialize('Model', ...)`), the same way,
+  and with the fields a run-history model requires (`_validation`) present.
 
 A request passes when one operation accepts it whole (method, path, query names and body). A
 data-plane operation that its own package never calls, while it calls other operations of the
@@ -326,6 +327,18 @@ def _model_problems(value: dict[str, Any], model: type, models: ModuleType, wher
     for attribute in model._attribute_map.values():  # type: ignore[attr-defined]
         fields[attribute["key"]] = attribute["type"]
     nested = {key.split(".", 1)[0] for key in fields if "." in key}  # ARM's flattened properties.x
+    # Required fields of run-history models must be there; ARM's specs mark `nextLink` required
+    # where the service leaves it out on a last page, so ARM models are not held to it.
+    rules = {} if model.__module__.startswith("azure.mgmt") else getattr(model, "_validation", {})
+    for name, attribute in model._attribute_map.items():  # type: ignore[attr-defined]
+        if (
+            rules.get(name, {}).get("required")
+            and "." not in attribute["key"]
+            and attribute["key"] not in value
+        ):
+            problems.append(
+                f"{where} lacks {attribute['key']}, required by the official model {model.__name__}"
+            )
     for key, item in value.items():
         if key in nested and isinstance(item, dict):
             inner = {k.split(".", 1)[1]: t for k, t in fields.items() if k.startswith(key + ".")}
