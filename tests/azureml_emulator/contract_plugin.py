@@ -3,8 +3,9 @@ Microsoft's own generated clients (tests/azureml_emulator/contract.py) when that
 
 - Requests tbdesk makes (its User-Agent is `tbdesk/...`) must each be accepted by an official
   operation; anything else fails the test (at teardown) with the file and line of the template.
-- Answers are checked against the response model of the operation that took the request,
-  whoever sent it (tbdesk, or azureml-core in the tests of the notebook API).
+- Answers are checked against the response models of their route (fitting one official
+  client's version is enough), whoever sent the request (tbdesk, or azureml-core in the tests of
+  the notebook API).
 - Requests that tests send by hand, on purpose wrong (to see the emulator refuse them), are not
   tbdesk's and are not held against the contract.
 
