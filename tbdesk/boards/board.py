@@ -62,3 +62,11 @@ class Board:
         if self.pid is None or not self.state.is_live:
             return None
         return procinfo.tree_rss(self.pid)
+
+
+def exposure_warning(reason: str) -> str:
+    """What to tell the user, once, about a board whose data server other users can reach."""
+    return (
+        "Other users of this machine can read this board's runs through its data server: "
+        f"the kernel did not give it a private network ({reason})."
+    )
