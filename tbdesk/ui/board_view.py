@@ -11,7 +11,7 @@ import time
 from collections import deque
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
 from PySide6.QtWebEngineCore import (
     QWebEngineNewWindowRequest,
@@ -36,6 +36,7 @@ from tbdesk.ui.web import (
     Navigation,
     NavigationRequest,
     decide_navigation,
+    foreign_profile,
     qurl_text,
     web_profile,
 )
@@ -102,14 +103,51 @@ def _parse_probe(answer: Any) -> dict[str, int]:
     return {key: int(value) for key, value in result.items()} if isinstance(result, dict) else {}
 
 
+class _UserActivation(QObject):
+    """Whether the user just clicked or pressed a key in the dashboard: a page may hand a URL to
+    the system browser only right after that, once per click (as browsers allow pop-ups).
+
+    Chromium tells this for new windows (isUserInitiated) but not for navigations of the page,
+    so the view's input is watched here: on the view and on the widget Chromium renders into,
+    which is added (and replaced after a renderer crash) as a child of the view.
+    """
+
+    WINDOW_S = 1.0
+
+    def __init__(self, view: QWebEngineView) -> None:
+        super().__init__(view)
+        self._at: float | None = None
+        view.installEventFilter(self)
+        for child in view.findChildren(QWidget):
+            child.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.ChildAdded:
+            child = event.child()  # type: ignore[attr-defined]
+            if child is not None and child.isWidgetType():
+                child.installEventFilter(self)
+        elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.KeyPress):
+            self._at = time.monotonic()
+        return False
+
+    def recent(self) -> bool:
+        return self._at is not None and time.monotonic() - self._at <= self.WINDOW_S
+
+    def consume(self) -> None:
+        self._at = None
+
+
 class BoardPage(QWebEnginePage):
     """A page that stays inside its board: every navigation goes through tbdesk.ui.web's policy."""
 
     linkOpenedExternally = Signal(str)
+    navigationDecided = Signal(str, str)  # url, the decision's value: for the log and for tests
 
     def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
         super().__init__(profile, parent)
         self.origin: BoardOrigin | None = None
+        self.user_activation: _UserActivation | None = None
         # Handling the signal (instead of createWindow) gives the new window's URL up front;
         # not calling request.openIn() refuses the window.
         self.newWindowRequested.connect(self._on_new_window)
@@ -128,17 +166,29 @@ class BoardPage(QWebEnginePage):
         self, url: QUrl | str, type: QWebEnginePage.NavigationType, isMainFrame: bool
     ) -> bool:
         qurl = QUrl(url)
-        request = NavigationRequest(qurl_text(qurl), self.origin, main_frame=isMainFrame)
-        return self._apply(decide_navigation(request), qurl)
+        activation = self.user_activation
+        gesture = activation is not None and activation.recent()
+        request = NavigationRequest(
+            qurl_text(qurl), self.origin, main_frame=isMainFrame, user_gesture=gesture
+        )
+        decision = decide_navigation(request)
+        if decision is Navigation.OPEN_EXTERNALLY and activation is not None:
+            activation.consume()  # one click, one URL
+        return self._apply(decision, qurl)
 
     def _on_new_window(self, request: QWebEngineNewWindowRequest) -> None:
         qurl = request.requestedUrl()
-        self._apply(decide_navigation(NavigationRequest(qurl_text(qurl), self.origin, new_window=True)), qurl)
+        navigation = NavigationRequest(
+            qurl_text(qurl), self.origin, new_window=True, user_gesture=request.isUserInitiated()
+        )
+        self._apply(decide_navigation(navigation), qurl)
 
     def _apply(self, decision: Navigation, url: QUrl) -> bool:
+        _log.debug("navigation to %s: %s", url.toString(), decision.value)
         if decision is Navigation.OPEN_EXTERNALLY:
             QDesktopServices.openUrl(url)
             self.linkOpenedExternally.emit(url.toString())
+        self.navigationDecided.emit(url.toString(), decision.value)
         return decision is Navigation.ALLOW
 
 
@@ -218,8 +268,9 @@ class BoardView(QWidget):
     CRASH_WINDOW_S = 60.0
     MAX_CRASH_RELOADS = 3
 
-    def __init__(self, url: str, title: str, parent: QWidget | None = None) -> None:
-        """url: the board's address; "" while the board is still starting (the view shows loading)."""
+    def __init__(self, url: str, title: str, parent: QWidget | None = None, *, foreign: bool = False) -> None:
+        """url: the board's address; "" while the board is still starting (the view shows loading).
+        foreign: a TensorBoard tbdesk did not start, shown in a profile that keeps nothing."""
         super().__init__(parent)
         self._title = title
         self._url = ""
@@ -233,8 +284,9 @@ class BoardView(QWidget):
         self._progress.setToolTip(self.tr("Loading the dashboard"))
 
         self._view = QWebEngineView(self)
-        self._page = BoardPage(web_profile(), self._view)
+        self._page = BoardPage(foreign_profile() if foreign else web_profile(), self._view)
         self._view.setPage(self._page)
+        self._page.user_activation = _UserActivation(self._view)
         self._page.linkOpenedExternally.connect(self.linkOpenedExternally)
         self._page.loadStarted.connect(self._on_load_started)
         self._page.loadProgress.connect(self._on_load_progress)

@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
     def open_external(self, url: str, title: str) -> None:
         """A TensorBoard that tbdesk did not start (listed by the boards panel)."""
         key = f"external:{url}"
-        view = self._views.get(key) or self._add_view(key, url, title)
+        view = self._views.get(key) or self._add_view(key, url, title, foreign=True)
         self.tabs.setCurrentWidget(view)
 
     def restart_board(self, board_id: str) -> None:
@@ -415,10 +415,10 @@ class MainWindow(QMainWindow):
         view.deleteLater()
         self._update_centre()
 
-    def _add_view(self, key: str, url: str, title: str) -> BoardView:
+    def _add_view(self, key: str, url: str, title: str, *, foreign: bool = False) -> BoardView:
         from tbdesk.ui.board_view import BoardView  # QtWebEngine loads with the first board
 
-        view = BoardView(url, title)
+        view = BoardView(url, title, foreign=foreign)
         view.linkOpenedExternally.connect(lambda link: self.statusBar().showMessage(f"Opened {link}", 5000))
         self._views[key] = view
         self.tabs.addTab(view, title)
