@@ -5,6 +5,8 @@ drives. What the menus do lives in tbdesk.ui.run_actions, .source_actions, .azur
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -357,6 +359,13 @@ class MainWindow(QMainWindow):
         view = self._views.get(key) or self._add_view(key, url, title, foreign=True)
         self.tabs.setCurrentWidget(view)
 
+    def check_board(self, board_id: str) -> None:
+        """Ask the board whether it still answers; the manager marks it not responding (or ready
+        again), which the view and the boards panel show. Quiet: no progress bar for a probe."""
+        board = self._board(board_id)
+        if board is not None:
+            asyncio.ensure_future(self.manager.check(board)).add_done_callback(_log_check_failure)
+
     def restart_board(self, board_id: str) -> None:
         board = self._board(board_id)
         if board is None:
@@ -366,6 +375,7 @@ class MainWindow(QMainWindow):
 
     def _connect_view(self, view: BoardView, board_id: str) -> None:
         view.restartRequested.connect(lambda: self.restart_board(board_id))
+        view.checkRequested.connect(lambda: self.check_board(board_id))
         view.syncRefreshRequested.connect(lambda: self.refresh_sync(board_id))
 
     def refresh_sync(self, board_id: str) -> None:
@@ -429,6 +439,10 @@ class MainWindow(QMainWindow):
     def _sync_view(self, view: BoardView, board: Board) -> None:
         if board.state in (BoardState.CRASHED, BoardState.FAILED):
             view.show_error(f"TensorBoard stopped: {board.title}\n{board.error or ''}")
+        elif board.state is BoardState.NOT_RESPONDING:
+            view.show_not_responding(f"TensorBoard is not responding: {board.title}\n{board.error or ''}")
+        elif board.state is BoardState.READY and board.url and view.showing_error:
+            view.set_url(board.url)  # it answers again
         elif board.state is BoardState.STARTING and view.url:
             view.set_url("")  # restarting: the old address is gone
         elif board.state is BoardState.READY and board.url and board.url != view.url:
@@ -479,3 +493,8 @@ class MainWindow(QMainWindow):
         dialog.fileSelected.connect(lambda path: chosen(Path(path)) if path else None)
         dialog.open()
         return dialog
+
+
+def _log_check_failure(task: asyncio.Future[bool]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logging.getLogger(__name__).error("Checking a board failed", exc_info=task.exception())
