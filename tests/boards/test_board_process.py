@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import shutil
+import signal
 import socket
 import stat
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -161,3 +165,36 @@ def test_flags_stay_off_the_command_line_and_the_data_server_in_a_private_networ
         assert not process.private_dir.exists()
 
     asyncio.run(scenario())
+
+
+REFUSING_KERNEL = 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"'
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare (util-linux)")
+def test_where_the_kernel_refuses_user_namespaces_a_board_still_serves_and_says_so(
+    logs: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Inside a user namespace whose limit of nested namespaces is 0 (a real refusal, ENOSPC, that
+    touches nothing outside it), `tbdesk serve` runs its board in the shared network and says why."""
+    import tbdesk
+
+    folder = logs("a")
+    repo = str(Path(tbdesk.__file__).resolve().parent.parent)
+    command = ["unshare", "--user", "--map-root-user", "sh", "-c", REFUSING_KERNEL, "sh",
+               sys.executable, "-m", "tbdesk", "serve", str(folder)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": repo}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as serve:
+        try:
+            assert serve.stdout is not None
+            url = serve.stdout.readline().strip()
+            if not url:
+                pytest.skip(f"unshare --user is not allowed here: {serve.communicate(timeout=30)[1]}")
+            with urllib.request.urlopen(url + "data/runs", timeout=10) as response:
+                assert json.loads(response.read()) == ["a"]
+        finally:
+            serve.send_signal(signal.SIGTERM)
+        _, errors = serve.communicate(timeout=30)
+    assert "Other users of this machine can read this board's runs through its data server" in errors
+    assert "No space left on device" in errors
