@@ -260,7 +260,6 @@ async def check_process(process: TensorBoardProcess, timeout: float = CHECK_TIME
     `data/runs` goes through TensorBoard to its data server, so a data server that died (TensorBoard
     then answers 500) is found as well as a TensorBoard that hangs or was suspended.
     """
-    assert process.port is not None
     status = await http_status(HOST, process.port, process.prefix + "/data/runs", timeout)
     if status == 200:
         return None

@@ -52,10 +52,17 @@ def listening_ports(pid: int) -> set[int]:
     """TCP ports on which the process holds a listening socket, in our network namespace (what a
     connection to 127.0.0.1 reaches). Empty when its open files cannot be read (not ours)."""
     try:
-        links = [os.readlink(entry) for entry in (_PROC / str(pid) / "fd").iterdir()]
+        entries = list((_PROC / str(pid) / "fd").iterdir())
     except OSError:
         return set()
-    inodes = {link[len("socket:[") : -1] for link in links if link.startswith("socket:[")}
+    inodes = set()
+    for entry in entries:
+        try:
+            link = os.readlink(entry)
+        except OSError:  # closed meanwhile
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[len("socket:[") : -1])
     ports: set[int] = set()
     for table in ("tcp", "tcp6"):
         try:
