@@ -464,3 +464,31 @@ def test_another_tensorboards_page_opens_nothing_and_keeps_nothing(
     assert profile.isOffTheRecord()
     assert profile is not web_profile()
     assert profile.persistentStoragePath() != web_profile().persistentStoragePath()
+
+
+def test_a_page_load_that_times_out_says_so_and_asks_for_a_check(
+    qtbot: Any, qloop: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: with TensorBoard suspended (SIGSTOP) the view spun for good."""
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    from tbdesk.ui.board_view import BoardView
+
+    write_scalars(tmp_path / "logs" / "run")
+    board = start_tensorboard(tmp_path / "logs", tmp_path / "tensorboard.log")
+    monkeypatch.setattr(BoardView, "LOAD_TIMEOUT_MS", 2_000)
+    os.kill(board.process.pid, signal.SIGSTOP)
+    try:
+        view = BoardView("", "suspended")
+        qtbot.addWidget(view)
+        view.show()
+        with qtbot.waitSignal(view.checkRequested, timeout=20_000):
+            view.set_url(board.url)
+        assert view.showing_error
+        buttons = {b.text(): b for b in view.findChildren(QPushButton)}
+        assert buttons["Restart"].isVisible() and buttons["Reload page"].isVisible()
+        headings = [label.text() for label in view.findChildren(QLabel)]
+        assert "The dashboard did not load within 2 s." in headings
+    finally:
+        os.kill(board.process.pid, signal.SIGCONT)
+        stop(board)
