@@ -281,6 +281,7 @@ class BoardManager:
             if task is not asyncio.current_task():
                 task.cancel()
         await asyncio.to_thread(registry.remove, board.id)
+        await process.stop()  # ended already: this only removes its private folder
         board.error = (
             f"TensorBoard exited unexpectedly ({describe_exit(code)}).\n{process.last_lines()}".rstrip()
         )

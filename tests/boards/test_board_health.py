@@ -9,7 +9,7 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-from tbdesk.boards import BoardManager, BoardRun, BoardState, procinfo
+from tbdesk.boards import BoardManager, BoardRun, BoardState, procinfo, registry
 
 
 def _data_server(pid: int) -> int:
@@ -68,6 +68,24 @@ def test_a_killed_data_server_makes_the_board_not_responding(
             await manager.restart(board)
             assert await manager.check(board)
             assert board.state is BoardState.READY
+        finally:
+            await manager.stop_all()
+
+    asyncio.run(scenario())
+
+
+def test_a_crashed_board_leaves_no_private_folder(tmp_path: Path, logs: Callable[..., Path]) -> None:
+    async def scenario() -> None:
+        manager = BoardManager(tmp_path / "boards")
+        try:
+            board = await manager.open([BoardRun("a", logs("a"))])
+            [record] = registry.records()
+            private_dir = Path(record.private_dir or "")
+            assert private_dir.is_dir() and board.pid is not None
+            os.kill(board.pid, signal.SIGKILL)
+            while board.state is not BoardState.CRASHED:
+                await asyncio.sleep(0.05)
+            assert not private_dir.exists()  # its info file (with the prefix) went with it
         finally:
             await manager.stop_all()
 
