@@ -157,7 +157,7 @@ def _port(text: str) -> int:
 
 
 async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> int:
-    from tbdesk.boards import Board, BoardManager, BoardState
+    from tbdesk.boards import Board, BoardManager, BoardState, exposure_warning
 
     runs = await _serve_runs(specs, workspace)
     await _say_what_is_unreadable(runs)
@@ -187,6 +187,8 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
         print(board.url, flush=True)
         names = ", ".join(run.name for run in board.runs)
         print(f"Serving {names} (pid {board.pid}); Ctrl+C to stop.", file=sys.stderr, flush=True)
+        if board.network_exposure:
+            print(exposure_warning(board.network_exposure), file=sys.stderr, flush=True)
         await stopping
     finally:
         await manager.stop_all()

@@ -552,8 +552,15 @@ class MainWindow(QMainWindow):
     def open_external(self, url: str, title: str) -> None:
         """A TensorBoard that tbdesk did not start (listed by the boards panel)."""
         key = f"external:{url}"
-        view = self._views.get(key) or self._add_view(key, url, title)
+        view = self._views.get(key) or self._add_view(key, url, title, foreign=True)
         self.tabs.setCurrentWidget(view)
+
+    def check_board(self, board_id: str) -> None:
+        """Ask the board whether it still answers; the manager marks it not responding (or ready
+        again), which the view and the boards panel show. Quiet: no progress bar for a probe."""
+        board = self._board(board_id)
+        if board is not None:
+            asyncio.ensure_future(self.manager.check(board)).add_done_callback(_log_check_failure)
 
     def restart_board(self, board_id: str) -> None:
         board = self._board(board_id)
@@ -564,6 +571,7 @@ class MainWindow(QMainWindow):
 
     def _connect_view(self, view: BoardView, board_id: str) -> None:
         view.restartRequested.connect(lambda: self.restart_board(board_id))
+        view.checkRequested.connect(lambda: self.check_board(board_id))
         view.syncRefreshRequested.connect(lambda: self.refresh_sync(board_id))
         board = self._board(board_id)
         if board is not None:
@@ -637,10 +645,10 @@ class MainWindow(QMainWindow):
         view.deleteLater()
         self._update_centre()
 
-    def _add_view(self, key: str, url: str, title: str) -> BoardView:
+    def _add_view(self, key: str, url: str, title: str, *, foreign: bool = False) -> BoardView:
         from tbdesk.ui.board_view import BoardView  # QtWebEngine loads with the first board
 
-        view = BoardView(url, title)
+        view = BoardView(url, title, foreign=foreign)
         if self._warm_page is not None:  # Chromium is up: the blank page has done its job
             self._warm_page.deleteLater()
             self._warm_page = None
@@ -655,6 +663,10 @@ class MainWindow(QMainWindow):
     def _sync_view(self, view: BoardView, board: Board) -> None:
         if board.state in (BoardState.CRASHED, BoardState.FAILED):
             view.show_error(f"TensorBoard stopped: {board.title}\n{board.error or ''}")
+        elif board.state is BoardState.NOT_RESPONDING:
+            view.show_not_responding(f"TensorBoard is not responding: {board.title}\n{board.error or ''}")
+        elif board.state is BoardState.READY and board.url and view.showing_error:
+            view.set_url(board.url)  # it answers again
         elif board.state is BoardState.STARTING and view.url:
             view.set_url("")  # restarting: the old address is gone
         elif board.state is BoardState.READY and board.url and board.url != view.url:
@@ -744,3 +756,8 @@ class MainWindow(QMainWindow):
         dialog.fileSelected.connect(lambda path: chosen(Path(path)) if path else None)
         dialog.open()
         return dialog
+
+
+def _log_check_failure(task: asyncio.Future[bool]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logging.getLogger(__name__).error("Checking a board failed", exc_info=task.exception())
