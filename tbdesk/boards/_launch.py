@@ -2,7 +2,8 @@
 
 Started as `python <this file> <tensorboard flags>`, with TBDESK_PARENT_PID set to the app's pid.
 Run by path rather than with -m so it needs no importable tbdesk (a source checkout works as well
-as an installed package); it uses the standard library only.
+as an installed package); it uses the standard library only. A frozen bundle has no `python` to
+run a file with: there the app's own executable runs it through the internal verb BOARD_VERB.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import os
 import signal
 import sys
 import types
+from collections.abc import Sequence
 from pathlib import Path
 
 LAUNCHER = Path(__file__).resolve()
-# How a board's command line is recognised, whichever installation of tbdesk started it.
+# How a board's command line is recognised, whichever installation of tbdesk started it: the
+# launcher's path after a Python, or the internal verb after a bundle's executable.
 LAUNCHER_TAIL = "/tbdesk/boards/_launch.py"
+BOARD_VERB = "__tensorboard__"
 PARENT_PID_ENV = "TBDESK_PARENT_PID"
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -48,7 +52,22 @@ def _keep_tensorflow_out() -> None:
     sys.modules.setdefault("tensorboard.compat.notf", types.ModuleType("tensorboard.compat.notf"))
 
 
-def main() -> None:
+def launcher_prefix() -> list[str]:
+    """The command, before TensorBoard's flags, that runs this launcher in a new process."""
+    if getattr(sys, "frozen", False):  # a PyInstaller bundle: sys.executable is the app itself
+        return [sys.executable, BOARD_VERB]
+    return [sys.executable, str(LAUNCHER)]
+
+
+def is_board_command(command: Sequence[str]) -> bool:
+    """A process's command line is that of a board started by some tbdesk (a venv's or a bundle's)."""
+    return len(command) > 1 and (
+        command[1].endswith(LAUNCHER_TAIL) or (command[1] == BOARD_VERB and Path(command[0]).name == "tbdesk")
+    )
+
+
+def main(flags: Sequence[str] | None = None) -> None:
+    """Run TensorBoard with these flags (default: this program's arguments) until it ends."""
     # Python put this file's folder first on sys.path: its module names (process, names, ...)
     # must not shadow anything TensorBoard imports.
     if sys.path and Path(sys.path[0]).resolve() == LAUNCHER.parent:
@@ -57,7 +76,7 @@ def main() -> None:
     _keep_tensorflow_out()
     from tensorboard import main as tensorboard_main
 
-    sys.argv = ["tensorboard", *sys.argv[1:]]
+    sys.argv = ["tensorboard", *(sys.argv[1:] if flags is None else flags)]
     tensorboard_main.run_main()
 
 

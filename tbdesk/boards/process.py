@@ -9,11 +9,10 @@ import os
 import re
 import secrets
 import signal
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tbdesk.boards._launch import LAUNCHER, PARENT_PID_ENV
+from tbdesk.boards._launch import PARENT_PID_ENV, launcher_prefix
 from tbdesk.boards.board import BoardError
 from tbdesk.boards.probe import http_status, port_is_free
 
@@ -44,6 +43,20 @@ def new_prefix() -> str:
     """A path prefix nobody can guess (>= 128 bits): TensorBoard has no authentication, and any
     local program or web page could otherwise reach it."""
     return "/" + secrets.token_urlsafe(24)
+
+
+def tensorboard_command(logdir: Path, port: int | None, prefix: str, extra_args: Sequence[str]) -> list[str]:
+    """The whole command line of a board: the launcher (by this interpreter, or the bundle's own
+    executable) and TensorBoard's flags."""
+    return [
+        *launcher_prefix(),
+        "--logdir", str(logdir),
+        "--host", HOST,
+        "--port", str(port or 0),
+        "--path_prefix", prefix,
+        "--reload_interval", str(RELOAD_INTERVAL_S),
+        *extra_args,
+    ]  # fmt: skip
 
 
 class TensorBoardProcess:
@@ -87,18 +100,10 @@ class TensorBoardProcess:
         if port is not None and not port_is_free(port, HOST):
             raise BoardError(f"Port {port} is already in use: choose another port or let tbdesk pick one.")
         prefix = prefix or new_prefix()
-        args = [
-            "--logdir", str(logdir),
-            "--host", HOST,
-            "--port", str(port or 0),
-            "--path_prefix", prefix,
-            "--reload_interval", str(RELOAD_INTERVAL_S),
-            *extra_args,
-        ]  # fmt: skip
         # Spawned from the event loop's thread: the launcher's PR_SET_PDEATHSIG follows the thread
         # that forked it. A new session keeps a Ctrl+C in our terminal from reaching it directly.
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(LAUNCHER), *args,
+            *tensorboard_command(logdir, port, prefix, extra_args),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,

@@ -28,15 +28,23 @@ def child_name(alpha: float) -> str:
     return f"alpha{alpha:g}"
 
 
-def require_sklearn() -> None:
-    """Fail before the demo writes anything when scikit-learn is missing."""
+def unavailable_reason() -> str | None:
+    """Why the sweep cannot be made here (scikit-learn is missing, as in the bundle), or None."""
     try:
         import sklearn  # noqa: F401
-    except ImportError as error:
-        raise RuntimeError(
-            "The demo's sweep fits models with scikit-learn, which is not installed: "
-            "pip install 'tbdesk[demo]'"
-        ) from error
+    except ImportError:
+        return (
+            f"{EXPERIMENT} was left out: it fits models with scikit-learn, which is not installed "
+            "(pip install 'tbdesk[demo]')"
+        )
+    return None
+
+
+def require_sklearn() -> None:
+    """Fail before the demo writes anything when scikit-learn is missing."""
+    reason = unavailable_reason()
+    if reason is not None:
+        raise RuntimeError(reason)
 
 
 def fill(workspace: Workspace) -> list[Run]:

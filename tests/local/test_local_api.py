@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ from tbdesk.paths import default_workspace_dir
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return Workspace(tmp_path / "ws")
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    with Workspace(tmp_path / "ws") as workspace:
+        yield workspace
 
 
 def test_the_azure_ml_how_to_runs_unchanged(ws: Workspace) -> None:
