@@ -44,10 +44,13 @@ Look at experiment runs in TensorBoard, on the desktop
  This package carries its own Python, Qt and TensorBoard."""
 
 
-def build_deb(out_dir: Path) -> Path:
+def build_deb(out_dir: Path, level: int = 6) -> Path:
     with tempfile.TemporaryDirectory(prefix="tbdesk-deb-") as tmp:
         root = Path(tmp) / "root"
         shutil.copytree(BUNDLE, root / "opt" / APP_NAME, symlinks=True)
+        # QtWebEngine makes this (empty) folder on its first start when it may write there, as
+        # root can: the package owns it, so that `dpkg -r` leaves nothing in /opt/tbdesk.
+        (root / "opt" / APP_NAME / "_internal" / "PySide6" / "Qt" / "resources" / "locales").mkdir()
         (root / "usr" / "bin").mkdir(parents=True)
         (root / "usr" / "bin" / APP_NAME).symlink_to(f"/opt/{APP_NAME}/{APP_NAME}")
         share = root / "usr" / "share"
@@ -75,7 +78,7 @@ def build_deb(out_dir: Path) -> Path:
             if not path.is_symlink():
                 path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
         deb = out_dir / f"{APP_NAME}_{__version__}_amd64.deb"
-        command = ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(deb)]
+        command = ["dpkg-deb", "--root-owner-group", "-Zxz", f"-z{level}", "--build", str(root), str(deb)]
         subprocess.run(command, check=True)
     return deb
 
@@ -105,10 +108,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=("deb", "tarball"))
     parser.add_argument("--out", type=Path, default=REPO / "dist")
+    parser.add_argument(
+        "--level", type=int, default=6, choices=range(10), help="xz level of the .deb: 0 builds fast, 6 small"
+    )
     options = parser.parse_args()
     if not (BUNDLE / APP_NAME).is_file():
         parser.error(f"no bundle at {BUNDLE}: run `make bundle` first")
-    built = build_deb(options.out) if options.kind == "deb" else build_tarball(options.out)
+    built = build_deb(options.out, options.level) if options.kind == "deb" else build_tarball(options.out)
     print(built)
     return 0
 

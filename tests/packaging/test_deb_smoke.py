@@ -57,10 +57,10 @@ def _deb() -> Path:
     return Path(out.stdout.strip().splitlines()[-1])
 
 
-def _bundle_processes() -> list[int]:
-    """Pids of every process running an executable of the installed bundle (the app, its boards,
-    QtWebEngineProcess, the data server)."""
-    found = []
+def _bundle_processes() -> dict[int, str]:
+    """Every process running an executable of the installed bundle (the app, its boards,
+    QtWebEngineProcess, the data server): pid -> executable."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
@@ -68,7 +68,7 @@ def _bundle_processes() -> list[int]:
             except OSError:
                 continue
             if exe.startswith(f"{INSTALLED}/") and procinfo.is_alive(int(entry.name)):
-                found.append(int(entry.name))
+                found[int(entry.name)] = exe
     return found
 
 
@@ -200,21 +200,28 @@ def test_the_installed_app_from_its_menu_entry_to_dpkg_r(
     # The desktop's way in: the entry's Exec line, with a folder (as "Open with tbdesk" does).
     devtools = _free_port()
     desktop_env = {**user_env, "DISPLAY": display, "QTWEBENGINE_REMOTE_DEBUGGING": f"127.0.0.1:{devtools}"}
-    _run(["gtk-launch", APP_ID, str(logdir)], desktop_env, timeout=60)
+    # The app inherits gtk-launch's output: a file, not a pipe that would stay open while it runs.
+    app_log = tmp_path / "app.log"
+    with app_log.open("w") as log:
+        command = ["gtk-launch", APP_ID, str(logdir)]
+        launched = subprocess.run(command, env=desktop_env, stdout=log, stderr=log, timeout=60, check=False)
+    assert launched.returncode == 0, app_log.read_text()
     app_pids: list[int] = []
 
     def app_running() -> bool:
-        app_pids[:] = [pid for pid in _bundle_processes() if _is_the_app(procinfo.cmdline(pid) or [])]
+        app_pids[:] = [pid for pid, exe in _bundle_processes().items() if _is_the_app(pid, exe)]
         return len(app_pids) == 1
 
-    wait_until(app_running, what="the app to start", timeout=60)
+    wait_until(app_running, what=f"the app to start; it said:\n{app_log.read_text()}", timeout=60)
     probe: dict[str, int] = {}
 
     def charts_drawn() -> bool:
         probe.update(_safe_probe(devtools))
         return probe.get("charts", 0) > 0
 
-    wait_until(charts_drawn, what="the board's charts", timeout=120)
+    wait_until(
+        charts_drawn, what=f"the board's charts ({probe}); the app said:\n{app_log.read_text()}", timeout=120
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "bundle-smoke.png"
     _screenshot(display, shot)
@@ -231,9 +238,9 @@ def test_the_installed_app_from_its_menu_entry_to_dpkg_r(
     assert not Path("/usr/bin/tbdesk").exists()
 
 
-def _is_the_app(command: list[str]) -> bool:
+def _is_the_app(pid: int, exe: str) -> bool:
     """The window's process, not a board (BOARD_VERB) nor a QtWebEngineProcess."""
-    return command[:1] == [f"{INSTALLED}/{APP_NAME}"] and BOARD_VERB not in command
+    return exe == f"{INSTALLED}/{APP_NAME}" and BOARD_VERB not in (procinfo.cmdline(pid) or [])
 
 
 def _safe_probe(devtools: int) -> dict[str, int]:
