@@ -248,3 +248,23 @@ def _safe_probe(devtools: int) -> dict[str, int]:
         return _page_probe(devtools)
     except OSError:  # DevTools not listening yet, or the page navigating
         return {}
+
+
+def test_the_tarball_installs_for_one_user_without_root(user_env: dict[str, str], tmp_path: Path) -> None:
+    tarballs = sorted((REPO / "dist").glob(f"{APP_NAME}-*-linux-x86_64.tar.gz"))
+    if not tarballs or tarballs[-1].stat().st_mtime < BUNDLE.stat().st_mtime:
+        command = [sys.executable, str(REPO / "packaging" / "package.py"), "tarball"]
+        tarballs = [Path(_run(command, {**os.environ}, timeout=900).split()[-1])]
+    subprocess.run(["tar", "xf", str(tarballs[-1]), "-C", str(tmp_path)], check=True, timeout=300)
+    [unpacked] = tmp_path.glob(f"{APP_NAME}-*-linux-x86_64")
+    home = Path(user_env["HOME"])
+
+    _run([str(unpacked / "install.sh")], user_env)
+    link = home / ".local" / "bin" / APP_NAME
+    assert _run([str(link), "--version"], user_env).strip().startswith(APP_NAME)
+    entry = home / ".local" / "share" / "applications" / f"{APP_ID}.desktop"
+    assert f"Exec={home}/.local/lib/{APP_NAME}/{APP_NAME} %F" in entry.read_text()
+
+    _run([str(unpacked / "install.sh"), "--uninstall"], user_env)
+    assert not link.exists() and not entry.exists()
+    assert not (home / ".local" / "lib" / APP_NAME).exists()
