@@ -166,6 +166,7 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
     from tbdesk.boards import Board, BoardManager, BoardState
 
     runs = await _serve_runs(specs, workspace)
+    await _say_what_is_unreadable(runs)
     manager = BoardManager()
     done = asyncio.Event()
     crashed: list[str] = []
@@ -200,6 +201,27 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
     if crashed:
         raise CommandError(crashed[0])
     return 0
+
+
+async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
+    """Name on stderr what TensorBoard will not be able to read, and folders with no event files
+    yet (served anyway: a training run may be about to write there); refuse when nothing is readable."""
+    from tbdesk.sources.logdir import scan
+
+    scans = await asyncio.to_thread(lambda: [scan(run.path) for run in runs])
+    unreadable = [item for scanned in scans for item in scanned.unreadable]
+    for item in unreadable:
+        print(f"tbdesk: warning: cannot read {item}; TensorBoard will not show it.", file=sys.stderr)
+    if {item.path for item in unreadable} >= {run.path for run in runs}:
+        names = ", ".join(str(run.path) for run in runs)
+        raise CommandError(f"Cannot read {names}: there is nothing to serve.")
+    for run, scanned in zip(runs, scans, strict=True):
+        if not scanned.runs and not scanned.unreadable:
+            print(
+                f"tbdesk: warning: no TensorBoard event files in {run.path} yet; serving it anyway.",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun]:
@@ -274,12 +296,13 @@ def _export_runs(specs: list[str], workspace: Path | None) -> list[Run]:
 
 def _experiment_runs(workspace: Path | None, name: str) -> list[Run]:
     """Every top-level run of a local experiment, oldest first."""
-    from tbdesk.local.store import WorkspaceError, WorkspaceStore
+    from tbdesk.local.database import WorkspaceError
+    from tbdesk.local.store import WorkspaceStore
     from tbdesk.sources.workspace import WorkspaceSource
 
     source = WorkspaceSource(workspace)
     try:
-        with WorkspaceStore(source.path, create=False) as store:
+        with WorkspaceStore(source.path, read_only=True) as store:
             if store.get_experiment(name) is None:
                 known = ", ".join(sorted(e.name for e in store.list_experiments())) or "none"
                 raise CommandError(
@@ -320,8 +343,13 @@ def _boards() -> int:
 
 def _demo(workspace: Path | None) -> int:
     from tbdesk.demo import create_demo
+    from tbdesk.demo.pictures import DemoUnavailable
 
-    summary = create_demo(workspace)
+    try:
+        summary = create_demo(workspace)
+    except DemoUnavailable as error:
+        print(f"tbdesk demo: {error}", file=sys.stderr)
+        return 1
     experiments = ", ".join(summary.experiments)
     if summary.created:
         print(f"Made the demo experiments {experiments} in {summary.workspace}:")
@@ -350,7 +378,7 @@ def _install_desktop(*, uninstall: bool) -> int:
 def _is_user_error(error: Exception) -> bool:
     from tbdesk.boards.board import BoardError
     from tbdesk.export.errors import ExportError
-    from tbdesk.local.store import WorkspaceError
+    from tbdesk.local.database import WorkspaceError
     from tbdesk.sources.base import SourceError
 
     return isinstance(error, CommandError | BoardError | SourceError | ExportError | WorkspaceError | OSError)

@@ -260,3 +260,24 @@ print("experiments:", list(Workspace(Path({str(tmp_path / "ws")!r})).experiments
     assert "error: The demo draws its images with Pillow" in result.stdout, result.stderr
     assert "pip install 'tbdesk[demo]'" in result.stdout
     assert "experiments: []" in result.stdout
+
+
+def test_tbdesk_demo_without_scikit_learn_leaves_the_sweep_out_and_says_how_to_add_it(tmp_path: Path) -> None:
+    """As the bundle does, which ships no scikit-learn: the other experiments, and one line on why
+    the sweep is missing (it used to write digits-softmax, then fail with a traceback)."""
+    ws = tmp_path / "ws"
+    code = f"""
+import sys
+sys.modules["sklearn"] = None  # makes "import sklearn" fail, as in an environment without it
+from tbdesk.cli import main
+code = main(["demo", "--workspace", {str(ws)!r}])
+from tbdesk.local import Workspace
+print("experiments:", sorted(Workspace({str(ws)!r}).experiments))
+sys.exit(code)
+"""
+    result = _python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in result.stdout.splitlines() if "diabetes-ridge" in line]
+    assert "scikit-learn" in line and "pipx inject tbdesk" in line and "pip install 'tbdesk[demo]'" in line
+    assert "experiments: ['digits-softmax']" in result.stdout

@@ -36,7 +36,12 @@ def create_demo(workspace: Path | None = None, *, force: bool = False) -> DemoSu
     from functools import partial
 
     from tbdesk.demo import experiment, keras_run, sweep
+    from tbdesk.demo.pictures import require_pillow
     from tbdesk.local import Experiment, Run, Workspace
+
+    # Everything every demo experiment needs is checked before anything is written (no half-made
+    # demo); one that cannot be made here at all (no scikit-learn, as in the bundle) is left out.
+    require_pillow()
 
     # (experiment, how to fill it, or why it cannot be made here)
     fills: list[tuple[str, Callable[[Workspace], list[Run]] | str]] = [

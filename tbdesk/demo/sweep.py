@@ -15,6 +15,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
+from tbdesk.demo.pictures import HOW_TO_ADD, DemoUnavailable
 from tbdesk.local import Experiment, Run, Workspace
 
 EXPERIMENT = "diabetes-ridge"
@@ -33,10 +34,8 @@ def unavailable_reason() -> str | None:
     try:
         import sklearn  # noqa: F401
     except ImportError:
-        return (
-            f"{EXPERIMENT} was left out: it fits models with scikit-learn, which is not installed "
-            "(pip install 'tbdesk[demo]')"
-        )
+        missing = "it fits models with scikit-learn, which is not installed"
+        return f"{EXPERIMENT} was left out: {missing}: {HOW_TO_ADD}"
     return None
 
 
@@ -44,7 +43,7 @@ def require_sklearn() -> None:
     """Fail before the demo writes anything when scikit-learn is missing."""
     reason = unavailable_reason()
     if reason is not None:
-        raise RuntimeError(reason)
+        raise DemoUnavailable(reason)
 
 
 def fill(workspace: Workspace) -> list[Run]:

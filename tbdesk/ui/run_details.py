@@ -16,12 +16,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -31,22 +33,37 @@ from shiboken6 import Shiboken
 
 from tbdesk.model import Metric, MetricKind, Run, RunFile
 from tbdesk.sources.base import Source
-from tbdesk.text import byte_size
+from tbdesk.ui.locale_text import date_time, size
 from tbdesk.ui.tasks import describe_error
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-RUN, TAGS, PROPERTIES, METRICS, FILES = "Run", "Tags", "Properties", "Metrics", "Files"
-SECTIONS = (RUN, TAGS, PROPERTIES, METRICS, FILES)
+RUN, TAGS, PARAMETERS, PROPERTIES, METRICS, FILES = (
+    "Run",
+    "Tags",
+    "Parameters",
+    "Properties",
+    "Metrics",
+    "Files",
+)
+# The sections' names as shown (the names above are keys).
+SECTION_TITLES = {
+    RUN: QT_TRANSLATE_NOOP("RunDetails", "Run"),
+    TAGS: QT_TRANSLATE_NOOP("RunDetails", "Tags"),
+    PARAMETERS: QT_TRANSLATE_NOOP("RunDetails", "Parameters"),
+    PROPERTIES: QT_TRANSLATE_NOOP("RunDetails", "Properties"),
+    METRICS: QT_TRANSLATE_NOOP("RunDetails", "Metrics"),
+    FILES: QT_TRANSLATE_NOOP("RunDetails", "Files"),
+}
+SECTIONS = (RUN, TAGS, PARAMETERS, PROPERTIES, METRICS, FILES)  # Parameters: only for runs that have some
 MAX_FILES = 500  # a run with more files lists these and says how many it left out
-_LOADING = "Loading…"
 _NOT_EXPORTED = "#757575"  # the rows of metrics that TensorBoard will not show
 
 
 def format_time(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return date_time(value)
 
 
 def format_duration(seconds: float) -> str:
@@ -61,27 +78,51 @@ def format_duration(seconds: float) -> str:
     return f"{minutes}m {secs}s" if minutes else f"{secs}s"
 
 
+_NOT_EXPORTED_WHY = {
+    MetricKind.ARTIFACT: "Azure ML keeps this metric as a file among the run's files (see Files), not as"
+    " values: TensorBoard has nothing to show it as, so opening or exporting the run leaves it out."
+    " Azure ML studio shows it.",
+    MetricKind.UNREADABLE: "tbdesk cannot read this metric's values (the text says why), so opening or"
+    " exporting the run leaves it out. Azure ML studio may show it.",
+}
+
+
 def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
     """The Run section: what the run says about itself."""
     fields = [
-        ("Status", run.status.value),
-        ("Display name", run.name),
-        ("Run id", run.id),
-        ("Experiment", run.experiment),
+        (QCoreApplication.translate("RunDetails", "Status"), run.status.value),
+        (QCoreApplication.translate("RunDetails", "Display name"), run.name),
+        (QCoreApplication.translate("RunDetails", "Run id"), run.id),
+        (QCoreApplication.translate("RunDetails", "Experiment"), run.experiment),
     ]
     if run.number is not None:
-        fields.append(("Run number", str(run.number)))
-    if run.run_type:
-        fields.append(("Type", run.run_type))
+        fields.append((QCoreApplication.translate("RunDetails", "Run number"), str(run.number)))
+    if run.job_type:
+        fields.append((QCoreApplication.translate("RunDetails", "Job type"), run.job_type))
+    if run.run_type:  # the service's own word for it, beside the kind of job in plain words
+        fields.append((QCoreApplication.translate("RunDetails", "Run type"), run.run_type))
     if run.parent_id:
-        fields.append(("Parent run", run.parent_id))
-    fields += [("Started", format_time(run.start_time)), ("Ended", format_time(run.end_time))]
+        fields.append((QCoreApplication.translate("RunDetails", "Parent run"), run.parent_id))
+    fields += [
+        (QCoreApplication.translate("RunDetails", "Started"), format_time(run.start_time)),
+        (QCoreApplication.translate("RunDetails", "Ended"), format_time(run.end_time)),
+    ]
     if run.start_time is not None:
         if run.end_time is not None:
-            fields.append(("Duration", format_duration((run.end_time - run.start_time).total_seconds())))
+            fields.append(
+                (
+                    QCoreApplication.translate("RunDetails", "Duration"),
+                    format_duration((run.end_time - run.start_time).total_seconds()),
+                )
+            )
         elif not run.status.is_final:
             elapsed = ((now or datetime.now(UTC)) - run.start_time).total_seconds()
-            fields.append(("Duration", f"{format_duration(elapsed)} so far"))
+            fields.append(
+                (
+                    QCoreApplication.translate("RunDetails", "Duration"),
+                    QCoreApplication.translate("RunDetails", "{0} so far").format(format_duration(elapsed)),
+                )
+            )
     return [(name, value) for name, value in fields if value]
 
 
@@ -90,6 +131,8 @@ def metric_summary(metric: Metric) -> str:
     kept as a file (and which), and that it is not exported to TensorBoard."""
     if metric.kind is MetricKind.ARTIFACT:
         return f"{metric.description or 'kept by Azure ML as a file'}: not exported to TensorBoard"
+    if metric.kind is MetricKind.UNREADABLE:
+        return f"{metric.description or 'its values are unreadable'}: not exported to TensorBoard"
     count = len(metric.points)
     text = f"{metric.kind.value}, {count} point{'s' if count != 1 else ''}"
     if not metric.points:
@@ -130,15 +173,31 @@ class RunDetails(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
         self.tree.itemDoubleClicked.connect(self._copy)
+        # Run ids are longer than the pane is wide: one click copies it whole, and any row's value
+        # can be copied from its menu (its tooltip shows it whole too).
+        self.copy_id_button = QToolButton()
+        self.copy_id_button.setObjectName("copy-run-id")
+        self.copy_id_button.setText(self.tr("Copy run id"))
+        self.copy_id_button.setAutoRaise(True)
+        self.copy_id_button.clicked.connect(self.copy_run_id)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        copy_value = QAction(self.tr("Copy"), self.tree)
+        copy_value.setShortcut(QKeySequence.StandardKey.Copy)
+        copy_value.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy_value.triggered.connect(self._copy_current)
+        self.tree.addAction(copy_value)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.copy_id_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(heading)
         layout.addWidget(self.tree)
         self._sections: dict[str, QTreeWidgetItem] = {}
         self._tasks: list[asyncio.Task[Any]] = []
         self.source: Source | None = None
         self.run: Run | None = None
-        self.show_message("Select a run to see its details.")
+        self.show_message(self.tr("Select a run to see its details."))
 
     @property
     def busy(self) -> bool:
@@ -152,6 +211,7 @@ class RunDetails(QWidget):
         self.tree.clear()
         self._sections = {}
         self.tree.hide()
+        self.copy_id_button.hide()
 
     def show_run(self, source: Source, run: Run) -> None:
         """Show a run; its metrics and files load in the background (the previous run's stop)."""
@@ -161,15 +221,21 @@ class RunDetails(QWidget):
         self.source, self.run = source, run
         self.title.setText(f"<b>{_escape(run.name or run.id)}</b>")
         self.tree.clear()
-        self._sections = {name: self._section(name) for name in SECTIONS}
+        shown = [name for name in SECTIONS if name != PARAMETERS or run.params]
+        self._sections = {name: self._section(name) for name in shown}
         self._fill(RUN, run_fields(run))
-        self._fill(TAGS, sorted(run.tags.items()), empty="No tags")
-        self._fill(PROPERTIES, sorted(run.properties.items()), empty="No properties")
-        self._fill(METRICS, [(_LOADING, "")])
-        self._fill(FILES, [(_LOADING, "")])
+        self._fill(TAGS, sorted(run.tags.items()), empty=self.tr("No tags"))
+        if run.params:  # an Azure ML v2 job's MLflow params
+            self._fill(PARAMETERS, sorted(run.params.items()))
+            self._sections[PARAMETERS].setExpanded(True)
+        self._fill(PROPERTIES, sorted(run.properties.items()), empty=self.tr("No properties"))
+        self._fill(METRICS, [(self.tr("Loading…"), "")])
+        self._fill(FILES, [(self.tr("Loading…"), "")])
         for name in (RUN, TAGS, METRICS):
             self._sections[name].setExpanded(True)
         self.tree.show()
+        self.copy_id_button.setToolTip(self.tr("Copy {0} to the clipboard").format(run.id))
+        self.copy_id_button.show()
         self._start(lambda: source.metrics(run), self._show_metrics, METRICS)
         self._start(lambda: source.files(run), self._show_files, FILES)
 
@@ -196,7 +262,7 @@ class RunDetails(QWidget):
                 message, details = describe_error(error)
                 if details:
                     log.error("Loading the %s of a run failed:\n%s", section.lower(), details)
-                self._fill(section, [("Could not load", message)], error=True)
+                self._fill(section, [(self.tr("Could not load"), message)], error=True)
                 return
             if Shiboken.isValid(self):  # the pane may be gone with its window
                 show(result)
@@ -211,33 +277,26 @@ class RunDetails(QWidget):
     def _show_metrics(self, metrics: Sequence[Metric]) -> None:
         ordered = sorted(metrics, key=lambda m: m.name)
         rows = [(metric.name, metric_summary(metric)) for metric in ordered]
-        self._fill(METRICS, rows, empty="No metrics")
+        self._fill(METRICS, rows, empty=self.tr("No metrics"))
         self._sections[METRICS].setText(1, f"{len(rows)}" if rows else "")
         section = self._sections.get(METRICS)
         for row, metric in enumerate(ordered):
             item = section.child(row) if section is not None else None
-            if item is not None and metric.kind is MetricKind.ARTIFACT:
+            if item is not None and not metric.kind.has_values:
                 item.setForeground(1, QBrush(QColor(_NOT_EXPORTED)))
-                item.setToolTip(
-                    1,
-                    "Azure ML keeps this metric as a file among the run's files (see Files), not as"
-                    " values: TensorBoard has nothing to show it as, so opening or exporting the run"
-                    " leaves it out. Azure ML studio shows it.",
-                )
+                item.setToolTip(1, _NOT_EXPORTED_WHY[metric.kind])
 
     def _show_files(self, files: Sequence[RunFile]) -> None:
         ordered = sorted(files, key=lambda f: f.path)
-        rows = [
-            (file.path, ("" if file.size is None else byte_size(file.size))) for file in ordered[:MAX_FILES]
-        ]
+        rows = [(file.path, ("" if file.size is None else size(file.size))) for file in ordered[:MAX_FILES]]
         if len(ordered) > MAX_FILES:
-            rows.append((f"… and {len(ordered) - MAX_FILES} more", ""))
-        self._fill(FILES, rows, empty="No files")
+            rows.append((self.tr("… and {0} more").format(len(ordered) - MAX_FILES), ""))
+        self._fill(FILES, rows, empty=self.tr("No files"))
         self._sections[FILES].setText(1, f"{len(ordered)}" if ordered else "")
 
     # --- items ---------------------------------------------------------------------------------
     def _section(self, name: str) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(self.tree, [name, ""])
+        item = QTreeWidgetItem(self.tree, [_tr(str(SECTION_TITLES[name])), ""])
         font = item.font(0)
         font.setBold(True)
         item.setFont(0, font)
@@ -259,10 +318,23 @@ class RunDetails(QWidget):
             if error:
                 child.setForeground(1, QBrush(QColor("#c62828")))
 
+    def copy_run_id(self) -> None:
+        if self.run is not None:
+            QGuiApplication.clipboard().setText(self.run.id)
+
+    def _copy_current(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None:
+            self._copy(item, 1)
+
     def _copy(self, item: QTreeWidgetItem, column: int) -> None:
         text = item.text(column) or item.text(0)
         if text:
             QGuiApplication.clipboard().setText(text)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RunDetails", text)
 
 
 def _escape(text: str) -> str:
