@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench screenshots clean translations ts
+.PHONY: run test lint bench screenshots clean translations ts bundle deb tarball
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,5 +41,26 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
 
+# The app for people without Python (README "Install"): a PyInstaller one-folder bundle in
+# dist/tbdesk/, then a .deb or a .tar.gz of it. `make test` also runs the installed-app smoke test
+# (tests/packaging) once the bundle exists. A bundle takes a few minutes to build: it is rebuilt only
+# when the code or the spec changed.
+BUNDLE := dist/tbdesk/tbdesk
+$(VENV)/.build-stamp: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,build]'
+	touch $@
+
+$(BUNDLE): $(VENV)/.build-stamp packaging/tbdesk.spec $(shell find tbdesk -type f -not -name '*.pyc')
+	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller packaging/tbdesk.spec
+	touch $@
+
+bundle: $(BUNDLE)
+
+deb: $(BUNDLE)
+	$(BIN)/python packaging/package.py deb
+
+tarball: $(BUNDLE)
+	$(BIN)/python packaging/package.py tarball
+
 clean:
-	rm -rf $(VENV) build *.egg-info tests/artifacts
+	rm -rf $(VENV) build dist *.egg-info tests/artifacts

@@ -20,7 +20,7 @@ from typing import Any
 
 from tbdesk import paths
 from tbdesk.boards import procinfo
-from tbdesk.boards._launch import LAUNCHER_TAIL, PRIVATE_DIR_PREFIX
+from tbdesk.boards._launch import PRIVATE_DIR_PREFIX, is_board_command
 from tbdesk.boards.links import remove_folder
 
 
@@ -118,8 +118,7 @@ def reap_orphans(grace: float = 3.0) -> list[int]:
 def _is_our_launcher(pid: int, pid_start: int | None) -> bool:
     if pid_start is None or not procinfo.is_alive(pid) or procinfo.start_time(pid) != pid_start:
         return False
-    command = procinfo.cmdline(pid) or []
-    return len(command) > 1 and command[1].endswith(LAUNCHER_TAIL)
+    return is_board_command(procinfo.cmdline(pid) or [])
 
 
 def _end_process(pid: int, grace: float) -> None:
