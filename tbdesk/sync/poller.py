@@ -107,10 +107,20 @@ class _Tree:
     keys: list[RunKey] = field(default_factory=list)
 
 
+def _whole_run(source: Source) -> bool:
+    from tbdesk.sources.cloud import CloudFolderSource
+
+    return isinstance(source, CloudFolderSource)
+
+
 def remote_for(source: Source) -> Remote | None:
     """How to fetch the runs of a source; None when its runs are on this machine already."""
     from tbdesk.sources.azure import AzureSource
+    from tbdesk.sources.cloud import CloudFolderSource
+    from tbdesk.sync.cloud import CloudRemote
 
+    if isinstance(source, CloudFolderSource):
+        return CloudRemote(source)
     return AzureRemote(source) if isinstance(source, AzureSource) else None
 
 
@@ -137,6 +147,8 @@ class LiveSync:
         self.policy = policy or PollPolicy()
         self.cache = cache or RunCache()
         self._remote = remote if remote is not None else remote_for(source)
+        if self._remote is not None and _whole_run(source):
+            self.prefix = ""  # a cloud folder's run is a logs folder itself, as a local one is
         self._trees = [_Tree(root) for root in roots]
         self._runs: dict[RunKey, _Tracked] = {}
         self._limit = asyncio.Semaphore(limit)
