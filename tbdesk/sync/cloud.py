@@ -21,12 +21,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from tbdesk.model import Run, RunStatus
+from tbdesk.sources.base import SourceError
 from tbdesk.sources.cloud import CloudFolderSource, CloudObject, run_folders
 from tbdesk.sources.cloud_access import describe, is_offline
 from tbdesk.sources.logdir import ROOT_RUN
 from tbdesk.sync.remote import Body, LinkExpiredError, RemoteFile, TransferCutError
 
-SHARED_FOR = 0.5  # seconds a listing answers for every run under it
+SHARED_FOR = 0.5  # seconds a finished listing answers a run's first poll (see _list)
 CHUNK = 8 << 20  # bytes per ranged read
 _RANGE_REFUSED = ("InvalidRange", "416", "Range Not Satisfiable")
 
@@ -75,8 +76,11 @@ class CloudRemote:
         self._folders: set[str] = set()  # folders of the runs synced
         self._objects: dict[str, CloudObject] = {}  # path -> object, from the last listing
         self._listed: str | None = None  # the folder last listed
-        self._listed_at = float("-inf")  # time.monotonic() when that listing started
+        self._listed_at = float("-inf")  # time.monotonic() when that listing came
         self._lock: asyncio.Lock | None = None
+        self._served: set[str] = set()  # folders whose runs were polled before
+        self._listing = False  # a listing is in flight
+        self._failed: SourceError | None = None  # how the last listing failed
         self.listings = 0  # requests made for listings (tests and the bench read it)
 
     async def listing(self, run: Run, prefix: str) -> list[RemoteFile]:
@@ -115,20 +119,35 @@ class CloudRemote:
         return [replace(run, status=RunStatus.RUNNING)]
 
     async def _list(self, folder: str, *, fresh: bool) -> list[CloudObject]:
-        asked = time.monotonic()
+        """The objects below folder. Polls of one round ask at once: they share the listing in
+        flight. A run's first poll (which comes a little later, after its ledger is read) also
+        takes a listing finished less than SHARED_FOR ago; later polls never reuse a finished one."""
         if self._lock is None:
             self._lock = asyncio.Lock()
-        async with self._lock:
-            covered = self._listed is not None and (
-                folder == self._listed or folder.startswith(self._listed + "/")
-            )
-            if fresh or not covered or self._listed_at < asked - SHARED_FOR:
+        asked = time.monotonic()
+        first = folder not in self._served
+        in_flight = self.listings if self._listing else None  # the one we can wait for
+        async with self._lock:  # held while a listing is in flight: the others wait for it
+            last = self._listed
+            covered = last is not None and (folder == last or folder.startswith(last + "/"))
+            if in_flight == self.listings and self._failed is not None:
+                raise self._failed  # the listing we waited for failed: so does this poll
+            shared = in_flight == self.listings or (first and self._listed_at >= asked - SHARED_FOR)
+            if fresh or not covered or not shared:
                 common = _common_folder(self._folders | {folder})
-                started = time.monotonic()
                 self.listings += 1
-                found = await asyncio.to_thread(self._source.list_tree, common)
+                self._listing = True
+                self._failed = None
+                try:
+                    found = await asyncio.to_thread(self._source.list_tree, common)
+                except SourceError as exc:
+                    self._failed = exc
+                    raise
+                finally:
+                    self._listing = False
                 self._objects = {item.path: item for item in found}
-                self._listed, self._listed_at = common, started
+                self._listed, self._listed_at = common, time.monotonic()
+        self._served.add(folder)
         return [item for path, item in self._objects.items() if path.startswith(folder + "/")]
 
 
