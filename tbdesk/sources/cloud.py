@@ -21,7 +21,7 @@ from typing import Any
 from tbdesk.local.names import InvalidNameError, check_file_name, inside
 from tbdesk.model import Experiment, Metric, Run, RunFile, RunStatus
 from tbdesk.sources.base import SourceError
-from tbdesk.sources.cloud_access import CloudURL, describe, open_filesystem, parse_url
+from tbdesk.sources.cloud_access import CloudURL, describe, open_filesystem, parse_url, sas_expiry
 from tbdesk.sources.logdir import ROOT_RUN, event_file_time, is_event_file
 
 KIND = "cloud"
@@ -57,12 +57,14 @@ def _relative(path: str, root: str) -> str | None:
 
 
 class CloudFolderSource:
-    """Runs found in a cloud folder of TensorBoard logs. `filesystem`: an fsspec filesystem to
-    use instead of the one the URL's cloud and credentials give (tests)."""
+    """Runs found in a cloud folder of TensorBoard logs. `secret`: a SAS token, connection string
+    or "ACCESS_KEY_ID:SECRET" to use instead of the one tbdesk's keyring keeps for the folder."""
 
-    def __init__(self, url: str | CloudURL, *, filesystem: Any = None) -> None:
+    def __init__(self, url: str | CloudURL, *, secret: str | None = None) -> None:
         self.url = url if isinstance(url, CloudURL) else parse_url(url)
-        self._fs = filesystem
+        self._secret = secret
+        self._fs: Any = None
+        self._expires: datetime | None = None  # when the SAS token in use expires
         self._runs: dict[str, list[Run]] | None = None
 
     @property
@@ -76,8 +78,14 @@ class CloudFolderSource:
     # ---- reading the store (blocking: call in a thread)
     def filesystem(self) -> Any:
         if self._fs is None:
-            self._fs = open_filesystem(self.url, *_credentials(self.url))
+            secret, credential = (self._secret, None) if self._secret else _credentials(self.url)
+            self._expires = sas_expiry(secret)
+            self._fs = open_filesystem(self.url, secret, credential)
         return self._fs
+
+    def describe(self, exc: BaseException, doing: str) -> SourceError:
+        """What a failure of the store means, in the user's words."""
+        return describe(exc, self.url, doing, expires=self._expires)
 
     def list_tree(self, folder: str) -> list[CloudObject]:
         """Every object below folder ("<bucket>/<path>"), one listing (paged by the service)."""
@@ -89,7 +97,7 @@ class CloudFolderSource:
         except SourceError:
             raise
         except Exception as exc:  # every cloud library has its own errors: describe() reads them
-            raise describe(exc, self.url, "list") from exc
+            raise self.describe(exc, "list") from exc
         return [_object(name, info) for name, info in found.items() if info.get("type") != "directory"]
 
     def read(self, path: str, start: int, end: int) -> bytes:
@@ -167,7 +175,7 @@ class CloudFolderSource:
                 try:
                     data = self.read(f"{folder}/{file.path}", 0, size) if size else b""
                 except Exception as exc:
-                    raise describe(exc, self.url, f"read {file.path} from") from exc
+                    raise self.describe(exc, f"read {file.path} from") from exc
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
                 copied.append(target)

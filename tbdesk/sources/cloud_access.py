@@ -17,8 +17,9 @@ import asyncio
 import errno
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from tbdesk.sources.base import SourceError
 
@@ -143,7 +144,22 @@ def open_filesystem(url: CloudURL, secret: str | None = None, azure_credential: 
             options["sas_token"] = secret.lstrip("?")
     elif azure_credential is not None and not _azure_environment():
         options["credential"] = AsyncCredential(azure_credential)
-    return adlfs.AzureBlobFileSystem(**options, **common)
+    fs = adlfs.AzureBlobFileSystem(**options, **common)
+    _shorten_azure_retries(fs.service_client)
+    return fs
+
+
+def _shorten_azure_retries(client: Any) -> None:
+    """WORKAROUND for adlfs (2026.8) passing no retry options to its blob client: Azure Storage's
+    default retry waits 15 s, then 18, 24 and 42 s, so an unreachable account showed only after
+    about two minutes. The sync retries failed polls itself; these waits total a few seconds."""
+    policy = getattr(getattr(client, "_config", None), "retry_policy", None)
+    if policy is None or not hasattr(policy, "initial_backoff"):
+        return
+    policy.initial_backoff = 0.5
+    policy.increment_base = 1.5
+    policy.total_retries = 3
+    policy.connect_retries = 2
 
 
 def _azure_environment() -> bool:
@@ -233,8 +249,25 @@ def is_offline(exc: BaseException) -> bool:
     return False
 
 
-def describe(exc: BaseException, url: CloudURL, doing: str) -> SourceError:  # noqa: PLR0911 - one per case
-    """What went wrong `doing` something with the cloud folder, in the user's words."""
+def sas_expiry(secret: str | None) -> datetime | None:
+    """When the SAS token in a secret (alone or in a connection string) expires: its `se`."""
+    if not secret:
+        return None
+    found = re.search(r"(?:^|[?&;=])se=([^&;]+)", secret)
+    if found is None:
+        return None
+    try:
+        when = datetime.fromisoformat(unquote(found.group(1)).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def describe(  # noqa: PLR0911 - one answer per case
+    exc: BaseException, url: CloudURL, doing: str, *, expires: datetime | None = None
+) -> SourceError:
+    """What went wrong `doing` something with the cloud folder, in the user's words. `expires`:
+    when the SAS token in use expires (a service may not say that this is why it refused)."""
     chain = _chain(exc)
     text = " ".join(f"{type(link).__name__} {link}" for link in chain)
     status = next((code for code in map(_status, chain) if code is not None), None)
@@ -244,7 +277,8 @@ def describe(exc: BaseException, url: CloudURL, doing: str) -> SourceError:  # n
     if any(mark in text for mark in _MISSING_BUCKET):
         return SourceError(f"Cannot {doing} {where}: {url.what} does not exist (or was deleted).")
     if status == 403 or any(isinstance(link, PermissionError) for link in chain):
-        if any(mark.lower() in text.lower() for mark in _EXPIRED):
+        expired = expires is not None and expires <= datetime.now(UTC)
+        if expired or any(mark.lower() in text.lower() for mark in _EXPIRED):
             return SourceError(
                 f"Cannot {doing} {where}: its SAS token or session token has expired. Give tbdesk a new one."
             )

@@ -23,7 +23,7 @@ from dataclasses import replace
 from tbdesk.model import Run, RunStatus
 from tbdesk.sources.base import SourceError
 from tbdesk.sources.cloud import CloudFolderSource, CloudObject, run_folders
-from tbdesk.sources.cloud_access import describe, is_offline
+from tbdesk.sources.cloud_access import is_offline
 from tbdesk.sources.logdir import ROOT_RUN
 from tbdesk.sync.remote import Body, LinkExpiredError, RemoteFile, TransferCutError
 
@@ -58,7 +58,7 @@ class _RangeBody:
                     raise TransferCutError(str(exc)[:200]) from exc
                 if any(mark in f"{exc!r} {exc}" for mark in _RANGE_REFUSED):
                     raise LinkExpiredError(self._path) from exc  # it shrank since the listing
-                raise describe(exc, self._source.url, f"read {self._path} from") from exc
+                raise self._source.describe(exc, f"read {self._path} from") from exc
             if len(data) != end - at:  # it changed since the listing: list again
                 raise LinkExpiredError(self._path)
             yield data
