@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT_S = 20.0
 
 
-def run_gui(paths: list[Path], workspace: Path | None) -> int:
-    """Open the window (with a board on each of paths) and run until the user quits."""
+def run_gui(paths: Sequence[Path | str], workspace: Path | None) -> int:
+    """Open the window (with a board on each of paths: folders, or cloud folders' URLs) and run
+    until the user quits."""
     import qasync
 
     app = _make_app()
@@ -77,7 +78,7 @@ def build_window(
     return window
 
 
-async def start(window: MainWindow, paths: Sequence[Path]) -> None:
+async def start(window: MainWindow, paths: Sequence[Path | str]) -> None:
     """Work after the window shows: end boards a crashed tbdesk left behind, reopen the boards of
     the last session, and open a board on each path given on the command line."""
     from tbdesk.boards import reap_orphans
@@ -94,7 +95,10 @@ async def start(window: MainWindow, paths: Sequence[Path]) -> None:
             )
     window.restore_boards()
     for path in paths:
-        window.open_folder_board(path)
+        if isinstance(path, str):
+            window.open_cloud_board(path)
+        else:
+            window.open_folder_board(path)
 
 
 class _Shutdown:

@@ -209,6 +209,15 @@ class CloudFolderSource:
         return grouped
 
 
+async def all_runs(source: CloudFolderSource) -> list[Run]:
+    """Every run of the folder (one listing)."""
+    found: list[Run] = []
+    for experiment in await source.experiments():
+        async for page in source.runs(experiment):
+            found += page
+    return found
+
+
 def _started(events: list[CloudObject]) -> float:
     times = [event_file_time(item.path.rpartition("/")[2]) or item.modified or 0.0 for item in events]
     return min(times, default=0.0)

@@ -28,6 +28,7 @@ from shiboken6 import Shiboken
 import tbdesk
 from tbdesk.boards import Board, BoardManager, BoardRun, BoardState
 from tbdesk.sources.base import SourceError
+from tbdesk.sources.cloud import CloudFolderSource, all_runs
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import RunCache
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         sources = self.source_actions
         file_menu.addAction(sources.open_folder_action)
+        file_menu.addAction(sources.open_cloud_action)
         file_menu.addSeparator()
         file_menu.addAction(sources.sign_in_action)
         file_menu.addAction(sources.add_workspace_action)
@@ -240,7 +242,11 @@ class MainWindow(QMainWindow):
         self.settings.set_state("splitter", self.splitter.saveState())
         self.settings.set_state("tree_splitter", self.left_splitter.saveState())
         self.settings.set_log_folders(
-            [source.id for source in self.tree_model.sources() if isinstance(source, LogFolderSource)]
+            [
+                source.id
+                for source in self.tree_model.sources()
+                if isinstance(source, LogFolderSource | CloudFolderSource)
+            ]
         )
         self.settings.set_boards(
             [
@@ -311,6 +317,19 @@ class MainWindow(QMainWindow):
             self.tree_model.add_source(LogFolderSource(folder))
         name = folder.name or str(folder)
         self.tasks.run(self.open_board([BoardRun(name, folder)], name), f"Opening {name} in TensorBoard")
+
+    def open_cloud_board(self, url: str) -> None:
+        """`tbdesk URL`: show the cloud folder in the tree and open a board on all its runs,
+        mirrored live into the cache."""
+        source = CloudFolderSource(url)
+        self.tree_model.add_source(source)
+        self.tasks.run(self._open_cloud(source), f"Listing {source.url.text}")
+
+    async def _open_cloud(self, source: CloudFolderSource) -> None:
+        runs = await all_runs(source)
+        if not runs:
+            raise SourceError(f"No TensorBoard logs in {source.url.text}.")
+        self.run_actions.open_runs([(source, run) for run in runs], source.title)
 
     async def open_board(self, runs: Sequence[BoardRun], title: str, *, live: bool = False) -> Board:
         """Open (or reuse) a board on runs and show it in a tab; the tab shows loading meanwhile.

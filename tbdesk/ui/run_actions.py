@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 from tbdesk.boards import Board, BoardRun
 from tbdesk.model import Experiment, Run
 from tbdesk.sources.base import Source, SourceError
+from tbdesk.sources.cloud import CloudFolderSource
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sync import DEFAULT_PREFIX, RunCache
 from tbdesk.sync.engine import FILES
@@ -344,7 +345,7 @@ class RunActions(QObject):
                 name = f"{base}-{len(used)}"
             used.add(name)
             # A folder of logs holds nothing but logs; other sources keep them under logs/.
-            prefix = "" if isinstance(source, LogFolderSource) else DEFAULT_PREFIX
+            prefix = "" if isinstance(source, LogFolderSource | CloudFolderSource) else DEFAULT_PREFIX
             copied += len(await source.fetch_files(run, dest / name, prefix))
         return copied
 
