@@ -107,6 +107,12 @@ class _Tree:
     keys: list[RunKey] = field(default_factory=list)
 
 
+def _policy_for(source: Source) -> PollPolicy:
+    from tbdesk.sync.cloud import POLICY
+
+    return POLICY if _whole_run(source) else PollPolicy()
+
+
 def _whole_run(source: Source) -> bool:
     from tbdesk.sources.cloud import CloudFolderSource
 
@@ -144,7 +150,7 @@ class LiveSync:
         self.source = source
         self.children = children  # follow the roots' child runs too (else the roots alone)
         self.prefix = prefix
-        self.policy = policy or PollPolicy()
+        self.policy = policy or _policy_for(source)
         self.cache = cache or RunCache()
         self._remote = remote if remote is not None else remote_for(source)
         if self._remote is not None and _whole_run(source):
