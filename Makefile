@@ -4,13 +4,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench screenshots clean translations ts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(MAKE) translations
 	touch $(STAMP)
+
+# The window's translations: the .ts files (in the repository; `make ts` updates them from the
+# code with pyside6-lupdate) compiled to the .qm files the app loads (tbdesk/ui/i18n.py).
+translations:
+	for ts in tbdesk/resources/i18n/*.ts; do $(BIN)/pyside6-lrelease -silent $$ts -qm $${ts%.ts}.qm; done
+
+ts:
+	$(BIN)/pyside6-lupdate -no-obsolete tbdesk/ui/*.py tbdesk/app.py -ts tbdesk/resources/i18n/tbdesk_es.ts
 
 # Fill the built-in local workspace with the demo experiment (once), then open the window on it.
 run: $(STAMP)
@@ -27,7 +36,7 @@ test: lint
 
 # Refresh the README's pictures (docs/*.png) from the end-to-end tests.
 screenshots: $(STAMP)
-	TBDESK_UPDATE_DOCS=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest tests/e2e -k "reuses_the_board or hparams"
+	TBDESK_UPDATE_DOCS=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest tests/e2e -k "reuses_the_board or hparams or follow_the_scheme"
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done

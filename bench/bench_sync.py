@@ -2,6 +2,10 @@
 the sync's own cost shows), with a named peer measured in the same run.
 
     .venv/bin/python bench/bench_sync.py [--appends 20] [--files 50] [--file-mb 4]
+        [--record-etags every-append never]
+
+Parts 1 and 2 run once per mode of the emulator's artifact records (whose etag, never the same as
+the blob's HTTP ETag, changes at every append, or never: which the real service does is not known).
 
 1. Upload-to-visible latency: a running run's event file gets `appends` appends (a few steps
    each) at random gaps of 0.5-8 s, like a training job's uploads; for each, the time from the
@@ -10,7 +14,9 @@ the sync's own cost shows), with a named peer measured in the same run.
 2. Requests per idle poll: a sweep (parent and 4 child runs, 3 log files each) that uploads
    nothing. tbdesk: LiveSync with the default policy's ratios, time scaled down 50x; its run-tree
    status check (one request per sweep, every 30 s when idle) is counted too, spread over the
-   polls. Peer, "azureml-tensorboard's approach" (not installed here; it needs TensorFlow), its
+   polls. First while its event files still count as growing (they were just fetched: probes of
+   one of them per run every 10 s, scaled), then once they are quiet (after 10 min, scaled).
+   Peer, "azureml-tensorboard's approach" (not installed here; it needs TensorFlow), its
    request pattern re-implemented below, clearly apart: per poll and run, one SAS listing of
    `logs/` (prefix/contentinfo) and one ranged GET per file from its local size.
 3. Download throughput: a run with `files` files of `file-mb` MB under logs/: tbdesk's RunSync
@@ -58,6 +64,15 @@ def _served_steps(url: str) -> list[int]:
         return []
 
 
+async def _etags_differ(source: Any, the_run: Any) -> None:
+    (record,) = await source.files(the_run, "logs/")
+    link = (await source.download_links(the_run, "logs/"))[EVENTS]
+    with await asyncio.to_thread(urllib.request.urlopen, link, timeout=5) as blob:
+        blob_etag = blob.headers["ETag"]
+    assert record.etag != blob_etag, "the record's etag must not be the blob's"
+    print(f"the event file's record etag {record.etag}, its blob's ETag {blob_etag}")
+
+
 async def bench_latency(emulator: Any, source: Any, appends: int) -> None:
     from sync_helpers import Events
 
@@ -69,6 +84,7 @@ async def bench_latency(emulator: Any, source: Any, appends: int) -> None:
     run.upload(EVENTS, events.steps(0, 10))
     manager = BoardManager()
     the_run = await source.get_run("latency", run.id)
+    await _etags_differ(source, the_run)
     live = LiveSync(source, [the_run])
     try:
         (status,) = await live.start()
@@ -109,8 +125,10 @@ async def bench_latency(emulator: Any, source: Any, appends: int) -> None:
         await live.stop()
         await manager.stop_all()
     median, worst = statistics.median(latencies), max(latencies)
-    print(f"upload-to-visible latency over {appends} appends (gaps 0.5-8 s, default poll policy):")
-    print(f"  median {median:5.2f} s, worst {worst:5.2f} s   (targets: 5 s, 10 s)")
+    print(
+        f"upload-to-visible latency over {appends} appends (gaps 0.5-8 s, default poll policy):\n"
+        f"  median {median:5.2f} s, worst {worst:5.2f} s   (targets: 5 s, 10 s)"
+    )
     print(
         f"  of which upload-to-disk (the sync): median {statistics.median(on_disk):5.2f} s,"
         f" worst {max(on_disk):5.2f} s; the rest is TensorBoard's reload"
@@ -143,29 +161,42 @@ async def bench_idle(emulator: Any, source: Any, ends: Any, headers: dict[str, s
         idle=default.idle / scale,
         tree_active=default.tree_active / scale,
         tree_idle=default.tree_idle / scale,
+        probe=default.probe / scale,
+        quiet=default.quiet / scale,
     )
     live = LiveSync(source, [root], policy=policy)
     await live.start()
     await asyncio.sleep(2 * default.idle / scale * 4)  # settle into idle polling
+    print(f"requests per idle poll, a sweep of {len(runs)} runs with 3 log files each:")
     emulator.clear_log()
     await asyncio.sleep(default.tree_idle / scale * 10)  # ten status checks' worth of idle polls
+    _idle_figures(emulator.requests(), len(runs), "still growing: probes due")
+    await asyncio.sleep(default.quiet / scale)  # every event file has been quiet for `quiet`
+    emulator.clear_log()
+    await asyncio.sleep(default.tree_idle / scale * 10)
     await live.stop()
-    log = emulator.requests()
-    listings = sum("/artifacts/ExperimentRun/" in r.path for r in log)
-    trees = sum("runs:query" in r.path for r in log)
-    other = len(log) - listings - trees
-    polls = listings / len(runs)
-    ours = (listings + trees + other) / polls / len(runs)
-    print(f"requests per idle poll, a sweep of {len(runs)} runs with 3 log files each:")
-    print(
-        f"  tbdesk: {listings} listings + {trees} status checks + {other} other over {polls:.0f} polls"
-        f" = {ours:.2f} per run per poll (file polls alone: {listings / polls / len(runs):.2f})"
-    )
+    ours = _idle_figures(emulator.requests(), len(runs), "quiet")
     peer_requests = await asyncio.to_thread(peer_idle_poll, emulator, headers, ends, runs)
     print(
         f"  azureml-tensorboard's approach (re-implemented): {peer_requests / len(runs):.2f} per run per poll"
     )
     print(f"  ratio peer / tbdesk: {peer_requests / len(runs) / ours:.2f}x")
+
+
+def _idle_figures(log: list[Any], runs: int, when: str) -> float:
+    """Print the requests of the idle polls in `log`; the requests per run per poll."""
+    listings = sum("/artifacts/ExperimentRun/" in r.path for r in log)
+    trees = sum("runs:query" in r.path for r in log)
+    probes = sum(r.path.startswith("/blob/") for r in log)
+    other = len(log) - listings - trees - probes
+    polls = listings / runs
+    ours = len(log) / polls / runs
+    print(
+        f"  tbdesk ({when}): {listings} listings + {trees} status checks + {probes} probes"
+        f" + {other} other over {polls:.0f} polls = {ours:.2f} per run per poll"
+        f" (listings alone: {listings / polls / runs:.2f})"
+    )
+    return ours
 
 
 def peer_idle_poll(emulator: Any, headers: Any, ends: Any, runs: list[Any]) -> int:
@@ -245,18 +276,25 @@ def main() -> None:
     parser.add_argument("--appends", type=int, default=20)
     parser.add_argument("--files", type=int, default=50)
     parser.add_argument("--file-mb", type=int, default=4)
+    parser.add_argument("--record-etags", nargs="+", default=["every-append", "never"])
     args = parser.parse_args()
     prepare()
 
     from _common import machine_load
 
+    print(machine_load())
+    for i, mode in enumerate(args.record_etags):
+        print(f"\n== artifact records whose etag changes: {mode}")
+        bench_mode(mode, args, throughput=i == len(args.record_etags) - 1)
+
+
+def bench_mode(mode: str, args: argparse.Namespace, *, throughput: bool) -> None:
     from tbdesk.azure.rest import Policy
     from tbdesk.azure.workspace import Endpoints, WorkspaceRef, build_workspace, token_auth
     from tbdesk.sources.azure import AzureSource
-    from tests.azureml_emulator import Emulator, StaticCredential
+    from tests.azureml_emulator import Emulator, EmuWorkspace, StaticCredential
 
-    print(machine_load())
-    with Emulator() as emulator:
+    with Emulator(EmuWorkspace(record_etags=mode)) as emulator:
         os.environ["AZUREML_DISCOVERY_SERVICE_ENDPOINT"] = emulator.discovery_url
         ws = emulator.workspace
         credential = StaticCredential()
@@ -281,8 +319,9 @@ def main() -> None:
         }
         asyncio.run(bench_latency(emulator, source(), args.appends))
         asyncio.run(bench_idle(emulator, source(), ends, headers))
-        sdk_ws = build_workspace(ref, token_auth(credential), ends)
-        bench_throughput(emulator, source(), sdk_ws, args.files, args.file_mb)
+        if throughput:
+            sdk_ws = build_workspace(ref, token_auth(credential), ends)
+            bench_throughput(emulator, source(), sdk_ws, args.files, args.file_mb)
 
 
 if __name__ == "__main__":

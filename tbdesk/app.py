@@ -24,11 +24,13 @@ if TYPE_CHECKING:
     from tbdesk.boards import BoardManager
     from tbdesk.ui.main_window import MainWindow
     from tbdesk.ui.settings import Settings
+    from tbdesk.ui.single_instance import InstanceServer
 
 log = logging.getLogger(__name__)
 
 # Stopping boards is graceful then forceful and quick; this only bounds a wedged shutdown.
 SHUTDOWN_TIMEOUT_S = 20.0
+WARM_UP_POLL_S = 0.05
 
 
 def run_gui(paths: Sequence[Path | str], workspace: Path | None) -> int:
@@ -36,16 +38,34 @@ def run_gui(paths: Sequence[Path | str], workspace: Path | None) -> int:
     until the user quits."""
     import qasync
 
+    from tbdesk.display import check_display
+
+    problem = check_display()
+    if problem is not None:  # Qt would abort with a misleading hint
+        print(problem, file=sys.stderr)
+        return 2
     app = _make_app()
+    server = _one_instance(app, paths)
+    if server is None:
+        return 0  # the running window took the folders
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
     from tbdesk.boards import BoardManager
     from tbdesk.heap import freeze_imported
+    from tbdesk.ui import appearance
     from tbdesk.ui.dialogs import install_excepthook
+    from tbdesk.ui.settings import Settings
 
+    settings = Settings()
+    from tbdesk.ui import i18n
+
+    i18n.install(app, settings.language())  # before any window: every text is made translated
+    appearance.apply(app, appearance.Scheme.parse(settings.appearance()))  # before Chromium starts
+    appearance.follow_system(app, lambda: appearance.Scheme.parse(settings.appearance()))
     manager = BoardManager()
-    window = build_window(manager, workspace)
+    window = build_window(manager, workspace, settings)
+    server.pathsReceived.connect(window.open_handed_over)
     freeze_imported()  # what the window needed is loaded: out of the collector's way (tbdesk.heap)
     install_excepthook(lambda: window)
     loop.set_exception_handler(_exception_handler)
@@ -54,6 +74,10 @@ def run_gui(paths: Sequence[Path | str], workspace: Path | None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, window.close)  # saves settings, then quitRequested
     window.show()
+    if workspace is not None:
+        from tbdesk.ui.workspace_prompt import ask_for_missing_workspace
+
+        ask_for_missing_workspace(window, workspace, window.close)
     window.tasks.run(start(window, paths), "Starting", user_action=False)
     try:
         loop.run_forever()
@@ -63,6 +87,25 @@ def run_gui(paths: Sequence[Path | str], workspace: Path | None) -> int:
         _delete(window)  # its web pages go before the web profile the application owns
         loop.close()
     return quitting.exit_code
+
+
+def _one_instance(app: QApplication, paths: Sequence[Path | str]) -> InstanceServer | None:
+    """The server a later `tbdesk` hands its folders to; None when a window already runs, which
+    has then been given paths."""
+    from tbdesk.paths import instance_socket
+    from tbdesk.ui.single_instance import InstanceServer, hand_over
+
+    try:
+        name = instance_socket()
+    except OSError as error:
+        log.warning("Running without the one-window check: %s", error)
+        name = ""
+    if name and hand_over(name, paths):
+        shown = ", ".join(str(path) for path in paths)
+        done = f"opened {shown} in its window" if paths else "brought its window to the front"
+        print(f"tbdesk is already running: {done}")
+        return None
+    return InstanceServer(name, app)
 
 
 def build_window(
@@ -82,7 +125,15 @@ async def start(window: MainWindow, paths: Sequence[Path | str]) -> None:
     """Work after the window shows: end boards a crashed tbdesk left behind, reopen the boards of
     the last session, and open a board on each path given on the command line."""
     from tbdesk.boards import reap_orphans
+    from tbdesk.text import count
 
+    # Chromium starts once the window is on screen, not at the first Open (a few tenths of a
+    # second of the UI thread, while the user has not yet found a run to open).
+    handle = window.windowHandle()
+    while handle is not None and not handle.isExposed() and window.isVisible():
+        await asyncio.sleep(WARM_UP_POLL_S)
+    await asyncio.sleep(WARM_UP_POLL_S)  # its first frame painted
+    window.warm_up_web()
     try:
         reaped = await asyncio.to_thread(reap_orphans)
     except Exception as error:  # never keep the window from working; say what went wrong
@@ -91,7 +142,7 @@ async def start(window: MainWindow, paths: Sequence[Path | str]) -> None:
     else:
         if reaped:
             window.statusBar().showMessage(
-                f"Stopped {len(reaped)} TensorBoard process(es) an earlier tbdesk left running", 10_000
+                f"Stopped {count(len(reaped), 'TensorBoard process')} an earlier tbdesk left running", 10_000
             )
     window.restore_boards()
     for path in paths:

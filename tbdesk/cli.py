@@ -181,6 +181,7 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
     lives: list[LiveRuns] = []
     try:
         runs = await _serve_runs(specs, workspace, lives)
+        await _say_what_is_unreadable(runs)
     except BaseException:
         await asyncio.gather(*(live.stop() for live in lives))
         raise
@@ -223,6 +224,18 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
     return 0
 
 
+async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
+    """Name on stderr what TensorBoard will not be able to read; refuse when that is everything."""
+    from tbdesk.sources.logdir import unreadable_in
+
+    unreadable = await asyncio.to_thread(unreadable_in, [run.path for run in runs])
+    for item in unreadable:
+        print(f"tbdesk: warning: cannot read {item}; TensorBoard will not show it.", file=sys.stderr)
+    if {item.path for item in unreadable} >= {run.path for run in runs}:
+        names = ", ".join(str(run.path) for run in runs)
+        raise CommandError(f"Cannot read {names}: there is nothing to serve.")
+
+
 async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[LiveRuns]) -> list[BoardRun]:
     """A logs folder for each spec that names one, the runs of a cloud folder (their live syncs
     added to lives), else the local workspace's run (and children); a run without TensorBoard
@@ -231,6 +244,7 @@ async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[Live
     from tbdesk.boards.prepare import prepare_board_runs, prepare_live_runs
     from tbdesk.sources.cloud import CloudFolderSource, all_runs
     from tbdesk.sources.cloud_access import is_cloud_url
+    from tbdesk.sources.logdir import has_event_files
 
     runs: list[BoardRun] = []
     for spec in specs:
@@ -247,6 +261,13 @@ async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[Live
             if not path.is_dir():
                 raise CommandError(f"Not a folder of TensorBoard logs: {path}")
             resolved = path.resolve()
+            if not await asyncio.to_thread(has_event_files, resolved):
+                # Served anyway: a training run may be about to write its first events there.
+                print(
+                    f"tbdesk serve: no TensorBoard event files in {resolved} yet; serving it anyway",
+                    file=sys.stderr,
+                    flush=True,
+                )
             runs.append(BoardRun(resolved.name or str(resolved), resolved))
             continue
         from tbdesk.sources.workspace import WorkspaceSource, resolve_run
@@ -306,12 +327,13 @@ def _export_runs(specs: list[str], workspace: Path | None) -> list[Run]:
 
 def _experiment_runs(workspace: Path | None, name: str) -> list[Run]:
     """Every top-level run of a local experiment, oldest first."""
-    from tbdesk.local.store import WorkspaceError, WorkspaceStore
+    from tbdesk.local.database import WorkspaceError
+    from tbdesk.local.store import WorkspaceStore
     from tbdesk.sources.workspace import WorkspaceSource
 
     source = WorkspaceSource(workspace)
     try:
-        with WorkspaceStore(source.path, create=False) as store:
+        with WorkspaceStore(source.path, read_only=True) as store:
             if store.get_experiment(name) is None:
                 known = ", ".join(sorted(e.name for e in store.list_experiments())) or "none"
                 raise CommandError(
@@ -352,8 +374,13 @@ def _boards() -> int:
 
 def _demo(workspace: Path | None) -> int:
     from tbdesk.demo import create_demo
+    from tbdesk.demo.pictures import DemoUnavailable
 
-    summary = create_demo(workspace)
+    try:
+        summary = create_demo(workspace)
+    except DemoUnavailable as error:
+        print(f"tbdesk demo: {error}", file=sys.stderr)
+        return 1
     experiments = ", ".join(summary.experiments)
     if summary.created:
         print(f"Made the demo experiments {experiments} in {summary.workspace}:")
@@ -382,7 +409,7 @@ def _install_desktop(*, uninstall: bool) -> int:
 def _is_user_error(error: Exception) -> bool:
     from tbdesk.boards.board import BoardError
     from tbdesk.export.errors import ExportError
-    from tbdesk.local.store import WorkspaceError
+    from tbdesk.local.database import WorkspaceError
     from tbdesk.sources.base import SourceError
 
     return isinstance(error, CommandError | BoardError | SourceError | ExportError | WorkspaceError | OSError)

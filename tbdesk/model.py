@@ -17,13 +17,19 @@ _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
 class RunStatus(enum.StrEnum):
-    """Azure ML's run states, which the local workspace uses too."""
+    """Azure ML's run states (every one of azureml-core's _restclient/constants.py RunStatus),
+    which the local workspace uses too; UNKNOWN: the source cannot tell, or said something else."""
 
     NOT_STARTED = "NotStarted"
+    UNAPPROVED = "Unapproved"
     QUEUED = "Queued"
     PREPARING = "Preparing"
+    PROVISIONING = "Provisioning"
     STARTING = "Starting"
     RUNNING = "Running"
+    NOT_RESPONDING = "NotResponding"  # the job stopped answering for a while; it may come back
+    PAUSING = "Pausing"
+    PAUSED = "Paused"
     FINALIZING = "Finalizing"
     CANCEL_REQUESTED = "CancelRequested"
     COMPLETED = "Completed"
@@ -33,7 +39,13 @@ class RunStatus(enum.StrEnum):
 
     @property
     def is_final(self) -> bool:
+        """Ended for good: only these three are (every other state may still change)."""
         return self in (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELED)
+
+    @property
+    def is_active(self) -> bool:
+        """Known to be under way: neither ended nor unknown."""
+        return not self.is_final and self is not RunStatus.UNKNOWN
 
     @classmethod
     def parse(cls, text: str | None) -> RunStatus:
@@ -94,6 +106,14 @@ class MetricKind(enum.StrEnum):
     # among the run's files; no TensorBoard plugin shows them. No points; the description says
     # what it is and which file holds it.
     ARTIFACT = "artifact"
+    # A metric of a type tbdesk does not know, whose values it cannot read either: no points; the
+    # description says what it is and why it is left out.
+    UNREADABLE = "unreadable"
+
+    @property
+    def has_values(self) -> bool:
+        """Its points are the metric (else it is listed, never exported: its description says why)."""
+        return self not in (MetricKind.ARTIFACT, MetricKind.UNREADABLE)
 
 
 @dataclass(frozen=True, slots=True)

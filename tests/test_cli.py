@@ -286,3 +286,56 @@ def test_serve_names_a_missing_folder_as_such(tmp_path: Path, capsys: pytest.Cap
     missing = tmp_path / "no" / "such"
     assert main(["serve", str(missing), "--workspace", str(tmp_path / "ws")]) == 2
     assert capsys.readouterr().err == f"tbdesk: error: No such folder: {missing}\n"
+
+
+def test_serve_names_what_it_cannot_read(tmp_path: Path) -> None:
+    """A chmod 000 folder is refused, an unreadable event file named (issue 10, section 5)."""
+    from tests.unprivileged import unprivileged
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    closed = write_events(tmp_path / "closed")
+    closed.chmod(0)
+    try:
+        done = subprocess.run(
+            unprivileged([sys.executable, "-m", "tbdesk", "serve", str(closed)]),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+    finally:
+        closed.chmod(0o755)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        f"tbdesk: warning: cannot read {closed} (Permission denied); TensorBoard will not show it.\n"
+        f"tbdesk: error: Cannot read {closed}: there is nothing to serve.\n"
+    )
+
+    logs = tmp_path / "logs"
+    write_events(logs / "ok")
+    (locked,) = write_events(logs / "locked").iterdir()
+    locked.chmod(0)
+    with subprocess.Popen(
+        unprivileged([sys.executable, "-m", "tbdesk", "serve", str(logs)]),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as serve:
+        assert serve.stdout is not None and serve.stderr is not None
+        assert serve.stderr.readline() == (
+            f"tbdesk: warning: cannot read {locked} (Permission denied); TensorBoard will not show it.\n"
+        )
+        assert serve.stdout.readline().startswith("http://127.0.0.1:")
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=30) == 0
+
+
+def test_serve_warns_about_a_folder_without_event_files_and_serves_it(tmp_path: Path) -> None:
+    empty = tmp_path / "not yet"
+    empty.mkdir()
+    with _serving(str(empty)) as (serve, url):
+        assert _get(url)[0] == 200
+        assert serve.stderr is not None
+        warning = serve.stderr.readline()
+        assert "no TensorBoard event files" in warning and str(empty) in warning

@@ -260,3 +260,23 @@ print("experiments:", list(Workspace(Path({str(tmp_path / "ws")!r})).experiments
     assert "error: The demo draws its images with Pillow" in result.stdout, result.stderr
     assert "pip install 'tbdesk[demo]'" in result.stdout
     assert "experiments: []" in result.stdout
+
+
+def test_tbdesk_demo_without_scikit_learn_says_how_to_add_it_and_writes_nothing(tmp_path: Path) -> None:
+    """`pipx install .` then `tbdesk demo` used to write digits-softmax, then fail with a traceback."""
+    ws = tmp_path / "ws"
+    code = f"""
+import sys
+sys.modules["sklearn"] = None  # makes "import sklearn" fail, as in an environment without it
+from tbdesk.cli import main
+code = main(["demo", "--workspace", {str(ws)!r}])
+from tbdesk.local import Workspace
+print("experiments:", list(Workspace({str(ws)!r}).experiments))
+sys.exit(code)
+"""
+    result = _python(code, tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "scikit-learn" in line and "pipx inject tbdesk" in line and "pip install 'tbdesk[demo]'" in line
+    assert "experiments: []" in result.stdout

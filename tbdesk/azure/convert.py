@@ -9,13 +9,24 @@ are told apart), `log_image` -> azureml.v2.image (or the older azureml.v1.image)
 
 Artifact-backed JSON metrics (`log_confusion_matrix`, `log_accuracy_table`, `log_residuals`,
 `log_predictions`, AutoML's forecast tables) are a JSON file among the run's files that no
-TensorBoard plugin can show: they come back as metrics of kind ARTIFACT that name the file and hold
-no points, so the run details can list them and exports say they left them out.
+TensorBoard plugin can show: they come back as metrics of kind ARTIFACT that name the file (the
+first value's, as azureml-core's metrics_client reads them: "artifact backed metrics are defined by
+the first value uploaded") and hold no points, so the run details can list them and exports say
+they left them out.
+
+A metric whose `uxMetricType` is missing or one tbdesk does not know is never dropped: azureml-core
+treats every type that is not inline (scalar, list, table) as artifact-backed, and so does tbdesk
+when its values are `aml://` locations; values that are numbers or text are read as such (the
+description says the type), and anything else comes back as an UNREADABLE metric saying why.
+
+A metric in a namespace (metrics v2's `metricKey.namespace`) is named `namespace/name`, so that
+same-named metrics of two namespaces stay apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
@@ -117,15 +128,38 @@ def _cell(value: Any, column_type: str) -> Any:
     return value
 
 
-def to_metric(dto: dict[str, Any]) -> Metric | None:
-    """One metric's full history from a metrics v2 `full` answer (all pages' values merged)."""
+def metric_name(name: str, namespace: str | None) -> str:
+    """How tbdesk names a metric: `namespace/name` in a namespace, else its name."""
+    return f"{namespace}/{name}" if namespace else name
+
+
+def to_metric(dto: dict[str, Any], namespace: str | None = None) -> Metric | None:
+    """One metric's full history from a metrics v2 `full` answer (all pages' values merged);
+    None for one without a name or values. Values it cannot read make an UNREADABLE metric."""
     name = str(dto.get("name") or "")
+    if not name or not [v for v in dto.get("value") or [] if isinstance(v, dict)]:
+        return None
+    shown = metric_name(name, namespace)
+    try:
+        metric = _metric(dto, name)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        properties = dto.get("properties")
+        ux_type = str(properties.get("uxMetricType") or "") if isinstance(properties, dict) else ""
+        why = f"Azure ML answered values tbdesk cannot read ({type(exc).__name__}: {exc})"
+        return Metric(shown, MetricKind.UNREADABLE, (), f"{_type_words(ux_type)}: {why}")
+    return metric if shown == name else replace(metric, name=shown)
+
+
+def _type_words(ux_type: str) -> str:
+    return f"a metric of type {ux_type}" if ux_type else "a metric without a type"
+
+
+def _metric(dto: dict[str, Any], name: str) -> Metric:
     ux_type = str((dto.get("properties") or {}).get("uxMetricType") or "")
     columns: dict[str, str] = {str(k): str(v) for k, v in (dto.get("columns") or {}).items()}
     values: list[dict[str, Any]] = [v for v in dto.get("value") or [] if isinstance(v, dict)]
-    if not name or not values:
-        return None
     times = [parse_time(v.get("createdUtc")) or _EPOCH for v in values]
+    description = ""
     if ux_type in (SCALAR, LIST):
         kind = MetricKind.LIST if ux_type == LIST else MetricKind.SCALAR
         if columns.get(name, "").lower() == "string":
@@ -143,20 +177,50 @@ def to_metric(dto: dict[str, Any]) -> Metric | None:
         container = dto.get("dataContainerId")
         data = [artifact_path(str((v.get("data") or {}).get(name, "")), container) for v in values]
     elif ux_type in ARTIFACT_KINDS or columns.get(name, "").lower() == _ARTIFACT_COLUMN:
-        return _artifact_metric(name, ARTIFACT_KINDS.get(ux_type, ""), values, dto)
+        return _artifact_metric(name, ARTIFACT_KINDS.get(ux_type) or _type_words(ux_type), values, dto)
     else:
-        return None
+        unknown = _unknown(name, ux_type, values, dto)
+        if isinstance(unknown, Metric):
+            return unknown
+        kind, data = unknown
+        description = f"{_type_words(ux_type)}, which tbdesk does not know: read as {kind.value}"
     points = [
         MetricPoint(step=int(v["step"]) if isinstance(v.get("step"), int | float) else i, time=t, value=d)
         for i, (v, t, d) in enumerate(zip(values, times, data, strict=True))
     ]
     points.sort(key=lambda p: p.step)  # stable: equal steps keep the service's order
-    return Metric(name=name, kind=kind, points=tuple(points))
+    return Metric(name=name, kind=kind, points=tuple(points), description=description)
+
+
+def _unknown(
+    name: str, ux_type: str, values: list[dict[str, Any]], dto: dict[str, Any]
+) -> Metric | tuple[MetricKind, list[Any]]:
+    """A metric of a type tbdesk does not know (or none), read by its values: the kind to read
+    it as and its data, or an ARTIFACT (aml:// locations, as azureml-core takes every type that
+    is not inline) or UNREADABLE metric."""
+    cells: list[Any] = [v.get("data") for v in values]
+    if all(isinstance(cell, dict) and set(cell) == {name} for cell in cells):
+        data = [cell[name] for cell in cells]
+        if all(isinstance(d, str) and d.startswith("aml://") for d in data):
+            return _artifact_metric(name, _type_words(ux_type), values, dto)
+        if all(isinstance(d, int | float) and not isinstance(d, bool) for d in data):
+            return MetricKind.SCALAR, [float(d) for d in data]
+        if all(isinstance(d, str) for d in data):
+            return MetricKind.STRING, data
+    elif all(isinstance(cell, dict) and cell for cell in cells) and all(
+        isinstance(d, int | float | str) for cell in cells for d in cell.values()
+    ):
+        return MetricKind.ROW, [dict(cell) for cell in cells]
+    why = "its values are neither numbers, text, rows nor files"
+    return Metric(
+        name, MetricKind.UNREADABLE, (), f"{_type_words(ux_type)}, which tbdesk does not know: {why}"
+    )
 
 
 def _artifact_metric(name: str, what: str, values: list[dict[str, Any]], dto: dict[str, Any]) -> Metric:
-    """The newest value's file (logging the same name again replaces what the studio shows)."""
-    location = (values[-1].get("data") or {}).get(name) if values else None
+    """The first value's file: azureml-core defines an artifact-backed metric by the first value
+    uploaded, whether there are one or many (metrics_client.dto_v2_to_metric_cells)."""
+    location = (values[0].get("data") or {}).get(name) if values else None
     path = artifact_path(location, dto.get("dataContainerId")) if isinstance(location, str) else ""
     where = f" as the file {path}" if path else " as a file"
     description = f"{what or 'metric'} kept by Azure ML{where}"

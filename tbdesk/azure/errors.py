@@ -77,11 +77,18 @@ def _first_line(exc: BaseException) -> str:
 
 
 def service_message(body: Any) -> str:
-    """The human part of an Azure error body ({"error": {"code", "message"}}), shortened."""
+    """The human part of an Azure error body ({"error": {"code", "message", "details"}}),
+    shortened; the details' messages join it when it does not say them (a 400's details name
+    the fields the service could not bind)."""
     if isinstance(body, dict):
         error = body.get("error")
         if isinstance(error, dict):
             message = str(error.get("message") or error.get("code") or "").strip()
+            details = error.get("details")
+            for detail in details if isinstance(details, list) else []:
+                said = str(detail.get("message") or "").strip() if isinstance(detail, dict) else ""
+                if said and said not in message:
+                    message = f"{message} {said}".strip()
             return message[:300]
         if isinstance(body.get("message"), str):
             return str(body["message"]).strip()[:300]
@@ -100,9 +107,13 @@ def service_codes(body: Any) -> list[str]:
     return codes
 
 
-def error_for(status: int, what: str, body: Any = None, *, workspace: str | None = None) -> AzureError:
+def error_for(
+    status: int, what: str, body: Any = None, *, workspace: str | None = None, request: str | None = None
+) -> AzureError:
     """The error for an HTTP status answered about `what` (e.g. "the run train_17") in the
-    Azure ML workspace named `workspace`."""
+    Azure ML workspace named `workspace`. `request` ("POST /history/...", no query: a download
+    link's query is its signature) is named when the service refused the request itself (a 400):
+    then the request is what needs fixing, and whoever reports it needs to say which."""
     detail = service_message(body)
     said = f" Azure ML said: {detail}" if detail else ""
     if status == 401:
@@ -130,4 +141,5 @@ def error_for(status: int, what: str, body: Any = None, *, workspace: str | None
         return ServiceError(
             f"Azure ML failed while reading {what} (HTTP {status}); try again later.{said}", status
         )
-    return ServiceError(f"Azure ML refused the request for {what} (HTTP {status}).{said}", status)
+    sent = f" The request: {request}." if request else ""
+    return ServiceError(f"Azure ML refused the request for {what} (HTTP {status}).{said}{sent}", status)

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -43,6 +43,7 @@ RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
 Headers = Callable[[], Mapping[str, str]]
 # A wait that a stopped call ends at once also notices a closed client this often.
 _WAIT_SLICE = 0.1
+P = TypeVar("P")  # where a listing goes on: a continuation token, or a NextPage
 
 __all__ = [
     "RETRYABLE",
@@ -161,19 +162,29 @@ class RestClient:
         return _items(answer, what), _token(answer, token)
 
     def get_page(
-        self, url: str, what: str, params: Mapping[str, Any], token: str | None, token_param: str
-    ) -> tuple[list[Any], str | None]:
-        """One page of a GET listing whose continuation token travels in the query."""
-        answer = self.get_json(url, what, {**params, token_param: token} if token else params)
-        return _items(answer, what), _token(answer, token)
+        self, url: str, what: str, params: Mapping[str, Any], after: NextPage | None, token_param: str
+    ) -> tuple[list[Any], NextPage | None]:
+        """One page of a GET listing: the first one (after None), or the one the previous page
+        pointed at (`NextPage`). Newer paginated models (azureml-mlflow's PaginatedArtifactList)
+        say where the next page is with a `nextLink`, older ones with a `continuationToken` for
+        the query; a page with neither is the last."""
+        if after is not None and after.link is not None:
+            if _origin(after.link) != _origin(url):  # the bearer token goes nowhere else
+                elsewhere = _origin(after.link)
+                raise ServiceError(f"Azure ML's next page of {what} is on another host: {elsewhere}.")
+            answer = self.get_json(after.link, what)
+        else:
+            token = after.token if after is not None else None
+            answer = self.get_json(url, what, {**params, token_param: token} if token else params)
+        return _items(answer, what), _next_page(answer, after)
 
-    def all_pages(self, fetch: Callable[[str | None], tuple[list[Any], str | None]]) -> list[Any]:
+    def all_pages(self, fetch: Callable[[P | None], tuple[list[Any], P | None]]) -> list[Any]:
         items: list[Any] = []
-        token: str | None = None
+        after: P | None = None
         while True:
-            page, token = fetch(token)
+            page, after = fetch(after)
             items.extend(page)
-            if token is None:
+            if after is None:
                 return items
 
     # ---- bytes
@@ -316,7 +327,8 @@ class RestClient:
             return response
         answer = _body(response)
         response.close()
-        error = error_for(status, what, answer, workspace=self._workspace)
+        request = f"{method} {urlsplit(url).path}"
+        error = error_for(status, what, answer, workspace=self._workspace, request=request)
         if status not in RETRYABLE:
             raise error
         asked = retry_after(response)
@@ -367,6 +379,28 @@ def _items(answer: Any, what: str) -> list[Any]:
     if not isinstance(value, list):
         raise ServiceError(f"Azure ML's answer for {what} has no list of values.")
     return value
+
+
+@dataclass(frozen=True)
+class NextPage:
+    """Where a GET listing goes on, as its last page said: a whole URL (nextLink, followed as
+    it is) or a continuation token (sent back in the query)."""
+
+    link: str | None = None
+    token: str | None = None
+
+
+def _next_page(answer: dict[str, Any], previous: NextPage | None) -> NextPage | None:
+    link = answer.get("nextLink") or None
+    token = answer.get("continuationToken") or None
+    after = NextPage(str(link) if link else None, str(token) if token else None)
+    # Nothing more, or a service that hands back where it was asked (it would page forever).
+    return None if after == NextPage() or after == previous else after
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _token(answer: dict[str, Any], previous: str | None) -> str | None:

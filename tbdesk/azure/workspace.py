@@ -25,7 +25,10 @@ from tbdesk.azure.rest import RestClient
 from tbdesk.heap import freeze_imported
 
 _LOG = logging.getLogger(__name__)
-_REQUIRED_DISCOVERY = ("api", "experimentation", "history", "hyperdrive", "modelmanagement", "studio")
+# Run history, metrics and artifacts share the `history` host; nothing else of the discovery
+# document is read (`studio` makes links, and a workspace without it still browses). Private-link
+# and sovereign-cloud workspaces may lack the other services azureml-core's ServiceContext asks for.
+_REQUIRED_DISCOVERY = ("history",)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class Endpoints:
 
     scope: str  # the ARM path of the workspace: every data URL embeds it
     history: str  # run history, metrics and artifacts share this host
-    studio: str
+    studio: str  # "" when the service directory names no studio
     workspace_id: str | None = None
     discovery_url: str | None = None
     location: str | None = None
@@ -132,7 +135,7 @@ def discover(
     return Endpoints(
         scope=ref.scope,
         history=str(document["history"]),
-        studio=str(document["studio"]),
+        studio=str(document.get("studio") or ""),
         workspace_id=workspace_id,
         discovery_url=discovery_url,
         location=location,
@@ -158,7 +161,9 @@ def endpoints_of(workspace: Any) -> Endpoints:
 def build_workspace(ref: WorkspaceRef, auth: Any, endpoints: Endpoints) -> Any:
     """An azureml-core Workspace for this workspace that never calls ARM: it is given the
     workspace id, location and discovery URL that tbdesk already knows (private arguments of
-    azureml-core's constructor; AZUREML.md)."""
+    azureml-core's constructor; AZUREML.md). azureml-core itself needs every service of the
+    discovery document (its ServiceContext raises KeyError on a missing one): tbdesk's own reads
+    never go through it."""
     _import_azureml_core()
     from azureml.core import Workspace
 

@@ -36,7 +36,12 @@ def create_demo(workspace: Path | None = None, *, force: bool = False) -> DemoSu
     from functools import partial
 
     from tbdesk.demo import experiment, keras_run, sweep
+    from tbdesk.demo.pictures import require_pillow
     from tbdesk.local import Experiment, Run, Workspace
+
+    # Everything the demo needs is checked before anything is written (no half-made demo).
+    require_pillow()
+    sweep.require_sklearn()
 
     fills: list[tuple[str, Callable[[Workspace], list[Run]] | None]] = [
         (experiment.EXPERIMENT, experiment.fill),

@@ -9,14 +9,25 @@ import numpy as np
 from tbdesk.demo.data import SIDE
 
 
+class DemoUnavailable(RuntimeError):
+    """A package the demo needs is missing; the message says which and how to add it."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}: {HOW_TO_ADD}")
+
+
+HOW_TO_ADD = (
+    "pip install 'tbdesk[demo]' (with pipx: pipx inject tbdesk pillow scikit-learn,"
+    " or pipx install 'tbdesk[demo]')"
+)
+
+
 def require_pillow() -> None:
     """Fail before the demo writes anything when Pillow is missing."""
     try:
         import PIL  # noqa: F401
     except ImportError as error:
-        raise RuntimeError(
-            "The demo draws its images with Pillow, which is not installed: pip install 'tbdesk[demo]'"
-        ) from error
+        raise DemoUnavailable("The demo draws its images with Pillow, which is not installed") from error
 
 
 def _png(rgb: np.ndarray, scale: int) -> tuple[bytes, int, int]:

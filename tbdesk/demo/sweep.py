@@ -15,6 +15,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
+from tbdesk.demo.pictures import DemoUnavailable
 from tbdesk.local import Experiment, Run, Workspace
 
 EXPERIMENT = "diabetes-ridge"
@@ -33,9 +34,8 @@ def require_sklearn() -> None:
     try:
         import sklearn  # noqa: F401
     except ImportError as error:
-        raise RuntimeError(
-            "The demo's sweep fits models with scikit-learn, which is not installed: "
-            "pip install 'tbdesk[demo]'"
+        raise DemoUnavailable(
+            "The demo's sweep fits models with scikit-learn, which is not installed"
         ) from error
 
 

@@ -90,6 +90,10 @@ def convert(metrics: Sequence[Metric]) -> Contents:
         elif metric.kind is MetricKind.ARTIFACT:
             what = metric.description or "kept by Azure ML as a file"
             contents.notes.append(f"{metric.name}: left out: {what}, which TensorBoard cannot show")
+        elif metric.kind is MetricKind.UNREADABLE:
+            contents.notes.append(
+                f"{metric.name}: left out: {metric.description or 'its values are unreadable'}"
+            )
     return contents
 
 

@@ -109,7 +109,7 @@ async def export_runs(
     try:
         targets = await asyncio.to_thread(_prepare, logdir, unique_runs)
     except OSError as exc:
-        raise _os_error(exc, logdir, "the export") from exc
+        raise _os_error(exc, logdir, "nothing was exported") from exc
     outcomes = await asyncio.gather(
         *(job.export_top(run, logdir, target) for run, target in zip(unique_runs, targets, strict=True)),
         return_exceptions=True,
@@ -207,7 +207,7 @@ class _TreeExport:
             await self._thread(_finish, temp, self.target, self.top, self._children)
             return result
         except OSError as exc:
-            raise _os_error(exc, logdir, repr(self.top.name)) from exc
+            raise _os_error(exc, logdir, f"the run {self.top.name!r} was not exported") from exc
         except BaseException:
             self._stop.set()
             raise
@@ -391,11 +391,12 @@ def _common_folder(paths: Sequence[str]) -> str:
     return "".join(part + "/" for part in shared if part)
 
 
-def _os_error(exc: OSError, logdir: Path, what: str) -> ExportError:
+def _os_error(exc: OSError, logdir: Path, unwritten: str) -> ExportError:
+    """unwritten says what is missing because of exc ("the run 'x' was not exported")."""
     if exc.errno in _DISK_FULL:
-        message = f"The disk holding {logdir} is full: {what} was not exported, nothing was changed."
+        message = f"The disk holding {logdir} is full: {unwritten}, nothing was changed."
     elif exc.errno in _NOT_ALLOWED:
-        message = f"tbdesk may not write to {logdir} ({exc.strerror}): {what} was not exported."
+        message = f"tbdesk may not write to {logdir} ({exc.strerror}): {unwritten}."
     else:
-        message = f"Could not export {what} to {logdir}: {exc.strerror or exc}."
+        message = f"Cannot write in {logdir} ({exc.strerror or exc}): {unwritten}."
     return ExportError(message)

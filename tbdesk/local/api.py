@@ -27,8 +27,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from tbdesk.local.database import WorkspaceError
 from tbdesk.local.names import check_file_name, check_metric_name, check_name, inside, safe_component
-from tbdesk.local.store import RunRecord, WorkspaceError, WorkspaceStore, utc
+from tbdesk.local.store import RunRecord, WorkspaceStore, utc
 from tbdesk.model import Metric, MetricKind, RunStatus
 from tbdesk.paths import default_workspace_dir
 
@@ -50,6 +51,12 @@ class Workspace:
         return self._store.root.name
 
     @property
+    def read_only(self) -> bool:
+        """tbdesk only: this user may read the workspace but not write it (runs can be read,
+        nothing can be logged)."""
+        return self._store.read_only
+
+    @property
     def experiments(self) -> dict[str, Experiment]:
         return {exp.name: exp for exp in Experiment.list(self)}
 
@@ -66,7 +73,9 @@ class Experiment:
     def __init__(self, workspace: Workspace, name: str, *, _create: bool = True) -> None:
         check_name(name)
         store = workspace._store
-        record = store.create_experiment(name) if _create else store.get_experiment(name)
+        record = store.get_experiment(name)
+        if record is None and _create:
+            record = store.create_experiment(name)
         if record is None:
             raise WorkspaceError(f"There is no experiment {name!r} in {workspace.path}.")
         self.workspace = workspace
@@ -250,10 +259,10 @@ class Run:
         self.set_tags({key: value})
 
     def set_tags(self, tags: Mapping[str, object]) -> None:
-        self._store.set_tags(self._id, {_key(k): "" if v is None else str(v) for k, v in tags.items()})
+        self._store.set_tags(self._id, {k: "" if v is None else str(v) for k, v in tags.items()})
 
     def add_properties(self, properties: Mapping[str, object]) -> None:
-        self._store.add_properties(self._id, {_key(k): str(v) for k, v in properties.items()})
+        self._store.add_properties(self._id, {k: str(v) for k, v in properties.items()})
 
     # -- metrics -----------------------------------------------------------------------------------
 
@@ -292,6 +301,7 @@ class Run:
         check_metric_name(name)
         if (path is None) == (plot is None):
             raise ValueError("run.log_image needs either path or plot (and not both).")
+        self._store.check_open(self._id, f"the image {name!r}")
         source: Path | IO[bytes]
         suffix = ".png"
         if plot is not None:
@@ -306,7 +316,8 @@ class Run:
             suffix = "." + safe_component(source.suffix[1:].lower()) if source.suffix else suffix
         else:
             assert path is not None
-            source = path
+            source = io.BytesIO(path.read())
+        _check_image(source, name, self._id)
         file_name = f"images/{safe_component(name)}/{secrets.token_hex(8)}{suffix}"
         stored = self._store.add_file(self._id, file_name, source)
         self._log(name, MetricKind.IMAGE, [stored], description, None)
@@ -377,6 +388,25 @@ class Run:
         return f"Run(experiment={self._experiment.name!r}, id={self._id!r})"
 
 
+# What browsers (and so TensorBoard's image dashboard) show, by the first bytes of the file.
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
+
+
+def _check_image(source: Path | io.BytesIO, name: str, run_id: str) -> None:
+    if isinstance(source, Path):
+        with source.open("rb") as file:
+            head = file.read(12)
+    else:
+        head = source.getvalue()[:12]
+    webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if not webp and not head.startswith(_IMAGE_SIGNATURES):
+        shown = source if isinstance(source, Path) else "the stream given"
+        raise ValueError(
+            f"{shown} is not an image (PNG, JPEG, GIF, BMP or WebP): the image {name!r} of run "
+            f"{run_id} was not logged."
+        )
+
+
 def _number(value: object, what: str) -> float:
     if isinstance(value, numbers.Real):
         return float(value)
@@ -398,12 +428,6 @@ def _step(step: object) -> int | None:
     if step is None or (isinstance(step, numbers.Integral) and not isinstance(step, bool)):
         return None if step is None else int(step)
     raise TypeError(f"A step must be an integer, not {type(step).__name__}.")
-
-
-def _key(key: object) -> str:
-    if not isinstance(key, str) or not key:
-        raise ValueError(f"A tag or property key must be a non-empty string, not {key!r}.")
-    return key
 
 
 def _error_text(error: str | BaseException | None, code: str | None) -> str | None:

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 MAX_NAME_LENGTH = 250
 # A run id names a folder; most file systems allow 255 bytes per path component.
 _MAX_RUN_ID_BYTES = 200
+MAX_FILE_NAME_BYTES = 255
 
 
 class InvalidNameError(ValueError):
@@ -110,6 +111,11 @@ def check_file_name(name: object) -> str:
         raise InvalidNameError(f"The file name {name!r} is empty.")
     if ".." in parts:
         raise InvalidNameError(f"The file name {name!r} must not contain '..'.")
+    if any(len(part.encode()) > MAX_FILE_NAME_BYTES for part in parts):
+        raise InvalidNameError(
+            f"The file name {name!r} has a part longer than {MAX_FILE_NAME_BYTES} bytes, which file "
+            "systems refuse."
+        )
     return "/".join(parts)
 
 
@@ -126,6 +132,11 @@ def safe_component(text: str) -> str:
     """A readable folder name made from any metric name ('train/loss' -> 'train_loss')."""
     cleaned = "".join(ch if ch.isalnum() or ch in "-_. " else "_" for ch in text).strip(" .")
     return cleaned[:100] or "image"
+
+
+def check_key(key: object, what: str) -> str:
+    """A tag or property key: the same rules as a metric name."""
+    return _check_plain(key, what)
 
 
 def check_metric_name(name: object) -> str:

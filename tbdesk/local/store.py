@@ -4,11 +4,17 @@ Several processes may log into one workspace at once. Every write is one `BEGIN 
 transaction that waits for the others (busy timeout) instead of failing, and a step left as None is
 taken from the metric's own counter inside that same transaction, so concurrent loggers never lose
 or duplicate a point. A store object is safe to share between threads (one lock, one connection).
+
+Readers (the window, exports, the command line) open a store with read_only=True: they never create
+or change a workspace, and can read one they may not write (a read-only mount, another user's).
+Writers record which process writes each run (tbdesk.local.writer), so a run whose process died
+shows as failed instead of running forever.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -24,9 +30,21 @@ from pathlib import Path
 from typing import IO, Any
 
 from tbdesk.files import list_files
+from tbdesk.local.database import (
+    DB_NAME,
+    FILES_DIR,
+    WorkspaceError,
+    has_table,
+    identity,
+    is_read_only,
+    open_for_reading,
+    open_for_writing,
+)
 from tbdesk.local.names import (
+    InvalidNameError,
     check_display_name,
     check_file_name,
+    check_key,
     check_metric_name,
     check_name,
     check_run_id,
@@ -34,73 +52,25 @@ from tbdesk.local.names import (
     inside,
     new_run_id,
 )
+from tbdesk.local.writer import Writer, is_gone, this_process
 from tbdesk.model import Metric, MetricKind, MetricPoint, RunFile, RunStatus, ScalarPoints
 
-DB_NAME = "workspace.sqlite"
-FILES_DIR = "files"
-SCHEMA_VERSION = 1
-BUSY_TIMEOUT_S = 60.0
+# Uploads are written here first, named after their writer, then linked into files/: what a killed
+# upload leaves is found in one folder, and removed once its writer is gone.
+INCOMING_DIR = ".incoming"
+# Earlier versions wrote uploads beside their target under this prefix: never listed as run files.
 _TMP_PREFIX = ".tbdesk-tmp-"
+# A metric's next step must fit SQLite's 64-bit integers too.
+MIN_STEP, MAX_STEP = -(2**63), 2**63 - 2
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 # Connections inherited through fork() must never be used or closed in the child: closing one could
 # checkpoint and delete the WAL under the parent's feet. They are parked here for the child's lifetime.
 _INHERITED: list[sqlite3.Connection] = []
 
-_SCHEMA = (
-    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-    """CREATE TABLE experiments (
-        id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL UNIQUE,
-        created REAL NOT NULL,
-        description TEXT NOT NULL DEFAULT '')""",
-    """CREATE TABLE runs (
-        seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        experiment_id INTEGER NOT NULL REFERENCES experiments(id),
-        parent_id TEXT REFERENCES runs(id),
-        root_id TEXT NOT NULL,
-        number INTEGER NOT NULL,
-        display_name TEXT,
-        run_type TEXT NOT NULL DEFAULT '',
-        status TEXT NOT NULL,
-        created REAL NOT NULL,
-        start_time REAL,
-        end_time REAL,
-        error TEXT)""",
-    "CREATE INDEX runs_top ON runs (experiment_id, parent_id, seq)",
-    "CREATE INDEX runs_children ON runs (parent_id, seq)",
-    """CREATE TABLE tags (
-        run_id TEXT NOT NULL REFERENCES runs(id), key TEXT NOT NULL, value TEXT NOT NULL,
-        PRIMARY KEY (run_id, key)) WITHOUT ROWID""",
-    """CREATE TABLE properties (
-        run_id TEXT NOT NULL REFERENCES runs(id), key TEXT NOT NULL, value TEXT NOT NULL,
-        PRIMARY KEY (run_id, key)) WITHOUT ROWID""",
-    """CREATE TABLE metrics (
-        id INTEGER PRIMARY KEY,
-        run_id TEXT NOT NULL REFERENCES runs(id),
-        name TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        description TEXT NOT NULL DEFAULT '',
-        next_step INTEGER NOT NULL DEFAULT 0,
-        UNIQUE (run_id, name))""",
-    # number: scalars and list items (NULL stands for NaN, which SQLite cannot store);
-    # data: text for strings, the file path for images, JSON for rows and tables.
-    """CREATE TABLE points (
-        metric_id INTEGER NOT NULL REFERENCES metrics(id),
-        step INTEGER NOT NULL,
-        time REAL NOT NULL,
-        number REAL,
-        data TEXT)""",
-    "CREATE INDEX points_by_metric ON points (metric_id, step)",
-)
-
 _NUMERIC_KINDS = (MetricKind.SCALAR, MetricKind.LIST)
 _SCALAR_ROW = [("step", "<i8"), ("time", "<f8"), ("number", "<f8")]
 _JSON_KINDS = (MetricKind.ROW, MetricKind.TABLE)
-
-
-class WorkspaceError(Exception):
-    """The workspace cannot do what was asked; the message is meant for the user."""
 
 
 @dataclass(frozen=True)
@@ -141,25 +111,33 @@ _RUN_FROM = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 
 
 class WorkspaceStore:
-    """One workspace folder. `create=False` refuses a folder that holds no workspace yet."""
+    """One workspace folder. A writer (the logging API) creates it when missing; a reader
+    (read_only=True) never creates or changes anything and refuses a folder without a workspace.
+    A workspace this user may not write is opened read-only either way (`read_only` says so)."""
 
-    def __init__(self, root: Path | str, *, create: bool = True) -> None:
+    def __init__(self, root: Path | str, *, read_only: bool = False) -> None:
         self.root = Path(root).expanduser().absolute()
         self.db_path = self.root / DB_NAME
         self.files_root = self.root / FILES_DIR
         if self.root.exists() and not self.root.is_dir():
             raise WorkspaceError(f"{self.root} is a file, not a workspace folder.")
-        if not create and not self.db_path.is_file():
-            raise WorkspaceError(f"There is no tbdesk workspace at {self.root} (no {DB_NAME}).")
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WorkspaceError(f"Cannot create the workspace folder {self.root}: {exc}") from exc
+        self.read_only = read_only or is_read_only(self.root)
+        if not self.read_only:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WorkspaceError(f"Cannot create the workspace folder {self.root}: {exc}") from exc
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
+        self._identity: tuple[int, int] = (0, 0)
+        self._writer: Writer | None = None
+        self._claimed: set[str] = set()
+        self._has_writers = True
         with self._lock:
             self._connection()
+        if not self.read_only:
+            self._remove_dead_uploads()
 
     # -- connection and transactions ---------------------------------------------------------------
 
@@ -183,86 +161,17 @@ class WorkspaceStore:
             _INHERITED.append(self._conn)
             self._conn = None
         if self._conn is None:
-            self._conn = self._connect()
+            self._conn = open_for_reading(self.root) if self.read_only else open_for_writing(self.root)
             self._pid = os.getpid()
+            self._writer = None if self.read_only else this_process()
+            self._claimed = set()
+            self._identity = identity(self.db_path)
+            # Workspaces written before writers were recorded have no such table (readers cope).
+            self._has_writers = has_table(self._conn, "writers")
         return self._conn
 
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(
-                self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:  # e.g. the database's path is a folder
-            raise WorkspaceError(f"Cannot open the workspace database {self.db_path}: {exc}.") from exc
-        try:
-            # Reading the schema is what fails on a file that is not a database.
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            conn.execute("PRAGMA foreign_keys = ON")
-            self._set_wal(conn)
-            # In WAL mode NORMAL survives a crash of the app (only power loss can drop the last commits).
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self._ensure_schema(conn)
-        except sqlite3.OperationalError as exc:
-            conn.close()
-            raise WorkspaceError(f"Cannot open the workspace database {self.db_path}: {exc}.") from exc
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise WorkspaceError(
-                f"{self.db_path} is not a usable tbdesk workspace database: {exc}. "
-                "Move it away (or pick another workspace folder) and try again."
-            ) from exc
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    @staticmethod
-    def _set_wal(conn: sqlite3.Connection) -> None:
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-            return
-        # Switching to WAL needs a moment alone with the file; on a fresh workspace that several
-        # processes open at once, the busy handler does not cover it, so wait here.
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
-        while True:
-            try:
-                conn.execute("PRAGMA journal_mode = WAL").fetchone()
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.01)
-
-    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
-        version = self._schema_version(conn)
-        if version is None:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                if self._schema_version(conn) is None:  # another process may have just made it
-                    for statement in _SCHEMA:
-                        conn.execute(statement)
-                    conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        elif version > SCHEMA_VERSION:
-            raise WorkspaceError(
-                f"The workspace {self.root} was written by a newer tbdesk (schema version {version}; "
-                f"this tbdesk knows up to {SCHEMA_VERSION}). Update tbdesk to open it."
-            )
-        # Migrations from older schema versions go here once there is more than one version.
-
-    def _schema_version(self, conn: sqlite3.Connection) -> int | None:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "schema_version" not in tables:
-            if tables:
-                raise WorkspaceError(f"{self.db_path} is an SQLite database, but not a tbdesk workspace.")
-            return None
-        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        return int(row[0]) if row and row[0] is not None else None
-
     @contextlib.contextmanager
-    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, begin: str, what: str) -> Iterator[sqlite3.Connection]:
         with self._lock:
             conn = self._connection()
             try:
@@ -270,24 +179,67 @@ class WorkspaceStore:
                 try:
                     yield conn
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    if conn.in_transaction:  # SQLite itself rolls back on some errors (a full disk)
+                        conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
+                if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                    raise WorkspaceError(
+                        f"The disk holding the workspace {self.root} is full: {what} was not stored."
+                    ) from exc
                 raise WorkspaceError(f"The workspace {self.root} failed: {exc}") from exc
 
-    def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return self._transaction("BEGIN IMMEDIATE")
+    def _write(self, what: str) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A write transaction; what says what it stores ("the metric 'loss' of run X"), for errors."""
+        self._check_writable(what)
+        return self._transaction("BEGIN IMMEDIATE", what)
 
     def _read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return self._transaction("BEGIN")
+        return self._transaction("BEGIN", "nothing")
+
+    def _check_writable(self, what: str) -> None:
+        if self.read_only:
+            raise WorkspaceError(
+                f"The workspace {self.root} is read-only (this user may not write to it): {what} was "
+                "not stored."
+            )
+        with self._lock:
+            self._connection()
+            if identity(self.db_path) != self._identity:
+                # Writing on would succeed into a deleted file and reach no disk: refuse instead.
+                raise WorkspaceError(
+                    f"The workspace {self.root} was deleted or replaced while this process was writing to "
+                    f"it: {what} was not stored. Nothing more can be written there by this process."
+                )
+
+    def _claim(self, conn: sqlite3.Connection, run_id: str) -> None:
+        """Record this process as a writer of the run (once per run and process)."""
+        if run_id not in self._claimed and self._writer is not None:
+            conn.execute(
+                "INSERT OR IGNORE INTO writers (run_id, writer) VALUES (?, ?)", (run_id, self._writer.text())
+            )
+            self._claimed.add(run_id)
+
+    def _remove_dead_uploads(self) -> None:
+        """Remove what uploads killed midway left in the incoming folder (their writer is gone)."""
+        folder = self.root / INCOMING_DIR
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return
+        for name in names:
+            writer = Writer.parse(name.rpartition("_")[0])
+            if writer is not None and is_gone(writer):
+                with contextlib.suppress(OSError):
+                    (folder / name).unlink()
 
     # -- experiments -------------------------------------------------------------------------------
 
     def create_experiment(self, name: str) -> ExperimentRecord:
         """The experiment called name, created when missing (like azureml's Experiment(ws, name))."""
         check_name(name)
-        with self._write() as conn:
+        with self._write(f"the experiment {name!r}") as conn:
             conn.execute(
                 "INSERT INTO experiments (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                 (name, time.time()),
@@ -326,7 +278,7 @@ class WorkspaceStore:
         if display_name is not None:
             check_display_name(display_name)
         now = time.time()
-        with self._write() as conn:
+        with self._write(f"a new run of the experiment {experiment!r}") as conn:
             exp = self._experiment(conn, experiment)
             if exp is None:
                 raise WorkspaceError(f"There is no experiment {experiment!r} in {self.root}.")
@@ -357,6 +309,7 @@ class WorkspaceStore:
                     now,
                 ),
             )
+            self._claim(conn, run_id)
             return self._run(conn, run_id)  # type: ignore[return-value]
 
     def get_run(self, run_id: str) -> RunRecord | None:
@@ -401,19 +354,40 @@ class WorkspaceStore:
         row = conn.execute(f"SELECT {_RUN_COLUMNS} {_RUN_FROM} WHERE r.id = ?", (run_id,)).fetchone()
         return self._complete_run(conn, row) if row else None
 
-    @staticmethod
-    def _complete_run(conn: sqlite3.Connection, row: Sequence[Any]) -> RunRecord:
+    def _complete_run(self, conn: sqlite3.Connection, row: Sequence[Any]) -> RunRecord:
         run_id = row[0]
         tags = dict(conn.execute("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key", (run_id,)))
         props = dict(
             conn.execute("SELECT key, value FROM properties WHERE run_id = ? ORDER BY key", (run_id,))
         )
+        status, error = RunStatus.parse(row[6]), row[10]
+        if not status.is_final and self._has_writers:
+            stopped = self._stopped(conn, run_id)
+            if stopped is not None:
+                status, error = RunStatus.FAILED, error or stopped
         return RunRecord(
             id=run_id, experiment=row[1], number=row[2], display_name=row[3], parent_id=row[4],
-            root_id=row[5], status=RunStatus.parse(row[6]), created=row[7], start_time=row[8],
-            end_time=row[9], error=row[10], run_type=row[11], has_children=bool(row[12]),
+            root_id=row[5], status=status, created=row[7], start_time=row[8],
+            end_time=row[9], error=error, run_type=row[11], has_children=bool(row[12]),
             tags=tags, properties=props,
         )  # fmt: skip
+
+    @staticmethod
+    def _stopped(conn: sqlite3.Connection, run_id: str) -> str | None:
+        """Why an unfinished run is shown as failed: every process that wrote it is gone. None
+        while one of them runs (or when none was recorded: runs of older tbdesk versions)."""
+        found = [
+            Writer.parse(w) for (w,) in conn.execute("SELECT writer FROM writers WHERE run_id = ?", (run_id,))
+        ]
+        writers = [w for w in found if w is not None]
+        if not writers or not all(map(is_gone, writers)):
+            return None
+        pids = ", ".join(str(w.pid) for w in writers)
+        return (
+            f"Stopped: the process that logged this run (pid {pids}) ended without completing it."
+            if len(writers) == 1
+            else f"Stopped: the processes that logged this run (pids {pids}) ended without completing it."
+        )
 
     def set_status(
         self, run_id: str, status: RunStatus, *, error: str | None = None, unless_final: bool = False
@@ -424,10 +398,15 @@ class WorkspaceStore:
             # An error message is a diagnosis, never refused: one that quotes undecodable bytes
             # (a lone surrogate) is kept with that character escaped.
             error = error.encode("utf-8", "backslashreplace").decode("utf-8")
-        with self._write() as conn:
+        with self._write(f"the status {status} of run {run_id}") as conn:
+            self._claim(conn, run_id)
             run = self._require(conn, run_id)
-            if unless_final and run.status.is_final:
-                return run
+            if run.status.is_final and (unless_final or status is run.status):
+                return run  # the end time of the first final status stays
+            if run.status.is_final:
+                raise WorkspaceError(
+                    f"The run {run_id} is already {run.status}: it cannot become {status} (refused)."
+                )
             end = time.time() if status.is_final else None
             conn.execute(
                 "UPDATE runs SET status = ?, end_time = ?, error = coalesce(?, error) WHERE id = ?",
@@ -438,13 +417,15 @@ class WorkspaceStore:
     def set_display_name(self, run_id: str, name: str | None) -> None:
         if name is not None:
             check_display_name(name)
-        with self._write() as conn:
+        with self._write(f"the name of run {run_id}") as conn:
+            self._claim(conn, run_id)
             self._require(conn, run_id)
             conn.execute("UPDATE runs SET display_name = ? WHERE id = ?", (name, run_id))
 
     def set_tags(self, run_id: str, tags: Mapping[str, str]) -> None:
-        _check_entries(tags, "tag")
-        with self._write() as conn:
+        _check_entries(run_id, tags, "tag")
+        with self._write(f"the tags of run {run_id}") as conn:
+            self._claim(conn, run_id)
             self._require(conn, run_id)
             conn.executemany(
                 "INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)",
@@ -453,8 +434,9 @@ class WorkspaceStore:
 
     def add_properties(self, run_id: str, properties: Mapping[str, str]) -> None:
         """Properties are write-once, as in Azure ML: a key keeps its first value."""
-        _check_entries(properties, "property")
-        with self._write() as conn:
+        _check_entries(run_id, properties, "property")
+        with self._write(f"the properties of run {run_id}") as conn:
+            self._claim(conn, run_id)
             self._require(conn, run_id)
             for key, value in properties.items():
                 old = conn.execute(
@@ -469,6 +451,21 @@ class WorkspaceStore:
                     "INSERT OR IGNORE INTO properties (run_id, key, value) VALUES (?, ?, ?)",
                     (run_id, key, value),
                 )
+
+    def check_open(self, run_id: str, what: str) -> None:
+        """Raise unless the run still takes metrics (what: "the image 'x'", for the message)."""
+        with self._read() as conn:
+            self._check_open(conn, run_id, what)
+
+    def _check_open(self, conn: sqlite3.Connection, run_id: str, what: str) -> None:
+        row = conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise WorkspaceError(f"There is no run {run_id!r} in {self.root}.")
+        status = RunStatus.parse(row[0])
+        if status.is_final:
+            raise WorkspaceError(
+                f"The run {run_id} is {status}: it takes no more metrics, so {what} was not logged."
+            )
 
     def _require(self, conn: sqlite3.Connection, run_id: str) -> RunRecord:
         run = self._run(conn, run_id)
@@ -496,12 +493,13 @@ class WorkspaceStore:
             for value in values:
                 check_text(str(value), f"value of the metric {name!r}")
         now = time.time()
-        with self._write() as conn:
+        with self._write(f"the metric {name!r} of run {run_id}") as conn:
+            self._claim(conn, run_id)
+            self._check_open(conn, run_id, f"the metric {name!r}")
             row = conn.execute(
                 "SELECT id, kind, next_step FROM metrics WHERE run_id = ? AND name = ?", (run_id, name)
             ).fetchone()
             if row is None:
-                self._require(conn, run_id)
                 metric_id = conn.execute(
                     "INSERT INTO metrics (run_id, name, kind, description) VALUES (?, ?, ?, ?)",
                     (run_id, name, kind.value, description or ""),
@@ -515,6 +513,11 @@ class WorkspaceStore:
                         f"it cannot take a {kind.value} value too. Log it under another name."
                     )
             first = next_step if step is None else step
+            if not MIN_STEP <= first <= MAX_STEP + 1 - len(values):
+                raise ValueError(
+                    f"The step {first} of the metric {name!r} of run {run_id} is out of range: steps go "
+                    f"from {MIN_STEP} to {MAX_STEP}. Nothing was logged."
+                )
             steps = list(range(first, first + len(values)))
             conn.executemany(
                 "INSERT INTO points (metric_id, step, time, number, data) VALUES (?, ?, ?, ?, ?)",
@@ -562,25 +565,49 @@ class WorkspaceStore:
     def add_file(self, run_id: str, name: str, source: Path | IO[bytes]) -> str:
         """Store a file with a run under name (a relative path); return the normalised name.
         An existing file is never replaced (as in Azure ML, where artifacts are write-once)."""
-        rel = check_file_name(name)
-        if self.get_run(run_id) is None:
-            raise WorkspaceError(f"There is no run {run_id!r} in {self.root}.")
-        target = inside(self.run_files_dir(run_id), rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{_TMP_PREFIX}{secrets.token_hex(6)}")
         try:
+            rel = check_file_name(name)
+        except InvalidNameError as exc:
+            raise InvalidNameError(f"{exc} The run {run_id} did not store it.") from None
+        what = f"the file {rel!r} of run {run_id}"
+        with self._write(what) as conn:
+            self._claim(conn, run_id)
+            self._require(conn, run_id)
+        target = inside(self.run_files_dir(run_id), rel)
+        incoming = self.root / INCOMING_DIR
+        assert self._writer is not None  # a writable store has one
+        tmp = incoming / f"{self._writer.text()}_{secrets.token_hex(6)}"
+        try:
+            incoming.mkdir(exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(source, Path):
                 shutil.copyfile(source, tmp)
             else:
                 with tmp.open("wb") as out:
                     shutil.copyfileobj(source, out)
-            try:
-                os.link(tmp, target)  # unlike a rename, a link never replaces an existing file
-            except FileExistsError:
-                raise WorkspaceError(f"The run {run_id} already has a file {rel!r}.") from None
+            os.link(tmp, target)  # unlike a rename, a link never replaces an existing file
+        except FileExistsError:
+            raise WorkspaceError(f"The run {run_id} already has a file {rel!r}.") from None
+        except OSError as exc:
+            raise self._file_error(exc, what, source) from None
         finally:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         return rel
+
+    def _file_error(self, exc: OSError, what: str, source: Path | IO[bytes]) -> WorkspaceError:
+        """What a failed upload means, without the temporary paths it went through."""
+        if exc.errno in _DISK_FULL:  # (shutil's copy names the source file in this error)
+            return WorkspaceError(
+                f"The disk holding the workspace {self.root} is full: {what} was not stored."
+            )
+        if isinstance(source, Path) and exc.filename == str(source):
+            return WorkspaceError(f"Cannot read {source} ({exc.strerror}): {what} was not stored.")
+        if exc.errno == errno.ENAMETOOLONG:
+            return WorkspaceError(f"The name of {what} is too long for this file system: it was not stored.")
+        return WorkspaceError(
+            f"Cannot write in the workspace {self.root} ({exc.strerror or exc}): {what} was not stored."
+        )
 
     def list_files(self, run_id: str, prefix: str = "") -> list[RunFile]:
         # Every file a run holds, hidden ones too, but not the temporary ones of an upload under way.
@@ -602,10 +629,14 @@ def _scalar_points(conn: sqlite3.Connection, metric_id: int) -> ScalarPoints:
     return ScalarPoints(table["step"].copy(), table["time"].copy(), table["number"].copy())
 
 
-def _check_entries(entries: Mapping[str, str], what: str) -> None:
-    for key, value in entries.items():
-        check_text(key, f"{what} key")
-        check_text(value, f"value of the {what} {key!r}")
+def _check_entries(run_id: str, entries: Mapping[str, str], what: str) -> None:
+    """Keys follow the rules of metric names; values may be any text."""
+    try:
+        for key, value in entries.items():
+            check_key(key, f"{what} key")
+            check_text(value, f"value of the {what} {key!r}")
+    except InvalidNameError as exc:
+        raise InvalidNameError(f"{exc} The run {run_id} got none of these {what} entries.") from None
 
 
 def _encode(kind: MetricKind, value: Any) -> tuple[float | None, str | None]:

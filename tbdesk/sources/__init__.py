@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tbdesk.local.store import DB_NAME
+from tbdesk.local.database import DB_NAME
 from tbdesk.paths import default_workspace_dir
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sources.cloud import CloudFolderSource

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from tbdesk.azure.arm import Credential
-from tbdesk.azure.convert import to_experiment, to_file, to_metric, to_run
+from tbdesk.azure.convert import metric_name, to_experiment, to_file, to_metric, to_run
 from tbdesk.azure.errors import AzureError, NotFoundError
-from tbdesk.azure.rest import CancelledError, Downloaded, Policy, RestClient, segment
+from tbdesk.azure.rest import CancelledError, Downloaded, NextPage, Policy, RestClient, segment
 from tbdesk.azure.workspace import (
     Endpoints,
     WorkspaceRef,
@@ -44,6 +44,7 @@ from tbdesk.azure.workspace import (
 )
 from tbdesk.model import Experiment, Metric, Run, RunFile
 from tbdesk.sources.base import SourceError
+from tbdesk.sources.paths import local_path
 from tbdesk.workers import in_thread
 
 if TYPE_CHECKING:
@@ -129,7 +130,8 @@ class AzureSource:
         client, ends = await self._connect()
         what = f"the runs of experiment {experiment.name}"
         url = ends.history_url(f"/experiments/{segment(experiment.name)}/runs:query")
-        body = {"filter": "(ParentRunId eq null)", "orderby": [_NEWEST_FIRST], "top": self._page_size}
+        # One string: QueryParamsDto.orderby is a str (azureml-core flattens a list to its first item).
+        body = {"filter": "(ParentRunId eq null)", "orderby": _NEWEST_FIRST, "top": self._page_size}
 
         def page_of_runs(token: str | None) -> tuple[list[Run], bool, str | None]:
             page, after = client.post_page(url, what, body, token)
@@ -150,16 +152,16 @@ class AzureSource:
         url = ends.history_url(f"/experiments/{segment(run.experiment)}/runs/{segment(run.id)}/children")
         params = {"$orderby": _NEWEST_FIRST, "$top": self._page_size}
 
-        def page_of_children(token: str | None) -> tuple[list[Run], str | None]:
-            page, after = client.get_page(url, what, params, token, "$continuationToken")
-            return self._runs(run.experiment, page), after
+        def page_of_children(after: NextPage | None) -> tuple[list[Run], NextPage | None]:
+            page, following = client.get_page(url, what, params, after, "$continuationToken")
+            return self._runs(run.experiment, page), following
 
-        token: str | None = None
+        after: NextPage | None = None
         while True:
-            children, token = await self._thread(page_of_children, token)
+            children, after = await self._thread(page_of_children, after)
             if children:
                 yield children
-            if token is None:
+            if after is None:
                 return
 
     async def children(self, run: Run) -> list[Run]:
@@ -181,15 +183,28 @@ class AzureSource:
         definitions = await self._thread(
             client.all_pages, lambda token: client.post_page(list_url, what, {}, token)
         )
-        names = list(dict.fromkeys(str(d["metricKey"]["name"]) for d in definitions if d.get("metricKey")))
+        # A metric is its name in its namespace (metricKey): same-named ones of two namespaces
+        # are two metrics. A definition without a readable key names nothing to ask for.
+        keys = list(
+            dict.fromkeys(
+                (str(key.get("namespace") or ""), str(key["name"]))
+                for d in definitions
+                if isinstance(d, dict) and isinstance(key := d.get("metricKey"), dict) and key.get("name")
+            )
+        )
 
-        def history(name: str) -> Metric | None:
+        def history(namespace: str, name: str) -> Metric | None:
             # The SDK's own paging of this endpoint is the one that works: the token goes in the body.
-            what_one = f"the metric {name} of {run.name}"
+            what_one = f"the metric {metric_name(name, namespace)} of {run.name}"
             merged: dict[str, Any] | None = None
             token: str | None = None
             while True:
-                body = {"metricName": name, **({"continuationToken": token} if token else {})}
+                # RetrieveFullFidelityMetricRequest (azureml-mlflow) carries metricNamespace.
+                body = {
+                    "metricName": name,
+                    **({"metricNamespace": namespace} if namespace else {}),
+                    **({"continuationToken": token} if token else {}),
+                }
                 page = client.post_json(full_url, what_one, body)
                 if merged is None:
                     merged = page
@@ -198,16 +213,16 @@ class AzureSource:
                 next_token = page.get("continuationToken")
                 token = None if not next_token or next_token == token else str(next_token)
                 if token is None:
-                    return to_metric(merged)
+                    return to_metric(merged, namespace or None)
 
-        async def one(name: str) -> Metric | None:
+        async def one(namespace: str, name: str) -> Metric | None:
             async with self._limit:
                 try:
-                    return await self._thread(history, name)
+                    return await self._thread(history, namespace, name)
                 except NotFoundError:
                     return None  # listed but gone meanwhile
 
-        found = await asyncio.gather(*(one(name) for name in names))
+        found = await asyncio.gather(*(one(namespace, name) for namespace, name in keys))
         return [metric for metric in found if metric is not None]
 
     async def files(self, run: Run, prefix: str = "") -> list[RunFile]:
@@ -220,10 +235,11 @@ class AzureSource:
         client, ends = await self._connect()
         container = await self._container(run)
         what = f"the files of {run.name}"
-        folder = f"/{_path(prefix)}" if prefix.endswith("/") else ""
-        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{segment(container)}{folder}")
+        # azureml-mlflow's list_in_container: a folder is asked for with ?path= on the container.
+        params = {"path": prefix} if prefix.endswith("/") else {}
+        url = ends.artifact_url(f"/artifacts/{ORIGIN}/{segment(container)}")
         found = await self._thread(
-            client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
+            client.all_pages, lambda after: client.get_page(url, what, params, after, "continuationToken")
         )
         return [
             to_file(dto)
@@ -234,7 +250,7 @@ class AzureSource:
     async def fetch_files(self, run: Run, dest: Path, prefix: str = "") -> list[Path]:
         client, _ = await self._connect()
         links = await self.download_links(run, prefix)
-        targets = [(path, uri, _inside(dest, path)) for path, uri in links.items()]
+        targets = [(path, uri, local_path(dest, path)) for path, uri in links.items()]
 
         async def one(path: str, uri: str, target: Path) -> Path:
             async with self._limit:
@@ -285,7 +301,7 @@ class AzureSource:
             f"/artifacts/prefix/contentinfo/{ORIGIN}/{segment(container)}/{_path(prefix)}"
         )
         found = await self._thread(
-            client.all_pages, lambda token: client.get_page(url, what, {}, token, "continuationToken")
+            client.all_pages, lambda after: client.get_page(url, what, {}, after, "continuationToken")
         )
         return {
             str(item["path"]): str(item["contentUri"])
@@ -296,11 +312,15 @@ class AzureSource:
             and str(item["path"]).startswith(prefix)
         }
 
-    def open_download(self, link: str, what: str, *, offset: int = 0) -> requests.Response:
+    def open_download(
+        self, link: str, what: str, *, offset: int = 0, unless: str | None = None
+    ) -> requests.Response:
         """GET a download link (from `download_links`), streaming; with offset, only the bytes
-        from there on (HTTP Range). Blocks: call it in a worker thread. The source's retries and
-        timeouts apply. The answer is 200 (the whole file), 206 (a range, said by Content-Range)
-        or 416 (nothing at or past offset); the caller reads and closes it. Raises
+        from there on (HTTP Range); with `unless` (an ETag the link answered before), nothing
+        when the bytes still have that ETag (If-None-Match, told before the range). Blocks: call
+        it in a worker thread. The source's retries and timeouts apply. The answer is 200 (the
+        whole file), 206 (a range, said by Content-Range), 304 (still `unless`) or 416 (nothing
+        at or past offset); the caller reads and closes it. Raises
         AccessDeniedError or NotFoundError when the link no longer works, CancelledError when
         the source was closed (a later async call reconnects) or the call was given up (its stop
         event in tbdesk.workers.current_stop was set), other AzureErrors as usual."""
@@ -308,7 +328,9 @@ class AzureSource:
         if client is None:
             raise CancelledError(f"Stopped reading {what}: the connection to {self.ref.name} was closed.")
         headers = {"Range": f"bytes={offset}-"} if offset else {}
-        return client.send("GET", link, what, auth=False, stream=True, headers=headers, ok=(416,))
+        if unless is not None:
+            headers["If-None-Match"] = unless
+        return client.send("GET", link, what, auth=False, stream=True, headers=headers, ok=(304, 416))
 
     async def download(self, run: Run, path: str, dest: Path, *, offset: int = 0) -> Downloaded:
         """One file of a run into dest; with offset, only its bytes from there on (appended)."""
@@ -336,6 +358,10 @@ class AzureSource:
         source's sign-in as azureml-core's `get_portal_url()` names it (studio would otherwise
         open the person's home tenant, where a guest's workspace is not found)."""
         _, ends = await self._connect()
+        if not ends.studio:
+            raise AzureError(
+                f"The service directory of {self.ref.name} names no Azure ML studio to link the run to."
+            )
         tenant = await self._thread(tenant_of, self._auth)
         ref = self.ref
         scope = (
@@ -366,8 +392,21 @@ class AzureSource:
         auth = self._auth
         client = RestClient(lambda: header_of(auth), self._policy, workspace=self.ref.name)
         try:
-            if self._sdk_workspace is not None and self._discovery_url is None:
-                endpoints = _sdk_endpoints(self._sdk_workspace)
+            handed = self._sdk_workspace
+            known = getattr(handed, "_discovery_url_internal", None) if handed is not None else None
+            if handed is not None and self._discovery_url is None and known:
+                # tbdesk's own discovery, not azureml-core's ServiceContext: that one asks for
+                # every service of the document and fails (KeyError) on a workspace whose
+                # document has only what tbdesk reads (a private-link or sovereign-cloud one).
+                endpoints = discover(
+                    client,
+                    self.ref,
+                    arm_endpoint="",
+                    discovery_url=str(known),
+                    workspace_id=getattr(handed, "_workspace_id_internal", None),
+                )
+            elif handed is not None and self._discovery_url is None:
+                endpoints = _sdk_endpoints(handed)
             else:
                 arm = self._arm_endpoint or str(auth._get_arm_end_point())
                 endpoints = discover(
@@ -456,17 +495,6 @@ def _path(path: str) -> str:
 def _literal(text: str) -> str:
     """A string inside an OData filter's quotes."""
     return text.replace("'", "''")
-
-
-def _inside(dest: Path, path: str) -> Path:
-    """Where a run's file goes under dest; a hostile path (absolute, or climbing out with '..')
-    is refused rather than written elsewhere on this machine."""
-    parts = PurePosixPath(path).parts
-    if not parts or PurePosixPath(path).is_absolute() or any(p in ("..", "") for p in parts) or "\\" in path:
-        raise AzureError(
-            f"Refusing to download the run file {path!r}: its path leaves the destination folder."
-        )
-    return dest.joinpath(*parts)
 
 
 __all__ = ["AzureSource"]

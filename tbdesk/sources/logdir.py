@@ -3,16 +3,19 @@
 Each folder below the root that directly holds event files is a run, grouped as an experiment by
 the folder above it; the root itself may be a run. Listing walks the tree once with os.scandir and
 never opens an event file: the start time of a run comes from the names of its event files
-(`events.out.tfevents.<unix time>.<host>...`), or their modification time.
+(`events.out.tfevents.<unix time>.<host>...`), or their modification time. Folders and event
+files this user may not read are reported, never skipped silently: TensorBoard would not show them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import re
 import shutil
-from collections.abc import AsyncIterator, Iterable
+import time
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +24,12 @@ from tbdesk.files import list_files
 from tbdesk.local.names import InvalidNameError, check_file_name, inside
 from tbdesk.model import Experiment, Metric, Run, RunFile, RunStatus
 from tbdesk.sources.base import SourceError
+from tbdesk.text import count
 
 EVENT_MARK = "tfevents"
+# A run whose event files were written this recently is shown as live (its training writes on).
+LIVE_S = 120.0
+RUN_TYPE = "tensorboard"  # the run_type of this source's runs
 ROOT_RUN = "."
 # Writers put whole seconds after "tfevents." (some add a fraction); a host name follows.
 _TIME_IN_NAME = re.compile(r"tfevents\.(\d{9,11})(?:[.]|$)")
@@ -42,15 +49,35 @@ class FoundRun:
     rel: str  # '/'-separated path below the root, ROOT_RUN for the root itself
     path: Path
     started: float
+    written: float  # when its newest event file was last written to (its mtime)
 
 
-def scan(root: Path) -> list[FoundRun]:
-    """Every folder below root (root included) that directly holds event files, newest first.
+@dataclass(frozen=True)
+class Unreadable:
+    """A folder or event file this user may not read."""
+
+    path: Path
+    reason: str  # the system's words: "Permission denied"
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class Scan:
+    runs: list[FoundRun]
+    unreadable: list[Unreadable]
+
+
+def scan(root: Path) -> Scan:
+    """Every folder below root (root included) that directly holds event files, newest first, and
+    what could not be read.
 
     Follows links to folders (a board's folder is made of them) but never twice into the same
-    folder, skips hidden folders and files, and passes over folders it may not read.
+    folder, and skips hidden folders and files.
     """
     found: list[FoundRun] = []
+    unreadable: list[Unreadable] = []
     seen: set[tuple[int, int]] = set()
     pending: list[tuple[str, str]] = [(str(root), "")]
     while pending:
@@ -63,6 +90,7 @@ def scan(root: Path) -> list[FoundRun]:
             continue
         seen.add((info.st_dev, info.st_ino))
         times: list[float] = []
+        written = 0.0
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
@@ -72,16 +100,34 @@ def scan(root: Path) -> list[FoundRun]:
                         if entry.is_dir():
                             pending.append((entry.path, f"{rel}/{entry.name}" if rel else entry.name))
                         elif is_event_file(entry.name) and entry.is_file():
+                            mtime = entry.stat().st_mtime
+                            written = max(written, mtime)
                             stamp = event_file_time(entry.name)
-                            times.append(stamp if stamp is not None else entry.stat().st_mtime)
+                            times.append(stamp if stamp is not None else mtime)
+                            if not os.access(entry.path, os.R_OK):
+                                unreadable.append(Unreadable(Path(entry.path), os.strerror(errno.EACCES)))
                     except OSError:
                         continue
-        except OSError:
+        except OSError as exc:
+            unreadable.append(Unreadable(Path(folder), exc.strerror or str(exc)))
             continue
         if times:
-            found.append(FoundRun(rel or ROOT_RUN, Path(folder), min(times)))
+            found.append(FoundRun(rel or ROOT_RUN, Path(folder), min(times), written))
     found.sort(key=lambda r: (-r.started, r.rel))
-    return found
+    unreadable.sort(key=lambda u: u.path)
+    return Scan(found, unreadable)
+
+
+def unreadable_text(items: Sequence[Unreadable], shown: int = 3) -> str:
+    """One line for the window: how many, and the first few."""
+    names = "; ".join(map(str, items[:shown]))
+    more = f"; and {len(items) - shown} more" if len(items) > shown else ""
+    return f"Cannot read {count(len(items), 'item')}, which TensorBoard will not show: {names}{more}"
+
+
+def unreadable_in(folders: Iterable[Path]) -> list[Unreadable]:
+    """What TensorBoard could not read in these folders of logs (blocking: walks them)."""
+    return [item for folder in folders for item in scan(folder).unreadable]
 
 
 def has_event_files(folder: Path) -> bool:
@@ -113,6 +159,7 @@ class LogFolderSource:
     def __init__(self, path: Path) -> None:
         self._root = Path(path).expanduser().resolve()
         self._runs: dict[str, list[Run]] | None = None
+        self.unreadable: tuple[Unreadable, ...] = ()  # found by the last listing
 
     @property
     def id(self) -> str:
@@ -184,19 +231,27 @@ class LogFolderSource:
         if not self._root.is_dir():
             raise SourceError(f"The log folder {self._root} does not exist (any more).")
         grouped: dict[str, list[Run]] = {}
-        for found in scan(self._root):
+        scanned = scan(self._root)
+        if scanned.unreadable and scanned.unreadable[0].path == self._root:
+            raise SourceError(f"Cannot read the log folder {scanned.unreadable[0]}.")
+        self.unreadable = tuple(scanned.unreadable)
+        now = time.time()
+        for found in scanned.runs:
             parent = ROOT_RUN if found.rel == ROOT_RUN else found.rel.rpartition("/")[0] or ROOT_RUN
             name = self.title if found.rel == ROOT_RUN else found.rel.rpartition("/")[2]
+            live = now - found.written < LIVE_S
             grouped.setdefault(parent, []).append(
                 Run(
                     source_id=self.id,
                     experiment=self.title if parent == ROOT_RUN else parent,
                     id=found.rel,
                     name=name,
-                    status=RunStatus.UNKNOWN,
+                    # Live while its event files grow; else when they were last written.
+                    status=RunStatus.RUNNING if live else RunStatus.UNKNOWN,
                     start_time=datetime.fromtimestamp(found.started, UTC),
+                    end_time=None if live else datetime.fromtimestamp(found.written, UTC),
                     has_children=False,
-                    run_type="tensorboard",
+                    run_type=RUN_TYPE,
                 )
             )
         return grouped

@@ -1,7 +1,8 @@
 """The built-in local workspace as a source of runs.
 
 Every call opens its own connection in a worker thread (SQLite work blocks), so the event loop never
-waits on the database and calls may overlap freely; WAL lets them read while loggers write.
+waits on the database and calls may overlap freely; WAL lets them read while loggers write. Browsing
+never creates or changes a workspace: connections are read-only.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
+from tbdesk.local.database import NoWorkspaceError, WorkspaceError, is_read_only
 from tbdesk.local.names import InvalidNameError
-from tbdesk.local.store import RunRecord, WorkspaceError, WorkspaceStore, utc
+from tbdesk.local.store import RunRecord, WorkspaceStore, utc
 from tbdesk.model import Experiment, Metric, Run, RunFile
 from tbdesk.paths import default_workspace_dir
 from tbdesk.sources.base import SourceError
@@ -39,10 +41,19 @@ class WorkspaceSource:
         return self._path
 
     @property
+    def is_default(self) -> bool:
+        """The default local workspace (not one given with --workspace)."""
+        return self._path == default_workspace_dir().expanduser().resolve()
+
+    @property
+    def read_only(self) -> bool:
+        """This user may read the workspace but not write it (a read-only mount, another user's)."""
+        return is_read_only(self._path)
+
+    @property
     def title(self) -> str:
-        if self._path == default_workspace_dir().expanduser().resolve():
-            return "Local workspace"
-        return f"Local workspace ({self._path.name})"
+        notes = ([] if self.is_default else [self._path.name]) + (["read-only"] if self.read_only else [])
+        return "Local workspace" + (f" ({', '.join(notes)})" if notes else "")
 
     def to_run(self, record: RunRecord) -> Run:
         return Run(
@@ -62,7 +73,10 @@ class WorkspaceSource:
         )
 
     async def experiments(self) -> list[Experiment]:
-        records = await self._call(WorkspaceStore.list_experiments)
+        try:
+            records = await self._call(WorkspaceStore.list_experiments, missing_ok=True)
+        except NoWorkspaceError:  # nothing logged there yet: an empty workspace, not an error
+            return []
         return [Experiment(self.id, r.name, r.name, utc(r.created), r.description) for r in records]
 
     async def runs(self, experiment: Experiment) -> AsyncIterator[list[Run]]:
@@ -125,13 +139,17 @@ class WorkspaceSource:
         if run.source_id != self.id:
             raise SourceError(f"The run {run.name} does not come from the workspace at {self._path}.")
 
-    async def _call(self, work: Callable[[WorkspaceStore], T]) -> T:
-        return await asyncio.to_thread(self._blocking, work)
+    async def _call(self, work: Callable[[WorkspaceStore], T], *, missing_ok: bool = False) -> T:
+        return await asyncio.to_thread(self._blocking, work, missing_ok)
 
-    def _blocking(self, work: Callable[[WorkspaceStore], T]) -> T:
+    def _blocking(self, work: Callable[[WorkspaceStore], T], missing_ok: bool) -> T:
         try:
-            with WorkspaceStore(self._path) as store:
+            with WorkspaceStore(self._path, read_only=True) as store:
                 return work(store)
+        except NoWorkspaceError:
+            if missing_ok:
+                raise
+            raise SourceError(f"There is no tbdesk workspace at {self._path} any more.") from None
         except (WorkspaceError, InvalidNameError) as exc:
             raise SourceError(str(exc)) from exc
         except OSError as exc:
@@ -142,7 +160,7 @@ def resolve_run(workspace: Path | None, spec: str) -> Run:
     """The run of the local workspace whose id is spec (blocking; for the command line)."""
     source = WorkspaceSource(workspace)
     try:
-        with WorkspaceStore(source.path, create=False) as store:
+        with WorkspaceStore(source.path, read_only=True) as store:
             record = store.get_run(spec.strip())
     except WorkspaceError as exc:
         raise SourceError(str(exc)) from exc

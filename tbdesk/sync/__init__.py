@@ -1,9 +1,10 @@
 """Live sync: a run's TensorBoard logs (and its child runs') from where the run lives into the
 cache, incrementally, while it runs."""
 
+from tbdesk.sources.paths import UnsafePathError
 from tbdesk.sync.cache import CacheEntry, RunCache
 from tbdesk.sync.engine import DEFAULT_PREFIX, PollResult, RunSync
-from tbdesk.sync.errors import DiskFullError, SyncError, UnsafePathError
+from tbdesk.sync.errors import DiskFullError, SyncError
 from tbdesk.sync.poller import LiveSync, PollPolicy, RunSyncStatus, SyncState, remote_for
 from tbdesk.sync.remote import AzureRemote, Remote, RemoteFile
 

@@ -26,7 +26,14 @@ from tbdesk.sources.cloud import CloudFolderSource, CloudObject, run_folders
 from tbdesk.sources.cloud_access import is_offline
 from tbdesk.sources.logdir import ROOT_RUN
 from tbdesk.sync.poller import PollPolicy
-from tbdesk.sync.remote import Body, LinkExpiredError, RemoteFile, TransferCutError
+from tbdesk.sync.remote import (
+    NOT_MODIFIED,
+    Body,
+    LinkExpiredError,
+    NotModified,
+    RemoteFile,
+    TransferCutError,
+)
 
 # A round costs one request however many runs (see above): idle rounds come every 2 s instead
 # of 6, so new steps show within about 3 s, for 30 requests a minute.
@@ -106,11 +113,15 @@ class CloudRemote:
         if refresh:  # a read found a file changed since the listing
             await self._list(self._source.run_folder(run), fresh=True)
 
-    def open(self, run: Run, path: str, offset: int) -> Body | None:
+    def open(
+        self, run: Run, path: str, offset: int, *, unless: str | None = None
+    ) -> Body | NotModified | None:
         full = f"{self._source.run_folder(run)}/{path}"
         item = self._objects.get(full)
         if item is None:
             raise LinkExpiredError(path)
+        if unless is not None and unless == item.etag:
+            return NOT_MODIFIED  # the listing just said so: no request
         if offset > item.size or (offset == item.size and offset):
             return None  # nothing at or past offset
         return _RangeBody(self._source, full, offset, item.size, item.etag)

@@ -1,9 +1,22 @@
 """One run's files under a prefix (its `logs/`) -> a folder on this machine, incrementally.
 
-A poll lists the run's files once (paths and etags). A file whose etag is the one recorded when
-its bytes were last complete here costs nothing more. A changed file that exists here either grew
-(only its new bytes are wanted, appended in place) or was replaced (it is fetched whole). Which
-one is told without fetching bytes twice where possible:
+A poll lists the run's files once (paths and record versions: the artifact record's etag and
+creation time). A file whose record is the one noted when its bytes were last complete here costs
+nothing more. A file whose record changed that exists here is read from its local end, asking
+If-None-Match the ETag of the bytes read last (blob storage's HTTP ETag, never compared with the
+record's): unchanged bytes answer 304 and cost nothing, a file with nothing past our end answers
+416 (it was replaced by one no longer than ours: fetched whole), and new bytes come as a range.
+
+Whether an artifact record's etag changes when its file grows is not known (the SDK creates the
+record, then writes the bytes to blob storage), so growth that the listing does not show is looked
+for too: while the run is under way, one event file whose growth its record did not show so far
+and that grew (or was first seen) within `quiet` seconds is probed (the same ranged read) at most
+once per `probe_every` seconds, the one probed least recently first. A run whose event files are
+all quiet costs one listing per poll. The last poll after the run ended probes each event file
+whose record never showed its growth once, and then nothing more is asked.
+
+A file that grew (or was replaced by a longer one) is told apart without fetching bytes twice
+where possible:
 
 - An event file (`*tfevents*`, a TFRecord frame sequence) is asked for from its local end (HTTP
   Range) and the new bytes are checked as they arrive: with the local bytes after the last frame
@@ -20,9 +33,10 @@ one is told without fetching bytes twice where possible:
   check refused (or one without an etag that did not grow) is asked for from OVERLAP bytes before
   its local end: when those match what is here, it grew and the rest is appended.
 
-A file that shrank upstream, failed these checks, or changed (etag) without growing was
-replaced: it is fetched whole into a partial file beside the cache and renamed over the old one,
-so a reader sees the old file or the new one, never a mix. New files arrive the same way.
+A file that shrank upstream, failed these checks, or changed (its record, or its bytes' ETag)
+without growing was replaced: it is fetched whole into a partial file beside the cache and renamed
+over the old one, so a reader sees the old file or the new one, never a mix. New files arrive the
+same way.
 TensorBoard reads event files while they grow and waits on a truncated last record, so in-place
 appends are safe for it; everything here is always a prefix of the file upstream.
 
@@ -47,11 +61,19 @@ from pathlib import Path
 from typing import TypeVar
 
 from tbdesk.model import Run
-from tbdesk.sync.errors import NO_ROOM, DiskFullError, SyncError, UnsafePathError, disk_error
+from tbdesk.sources.paths import UnsafePathError, local_path, safe_relative
+from tbdesk.sync.errors import NO_ROOM, DiskFullError, SyncError, disk_error
 from tbdesk.sync.frames import Continuation, NotContinuedError, is_event_file, last_boundary
 from tbdesk.sync.ledger import Ledger
-from tbdesk.sync.paths import local_path, safe_relative
-from tbdesk.sync.remote import Body, LinkExpiredError, Remote, RemoteFile, TransferCutError
+from tbdesk.sync.remote import (
+    NOT_MODIFIED,
+    Body,
+    LinkExpiredError,
+    NotModified,
+    Remote,
+    RemoteFile,
+    TransferCutError,
+)
 from tbdesk.workers import in_thread
 
 # Bytes read again before a changed file's local end to tell a grown file from a replaced one,
@@ -66,12 +88,17 @@ STATE = ".sync"
 T = TypeVar("T")
 
 
+PROBE_EVERY = 10.0  # seconds between probes of a run's event files whose records say nothing
+QUIET = 600.0  # seconds without growth after which an event file is no longer probed
+
+
 @dataclass(frozen=True)
 class PollResult:
     changed: tuple[str, ...]  # files that got bytes in this poll
     fetched: int  # bytes received in this poll (overlap re-reads included)
     files: int  # files under the prefix (refused ones excluded)
     refused: tuple[str, ...]  # why each refused file was refused
+    probed: tuple[str, ...] = ()  # files read although their records said nothing changed
 
 
 class _Stopped(SyncError):
@@ -98,9 +125,10 @@ class _Unframed(Exception):
 @dataclass(frozen=True)
 class _Outcome:
     got: int  # bytes received
-    etag: str | None
+    etag: str | None  # the bytes' ETag (blob storage's), for the next read's If-None-Match
     grew: bool  # the local file changed
     frames: int | None  # the local copy's last frame boundary, NOT_FRAMED, or None: unknown
+    whole: bool = False  # fetched whole (new, or replaced), not appended to
 
 
 def _folder_of(prefix: str) -> str:
@@ -122,6 +150,8 @@ class RunSync:
         *,
         prefix: str = DEFAULT_PREFIX,
         limit: asyncio.Semaphore | None = None,
+        probe_every: float = PROBE_EVERY,
+        quiet: float = QUIET,
     ) -> None:
         folder = _folder_of(prefix)
         self.remote = remote
@@ -136,18 +166,33 @@ class RunSync:
         self._relink = asyncio.Lock()
         self._relinked_at = 0.0
         self.bytes_fetched = 0  # over this object's life
+        self.probe_every = probe_every
+        self.quiet = quiet
+        self._probed_at = float("-inf")  # time.monotonic() of the last probe
+        # When the next probe is due (time.monotonic()), as the last poll found; None: no file
+        # to probe. A poller wakes for it rather than waiting out a long idle pause.
+        self.probe_due: float | None = None
+        self._turns: dict[str, float] = {}  # when each file was probed last
+        self._lively: dict[str, float] = {}  # when each file last grew (or was first seen)
+        # Whether a file's record was seen to change with its growth (True: no probe needed)
+        # or a probe found growth its record did not show (False); the last sighting counts.
+        self._follows: dict[str, bool] = {}
 
     def cancel(self) -> None:
         """Stop transfers in worker threads at the next chunk (a poll in flight then fails)."""
         self._stop.set()
 
-    async def poll(self) -> PollResult:
-        """One round: list, then fetch what changed. Raises SourceError (the service failed),
-        DiskFullError; a refused path is reported in the result, not raised."""
+    async def poll(self, *, probe: bool = False, final: bool = False, at: float | None = None) -> PollResult:
+        """One round: list, then fetch what changed. `probe`: the run is under way, so one event
+        file may be probed when due (see the module's docstring); `final`: the run has ended and
+        this is its last poll; `at`: the time.monotonic() the probes are timed by (default: now).
+        Raises SourceError (the service failed), DiskFullError; a refused path is reported in the
+        result, not raised."""
         if self._ledger is None:
             self._ledger = await asyncio.to_thread(self._open)
         ledger = self._ledger
         listed = await self.remote.listing(self.run, self.prefix)
+        now = time.monotonic() if at is None else at
         wanted: list[tuple[RemoteFile, Path]] = []
         refused: list[str] = []
         for item in listed:
@@ -158,46 +203,105 @@ class RunSync:
         stale = [
             (item, target)
             for item, target in wanted
-            if item.etag is None or ledger.files.get(item.path) != item.etag or not target.is_file()
+            if item.record is None or ledger.records.get(item.path) != item.record or not target.is_file()
         ]
-        if not stale:
+        probes = self._probes(wanted, {item.path for item, _ in stale}, now, probe=probe, final=final)
+        if not stale and not probes:
+            if final and not ledger.ended:
+                ledger.ended = True
+                await asyncio.to_thread(self._save)
             return PollResult((), 0, len(wanted), tuple(refused))
-        await self.remote.prepare(self.run, self.prefix, [item.path for item, _ in stale])
+        todo = [(item, target, False) for item, target in stale] + [(i, t, True) for i, t in probes]
+        await self.remote.prepare(self.run, self.prefix, [item.path for item, _, _ in todo])
         outcomes = await asyncio.gather(
-            *(self._fetch(item, target) for item, target in stale), return_exceptions=True
+            *(self._fetch(item, target, probed) for item, target, probed in todo), return_exceptions=True
         )
         changed: list[str] = []
         fetched = 0
         failures: list[BaseException] = []
-        for (item, _), outcome in zip(stale, outcomes, strict=True):
+        for (item, _, probed), outcome in zip(todo, outcomes, strict=True):
             if isinstance(outcome, BaseException):
                 failures.append(outcome)
                 continue
             if outcome is None:  # gone upstream between the listing and the download
                 continue
             fetched += outcome.got
-            ledger.files[item.path] = outcome.etag or item.etag
-            if outcome.frames is None:
-                ledger.frames.pop(item.path, None)
-            else:
-                ledger.frames[item.path] = outcome.frames
+            self._note(item, outcome, probed, now)
             if outcome.grew:
                 changed.append(item.path)
+        if final and not failures:
+            ledger.ended = True
         self.bytes_fetched += fetched
         await asyncio.to_thread(self._save)
         if failures:  # a full disk matters most: it stops every other file too
             raise next((f for f in failures if isinstance(f, DiskFullError)), failures[0])
-        return PollResult(tuple(changed), fetched, len(wanted), tuple(refused))
+        probed_paths = tuple(item.path for item, _ in probes)
+        return PollResult(tuple(changed), fetched, len(wanted), tuple(refused), probed_paths)
+
+    def _probes(
+        self, wanted: list[tuple[RemoteFile, Path]], stale: set[str], now: float, *, probe: bool, final: bool
+    ) -> list[tuple[RemoteFile, Path]]:
+        """The event files to read although their records say nothing changed: at the end, each
+        whose record never showed its growth, once; while the run is under way, the one of them
+        probed least recently that grew lately, when a probe is due."""
+        assert self._ledger is not None
+        candidates = [
+            (item, target)
+            for item, target in wanted
+            if item.path not in stale
+            and is_event_file(item.path)
+            and self._follows.get(item.path) is not True
+            and target.is_file()
+        ]
+        self.probe_due = None
+        if final:
+            return [] if self._ledger.ended else candidates
+        if not probe:
+            return []
+        lively = [c for c in candidates if now - self._lively.setdefault(c[0].path, now) < self.quiet]
+        if not lively:
+            return []
+        chosen: list[tuple[RemoteFile, Path]] = []
+        if now - self._probed_at >= self.probe_every:
+            chosen = [min(lively, key=lambda c: self._turns.get(c[0].path, float("-inf")))]
+            self._probed_at = self._turns[chosen[0][0].path] = now
+        self.probe_due = self._probed_at + self.probe_every
+        return chosen
+
+    def _note(self, item: RemoteFile, outcome: _Outcome, probed: bool, now: float) -> None:
+        """Remember what a read found: the file's record and bytes versions, its frames, and
+        whether its record shows its growth."""
+        assert self._ledger is not None
+        ledger = self._ledger
+        known = item.path in ledger.records
+        ledger.records[item.path] = item.record
+        if outcome.etag is None:
+            ledger.blobs.pop(item.path, None)
+        else:
+            ledger.blobs[item.path] = outcome.etag
+        if outcome.frames is None:
+            ledger.frames.pop(item.path, None)
+        else:
+            ledger.frames[item.path] = outcome.frames
+        if outcome.grew:
+            self._lively[item.path] = now
+            if probed:
+                self._follows[item.path] = False
+            elif known and not outcome.whole:
+                self._follows[item.path] = True
 
     # ---- one file
-    async def _fetch(self, item: RemoteFile, target: Path) -> _Outcome | None:
-        # Here (stale) an etag differs from the ledger's: the file changed. None: nobody can tell.
-        changed = item.etag is not None
+    async def _fetch(self, item: RemoteFile, target: Path, probed: bool) -> _Outcome | None:
+        assert self._ledger is not None
+        # A record that differs from the one noted says the file changed; a probe's, or one
+        # that says nothing of its version, does not.
+        changed = not probed and item.record is not None and item.path in self._ledger.records
+        unless = self._ledger.blobs.get(item.path)
         async with self._limit:
             for attempt in range(2):
                 try:
                     # A remote's body stops between chunks once this is cancelled (tbdesk.workers).
-                    return await in_thread(self._transfer, item.path, target, changed)
+                    return await in_thread(self._transfer, item.path, target, changed, unless)
                 except LinkExpiredError:
                     if not attempt:
                         await self._refresh_links()
@@ -217,9 +321,10 @@ class RunSync:
                 await self.remote.prepare(self.run, self.prefix, [], refresh=True)
                 self._relinked_at = time.monotonic()
 
-    def _transfer(self, path: str, target: Path, changed: bool) -> _Outcome:
-        """Bring one file up to date (in a worker thread). `changed`: its etag says it changed, so
-        if it did not grow it was replaced (a file without etags is told by its bytes alone)."""
+    def _transfer(self, path: str, target: Path, changed: bool, unless: str | None) -> _Outcome:
+        """Bring one file up to date (in a worker thread). `changed`: its record says it changed,
+        so if it did not grow it was replaced (a file without records is told by its bytes
+        alone). `unless`: the ETag of the bytes read last, which the local copy holds."""
         got = 0
         frames: int | None = None
         try:
@@ -229,22 +334,24 @@ class RunSync:
                 try:
                     if is_event_file(path):
                         try:
-                            return self._append_framed(path, target, size, changed)
+                            return self._append_framed(path, target, size, changed, unless)
                         except _Unframed as unframed:
                             got, frames = unframed.got, unframed.frames
-                    more, etag = self._append(path, target, size, changed)
+                    more, etag = self._append(path, target, size, changed, None if got else unless)
                     return _Outcome(got + more, etag, target.stat().st_size > size, frames)
                 except _Replaced as replaced:
                     got += replaced.got
             more, etag = self._whole(path, target)
-            return _Outcome(got + more, etag, True, None)
+            return _Outcome(got + more, etag, True, None, whole=True)
         except OSError as exc:
             raise disk_error(exc, self.files_root) from exc
 
-    def _append_framed(self, path: str, target: Path, size: int, changed: bool) -> _Outcome:
+    def _append_framed(
+        self, path: str, target: Path, size: int, changed: bool, unless: str | None
+    ) -> _Outcome:
         """Append an event file's new bytes, checked as they come (see the module's docstring).
-        Raises _Unframed when the frames cannot tell, _Replaced when it shrank or changed (etag)
-        without growing."""
+        Raises _Unframed when the frames cannot tell, _Replaced when it shrank or changed (its
+        record, or its bytes' ETag) without growing."""
         assert self._ledger is not None
         known = self._ledger.frames.get(path)
         if known == NOT_FRAMED:
@@ -257,9 +364,13 @@ class RunSync:
             boundary, pending = self._frame_tail(target, boundary, got)
             have = boundary + len(pending)
             fresh = changed and have == size  # nothing came yet: not growing means replaced
-            body = self.remote.open(self.run, path, have)
+            asked = None if got else unless  # once bytes came, the local copy is newer than it
+            body = self.remote.open(self.run, path, have, unless=asked)
+            if body is NOT_MODIFIED:  # the bytes read last, which are here: nothing new
+                return _Outcome(got, asked, False, boundary)
             if body is None:  # nothing past our end
-                raise _Replaced(got) if fresh else _Unframed(got, boundary)
+                # Bytes other than those read last, and no longer than them: replaced.
+                raise _Replaced(got) if fresh or asked is not None else _Unframed(got, boundary)
             check = Continuation(pending)
             try:
                 if _not_grown(body.total, have, fresh):
@@ -296,7 +407,9 @@ class RunSync:
             local.seek(found)
             return found, local.read()
 
-    def _append(self, path: str, target: Path, size: int, changed: bool) -> tuple[int, str | None]:
+    def _append(
+        self, path: str, target: Path, size: int, changed: bool, unless: str | None
+    ) -> tuple[int, str | None]:
         """Append a file's new bytes after checking that the OVERLAP bytes before its local end
         are still the same upstream; raises _Replaced when they are not or it did not grow."""
         got = 0
@@ -309,7 +422,10 @@ class RunSync:
             with target.open("rb") as local:
                 local.seek(have - overlap)
                 tail = local.read(overlap)
-            body = self.remote.open(self.run, path, have - overlap)
+            asked = None if got else unless
+            body = self.remote.open(self.run, path, have - overlap, unless=asked)
+            if body is NOT_MODIFIED:  # the bytes read last, which are here: nothing new
+                return got, asked
             if body is None:
                 raise _Replaced(got)  # it shrank below what is here
             try:
@@ -390,19 +506,26 @@ class RunSync:
         assert self._ledger is not None
         known = self._ledger.partials.get(path)
         if have:
-            body = self.remote.open(self.run, path, have)
+            body = self._bytes(path, have)
             if body is not None and body.start == have and body.etag == known:
                 return body, have
             if body is not None and body.start == 0:
                 return body, 0  # the service sent it all from the start: take that
             if body is not None:
                 body.close()
-        body = self.remote.open(self.run, path, 0)
+        body = self._bytes(path, 0)
         if body is None or body.start != 0:
             if body is not None:
                 body.close()
             raise SyncError(f"The service would not send {path} of {self.run.name} from its start.")
         return body, 0
+
+    def _bytes(self, path: str, offset: int) -> Body | None:
+        """The file's bytes from offset on, unconditionally."""
+        body = self.remote.open(self.run, path, offset)
+        if isinstance(body, NotModified):  # a remote's bug: there was no ETag to compare with
+            raise SyncError(f"The service answered 'not modified' for {path} of {self.run.name} unasked.")
+        return body
 
     def _chunks(self, body: Body) -> Iterator[bytes]:
         for chunk in body.chunks():

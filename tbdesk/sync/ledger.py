@@ -1,9 +1,12 @@
-"""What a run's folder in the cache holds, remembered across launches: for each synced file the
-etag it had upstream when its bytes were last complete here, for each whole-file download in
-progress the etag its partial bytes belong to (so an interrupted download resumes, and a file
-replaced meanwhile starts over), and for event files the offset of the last TFRecord frame
-boundary in the local copy (-1: not a frame sequence; see frames.py), so that checking the next
-bytes never walks the whole file again."""
+"""What a run's folder in the cache holds, remembered across launches. For each synced file two
+versions that are never compared with each other (remote.py): `records`, the listing's record
+version when its bytes were last complete here (a different one says the record changed), and
+`blobs`, the ETag of the bytes read last (the next read asks If-None-Match it: unchanged bytes
+cost nothing). For each whole-file download in progress the ETag its partial bytes belong to (so
+an interrupted download resumes, and a file replaced meanwhile starts over); for event files the
+offset of the last TFRecord frame boundary in the local copy (-1: not a frame sequence; see
+frames.py), so that checking the next bytes never walks the whole file again; and `ended`: the
+run had ended when its files were last checked (nothing can grow any more)."""
 
 from __future__ import annotations
 
@@ -14,15 +17,17 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
 class Ledger:
     path: Path
-    files: dict[str, str | None] = field(default_factory=dict)
+    records: dict[str, str | None] = field(default_factory=dict)
+    blobs: dict[str, str] = field(default_factory=dict)
     partials: dict[str, str | None] = field(default_factory=dict)
     frames: dict[str, int] = field(default_factory=dict)
+    ended: bool = False
     # Downloads in worker threads record their partial files while others save.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -34,11 +39,17 @@ class Ledger:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls(path)
-        if not isinstance(data, dict) or data.get("version") != VERSION:
+        if not isinstance(data, dict) or data.get("version") not in (1, VERSION):
             return cls(path)
-        return cls(
-            path, _strings(data.get("files")), _strings(data.get("partials")), _offsets(data.get("frames"))
-        )
+        partials, frames = _strings(data.get("partials")), _offsets(data.get("frames"))
+        if data["version"] == 1:
+            # Version 1 kept one etag per file, mostly the bytes' ETag from the download: kept as
+            # that, each file's next read asks whether it is still so (If-None-Match), and its
+            # record version is learnt from the next listing.
+            blobs = {k: v for k, v in _strings(data.get("files")).items() if v is not None}
+            return cls(path, {}, blobs, partials, frames)
+        blobs = {k: v for k, v in _strings(data.get("blobs")).items() if v is not None}
+        return cls(path, _strings(data.get("records")), blobs, partials, frames, data.get("ended") is True)
 
     def set_partial(self, path: str, etag: str | None) -> None:
         with self.lock:
@@ -53,7 +64,14 @@ class Ledger:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.lock:
             data = json.dumps(
-                {"version": VERSION, "files": self.files, "partials": self.partials, "frames": self.frames}
+                {
+                    "version": VERSION,
+                    "records": self.records,
+                    "blobs": self.blobs,
+                    "partials": self.partials,
+                    "frames": self.frames,
+                    "ended": self.ended,
+                }
             )
         handle, name = tempfile.mkstemp(prefix=".ledger-", dir=self.path.parent)
         try:

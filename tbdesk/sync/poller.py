@@ -29,24 +29,11 @@ from pathlib import Path
 from tbdesk.model import Run, RunKey, RunStatus
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sync.cache import RunCache
-from tbdesk.sync.engine import DEFAULT_PREFIX, RunSync
+from tbdesk.sync.engine import DEFAULT_PREFIX, PROBE_EVERY, QUIET, RunSync
 from tbdesk.sync.errors import SyncError, disk_error
 from tbdesk.sync.remote import AzureRemote, Remote
 
 log = logging.getLogger(__name__)
-
-# Ended for good; UNKNOWN counts as ended too (a source that cannot tell gets one sync, no loop).
-_ACTIVE = frozenset(
-    {
-        RunStatus.NOT_STARTED,
-        RunStatus.QUEUED,
-        RunStatus.PREPARING,
-        RunStatus.STARTING,
-        RunStatus.RUNNING,
-        RunStatus.FINALIZING,
-        RunStatus.CANCEL_REQUESTED,
-    }
-)
 
 
 class SyncState(enum.StrEnum):
@@ -85,6 +72,10 @@ class PollPolicy:
     retry_first: float = 2.0  # after an error, then doubling
     retry_max: float = 60.0
     trim_every: float = 10.0  # seconds between cache trims while bytes arrive
+    # Growth a file's record does not show (engine.py): while a run is under way, one event file
+    # that grew lately is probed at most this often, and one quiet this long no more.
+    probe: float = PROBE_EVERY
+    quiet: float = QUIET
 
 
 @dataclass
@@ -265,12 +256,18 @@ class LiveSync:
     def _next_wait(self, pause: float) -> float:
         now = time.monotonic()
         retries = [t.next_try - now for t in self._runs.values() if not t.done and t.failures]
-        return max(0.0, min([pause, *retries]))
+        # A probe coming due (engine.py) wakes the loop, no sooner than a fast round would.
+        probes = [
+            max(t.sync.probe_due - now, self.policy.fast)
+            for t in self._runs.values()
+            if not t.done and not t.failures and t.sync is not None and t.sync.probe_due is not None
+        ]
+        return max(0.0, min([pause, *retries, *probes]))
 
     async def _round(self, now: float, *, first: bool = False) -> bool:
         """Poll every run that is due; True when bytes arrived."""
         due = [t for t in self._runs.values() if not t.done and (first or t.next_try <= now)]
-        polls = await asyncio.gather(*(self._poll(tracked) for tracked in due), return_exceptions=True)
+        polls = await asyncio.gather(*(self._poll(tracked, now) for tracked in due), return_exceptions=True)
         fetched = 0
         for tracked, outcome in zip(due, polls, strict=True):
             if isinstance(outcome, BaseException):
@@ -288,7 +285,7 @@ class LiveSync:
                     log.info("Cache over its limit: removed %d runs no board shows.", len(evicted))
         return fetched > 0
 
-    async def _poll(self, tracked: _Tracked) -> int:
+    async def _poll(self, tracked: _Tracked, now: float) -> int:
         """One poll of the run's files; the bytes fetched."""
         was_ended = tracked.ended
         changes: dict[str, object] = {}
@@ -297,7 +294,8 @@ class LiveSync:
             if tracked.sync is None:  # in place: nothing to copy
                 await self._find_local_folder(tracked)
             else:
-                result = await tracked.sync.poll()
+                # The round's clock: probes of runs polled together come due together (one wake).
+                result = await tracked.sync.poll(probe=not was_ended, final=was_ended, at=now)
                 fetched = result.fetched
                 changes = {
                     "bytes_fetched": tracked.sync.bytes_fetched,
@@ -375,7 +373,11 @@ class LiveSync:
                         self._call(callback, tracked.status)
             else:
                 self._set(tracked, run=run)
-            tracked.ended = run.status not in _ACTIVE
+            # Every state but the three final ones may still change (a job getting its compute,
+            # one that stopped answering for a minute). A status a service says that tbdesk does
+            # not know is one of those too; a local source that cannot tell (a log folder) gets
+            # one sync, no loop.
+            tracked.ended = run.status.is_final or (run.status is RunStatus.UNKNOWN and self._remote is None)
         if failed is not None:
             return failed
         tree.failures = 0
@@ -420,7 +422,7 @@ class LiveSync:
             def read() -> Run:
                 from tbdesk.local.store import WorkspaceStore
 
-                with WorkspaceStore(source.path) as store:
+                with WorkspaceStore(source.path, read_only=True) as store:
                     record = store.get_run(run.id)
                 return source.to_run(record) if record is not None else run
 
@@ -437,7 +439,15 @@ class LiveSync:
         else:
             try:
                 entry = await asyncio.to_thread(self.cache.folder, run.key)
-                sync = RunSync(self._remote, run, entry, prefix=self.prefix, limit=self._limit)
+                sync = RunSync(
+                    self._remote,
+                    run,
+                    entry,
+                    prefix=self.prefix,
+                    limit=self._limit,
+                    probe_every=self.policy.probe,
+                    quiet=self.policy.quiet,
+                )
                 await asyncio.to_thread(sync.folder.mkdir, parents=True, exist_ok=True)
             except OSError as exc:  # a full disk, most likely
                 raise disk_error(exc, self.cache.root) from exc

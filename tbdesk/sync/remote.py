@@ -1,10 +1,16 @@
 """Where a synced run's files come from: the few calls the sync engine makes of a service.
 
+Two kinds of version travel here and are never compared with each other: a listing's record
+version (`RemoteFile.etag` and `created`: the artifact record's, which says the record changed)
+and the bytes' ETag (`Body.etag`, blob storage's HTTP ETag, which says which bytes a read got and
+guards the next read with If-None-Match).
+
 `AzureRemote` reads an Azure ML workspace through the Azure source's public calls: a poll of a
-run is one listing of its artifacts under the prefix (paths and etags), bytes come from the
-artifacts' `contentUri`s (blob storage SAS links that serve HTTP ranges), fetched for all the
-run's files under the prefix with one request and kept until they stop working, and the status
-of a run and all its descendants comes from one run-history query.
+run is one listing of its artifacts under the prefix (paths, record etags and creation times),
+bytes come from the artifacts' `contentUri`s (blob storage SAS links that serve HTTP ranges and
+conditional requests), fetched for all the run's files under the prefix with one request and kept
+until they stop working, and the status of a run and all its descendants comes from one
+run-history query.
 
 The sync engine reads bytes in worker threads started by tbdesk.workers.in_thread: when the
 poll is cancelled, their stop event is set, `open` gives up its request, retries and waits, and a
@@ -13,6 +19,7 @@ body stops between chunks, with CancelledError.
 
 from __future__ import annotations
 
+import enum
 import re
 import threading
 from collections.abc import Awaitable, Callable, Iterator
@@ -32,8 +39,29 @@ _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
 @dataclass(frozen=True)
 class RemoteFile:
+    """A file as a listing names it. `etag` and `created` are its record's (the artifact
+    service's), not its bytes': whether a record's etag changes when its file grows is the
+    service's business, so a sync never relies on it either way."""
+
     path: str  # relative, '/'-separated, as the service names it (untrusted)
     etag: str | None
+    created: str | None = None
+
+    @property
+    def record(self) -> str | None:
+        """The record's version as one string (None: the listing says nothing of it)."""
+        if self.etag is None and self.created is None:
+            return None
+        return f"{self.etag or ''}|{self.created or ''}"
+
+
+class NotModified(enum.Enum):
+    """`Remote.open` with `unless`: the file is still the one whose ETag that is (HTTP 304)."""
+
+    NOT_MODIFIED = "not modified"
+
+
+NOT_MODIFIED = NotModified.NOT_MODIFIED
 
 
 class LinkExpiredError(Exception):
@@ -49,7 +77,7 @@ class Body(Protocol):
 
     start: int
     total: int | None  # the whole file's size, when the service says
-    etag: str | None
+    etag: str | None  # the bytes' HTTP ETag (not the listing's record etag)
 
     def chunks(self) -> Iterator[bytes]:
         """The bytes; raises TransferCutError when the connection breaks."""
@@ -67,9 +95,13 @@ class Remote(Protocol):
     async def prepare(self, run: Run, prefix: str, paths: list[str], *, refresh: bool = False) -> None:
         """Make sure `open` can address these files (at most one request; none when it can)."""
 
-    def open(self, run: Run, path: str, offset: int) -> Body | None:
+    def open(
+        self, run: Run, path: str, offset: int, *, unless: str | None = None
+    ) -> Body | NotModified | None:
         """The file's bytes from offset on; None when the file has nothing at or past offset
-        (it shrank). Raises LinkExpiredError when `prepare(refresh=True)` should be called."""
+        (it shrank, or did not grow); NOT_MODIFIED when `unless` (a `Body.etag` of an earlier
+        read) is still the bytes' ETag, which is told before any range. Raises
+        LinkExpiredError when `prepare(refresh=True)` should be called."""
 
     async def tree(self, run: Run) -> list[Run]:
         """The run itself and all its descendants, with fresh status."""
@@ -120,7 +152,10 @@ class AzureRemote:
 
     async def listing(self, run: Run, prefix: str) -> list[RemoteFile]:
         found = await _signed_in(self._source.files, run, prefix)
-        return [RemoteFile(item.path, item.etag) for item in found]
+        return [
+            RemoteFile(item.path, item.etag, item.modified.isoformat() if item.modified else None)
+            for item in found
+        ]
 
     async def prepare(self, run: Run, prefix: str, paths: list[str], *, refresh: bool = False) -> None:
         if not refresh and all((run.id, path) in self._links for path in paths):
@@ -129,7 +164,9 @@ class AzureRemote:
         for path, link in links.items():
             self._links[(run.id, path)] = link
 
-    def open(self, run: Run, path: str, offset: int) -> Body | None:
+    def open(
+        self, run: Run, path: str, offset: int, *, unless: str | None = None
+    ) -> Body | NotModified | None:
         from tbdesk.azure.errors import AccessDeniedError, NotFoundError
         from tbdesk.azure.rest import CancelledError
 
@@ -139,7 +176,7 @@ class AzureRemote:
         what = f"the file {path} of {run.name}"
         stop = current_stop.get()  # this transfer's (see the module's docstring)
         try:
-            response = self._source.open_download(link, what, offset=offset)
+            response = self._source.open_download(link, what, offset=offset, unless=unless)
         except (AccessDeniedError, NotFoundError, CancelledError) as exc:
             if stop is not None and stop.is_set():
                 raise  # the reader gave up: nothing is wrong with the link
@@ -148,6 +185,9 @@ class AzureRemote:
             self._links.pop((run.id, path), None)
             raise LinkExpiredError(path) from exc
         etag = response.headers.get("ETag")
+        if response.status_code == 304:
+            response.close()
+            return NOT_MODIFIED
         if response.status_code == 416:
             response.close()
             return None

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from tbdesk.azure.accounts import find_workspace_configs
+from tbdesk.ui import dialogs
 from tbdesk.ui.tasks import describe_error
 
 if TYPE_CHECKING:
@@ -158,6 +159,8 @@ def _line(name: str, placeholder: str, text: str = "") -> QLineEdit:
 def _show_error(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+    if text and label.window() is not label:
+        dialogs.fit(label.window())  # the dialog grows to show the whole message
 
 
 # --- sign in ---------------------------------------------------------------------------------------
@@ -200,7 +203,7 @@ class SignInDialog(QDialog):
         self.name = _line("account-name", "how the tree names this account", "Azure")
         self.method = QComboBox()
         self.method.setObjectName("method")
-        self.note = QLabel("Checking which sign-in methods this computer offers…")
+        self.note = QLabel(self.tr("Checking which sign-in methods this computer offers…"))
         self.note.setObjectName("method-note")
         self.note.setWordWrap(True)
         self.cloud = QComboBox()
@@ -210,13 +213,15 @@ class SignInDialog(QDialog):
         self.client_id = _line("client-id", "the application (client) id")
         self.secret = _line("client-secret", "kept only in the system keyring")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.custom = QCheckBox("Custom endpoints (a private cloud)")
+        self.custom = QCheckBox(self.tr("Custom endpoints (a private cloud)"))
         self.custom.setObjectName("custom-endpoints")
         self.arm_endpoint = _line("arm-endpoint", "https://management.example.com/")
         self.authority = _line("authority", "https://login.example.com")
         self.error = _error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.sign_in_button = self.buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.sign_in_button = self.buttons.addButton(
+            self.tr("Sign in"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._form = self._lay_out()
@@ -230,16 +235,16 @@ class SignInDialog(QDialog):
 
     def _lay_out(self) -> QFormLayout:
         form = QFormLayout()
-        form.addRow("Account name", self.name)
-        form.addRow("Sign in with", self.method)
+        form.addRow(self.tr("Account name"), self.name)
+        form.addRow(self.tr("Sign in with"), self.method)
         form.addRow("", self.note)
-        form.addRow("Cloud", self.cloud)
-        form.addRow("Tenant", self.tenant)
-        form.addRow("Client id", self.client_id)
-        form.addRow("Client secret", self.secret)
+        form.addRow(self.tr("Cloud"), self.cloud)
+        form.addRow(self.tr("Tenant"), self.tenant)
+        form.addRow(self.tr("Client id"), self.client_id)
+        form.addRow(self.tr("Client secret"), self.secret)
         form.addRow("", self.custom)
-        form.addRow("Resource Manager", self.arm_endpoint)
-        form.addRow("Sign-in authority", self.authority)
+        form.addRow(self.tr("Resource Manager"), self.arm_endpoint)
+        form.addRow(self.tr("Sign-in authority"), self.authority)
         layout = QVBoxLayout(self)
         layout.addWidget(self.again)
         layout.addWidget(self.keyring_note)
@@ -365,6 +370,7 @@ class SignInDialog(QDialog):
             label = self._form.labelForField(widget)
             if label is not None:
                 label.setVisible(on)
+        dialogs.fit(self)
 
     def _method_changed(self, *_: object) -> None:
         method = self.method.currentData()
@@ -383,6 +389,7 @@ class SignInDialog(QDialog):
             "your organisation's tenant id or domain" if principal else "optional: your organisation's tenant"
         )
         _show_error(self.error, "")
+        dialogs.fit(self)
 
 
 # --- device code -----------------------------------------------------------------------------------
@@ -394,7 +401,7 @@ class DeviceCodeDialog(QDialog):
     def __init__(self, code: DeviceCode, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(DEVICE_CODE_DIALOG_NAME)
-        self.setWindowTitle("Sign in to Azure with a code")
+        self.setWindowTitle(self.tr("Sign in to Azure with a code"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.device_code = code
         intro = QLabel(
@@ -416,13 +423,13 @@ class DeviceCodeDialog(QDialog):
         expires = code.expires_on.astimezone().strftime("%H:%M")
         waiting = QLabel(f"tbdesk waits for you to finish there. The code works until {expires}.")
         waiting.setWordWrap(True)
-        self.copy_button = QPushButton("Copy code")
+        self.copy_button = QPushButton(self.tr("Copy code"))
         self.copy_button.setObjectName("copy-code")
         self.copy_button.clicked.connect(self.copy_code)
-        self.browser_button = QPushButton("Open browser")
+        self.browser_button = QPushButton(self.tr("Open browser"))
         self.browser_button.setObjectName("open-browser")
         self.browser_button.clicked.connect(self.open_browser)
-        cancel = QPushButton("Cancel")
+        cancel = QPushButton(self.tr("Cancel"))
         cancel.clicked.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.copy_button)
@@ -438,7 +445,7 @@ class DeviceCodeDialog(QDialog):
 
     def copy_code(self) -> None:
         QGuiApplication.clipboard().setText(self.device_code.code)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(self.tr("Copied"))
 
     def open_browser(self) -> bool:
         return QDesktopServices.openUrl(QUrl(self.device_code.url))
@@ -471,7 +478,7 @@ class AddWorkspaceDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName(ADD_WORKSPACE_DIALOG_NAME)
-        self.setWindowTitle("Add an Azure ML workspace")
+        self.setWindowTitle(self.tr("Add an Azure ML workspace"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(560, 440)
         self._accounts = list(accounts)
@@ -500,11 +507,11 @@ class AddWorkspaceDialog(QDialog):
         self.tabs.addTab(self._pick_tab(), "From your subscriptions")
         self.error = _error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.add_button = self.buttons.addButton("Add", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.add_button = self.buttons.addButton(self.tr("Add"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Account", self.account)
+        form.addRow(self.tr("Account"), self.account)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.tabs, 1)
@@ -523,15 +530,19 @@ class AddWorkspaceDialog(QDialog):
 
     def _config_tab(self) -> QWidget:
         self.config_path.setObjectName("config-path")
-        self.config_path.setPlaceholderText("config.json downloaded from the workspace's page in the portal")
-        browse = QPushButton("Browse…")
+        self.config_path.setPlaceholderText(
+            self.tr("config.json downloaded from the workspace's page in the portal")
+        )
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self.browse)
         path_row = QHBoxLayout()
         path_row.addWidget(self.config_path, 1)
         path_row.addWidget(browse)
         config_tab = QWidget()
         config_layout = QVBoxLayout(config_tab)
-        config_layout.addWidget(QLabel("The workspace's config.json (as Workspace.from_config() reads it):"))
+        config_layout.addWidget(
+            QLabel(self.tr("The workspace's config.json (as Workspace.from_config() reads it):"))
+        )
         config_layout.addLayout(path_row)
         config_layout.addWidget(self.found)
         config_layout.addStretch(1)
@@ -736,7 +747,7 @@ class RemoveAccountDialog(QMessageBox):
         self.setObjectName(REMOVE_ACCOUNT_DIALOG_NAME)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setIcon(QMessageBox.Icon.Question)
-        self.setWindowTitle("Remove Azure account")
+        self.setWindowTitle(self.tr("Remove Azure account"))
         self.setTextFormat(Qt.TextFormat.PlainText)
         count = len(workspaces)
         if count:
@@ -754,7 +765,7 @@ class RemoveAccountDialog(QMessageBox):
             "tbdesk signs out of it (forgetting its client secret and its tokens) and forgets"
             f" {forgets}. Nothing changes in Azure. To sign out and keep the workspaces, use Sign out."
         )
-        self.remove_button = self.addButton("Remove account", QMessageBox.ButtonRole.DestructiveRole)
+        self.remove_button = self.addButton(self.tr("Remove account"), QMessageBox.ButtonRole.DestructiveRole)
         cancel = self.addButton(QMessageBox.StandardButton.Cancel)
         self.setDefaultButton(cancel)
         self.setEscapeButton(cancel)

@@ -210,6 +210,7 @@ class BoardView(QWidget):
     restartRequested = Signal()  # the user asked to restart this board's TensorBoard
     linkOpenedExternally = Signal(str)  # a link left for the system browser (for the status bar)
     syncRefreshRequested = Signal()  # the user asked the board's live sync to look for new logs now
+    browserFailed = Signal(str)  # no system browser could open this URL
 
     POLL_MS = 150
     # After this the indicator stops even if no chart showed up (a slow or odd board).
@@ -330,8 +331,8 @@ class BoardView(QWidget):
             self._page.triggerAction(QWebEnginePage.WebAction.Reload)
 
     def open_in_browser(self) -> None:
-        if self._url:
-            QDesktopServices.openUrl(QUrl(self._url))
+        if self._url and not QDesktopServices.openUrl(QUrl(self._url)):
+            self.browserFailed.emit(self._url)
 
     def show_loading(self) -> None:
         """Show the dashboard area with a busy indicator (the board is starting or the page loading)."""

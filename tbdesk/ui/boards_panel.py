@@ -8,7 +8,6 @@ import logging
 import time
 import weakref
 from collections.abc import Callable, Coroutine, Sequence
-from pathlib import Path
 from typing import Any
 
 import shiboken6
@@ -17,6 +16,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QFont, QHideEvent, QShowEve
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from tbdesk.boards import Board, BoardManager, BoardState, RunningTensorBoard, discover
+from tbdesk.ui import locale_text
+from tbdesk.ui.boards_menu import external_title, others
 
 _log = logging.getLogger(__name__)
 
@@ -62,8 +64,7 @@ def format_uptime(seconds: float) -> str:
 def format_memory(size: int | None) -> str:
     if size is None:
         return _NONE
-    mib = size / (1024 * 1024)
-    return f"{mib:.0f} MiB" if mib < 1024 else f"{mib / 1024:.1f} GiB"
+    return locale_text.size(size)
 
 
 def _memory_of(boards: Sequence[Board]) -> dict[str, int | None]:
@@ -206,7 +207,7 @@ class BoardsPanel(QWidget):
     def open_external_in_window(self) -> None:
         found = self.selected_external()
         if found is not None:
-            self.openExternalRequested.emit(found.url, _external_title(found))
+            self.openExternalRequested.emit(found.url, external_title(found))
 
     def open_external_in_browser(self) -> None:
         found = self.selected_external()
@@ -286,8 +287,7 @@ class BoardsPanel(QWidget):
             _log.warning("Could not look for TensorBoards", exc_info=error)
             self.external_status.setText(self.tr("Could not look for TensorBoards: {0}").format(error))
             return
-        ours = {board.pid for board in self._manager.boards if board.pid is not None}
-        self._show_external([found for found in task.result() if found.pid not in ours])
+        self._show_external(others(task.result(), self._manager))
 
     def _show_external(self, found: list[RunningTensorBoard]) -> None:
         selected = self.selected_external()
@@ -355,6 +355,9 @@ class BoardsPanel(QWidget):
         tree.setUniformRowHeights(True)
         tree.setAllColumnsShowFocus(True)
         tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        # Short columns fit their content; the last one (runs, URL) takes the rest.
+        tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        tree.header().setStretchLastSection(True)
         return tree
 
     def _action(self, text: str, slot: Callable[[], None], tip: str) -> QAction:
@@ -422,8 +425,3 @@ def _while_alive(panel: BoardsPanel, method: Callable[..., None]) -> Callable[..
             method(alive, *args)
 
     return call
-
-
-def _external_title(found: RunningTensorBoard) -> str:
-    name = Path(found.logdir).name if found.logdir else ""
-    return f"{name} (port {found.port})" if name else f"TensorBoard (port {found.port})"

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from tbdesk.sync import CacheEntry, RunCache
-from tbdesk.text import byte_size, count
+from tbdesk.ui.i18n import LANGUAGES
+from tbdesk.ui.locale_text import count
+from tbdesk.ui.locale_text import size as byte_size
 from tbdesk.ui.settings import GB, MIN_CACHE_LIMIT
 
 if TYPE_CHECKING:
@@ -32,7 +36,15 @@ CLEAR_CACHE_DIALOG_NAME = "clear-cache-dialog"
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, limit: int, where: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        limit: int,
+        where: str,
+        parent: QWidget | None = None,
+        *,
+        scheme: str = "system",
+        language: str = "system",
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(PREFERENCES_DIALOG_NAME)
         self.setWindowTitle(self.tr("Preferences"))
@@ -56,6 +68,25 @@ class PreferencesDialog(QDialog):
         self.usage.setObjectName("cache-usage")
         self.usage.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("", self.usage)
+        self.scheme = QComboBox(self)
+        self.scheme.setObjectName("appearance")
+        for value, text in (
+            ("system", self.tr("As the system")),
+            ("light", self.tr("Light")),
+            ("dark", self.tr("Dark")),
+        ):
+            self.scheme.addItem(text, value)
+        self.scheme.setCurrentIndex(max(0, self.scheme.findData(scheme)))
+        self.scheme.setToolTip(self.tr("The window at once; the dashboards from the next launch"))
+        form.addRow(self.tr("Appearance:"), self.scheme)
+        self.language = QComboBox(self)
+        self.language.setObjectName("language")
+        self.language.addItem(self.tr("As the system"), "system")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(language)))
+        self.language.setToolTip(self.tr("From the next launch"))
+        form.addRow(self.tr("Language:"), self.language)
         form.addRow(buttons)
 
     @property
@@ -67,9 +98,9 @@ class CacheActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.preferences_action = window.new_action("Preferences…", self.show_preferences)
-        self.clear_cache_action = window.new_action("Clear cache…", self.ask_clear_cache)
-        self.clear_cache_action.setStatusTip("Remove the logs of runs that no open board shows")
+        self.preferences_action = window.new_action(self.tr("Preferences…"), self.show_preferences)
+        self.clear_cache_action = window.new_action(self.tr("Clear cache…"), self.ask_clear_cache)
+        self.clear_cache_action.setStatusTip(self.tr("Remove the logs of runs that no open board shows"))
 
     @property
     def cache(self) -> RunCache:
@@ -80,9 +111,18 @@ class CacheActions(QObject):
         a big cache is many files to stat)."""
         cache = self.cache
         where = self.tr("The cache is in {0}").format(cache.root)
-        dialog = PreferencesDialog(cache.limit, where + self.tr(" (measuring…)"), self._window)
+        settings = self._window.settings
+        dialog = PreferencesDialog(
+            cache.limit,
+            where + self.tr(" (measuring…)"),
+            self._window,
+            scheme=settings.appearance(),
+            language=settings.language(),
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.set_limit(dialog.limit))
+        dialog.accepted.connect(lambda: self.set_appearance(str(dialog.scheme.currentData())))
+        dialog.accepted.connect(lambda: settings.set_language(str(dialog.language.currentData())))
 
         def show(used: int) -> None:
             if Shiboken.isValid(dialog):  # it may have been closed meanwhile
@@ -96,6 +136,14 @@ class CacheActions(QObject):
         self._window.tasks.run(measure(), "Measuring the cache", user_action=False, on_success=show)
         dialog.open()
         return dialog
+
+    def set_appearance(self, scheme: str) -> None:
+        from tbdesk.ui import appearance
+
+        self._window.settings.set_appearance(scheme)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            appearance.apply(app, appearance.Scheme.parse(scheme))
 
     def set_limit(self, limit: int) -> asyncio.Task[list[RunKey]]:
         """Keep the limit, apply it to the cache, and trim the cache to it now."""

@@ -23,6 +23,25 @@ ERROR_DIALOG_NAME = "tbdesk-error-dialog"
 ABOUT_DIALOG_NAME = "tbdesk-about-dialog"
 
 
+# Wide enough that wrapped notes read as sentences, not as a column of words.
+MIN_DIALOG_WIDTH = 480
+
+
+def fit(dialog: QWidget) -> None:
+    """Size a dialog to its contents after its text changed, wrapped labels included (their height
+    depends on their width, which a shown dialog does not reconsider by itself), within the screen."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    screen = dialog.screen().availableGeometry()
+    dialog.setMinimumWidth(min(MIN_DIALOG_WIDTH, screen.width()))
+    layout.activate()
+    dialog.adjustSize()
+    width, height = min(dialog.width(), screen.width()), min(dialog.height(), screen.height())
+    if (width, height) != (dialog.width(), dialog.height()):
+        dialog.resize(width, height)
+
+
 def show_error(parent: QWidget | None, title: str, text: str, details: str | None = None) -> QMessageBox:
     """Show an error without blocking; the box deletes itself when closed."""
     box = QMessageBox(parent)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from tbdesk.ui.locale_text import count
 from tbdesk.ui.settings import Settings
 
 if TYPE_CHECKING:  # the export engine (and numpy) loads with the first export, not with the window
@@ -52,10 +53,7 @@ def progress_text(update: ExportProgress) -> str:
 def summary(folder: Path, results: Sequence[ExportResult]) -> str:
     runs = sum(result.total_runs for result in results)
     points = sum(result.total_points for result in results)
-    return (
-        f"Exported {runs} run{'s' if runs != 1 else ''} "
-        f"({points:,} point{'s' if points != 1 else ''}) to {folder}"
-    )
+    return f"Exported {count(runs, 'run')} ({count(points, 'point')}) to {folder}"
 
 
 def offer_board(

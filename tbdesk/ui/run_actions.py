@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,17 +66,29 @@ class RunActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.open_action = window.new_action("Open in TensorBoard", self.open_selected)
-        self.compare_action = window.new_action("Compare selected in one TensorBoard", self.compare_selected)
-        self.options_action = window.new_action("Open with options…", self.open_with_options)
-        self.options_action.setStatusTip("Open the selected runs in one board, choosing where their logs are")
-        self.export_action = window.new_action("Export to TensorBoard…", self.export_selected)
-        self.export_action.setStatusTip("Write the metric history of runs as TensorBoard event files")
-        self.download_action = window.new_action("Download logs…", self.download_selected)
-        self.copy_id_action = window.new_action("Copy run id", self.copy_run_ids)
-        self.studio_action = window.new_action("Open in Azure ML studio", self.open_selected_in_studio)
-        self.studio_action.setStatusTip("Show the run's page in Azure ML studio in your web browser")
-        self.show_folder_action = window.new_action("Show in folder", self.show_selected_in_folder)
+        self.open_action = window.new_action(self.tr("Open in TensorBoard"), self.open_selected)
+        self.compare_action = window.new_action(
+            self.tr("Compare selected in one TensorBoard"), self.compare_selected
+        )
+        self.options_action = window.new_action(self.tr("Open with options…"), self.open_with_options)
+        self.options_action.setStatusTip(
+            self.tr("Open the selected runs in one board, choosing where their logs are")
+        )
+        self.export_action = window.new_action(self.tr("Export to TensorBoard…"), self.export_selected)
+        self.export_action.setStatusTip(
+            self.tr("Write the metric history of runs as TensorBoard event files")
+        )
+        self.download_action = window.new_action(self.tr("Download logs…"), self.download_selected)
+        self.copy_id_action = window.new_action(self.tr("Copy run id"), self.copy_run_ids)
+        self.studio_action = window.new_action(
+            self.tr("Open in Azure ML studio"), self.open_selected_in_studio
+        )
+        self.studio_action.setStatusTip(self.tr("Show the run's page in Azure ML studio in your web browser"))
+        self.show_folder_action = window.new_action(self.tr("Show in folder"), self.show_selected_in_folder)
+        self.open_whole_action = window.new_action(self.tr("Open in TensorBoard"), self.open_selected_wholes)
+        self.open_whole_action.setStatusTip(
+            "One board on every run of the selected experiment or logs folder"
+        )
 
     # --- the context menu ----------------------------------------------------------------------
     def context_menu(self) -> QMenu:
@@ -95,10 +107,13 @@ class RunActions(QObject):
             for act in (self.download_action, self.copy_id_action, self.show_folder_action):
                 menu.addAction(act)
         elif self.selected_experiments():
+            menu.addAction(self.open_whole_action)
             menu.addAction(self.export_action)
             menu.addSeparator()
             menu.addAction(window.refresh_action)
         else:
+            if self.selected_log_folders():
+                menu.addAction(self.open_whole_action)
             menu.addAction(window.refresh_action)
             sources = window.source_actions
             if sources.close_folder_action.isEnabled():
@@ -133,7 +148,31 @@ class RunActions(QObject):
         self.download_action.setEnabled(count >= 1)
         self.copy_id_action.setEnabled(count >= 1)
         self.show_folder_action.setEnabled(count == 1 and not is_azure(runs[0][0]))
+        self.open_whole_action.setEnabled(bool(self.selected_experiments() or self.selected_log_folders()))
         self.studio_action.setEnabled(any(is_azure(source) for source, _ in runs))
+
+    def selected_log_folders(self) -> list[LogFolderSource]:
+        return [
+            node.source
+            for node in self._window.tree.selected_nodes()
+            if node.kind is Kind.SOURCE and isinstance(node.source, LogFolderSource)
+        ]
+
+    def open_selected_wholes(self) -> None:
+        """A board on each selected logs folder (all of it), and on each selected experiment (every
+        run, each with its child runs)."""
+        for folder in self.selected_log_folders():
+            self._window.open_folder_board(folder.path)
+        for source, experiment in self.selected_experiments():
+            self._window.tasks.run(
+                self._open_experiment(source, experiment), f"Opening {experiment.name} in TensorBoard"
+            )
+
+    async def _open_experiment(self, source: Source, experiment: Experiment) -> Board:
+        runs = [run async for page in source.runs(experiment) for run in page]
+        if not runs:
+            raise SourceError(f"The experiment {experiment.name} has no runs to open.")
+        return await self._open_runs([(source, run) for run in runs], experiment.name, DEFAULT_PREFIX)
 
     def selected_experiments(self) -> list[tuple[Source, Experiment]]:
         return [
@@ -176,7 +215,26 @@ class RunActions(QObject):
         if prefix is not None:
             self._window.settings.set_logs_prefix(prefix)
         chosen = prefix if prefix is not None else DEFAULT_PREFIX
-        self._window.tasks.run(self._open_runs(items, name, chosen), f"Opening {name} in TensorBoard")
+        opening = self._open_runs(items, name, chosen)
+        if prefix is not None:  # a folder the user named: it must hold something
+            opening = self._open_if_found(items, prefix, opening)
+        self._window.tasks.run(opening, f"Opening {name} in TensorBoard")
+
+    async def _open_if_found(
+        self, items: Selection, prefix: str, opening: Coroutine[Any, Any, Board]
+    ) -> Board:
+        """Open only when some run has files in the folder named in Open with options: else the
+        runs' exports (or an existing board of them) would show, as if the folder had been found."""
+        try:
+            for source, run in items:
+                if await source.files(run, prefix):
+                    return await opening
+        except BaseException:
+            opening.close()
+            raise
+        opening.close()
+        where = prefix or "the run"
+        raise SourceError(f"No files in {where} of {_title(items)}: opened nothing.")
 
     async def _open_runs(self, items: Selection, title: str, prefix: str) -> Board:
         """The runs' logs are synced live into the cache (runs without logs of their own are
@@ -362,9 +420,20 @@ class RunActions(QObject):
             self._window.tasks.run(self._show_in_folder(source, run), f"Showing {run.name} in its folder")
 
     async def _show_in_folder(self, source: Source, run: Run) -> None:
+        """The run's logs folder; for a run that only logged metrics, the folder its metrics are
+        exported to (as Open in TensorBoard exports them), not an error."""
+        from tbdesk.boards.prepare import prepare_board_runs
+
         folder = await source.tensorboard_dir(run)
         if folder is None:
-            raise SourceError(f"The run {run.name} has no folder on this machine.")
+            exported = await prepare_board_runs(source, [run], children=False)
+            if not exported:
+                raise SourceError(f"The run {run.name} has neither logs nor metrics to show in a folder.")
+            folder = exported[0].path
+            self._window.statusBar().showMessage(
+                self.tr("{0} logged metrics only: showing the folder they are exported to").format(run.name),
+                10_000,
+            )
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             raise SourceError(f"No file manager could open {folder}.")
 

@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -31,7 +33,7 @@ from shiboken6 import Shiboken
 
 from tbdesk.model import Metric, MetricKind, Run, RunFile
 from tbdesk.sources.base import Source
-from tbdesk.text import byte_size
+from tbdesk.ui.locale_text import date_time, size
 from tbdesk.ui.tasks import describe_error
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ _NOT_EXPORTED = "#757575"  # the rows of metrics that TensorBoard will not show
 
 
 def format_time(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return date_time(value)
 
 
 def format_duration(seconds: float) -> str:
@@ -59,6 +61,15 @@ def format_duration(seconds: float) -> str:
     if hours:
         return f"{hours}h {minutes}m {secs}s"
     return f"{minutes}m {secs}s" if minutes else f"{secs}s"
+
+
+_NOT_EXPORTED_WHY = {
+    MetricKind.ARTIFACT: "Azure ML keeps this metric as a file among the run's files (see Files), not as"
+    " values: TensorBoard has nothing to show it as, so opening or exporting the run leaves it out."
+    " Azure ML studio shows it.",
+    MetricKind.UNREADABLE: "tbdesk cannot read this metric's values (the text says why), so opening or"
+    " exporting the run leaves it out. Azure ML studio may show it.",
+}
 
 
 def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
@@ -90,6 +101,8 @@ def metric_summary(metric: Metric) -> str:
     kept as a file (and which), and that it is not exported to TensorBoard."""
     if metric.kind is MetricKind.ARTIFACT:
         return f"{metric.description or 'kept by Azure ML as a file'}: not exported to TensorBoard"
+    if metric.kind is MetricKind.UNREADABLE:
+        return f"{metric.description or 'its values are unreadable'}: not exported to TensorBoard"
     count = len(metric.points)
     text = f"{metric.kind.value}, {count} point{'s' if count != 1 else ''}"
     if not metric.points:
@@ -130,15 +143,31 @@ class RunDetails(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
         self.tree.itemDoubleClicked.connect(self._copy)
+        # Run ids are longer than the pane is wide: one click copies it whole, and any row's value
+        # can be copied from its menu (its tooltip shows it whole too).
+        self.copy_id_button = QToolButton()
+        self.copy_id_button.setObjectName("copy-run-id")
+        self.copy_id_button.setText(self.tr("Copy run id"))
+        self.copy_id_button.setAutoRaise(True)
+        self.copy_id_button.clicked.connect(self.copy_run_id)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        copy_value = QAction(self.tr("Copy"), self.tree)
+        copy_value.setShortcut(QKeySequence.StandardKey.Copy)
+        copy_value.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy_value.triggered.connect(self._copy_current)
+        self.tree.addAction(copy_value)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.copy_id_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(heading)
         layout.addWidget(self.tree)
         self._sections: dict[str, QTreeWidgetItem] = {}
         self._tasks: list[asyncio.Task[Any]] = []
         self.source: Source | None = None
         self.run: Run | None = None
-        self.show_message("Select a run to see its details.")
+        self.show_message(self.tr("Select a run to see its details."))
 
     @property
     def busy(self) -> bool:
@@ -152,6 +181,7 @@ class RunDetails(QWidget):
         self.tree.clear()
         self._sections = {}
         self.tree.hide()
+        self.copy_id_button.hide()
 
     def show_run(self, source: Source, run: Run) -> None:
         """Show a run; its metrics and files load in the background (the previous run's stop)."""
@@ -170,6 +200,8 @@ class RunDetails(QWidget):
         for name in (RUN, TAGS, METRICS):
             self._sections[name].setExpanded(True)
         self.tree.show()
+        self.copy_id_button.setToolTip(self.tr("Copy {0} to the clipboard").format(run.id))
+        self.copy_id_button.show()
         self._start(lambda: source.metrics(run), self._show_metrics, METRICS)
         self._start(lambda: source.files(run), self._show_files, FILES)
 
@@ -216,20 +248,13 @@ class RunDetails(QWidget):
         section = self._sections.get(METRICS)
         for row, metric in enumerate(ordered):
             item = section.child(row) if section is not None else None
-            if item is not None and metric.kind is MetricKind.ARTIFACT:
+            if item is not None and not metric.kind.has_values:
                 item.setForeground(1, QBrush(QColor(_NOT_EXPORTED)))
-                item.setToolTip(
-                    1,
-                    "Azure ML keeps this metric as a file among the run's files (see Files), not as"
-                    " values: TensorBoard has nothing to show it as, so opening or exporting the run"
-                    " leaves it out. Azure ML studio shows it.",
-                )
+                item.setToolTip(1, _NOT_EXPORTED_WHY[metric.kind])
 
     def _show_files(self, files: Sequence[RunFile]) -> None:
         ordered = sorted(files, key=lambda f: f.path)
-        rows = [
-            (file.path, ("" if file.size is None else byte_size(file.size))) for file in ordered[:MAX_FILES]
-        ]
+        rows = [(file.path, ("" if file.size is None else size(file.size))) for file in ordered[:MAX_FILES]]
         if len(ordered) > MAX_FILES:
             rows.append((f"… and {len(ordered) - MAX_FILES} more", ""))
         self._fill(FILES, rows, empty="No files")
@@ -258,6 +283,15 @@ class RunDetails(QWidget):
             child.setToolTip(1, value)
             if error:
                 child.setForeground(1, QBrush(QColor("#c62828")))
+
+    def copy_run_id(self) -> None:
+        if self.run is not None:
+            QGuiApplication.clipboard().setText(self.run.id)
+
+    def _copy_current(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None:
+            self._copy(item, 1)
 
     def _copy(self, item: QTreeWidgetItem, column: int) -> None:
         text = item.text(column) or item.text(0)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from tbdesk.model import Run
 
-PLACEHOLDER = "Filter runs: name, status:failed, tag:lr=0.1  (Ctrl+F)"
 DELAY_MS = 150  # typing settles before the tree is filtered again
 
 
@@ -81,7 +80,7 @@ class SearchBox(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("run-search")
-        self.setPlaceholderText(PLACEHOLDER)
+        self.setPlaceholderText(self.tr("Filter runs: name, status:failed, tag:lr=0.1  (Ctrl+F)"))
         self.setClearButtonEnabled(True)
         self.setToolTip(__doc__.split("\n\n", 1)[1].strip() if __doc__ else "")
         self._timer = QTimer(self)

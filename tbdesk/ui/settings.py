@@ -2,16 +2,22 @@
 
 Only plain values are stored (strings, booleans, Qt's own state blobs), never pickled objects, so a
 hand-edited or damaged file costs at most the entries it breaks.
+
+Two app instances may share the file. The lists (log folders, boards) are merged when written: what
+this instance added or removed since it read them is applied to what the file holds now, so the
+last instance to quit keeps the other's folders and boards.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QLockFile, QSettings
 
 from tbdesk import paths
 from tbdesk.boards import BoardRun
@@ -23,6 +29,7 @@ FILE_NAME = "tbdesk.ini"
 GB = 1024**3
 RECENT_URLS = 10  # cloud folders remembered
 MIN_CACHE_LIMIT = 10 * 1024**2  # below this the cache could not hold one run's logs
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,9 @@ class Settings:
         self.path = path or paths.config_dir() / FILE_NAME
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+        # The lists as this instance last read or wrote them: the base of its next merge.
+        self._folders_seen: list[str] = []
+        self._boards_seen: list[SavedBoard] = []
 
     def problem(self) -> str | None:
         """Why the file could not be read or written, if it could not."""
@@ -59,6 +69,32 @@ class Settings:
 
     def set_state(self, name: str, value: QByteArray) -> None:
         self._qs.setValue(f"window/{name}", value)
+
+    def window_rect(self) -> tuple[int, int, int, int] | None:
+        """Where the window was (x, y, width, height), read apart from Qt's geometry blob so the
+        window can tell whether a current screen still shows that place before restoring it."""
+        try:
+            x, y, width, height = (int(part) for part in self._string("window/rect").split(","))
+        except ValueError:
+            return None
+        return (x, y, width, height) if width > 0 and height > 0 else None
+
+    def set_window_rect(self, rect: tuple[int, int, int, int]) -> None:
+        self._qs.setValue("window/rect", ",".join(map(str, rect)))
+
+    def appearance(self) -> str:
+        """Light, dark, or the system's (Preferences; tbdesk.ui.appearance.Scheme)."""
+        return self._string("appearance/scheme") or "system"
+
+    def set_appearance(self, scheme: str) -> None:
+        self._qs.setValue("appearance/scheme", scheme)
+
+    def language(self) -> str:
+        """The window's language (Preferences; tbdesk.ui.i18n): "system", "en" or "es"."""
+        return self._string("appearance/language") or "system"
+
+    def set_language(self, language: str) -> None:
+        self._qs.setValue("appearance/language", language)
 
     def cache_limit(self) -> int:
         """The run cache's size limit in bytes (Preferences)."""
@@ -92,6 +128,10 @@ class Settings:
 
     def log_folders(self) -> list[str]:
         """Source ids of the log folders the tree showed, in order."""
+        self._folders_seen = self._read_log_folders()
+        return list(self._folders_seen)
+
+    def _read_log_folders(self) -> list[str]:
         size = self._qs.beginReadArray("log_folders")
         try:
             ids = []
@@ -105,6 +145,12 @@ class Settings:
             self._qs.endArray()
 
     def set_log_folders(self, source_ids: Sequence[str]) -> None:
+        with self._merging():
+            merged = _merge(self._folders_seen, source_ids, self._read_log_folders(), lambda x: x)
+            self._write_log_folders(merged)
+        self._folders_seen = list(source_ids)
+
+    def _write_log_folders(self, source_ids: Sequence[str]) -> None:
         self._qs.remove("log_folders")
         self._qs.beginWriteArray("log_folders", len(source_ids))
         for i, source_id in enumerate(source_ids):
@@ -113,6 +159,10 @@ class Settings:
         self._qs.endArray()
 
     def boards(self) -> list[SavedBoard]:
+        self._boards_seen = self._read_boards()
+        return list(self._boards_seen)
+
+    def _read_boards(self) -> list[SavedBoard]:
         size = self._qs.beginReadArray("boards")
         try:
             boards = []
@@ -127,6 +177,25 @@ class Settings:
             self._qs.endArray()
 
     def set_boards(self, boards: Sequence[SavedBoard]) -> None:
+        with self._merging():
+            self._write_boards(_merge(self._boards_seen, boards, self._read_boards(), _board_key))
+        self._boards_seen = list(boards)
+
+    @contextmanager
+    def _merging(self) -> Iterator[None]:
+        """Read the file afresh and write it back at once, one instance at a time."""
+        lock = QLockFile(f"{self.path}.merge-lock")
+        lock.setStaleLockTime(10_000)  # a crashed instance's lock is taken over after 10 s
+        locked = lock.tryLock(5_000)  # unlocked after 5 s: merge anyway rather than lose the write
+        try:
+            self._qs.sync()  # picks up what another instance wrote meanwhile
+            yield
+            self._qs.sync()
+        finally:
+            if locked:
+                lock.unlock()
+
+    def _write_boards(self, boards: Sequence[SavedBoard]) -> None:
         self._qs.remove("boards")
         self._qs.beginWriteArray("boards", len(boards))
         for i, board in enumerate(boards):
@@ -162,3 +231,23 @@ class Settings:
     def _string(self, key: str) -> str:
         value = self._qs.value(key, "")
         return value if isinstance(value, str) else ""
+
+
+def _merge(
+    base: Sequence[T], mine: Sequence[T], theirs: Sequence[T], key: Callable[[T], Hashable]
+) -> list[T]:
+    """mine, then what the file holds now (theirs) that this instance neither has nor removed
+    (removed: in base, the list as this instance last saw it, but no longer in mine)."""
+    kept = {key(item) for item in mine}
+    removed = {key(item) for item in base} - kept
+    merged = list(mine)
+    for item in theirs:
+        if key(item) not in kept and key(item) not in removed:
+            merged.append(item)
+            kept.add(key(item))
+    return merged
+
+
+def _board_key(board: SavedBoard) -> Hashable:
+    """A board is the runs it shows."""
+    return tuple((run.name, str(run.path), run.key) for run in board.runs)

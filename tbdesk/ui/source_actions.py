@@ -33,13 +33,17 @@ class SourceActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.open_folder_action = window.new_action("Open logs folder…", self.ask_log_folder, "Ctrl+O")
-        self.open_cloud_action = window.new_action("Open cloud folder…", self.ask_cloud_folder)
-        self.close_folder_action = window.new_action("Close folder", self.close_selected_folder)
-        self.sign_in_action = window.new_action("Sign in to Azure…", window.azure.ask_sign_in)
-        self.add_workspace_action = window.new_action("Add Azure ML workspace…", self.add_workspace)
-        self.remove_workspace_action = window.new_action("Remove workspace", self.remove_selected_workspaces)
-        self.sign_in_again_action = window.new_action("Sign in again", self.sign_in_selected_again)
+        self.open_folder_action = window.new_action(
+            self.tr("Open logs folder…"), self.ask_log_folder, "Ctrl+O"
+        )
+        self.open_cloud_action = window.new_action(self.tr("Open cloud folder…"), self.ask_cloud_folder)
+        self.close_folder_action = window.new_action(self.tr("Close folder"), self.close_selected_folder)
+        self.sign_in_action = window.new_action(self.tr("Sign in to Azure…"), window.azure.ask_sign_in)
+        self.add_workspace_action = window.new_action(self.tr("Add Azure ML workspace…"), self.add_workspace)
+        self.remove_workspace_action = window.new_action(
+            self.tr("Remove workspace"), self.remove_selected_workspaces
+        )
+        self.sign_in_again_action = window.new_action(self.tr("Sign in again"), self.sign_in_selected_again)
 
     def update_actions(self) -> None:
         """Enable what fits the tree's selection."""

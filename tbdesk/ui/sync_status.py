@@ -17,7 +17,8 @@ from tbdesk.boards import Board
 from tbdesk.model import Run, RunKey
 from tbdesk.sources.base import Source
 from tbdesk.sync import RunSyncStatus, SyncState
-from tbdesk.text import byte_size, count
+from tbdesk.ui.locale_text import count
+from tbdesk.ui.locale_text import size as byte_size
 
 if TYPE_CHECKING:
     from tbdesk.boards.prepare import LiveRuns  # with the export engine: loaded with the first board

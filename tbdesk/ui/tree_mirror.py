@@ -19,7 +19,17 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from tbdesk.sync import RunSyncStatus
 from tbdesk.ui.tree_model import SourceTreeModel
-from tbdesk.ui.tree_nodes import HEADERS, NAME, PLACEHOLDERS, Index, Node, decoration, display, foreground
+from tbdesk.ui.tree_nodes import (
+    HEADERS,
+    NAME,
+    PLACEHOLDERS,
+    Index,
+    Node,
+    decoration,
+    display,
+    foreground,
+    header_labels,
+)
 
 UID_ROLE = Qt.ItemDataRole.UserRole + 100  # the node's uid, on the mirror's column 0
 _SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -32,7 +42,7 @@ class TreeMirror(QStandardItemModel):
 
     def __init__(self, model: SourceTreeModel, parent: QObject | None = None) -> None:
         super().__init__(0, len(HEADERS), parent)
-        self.setHorizontalHeaderLabels(list(HEADERS))
+        self.setHorizontalHeaderLabels(header_labels())
         # Cells are made in C++ (by setItemData, copying this prototype), never as QStandardItems
         # in Python: PySide keeps a wrapper for every such item as long as it lives, and the
         # garbage collector walking tens of thousands of them stalls the window.

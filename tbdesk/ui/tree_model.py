@@ -19,6 +19,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
 
 from tbdesk.model import Run, RunKey
 from tbdesk.sources.base import Source
+from tbdesk.sources.logdir import LogFolderSource, unreadable_text
 from tbdesk.sync import RunSyncStatus
 from tbdesk.ui.tasks import describe_error
 from tbdesk.ui.tree_nodes import (
@@ -35,6 +36,7 @@ from tbdesk.ui.tree_nodes import (
     decoration,
     display,
     foreground,
+    header_labels,
     tooltip,
 )
 
@@ -296,7 +298,7 @@ class SourceTreeModel(QAbstractItemModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return header_labels()[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -354,6 +356,8 @@ class SourceTreeModel(QAbstractItemModel):
             return
         if not children and empty:
             children = [Node(Kind.EMPTY, source, node, text=empty)]
+        if isinstance(source, LogFolderSource) and node.kind is Kind.SOURCE and source.unreadable:
+            children.append(Node(Kind.ERROR, source, node, text=unreadable_text(source.unreadable)))
         # A sweep's hundreds of child runs go in a chunk at a time, letting the event loop breathe
         # in between: one insert of a thousand rows stalls the window for a noticeable moment.
         self._set_children(node, children[:INSERT_CHUNK])

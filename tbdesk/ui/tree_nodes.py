@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from tbdesk.model import Experiment, Run, RunStatus
+from tbdesk.sources import logdir
 from tbdesk.sources.base import Source
 from tbdesk.sync import RunSyncStatus, SyncState
 from tbdesk.ui.sync_status import run_line
@@ -109,7 +110,6 @@ class Node:
 
 # --- how a node shows -----------------------------------------------------------------------------
 _FAILED_STATES = (RunStatus.FAILED, RunStatus.CANCELED)
-_ACTIVE_STATES = (RunStatus.RUNNING, RunStatus.STARTING, RunStatus.PREPARING, RunStatus.QUEUED)
 _ICONS = {
     Kind.ACCOUNT: QStyle.StandardPixmap.SP_DirHomeIcon,
     Kind.SOURCE: QStyle.StandardPixmap.SP_DriveHDIcon,
@@ -124,7 +124,7 @@ def display(node: Node, column: int) -> str | None:
     run = node.run
     if column == NAME:
         if node.kind is Kind.SOURCE and node.source is not None:
-            return node.source.title
+            return source_title(node.source)
         if node.kind is Kind.ACCOUNT:
             return node.text
         if node.kind is Kind.EXPERIMENT and node.experiment is not None:
@@ -132,7 +132,39 @@ def display(node: Node, column: int) -> str | None:
         return (run.name or run.id) if node.kind is Kind.RUN and run is not None else node.text
     if node.kind is not Kind.RUN or run is None:
         return None
-    return str(run.status.value) if column == STATUS else _format_time(run.start_time)
+    return status_text(run) if column == STATUS else _format_time(run.start_time)
+
+
+def status_text(run: Run) -> str:
+    """A run's status as the tree shows it. A log folder's runs have none: "live" while their
+    event files grow, else when they were last written."""
+    if run.run_type == logdir.RUN_TYPE:
+        if run.status is RunStatus.RUNNING:
+            return "live"
+        if run.end_time is not None:
+            return f"written {run.end_time.astimezone():%m-%d %H:%M}"
+    return str(run.status.value)
+
+
+def header_labels() -> list[str]:
+    """HEADERS in the window's language."""
+    translate = QCoreApplication.translate
+    return [
+        translate("SourceTree", "Name"),
+        translate("SourceTree", "Status"),
+        translate("SourceTree", "Started"),
+    ]
+
+
+def source_title(source: Source) -> str:
+    """A source's name in the tree, in the window's language (sources name themselves in English)."""
+    from tbdesk.sources.workspace import WorkspaceSource
+
+    if isinstance(source, WorkspaceSource):
+        if source.is_default:
+            return QCoreApplication.translate("SourceTree", "Local workspace")
+        return QCoreApplication.translate("SourceTree", "Local workspace ({0})").format(source.path.name)
+    return source.title
 
 
 def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = None) -> str | None:
@@ -166,7 +198,7 @@ def foreground(node: Node, column: int) -> QBrush | None:
     if node.kind is Kind.RUN and node.run is not None and column == STATUS:
         if node.run.status in _FAILED_STATES:
             return QBrush(QColor("#c62828"))
-        if node.run.status in _ACTIVE_STATES:
+        if node.run.status.is_active:
             return QBrush(QColor("#1565c0"))
     return None
 

@@ -361,7 +361,10 @@ class SourceTreeView(QTreeView):
         metrics = QFontMetricsF(self.font())  # fractional: the delegate rounds its text up
         digit = max("0123456789", key=metrics.horizontalAdvance)
         samples = {
-            STATUS: [status.value for status in RunStatus],
+            STATUS: [
+                *(status.value for status in RunStatus),
+                f"written {digit * 2}-{digit * 2} {digit * 2}:{digit * 2}",
+            ],
             STARTED: [f"{digit * 4}-{digit * 2}-{digit * 2} {digit * 2}:{digit * 2}"],
         }
         # A cell's text margins, as the item delegate draws them.

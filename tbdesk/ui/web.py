@@ -15,8 +15,8 @@ from urllib.parse import SplitResult, unquote, urlsplit
 from tbdesk import APP_NAME, paths
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QUrl
-    from PySide6.QtWebEngineCore import QWebEngineProfile
+    from PySide6.QtCore import QObject, QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 
 _WEB_SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -192,3 +192,16 @@ def web_profile() -> QWebEngineProfile:
     profile = builder.createProfile(APP_NAME, app)
     profile.setObjectName(_PROFILE_OBJECT_NAME)
     return profile
+
+
+def warm_up(parent: QObject) -> QWebEnginePage:
+    """Start Chromium (the profile, its browser, GPU and zygote processes) with a hidden blank page,
+    so that the first board's dashboard costs what later ones cost. Call it once the window shows:
+    it takes a few tenths of a second of the UI thread. The page lives until its parent drops it."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage
+
+    page = QWebEnginePage(web_profile(), parent)
+    page.setObjectName("warm-up-page")
+    page.load(QUrl("about:blank"))
+    return page

@@ -54,7 +54,7 @@ def test_runs_come_newest_first_one_page_at_a_time(emulator: Emulator, make_sour
     ids = [r.id for page in pages for r in page]
     assert ids == [f"run-{i:03d}" for i in reversed(range(250))]  # the child is not top-level
     bodies = [r.body for r in emulator.requests("POST", contains="runs:query")]
-    assert all(b["filter"] == "(ParentRunId eq null)" and b["orderby"] == ["CreatedUtc desc"] for b in bodies)
+    assert all(b["filter"] == "(ParentRunId eq null)" and b["orderby"] == "CreatedUtc desc" for b in bodies)
     assert [b.get("continuationToken") for b in bodies] == [None, "page:100", "page:200"]
 
 

@@ -112,13 +112,48 @@ def seed_kinds(ws: EmuWorkspace, experiment: str = "metric-kinds") -> EmuRun:
     return run
 
 
-def log_artifact_metric(run: EmuRun, name: str, ux_type: str, value: object, at: datetime) -> None:
+def seed_odd_metrics(ws: EmuWorkspace, experiment: str = "metric-oddities") -> EmuRun:
+    """Metrics as newer clients and services record them: `loss` in two namespaces besides a
+    plain one (metrics v2's metricKey.namespace), types azureml-core does not know (numbers, text,
+    files, and values nobody can read) or none, and an artifact-backed metric logged twice (its
+    first value defines it, as azureml-core reads it)."""
+    run = ws.add_run(experiment, run_id="odd_metrics_run", display_name="odd metrics")
+    base = run.start or run.created
+    for step in range(3):
+        at = base + timedelta(seconds=step)
+        run.log("loss", 1.0 - step / 10, step=step, at=at)
+        run.log("loss", 2.0 - step / 10, step=step, at=at, namespace="train")
+        run.log("loss", 3.0 - step / 10, step=step, at=at, namespace="eval")
+    run.log_typed("gpu_util", "azureml.v3.gauge", [0.5, 0.75, 0.9], at=base)
+    run.log_typed("phase", "", ["warmup", "train"], at=base)
+    run.log_typed("weights", "azureml.v3.tensor", [[1.0, 2.0], [3.0]], at=base)
+    for i, at in enumerate((base, base + timedelta(seconds=5))):
+        log_artifact_metric(
+            run, "calibration", "azureml.v3.calibration_curve", {"bins": [i]}, at, path=f"cal_{i}"
+        )
+    return run
+
+
+def seed_lifecycle(ws: EmuWorkspace, experiment: str = "lifecycle") -> EmuRun:
+    """A job whose status goes Provisioning -> Running -> NotResponding -> Running -> Completed
+    (`advance()` moves it on): the states of azureml-core's _restclient/constants.py that are
+    neither queued nor final, which a job on a busy or flaky cluster reports."""
+    run = ws.add_run(experiment, run_id="lifecycle_job", status="Provisioning", display_name="flaky node")
+    run.timeline = ["Running", "NotResponding", "Running", "Completed"]
+    return run
+
+
+def log_artifact_metric(
+    run: EmuRun, name: str, ux_type: str, value: object, at: datetime, *, path: str | None = None
+) -> None:
     """An artifact-backed metric as azureml-core's log_confusion_matrix (and log_accuracy_table,
-    log_residuals, log_predictions) records it: the JSON uploaded as a file named like the metric,
-    and a metrics v2 record of type `ux_type` whose one "Artifact" column points at that file."""
-    run.upload(name, json.dumps(value).encode(), at=at)
+    log_residuals, log_predictions) records it: the JSON uploaded as a file named like the metric
+    (or `path`), and a metrics v2 record of type `ux_type` whose one "Artifact" column points at
+    that file."""
+    path = path or name
+    run.upload(path, json.dumps(value).encode(), at=at)
     metric = run._metric(name, ux_type, {name: "Artifact"})
-    run._append(metric, {name: f"aml://artifactId/{ORIGIN}/{run.data_container_id}/{name}"}, at, None)
+    run._append(metric, {name: f"aml://artifactId/{ORIGIN}/{run.data_container_id}/{path}"}, at, None)
 
 
 def seed_automl(ws: EmuWorkspace, experiment: str = "automl-classification") -> EmuRun:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from tests.azureml_emulator import odata
 from tests.azureml_emulator.store import ORIGIN, EmuRun, EmuWorkspace, etag_of, iso
@@ -101,9 +101,23 @@ def _page(items: list[Any], token: str | None, size: int) -> tuple[list[Any], st
     return items[start:end], (f"page:{end}" if end < len(items) else None)
 
 
-def _sorted_runs(runs: list[EmuRun], orderby: Any) -> list[EmuRun]:
-    spec = orderby[0] if isinstance(orderby, list) and orderby else orderby
-    field_name, _, direction = str(spec or "CreatedUtc desc").partition(" ")
+def _bound_string(body: dict[str, Any], name: str) -> str | None:
+    """A body field the service's model declares as a string (QueryParamsDto.orderby): an array
+    or object there fails .NET's model binding (Json.NET) with a 400, as the real service does."""
+    value = body.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float | bool):
+        return json.dumps(value)  # Json.NET turns a number or boolean into its text
+    said = f"Unexpected character encountered while parsing value: {json.dumps(value)[0]}. Path '{name}'."
+    reply = _error(400, "UserError", f"One or more validation errors occurred. {name}: {said}")
+    reply.body["error"]["innerError"] = {"code": "BadArgument"}
+    reply.body["error"]["details"] = [{"code": name, "message": said}]
+    raise reply
+
+
+def _sorted_runs(runs: list[EmuRun], orderby: str | None) -> list[EmuRun]:
+    field_name, _, direction = (orderby or "CreatedUtc desc").partition(" ")
     keys: dict[str, Callable[[EmuRun], Any]] = {
         "createdutc": lambda r: r.created,
         "starttimeutc": lambda r: r.start,
@@ -164,6 +178,9 @@ class Emulator:
         self.metric_list_page_size = metric_list_page_size
         self.artifact_page_size = artifact_page_size
         self.workspace_gone = False  # every call about the workspace answers 404
+        # Services the discovery document leaves out (a private-link or sovereign-cloud workspace).
+        self.discovery_lacks: set[str] = set()
+        self.next_link_only = False  # artifact pages say where the next one is by nextLink alone
         self.log: list[Request] = []
         self.faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -307,7 +324,7 @@ class Emulator:
         )
         doc = {key: base for key in keys}
         doc["studio"] = "https://ml.azure.com"
-        return doc
+        return {key: url for key, url in doc.items() if key not in self.discovery_lacks}
 
     def _check_auth(self, header: str | None) -> None:
         if not header or not header.startswith("Bearer "):
@@ -377,6 +394,7 @@ class Emulator:
         ws = self.workspace
         if rest == "/experiments:query" and method == "POST":
             body = body or {}
+            _bound_string(body, "orderby")  # experiments come newest first whatever it says
             experiments = sorted(ws.experiments.values(), key=lambda e: e.created, reverse=True)
             if body.get("viewType", "ActiveOnly") == "ActiveOnly":
                 experiments = [e for e in experiments if e.archived is None]
@@ -421,7 +439,7 @@ class Emulator:
             if body.get("filter"):
                 predicate = self._predicate(body["filter"])
                 runs = [r for r in runs if predicate(lambda n, r=r: _run_field(r, n))]
-            runs = _sorted_runs(runs, body.get("orderby"))
+            runs = _sorted_runs(runs, _bound_string(body, "orderby"))
             size = min(int(body.get("top") or self.page_size), self.page_size)
             items, token = _page(runs, body.get("continuationToken"), size)
             return _Reply(200, {"value": [r.dto() for r in items], "continuationToken": token})
@@ -497,16 +515,16 @@ class Emulator:
         body = body or {}
         if match.group(2) == "list":
             definitions = [
-                {"metricKey": {"namespace": None, "name": m.name}, "columns": dict(m.columns)}
+                {"metricKey": {"namespace": m.namespace, "name": m.name}, "columns": dict(m.columns)}
                 for m in run.metrics.values()
             ]
             items, token = _page(definitions, body.get("continuationToken"), self.metric_list_page_size)
             return _Reply(200, {"value": items, "continuationToken": token})
-        metric = run.metrics.get(body.get("metricName") or "")
+        # A metric is its name in its namespace (RetrieveFullFidelityMetricRequest.metricNamespace).
+        name, namespace = body.get("metricName") or "", body.get("metricNamespace") or None
+        metric = next((m for m in run.metrics.values() if m.name == name and m.namespace == namespace), None)
         if metric is None:
-            raise _error(
-                404, "MetricNotFound", f"Metric {body.get('metricName')!r} not found in run {run.id}."
-            )
+            raise _error(404, "MetricNotFound", f"Metric {name!r} not found in run {run.id}.")
         items, token = _page(metric.values, body.get("continuationToken"), self.metric_page_size)
         return _Reply(
             200,
@@ -514,8 +532,8 @@ class Emulator:
                 "name": metric.name,
                 "dataContainerId": run.data_container_id,
                 "columns": dict(metric.columns),
-                "properties": {"uxMetricType": metric.ux_type},
-                "namespace": None,
+                "properties": {"uxMetricType": metric.ux_type} if metric.ux_type else {},
+                "namespace": metric.namespace,
                 "value": items,
                 "continuationToken": token,
             },
@@ -545,7 +563,7 @@ class Emulator:
                 }
                 for f in items
             ]
-            return _Reply(200, {"value": value, "continuationToken": token})
+            return _Reply(200, self._artifact_page(rest, query, value, token))
         if contentinfo:
             found = run.files.get(path)
             if found is None:
@@ -561,6 +579,9 @@ class Emulator:
             )
         if prefix:
             raise _error(404, "NotFound", f"Nothing is served at {rest}.")
+        # azureml-mlflow's list_in_container asks for a folder with ?path= on the container route;
+        # the older route with the path in it (azureml-core's generated client) is served too.
+        path = path or query.get("path", "")
         files = [f for p, f in sorted(run.files.items()) if p.startswith(path)]
         items, token = _page(files, query.get("continuationToken"), self.artifact_page_size)
         value = [
@@ -574,7 +595,21 @@ class Emulator:
             }
             for f in items
         ]
-        return _Reply(200, {"value": value, "continuationToken": token})
+        return _Reply(200, self._artifact_page(rest, query, value, token))
+
+    def _artifact_page(
+        self, rest: str, query: dict[str, str], value: list[dict[str, Any]], token: str | None
+    ) -> dict[str, Any]:
+        """A page as PaginatedArtifactList (azureml-mlflow) has it: its `nextLink` is the whole
+        URL of the next page; `continuationToken` too, unless `next_link_only` (newer services)."""
+        link = None
+        if token is not None:
+            asked = {**query, "continuationToken": token}
+            link = f"{self.url}/artifact/v2.0{self.workspace.scope}{quote(rest)}?{urlencode(asked)}"
+        page: dict[str, Any] = {"value": value, "nextLink": link}
+        if not self.next_link_only:
+            page["continuationToken"] = token
+        return page
 
 
 class _Server(ThreadingHTTPServer):

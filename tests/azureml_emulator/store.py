@@ -22,6 +22,7 @@ TABLE = "azureml.v1.table"
 IMAGE = "azureml.v2.image"
 
 _EPOCH = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+FINAL = ("Completed", "Failed", "Canceled")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -41,28 +42,49 @@ def _column_type(value: Any) -> str:
     return "string"
 
 
+# Whether an artifact record's etag changes when its file grows: nothing public says which the
+# real service does (the SDK creates the record, then writes the bytes to blob storage), so the
+# emulator offers both and the sync tests run under each.
+RECORD_ETAGS = ("every-append", "never")
+
+
+def _record_etag() -> str:
+    return f'"{uuid.uuid4()}"'
+
+
 @dataclass
 class EmuFile:
+    """An artifact: its record (path, etag, createdTime, as the artifact service lists it) and its
+    blob (the bytes, whose HTTP ETag is blob storage's: never the record's etag)."""
+
     path: str
     data: bytes
     created: datetime
     artifact_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    etag: str = field(default_factory=_record_etag)  # the record's
 
     @property
-    def etag(self) -> str:
+    def blob_etag(self) -> str:
         return etag_of(self.data)
 
 
 def etag_of(data: bytes) -> str:
-    return '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"'
+    """A blob's ETag, shaped as Azure blob storage's (0x plus 15 hex digits)."""
+    return '"0x' + hashlib.md5(data, usedforsecurity=False).hexdigest()[:15].upper() + '"'
 
 
 @dataclass
 class EmuMetric:
     name: str
-    ux_type: str
+    ux_type: str  # "" for a metric recorded without one
     columns: dict[str, str]
     values: list[dict[str, Any]] = field(default_factory=list)
+    namespace: str | None = None  # metrics v2's metricKey.namespace
+
+    @property
+    def key(self) -> str:
+        """Its key in EmuRun.metrics: `namespace/name` in a namespace, else its name."""
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
 
 
 @dataclass
@@ -95,6 +117,15 @@ class EmuRun:
     metrics: dict[str, EmuMetric] = field(default_factory=dict)
     files: dict[str, EmuFile] = field(default_factory=dict)
     clock: datetime | None = None  # when the next logged value is stamped
+    timeline: list[str] = field(default_factory=list)  # the statuses it goes through next
+    record_etags: str = RECORD_ETAGS[0]  # when a growing file's record gets a new etag
+
+    def advance(self) -> str:
+        """Move on to the next status of its timeline, as the service would report the job."""
+        self.status = self.timeline.pop(0)
+        if self.status in FINAL and self.end is None:
+            self.end = (self.start or self.created) + timedelta(minutes=5)
+        return self.status
 
     @property
     def data_container_id(self) -> str:
@@ -106,10 +137,13 @@ class EmuRun:
         self.clock = (self.clock or self.start or self.created) + timedelta(seconds=1)
         return self.clock
 
-    def _metric(self, name: str, ux_type: str, columns: dict[str, str]) -> EmuMetric:
-        metric = self.metrics.get(name)
+    def _metric(
+        self, name: str, ux_type: str, columns: dict[str, str], namespace: str | None = None
+    ) -> EmuMetric:
+        made = EmuMetric(name, ux_type, dict(columns), namespace=namespace)
+        metric = self.metrics.get(made.key)
         if metric is None:
-            metric = self.metrics[name] = EmuMetric(name, ux_type, dict(columns))
+            metric = self.metrics[made.key] = made
         elif metric.ux_type != ux_type:
             raise ValueError(f"metric {name} is a {metric.ux_type}, not a {ux_type}")
         else:
@@ -122,9 +156,25 @@ class EmuRun:
         )
 
     # The SDK's logging calls, as the service records them.
-    def log(self, name: str, value: Any, step: int | None = None, at: datetime | None = None) -> None:
-        metric = self._metric(name, SCALAR, {name: _column_type(value)})
+    def log(
+        self,
+        name: str,
+        value: Any,
+        step: int | None = None,
+        at: datetime | None = None,
+        *,
+        namespace: str | None = None,
+    ) -> None:
+        metric = self._metric(name, SCALAR, {name: _column_type(value)}, namespace)
         self._append(metric, {name: value}, self._stamp(at), step)
+
+    def log_typed(self, name: str, ux_type: str, values: list[Any], at: datetime | None = None) -> None:
+        """Values of one column under a uxMetricType the SDK does not log (a newer client's, or
+        none: ""), as a service that grew new metric types would return them."""
+        moment = self._stamp(at)
+        metric = self._metric(name, ux_type, {name: _column_type(values[0])})
+        for step, value in enumerate(values):
+            self._append(metric, {name: value}, moment + timedelta(seconds=step), step)
 
     def log_list(self, name: str, values: list[Any], at: datetime | None = None) -> None:
         moment = self._stamp(at)
@@ -154,16 +204,20 @@ class EmuRun:
         found = self.files.get(path)
         if found is None:
             found = self.files[path] = EmuFile(path, data, at or self.created)
-        else:
+        else:  # uploaded again: a new record for new bytes
             found.data = data
+            found.etag = _record_etag()
         return found
 
     def append(self, path: str, data: bytes) -> EmuFile:
-        """Grow a file, as a running job's event file grows."""
+        """Grow a file, as a running job's event file grows: its blob, and its record's etag in
+        the "every-append" mode of `record_etags` only."""
         found = self.files.get(path)
         if found is None:
             return self.upload(path, data)
         found.data += data
+        if self.record_etags == "every-append":
+            found.etag = _record_etag()
         return found
 
     def dto(self) -> dict[str, Any]:
@@ -212,7 +266,12 @@ class EmuWorkspace:
         resource_group: str = "rg-ml",
         name: str = "ws-emulated",
         location: str = "westeurope",
+        *,
+        record_etags: str = RECORD_ETAGS[0],
     ) -> None:
+        if record_etags not in RECORD_ETAGS:
+            raise ValueError(f"record_etags is one of {RECORD_ETAGS}, not {record_etags!r}")
+        self.record_etags = record_etags
         self.subscription_id = subscription_id
         self.resource_group = resource_group
         self.name = name
@@ -278,12 +337,9 @@ class EmuWorkspace:
                 run_type=run_type or "azureml.scriptrun",
                 tags=dict(tags or {}),
                 properties=dict(properties or {}),
+                record_etags=self.record_etags,
             )
-            if (
-                run.start is not None
-                and duration is not None
-                and status in ("Completed", "Failed", "Canceled")
-            ):
+            if run.start is not None and duration is not None and status in FINAL:
                 run.end = run.start + duration
             exp.next_number += 1
             self.runs[run_id] = run

@@ -50,12 +50,12 @@ def big_run(sample: Sample, points: int) -> Run:
 def test_full_disk_gives_clear_error_and_keeps_previous_export(sample: Sample, tiny_disk: Path) -> None:
     small = Experiment(sample.workspace, "big").start_logging(display_name="big")
     small.log("series", 1.0)
-    small.complete()
     run = sample.run(small.id)
     run_sync(export_run(sample.source, run, tiny_disk))
     before = snapshot(tiny_disk)
     # 60,000 more points need ~1.6 MB in a 1 MiB file system.
     small.log_list("more", [float(i) for i in range(60_000)])
+    small.complete()
     with pytest.raises(ExportError, match="full"):
         run_sync(export_run(sample.source, run, tiny_disk))
     assert snapshot(tiny_disk) == before
@@ -107,3 +107,42 @@ def test_disk_full_while_writing_is_reported(
     with pytest.raises(ExportError, match="full"):
         run_sync(export_run(sample.source, run, tmp_path))
     assert [p.name for p in tmp_path.iterdir() if p.name != "workspace"] == []
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        (errno.ENOSPC, "The disk holding {logdir} is full: nothing was exported, nothing was changed."),
+        (errno.EACCES, "tbdesk may not write to {logdir} (Permission denied): nothing was exported."),
+        (errno.EIO, "Cannot write in {logdir} (Input/output error): nothing was exported."),
+    ],
+)
+def test_a_folder_that_cannot_be_made_says_what_was_not_written_and_where(
+    sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: int, says: str
+) -> None:
+    run = big_run(sample, 1)
+    logdir = tmp_path / "out"
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr("tbdesk.export.engine.Path.mkdir", refuse)
+    with pytest.raises(ExportError) as caught:
+        run_sync(export_run(sample.source, run, logdir))
+    assert str(caught.value) == says.format(logdir=logdir)
+
+
+def test_a_run_that_cannot_be_written_is_named(
+    sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = big_run(sample, 1)
+
+    def broken(logdir: Path) -> Path:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr("tbdesk.export.engine.folders.make_temp_folder", broken)
+    with pytest.raises(ExportError) as caught:
+        run_sync(export_run(sample.source, run, tmp_path / "out"))
+    assert str(caught.value) == (
+        f"Cannot write in {tmp_path / 'out'} (Input/output error): the run 'big' was not exported."
+    )

@@ -84,7 +84,7 @@ def test_every_kind_of_metric_round_trips(ws: Workspace, tmp_path: Path) -> None
 
     class Figure:  # matplotlib is not installed: anything with savefig(file, format=) works
         def savefig(self, file: Any, format: str) -> None:
-            file.write(b"plot as " + format.encode())
+            file.write(b"\x89PNG\r\n\x1a\nplot as " + format.encode())
 
     run.log_image("plot", plot=Figure(), description="a plot")
 
@@ -96,7 +96,7 @@ def test_every_kind_of_metric_round_trips(ws: Workspace, tmp_path: Path) -> None
     assert metrics["table"] == {"a": [1, 2], "b": ["x", "y"]}
     assert metrics["pic"].startswith("images/pic/") and metrics["pic"].endswith(".png")
     assert (run.files_dir / metrics["pic"]).read_bytes() == image.read_bytes()
-    assert (run.files_dir / metrics["plot"]).read_bytes() == b"plot as png"
+    assert (run.files_dir / metrics["plot"]).read_bytes() == b"\x89PNG\r\n\x1a\nplot as png"
     assert set(run.get_file_names()) == {metrics["pic"], metrics["plot"]}
 
     kinds = {m.name: (m.kind, m.description, len(m.points)) for m in ws._store.metrics(run.id)}
@@ -148,8 +148,12 @@ def test_context_managers_complete_fail_and_respect_explicit_status(ws: Workspac
     assert root.get_metrics(recursive=True)[grandchild.id] == {"depth": 2.0}
     details = root.get_details()
     assert details["runId"] == root.id and details["endTimeUtc"].endswith("Z")
-    root.fail("late failure")
-    assert root.get_status() == "Failed" and root.get_details()["error"]["error"]["message"] == "late failure"
+    with pytest.raises(
+        WorkspaceError, match=f"The run {root.id} is already Completed: it cannot become Failed"
+    ):
+        root.fail("late failure")
+    root.complete()  # the same status again changes nothing
+    assert root.get_status() == "Completed" and root.get_details() == details
 
 
 def test_tags_and_properties(ws: Workspace) -> None:

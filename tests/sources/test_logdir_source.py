@@ -51,7 +51,27 @@ def test_runs_are_grouped_by_their_parent_folder_newest_first(
     assert [r.id for r in runs["exp2/deep"]] == ["exp2/deep/run_c"]
     run_b = runs["exp1"][0]
     assert run_b.start_time is not None and run_b.start_time.timestamp() == 1_700_000_200
-    assert run_b.experiment == "exp1" and run_b.has_children is False and run_b.status is RunStatus.UNKNOWN
+    assert run_b.experiment == "exp1" and run_b.has_children is False
+    assert run_b.status is RunStatus.RUNNING and run_b.end_time is None  # just written: live
+
+
+def test_a_run_not_written_lately_says_when_it_last_was(
+    tmp_path: Path, make_event_file: MakeEventFile
+) -> None:
+    import os
+    import time
+
+    root = tmp_path / "logs"
+    make_event_file(root / "old", 1_700_000_000)
+    an_hour_ago = time.time() - 3600
+    for file in (root / "old").rglob("*tfevents*"):
+        os.utime(file, (an_hour_ago, an_hour_ago))
+    make_event_file(root / "new", 1_700_000_100)
+    runs = asyncio.run(_all_runs(LogFolderSource(root)))
+    [new, stale] = runs["logs"]
+    assert (new.name, new.status, new.end_time) == ("new", RunStatus.RUNNING, None)
+    assert stale.name == "old" and stale.status is RunStatus.UNKNOWN
+    assert stale.end_time is not None and abs(stale.end_time.timestamp() - an_hour_ago) < 1
 
 
 def test_event_file_names_give_times_else_the_modification_time(tmp_path: Path) -> None:
@@ -63,7 +83,7 @@ def test_event_file_names_give_times_else_the_modification_time(tmp_path: Path) 
     run.mkdir()
     (run / "my.tfevents.file").write_bytes(b"")
     os.utime(run / "my.tfevents.file", (1_600_000_000, 1_600_000_000))
-    assert [(f.rel, f.started) for f in scan(tmp_path)] == [("r", 1_600_000_000)]
+    assert [(f.rel, f.started) for f in scan(tmp_path).runs] == [("r", 1_600_000_000)]
 
 
 def test_links_are_followed_once_and_loops_end(tmp_path: Path, make_event_file: MakeEventFile) -> None:
@@ -96,7 +116,7 @@ def test_unreadable_folders_are_passed_over(
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    assert [f.rel for f in scan(tmp_path)] == ["ok"]
+    assert [f.rel for f in scan(tmp_path).runs] == ["ok"]
 
 
 def test_five_hundred_runs(tmp_path: Path, make_event_file: MakeEventFile) -> None:

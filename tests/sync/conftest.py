@@ -13,12 +13,17 @@ from tbdesk.sources.azure import AzureSource
 from tbdesk.sync import RunCache
 from tests.azureml_emulator import Emulator, EmuRun, EmuWorkspace, StaticCredential
 from tests.azureml_emulator.clients import emulator_source
+from tests.azureml_emulator.store import RECORD_ETAGS
 
 
-@pytest.fixture
-def emulator(azureml_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
-    """azureml-core comes in under the environment tests/conftest.py's azureml_env sets up."""
-    with Emulator(EmuWorkspace()) as emu:
+@pytest.fixture(params=RECORD_ETAGS)
+def emulator(
+    request: pytest.FixtureRequest, azureml_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Emulator]:
+    """azureml-core comes in under the environment tests/conftest.py's azureml_env sets up. Every
+    sync test runs twice: with artifact records whose etag changes when their file grows, and
+    with records whose etag never does (which the real service does is not known)."""
+    with Emulator(EmuWorkspace(record_etags=request.param)) as emu:
         monkeypatch.setenv("AZUREML_DISCOVERY_SERVICE_ENDPOINT", emu.discovery_url)
         yield emu
 

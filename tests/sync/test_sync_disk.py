@@ -58,27 +58,27 @@ def test_a_full_disk_fails_clearly_corrupts_nothing_and_resumes(
     running.upload(EVENTS, events.steps(0, 500))  # about 20 KB
     cache = RunCache(small_disk / "runs")
     the_run = run(source.get_run("live", running.id))
-    sync = RunSync(AzureRemote(source), the_run, cache.folder(the_run.key))
+    sync = RunSync(AzureRemote(source), the_run, cache.folder(the_run.key), probe_every=0.0)
     run(sync.poll())
     local = sync.folder / EVENTS[5:]
     before = local.read_bytes()
 
     running.upload("logs/projector/tensors.bin", os.urandom(600_000))  # does not fit
     with pytest.raises(DiskFullError, match=r"is full .*KiB free.*clear the cache"):
-        run(sync.poll())
+        run(sync.poll(probe=True))
     assert local.read_bytes() == before  # untouched
     assert not (sync.folder / "projector" / "tensors.bin").exists()
     assert not any((sync.files_root.parent / ".sync" / "partial").iterdir())  # room given back
     ledger = Ledger.load(sync.files_root.parent / ".sync" / "ledger.json")
-    assert ledger.files  # still readable, still says what is here
+    assert ledger.records and ledger.blobs  # still readable, still says what is here
 
     running.append(EVENTS, events.steps(500, 10_000))  # an append that cannot fit either
     with pytest.raises(DiskFullError):
-        run(sync.poll())
+        run(sync.poll(probe=True))
     assert running.files[EVENTS].data.startswith(local.read_bytes())  # a valid prefix at worst
 
     assert _mount(small_disk, "8m", remount=True)
-    run(sync.poll())
+    run(sync.poll(probe=True))
     same_files(running, sync.folder)
 
 

@@ -35,14 +35,15 @@ def _grow_and_sync(source: AzureSource, cache: RunCache, running: EmuRun, arm: C
     running.upload(EVENTS, events.steps(0, 50))
     running.upload("logs/eval/events.out.tfevents.2.host", Events("acc").steps(0, 500))
     the_run = run(source.get_run("live", running.id))
-    sync = RunSync(AzureRemote(source), the_run, cache.folder(the_run.key))
+    sync = RunSync(AzureRemote(source), the_run, cache.folder(the_run.key), probe_every=0.0)
     arm()
     run(sync.poll())
     same_files(running, sync.folder)
     running.append(EVENTS, events.steps(50, 500))
     running.upload("logs/fold-2/events.out.tfevents.3.host", Events("f2").steps(0, 300))
     arm()
-    run(sync.poll())
+    run(sync.poll(probe=True))  # the growth shows by its record, or else by a probe...
+    run(sync.poll(probe=True))  # ... of one file per poll: the other one's comes next
     same_files(running, sync.folder)
 
 

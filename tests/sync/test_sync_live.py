@@ -17,13 +17,16 @@ from tbdesk.sources.azure import AzureSource
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import AzureRemote, LiveSync, PollPolicy, RemoteFile, RunCache, RunSyncStatus, SyncState
 from tests.azureml_emulator import Emulator, EmuRun, Fault
+from tests.azureml_emulator.seed import seed_lifecycle
 
 EVENTS = "logs/events.out.tfevents.1714550400.host"
-QUICK = PollPolicy(fast=0.05, idle=0.4, tree_active=0.1, tree_idle=0.2, retry_first=0.1, retry_max=0.2)
+QUICK = PollPolicy(
+    fast=0.05, idle=0.4, tree_active=0.1, tree_idle=0.2, retry_first=0.1, retry_max=0.2, probe=0.05
+)
 
 
 def _listings(emulator: Emulator, run_id: str) -> list[float]:
-    return [r.at for r in emulator.requests("GET", f"/artifacts/ExperimentRun/dcid.{run_id}/logs/")]
+    return [r.at for r in emulator.requests("GET", f"/artifacts/ExperimentRun/dcid.{run_id}")]
 
 
 def test_a_running_run_is_followed_until_it_ends(
@@ -58,6 +61,87 @@ def test_a_running_run_is_followed_until_it_ends(
         assert seen[0].state is SyncState.LIVE
         await live.stop()  # a board closing: unpins, and an ended sync stays up to date
         assert not cache.is_pinned(the_run.key) and live.statuses[0].state is SyncState.UP_TO_DATE
+
+    asyncio.run(main())
+
+
+def test_a_job_that_stops_answering_for_a_while_is_followed_until_it_completes(
+    emulator: Emulator, source: AzureSource, cache: RunCache
+) -> None:
+    job = seed_lifecycle(emulator.workspace)  # Provisioning, then Running, NotResponding, ...
+    events = Events("loss")
+    job.upload(EVENTS, events.steps(0, 3))
+
+    async def main() -> None:
+        the_run = await source.get_run("lifecycle", job.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
+        (status,) = await live.start()
+        assert status.state is SyncState.LIVE and status.run.status is RunStatus.PROVISIONING
+        step = 3
+        while job.timeline:
+            shown = job.advance()
+            job.append(EVENTS, events.steps(step, step + 3))
+            step += 3
+            if shown != "Completed":
+                await until(
+                    lambda shown=shown: status_of(live, the_run.key).run.status.value == shown,  # type: ignore[misc]
+                    what=f"the status {shown}",
+                )
+                await until(
+                    lambda: (status.folder / EVENTS[5:]).stat().st_size == len(job.files[EVENTS].data),
+                    what=f"the bytes appended while {shown}",
+                )
+                assert not live.finished and status_of(live, the_run.key).state is SyncState.LIVE
+        await asyncio.wait_for(live.wait_finished(), 20)
+        final = status_of(live, the_run.key)
+        assert final.state is SyncState.UP_TO_DATE and final.run.status is RunStatus.COMPLETED
+        same_files(job, status.folder)
+        await live.stop()
+
+    asyncio.run(main())
+
+
+def test_a_status_tbdesk_does_not_know_keeps_the_sync_going(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    running.status = "Hibernating"  # a state a newer service may report: not one of the final three
+
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=QUICK)
+        (status,) = await live.start()
+        assert status.run.status is RunStatus.UNKNOWN and status.state is SyncState.LIVE
+        polls = len(_listings(emulator, running.id))
+        await until(lambda: len(_listings(emulator, running.id)) >= polls + 3, what="more polls")
+        assert not live.finished
+        running.status = "Completed"
+        await asyncio.wait_for(live.wait_finished(), 20)
+        assert status_of(live, the_run.key).state is SyncState.UP_TO_DATE
+        await live.stop()
+
+    asyncio.run(main())
+
+
+def test_a_due_probe_does_not_wait_out_a_long_idle_pause(
+    emulator: Emulator, source: AzureSource, cache: RunCache, running: EmuRun
+) -> None:
+    events = Events("loss")
+    running.upload(EVENTS, events.steps(0, 5))
+    policy = PollPolicy(fast=0.05, idle=60.0, tree_active=120.0, tree_idle=120.0, probe=0.3)
+
+    async def main() -> None:
+        the_run = await source.get_run("live", running.id)
+        live = LiveSync(source, [the_run], cache=cache, policy=policy)
+        (status,) = await live.start()
+        # Backing off from 0.05 s, twelve polls would take over three minutes; a probe due every
+        # 0.3 s wakes the loop each time instead.
+        await until(lambda: len(_listings(emulator, running.id)) >= 12, what="polls woken by probes")
+        running.append(EVENTS, events.steps(5, 10))  # whatever its record says of it
+        await until(
+            lambda: (status.folder / EVENTS[5:]).stat().st_size == len(running.files[EVENTS].data),
+            what="the new steps",
+        )
+        await live.stop()
 
     asyncio.run(main())
 

@@ -47,7 +47,7 @@ from tests.auth.fixtures import (  # noqa: F401 - fixtures, registered by their 
 from tests.auth.token_server import CLIENT_ID, TokenServer
 from tests.azureml_emulator import Emulator, EmuWorkspace, Fault, seed_demo
 from tests.azureml_emulator.marks import AZUREML_WARNINGS
-from tests.azureml_emulator.seed import seed_automl
+from tests.azureml_emulator.seed import seed_automl, seed_odd_metrics
 from tests.azureml_emulator.tokens import TENANT
 from tests.ui.ui_helpers import UrlCatcher, idle, show_window
 
@@ -659,6 +659,29 @@ def test_the_run_details_say_which_metrics_are_artifacts_not_exported(
         "accuracy table kept by Azure ML as the file accuracy_table: not exported to TensorBoard"
     )
     assert ("confusion_matrix", "") in window.details.values(FILES)
+
+
+def test_the_run_details_list_every_metric_with_why_one_is_not_exported(
+    qtbot: Any, account: Account, emulator: Emulator, make_window: Callable[[], MainWindow]
+) -> None:
+    seed_odd_metrics(emulator.workspace)  # namespaces, and types tbdesk does not know
+    window = make_window()
+    model = window.tree_model
+    experiment = open_path(qtbot, window, "CI robot", "ws-emulated", "metric-oddities")
+    target = child(model, experiment, "odd metrics")
+    assert target is not None
+    select(window, target)
+    qtbot.waitUntil(lambda: not window.details.busy, timeout=WAIT_MS)
+    metrics = dict(window.details.values(METRICS))
+    assert list(metrics) == ["calibration", "eval/loss", "gpu_util", "loss", "phase", "train/loss", "weights"]
+    assert metrics["eval/loss"] == "scalar, 3 points, last 2.8"
+    assert metrics["weights"] == (
+        "a metric of type azureml.v3.tensor, which tbdesk does not know: its values are neither"
+        " numbers, text, rows nor files: not exported to TensorBoard"
+    )
+    section = window.details._sections[METRICS]
+    why = section.child(list(metrics).index("weights")).toolTip(1)
+    assert "cannot read this metric's values" in why
 
 
 def test_a_secret_the_keyring_lost_asks_for_it_again(

@@ -182,10 +182,10 @@ def test_export_an_experiment_then_open_the_offered_board(
 ) -> None:
     expand_all(qtbot, window)
     select(window, "sweep", kind=Kind.EXPERIMENT)
-    assert (
-        window.run_actions.context_menu().actions()[0] is window.run_actions.export_action
-        and window.run_actions.export_action.isEnabled()
-    )
+    # An experiment's menu: open it whole, or export it.
+    actions = window.run_actions.context_menu().actions()
+    assert actions[:2] == [window.run_actions.open_whole_action, window.run_actions.export_action]
+    assert window.run_actions.export_action.isEnabled()
     dest = tmp_path / "sweep-export"
 
     pick_folder(window, dest)

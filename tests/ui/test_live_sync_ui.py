@@ -180,7 +180,7 @@ def test_a_running_azure_sweep_streams_into_one_board(
     assert button is not None
     button.click()
     qtbot.waitUntil(lambda: "Cleared the cache" in window.statusBar().currentMessage(), timeout=WAIT_MS)
-    assert "freed 4.9 KB (1 run); kept 3 runs that open boards show" in window.statusBar().currentMessage()
+    assert "freed 4.9 kB (1 run); kept 3 runs that open boards show" in window.statusBar().currentMessage()
     assert not stale.exists() and all(path.is_dir() for path in shown.values())
 
     # The board panel's Stop stops the sync first: nothing more is asked of Azure.

@@ -311,3 +311,125 @@ def test_uncaught_errors_show_a_dialog(qtbot: Any, window: MainWindow) -> None:
     assert box.text() == "Something went wrong: ZeroDivisionError: boom"
     assert "Traceback" in box.detailedText()
     box.close()
+
+
+def test_show_in_folder_on_a_metrics_only_run_shows_its_export(
+    qtbot: Any, env: Env, manager: BoardManager, browser: UrlCatcher
+) -> None:
+    ws = Workspace(env.workspace)
+    run = LocalExperiment(ws, "sweep").start_logging(display_name="metrics-only")
+    for step in range(3):
+        run.log("loss", 1.0 / (step + 1), step=step)
+    run.complete()
+    ws.close()
+    window = make_window(qtbot, env, manager)
+    expand_sweep(qtbot, window)
+    select(window, "metrics-only")
+    window.run_actions.show_folder_action.trigger()
+    wait_idle(qtbot, window)
+    assert not error_dialogs(window)
+    [url] = browser.urls
+    folder = Path(QUrl(url).toLocalFile())
+    assert any(folder.rglob("events.out.tfevents.*"))
+    assert "exported" in window.statusBar().currentMessage()
+
+
+def test_open_with_options_on_a_folder_that_does_not_exist_opens_nothing(
+    qtbot: Any, window: MainWindow, manager: BoardManager
+) -> None:
+    expand_sweep(qtbot, window)
+    select(window, "lr=1")
+    window.run_actions.open_action.trigger()  # a board on the run exists already
+    wait_idle(qtbot, window)
+    [board] = manager.boards
+    dialog = window.run_actions.open_with_options()
+    assert dialog is not None
+    dialog.setTextValue("no/such/folder")
+    dialog.accept()
+    wait_idle(qtbot, window)
+    [error] = error_dialogs(window)
+    assert "No files in no/such/folder/ of lr=1" in error.text() and "opened nothing" in error.text()
+    assert manager.boards == [board] and window.tabs.count() == 1
+    error.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support QPlatformServices::openUrl")
+def test_open_in_browser_without_a_browser_says_so_and_offers_the_address(
+    qtbot: Any, window: MainWindow, manager: BoardManager
+) -> None:
+    """No handler and the offscreen platform: openUrl fails, as on a machine without a browser."""
+    expand_sweep(qtbot, window)
+    select(window, "lr=1")
+    window.run_actions.open_action.trigger()
+    wait_idle(qtbot, window)
+    [board] = manager.boards
+    view = window.view_of(board)
+    assert view is not None and board.url
+    view.open_in_browser_action.trigger()
+    assert window.statusBar().currentMessage() == f"No web browser could open {board.url}"
+    assert window.copy_url_button.isVisible()
+    window.copy_url_button.click()
+    assert QGuiApplication.clipboard().text() == board.url
+    assert not window.copy_url_button.isVisible()  # gone with its message
+
+
+def test_searching_a_child_run_not_loaded_says_so_and_loads_everything(
+    qtbot: Any, window: MainWindow
+) -> None:
+    expand_sweep(qtbot, window)  # the runs are loaded, not their child runs
+    wait_idle(qtbot, window)
+    window.search.setText("fold-1")
+    window.search.returnPressed.emit()
+    assert window.search_hint.isVisible()
+    assert "covers the runs loaded so far" in window.search_hint_label.text()
+    window.load_all_button.click()
+    wait_idle(qtbot, window)
+    assert not window.search_hint.isVisible()
+    shown = []
+    proxy = window.tree.model()
+    pending = [proxy.index(0, 0)]
+    while pending:
+        index = pending.pop()
+        shown.append(index.data())
+        pending += [proxy.index(row, 0, index) for row in range(proxy.rowCount(index))]
+    assert "fold-1" in shown and "fold-0" not in shown
+
+
+def test_open_a_whole_logs_folder_and_a_whole_experiment(
+    qtbot: Any, env: Env, manager: BoardManager, tmp_path: Path
+) -> None:
+    from tbdesk.ui.tree_nodes import status_text
+
+    logs = tmp_path / "tb-logs"
+    write_events(logs / "mnist" / "a")
+    write_events(logs / "mnist" / "b")
+    window = make_window(qtbot, env, manager)
+    window.source_actions.add_log_folder(logs)
+    wait_idle(qtbot, window)
+    folder = window.tree_model.index(1, NAME)
+    flags = window.tree.selectionModel().SelectionFlag.ClearAndSelect
+    window.tree.selectionModel().select(folder, flags | window.tree.selectionModel().SelectionFlag.Rows)
+    menu = window.run_actions.context_menu()
+    assert window.run_actions.open_whole_action in menu.actions()
+    window.run_actions.open_whole_action.trigger()
+    wait_idle(qtbot, window)
+    [whole] = manager.boards
+    assert [run.path for run in whole.runs] == [logs.resolve()]
+
+    # The runs of a log folder say they are live while their files grow (they were just written).
+    window.tree.expand(folder)
+    wait_idle(qtbot, window)
+    experiment = window.tree_model.index(0, NAME, folder)
+    window.tree.expand(experiment)
+    wait_idle(qtbot, window)
+    run = window.tree_model.node(window.tree_model.index(0, NAME, experiment))
+    assert run is not None and run.run is not None and status_text(run.run) == "live"
+
+    expand_sweep(qtbot, window)
+    sweep = window.tree_model.index(0, NAME, window.tree_model.index(0, NAME))
+    window.tree.selectionModel().select(sweep, flags | window.tree.selectionModel().SelectionFlag.Rows)
+    window.run_actions.open_whole_action.trigger()
+    wait_idle(qtbot, window)
+    board = manager.boards[-1]
+    assert board is not whole and board.title == "sweep"
+    assert {"lr=0.1", "lr=1"} <= {run.name.split("/")[0] for run in board.runs}

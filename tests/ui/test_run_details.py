@@ -108,7 +108,7 @@ def test_details_of_a_local_run(
     assert metrics["loss"] == "scalar, 3 points, last 0.333333"
     assert metrics["note"] == "string, 1 point, last first try with dropout"
     assert metrics["per_class"].startswith("row, 1 point, last ")
-    assert dict(details.values(FILES))["outputs/model.bin"] == "2.0 KB"
+    assert dict(details.values(FILES))["outputs/model.bin"] == "2.0 kB"
 
     bare = next(r for r in pages if r.name == "bare")
     details.show_run(source, bare)
@@ -169,3 +169,26 @@ def test_ctrl_f_focuses_the_search_box(qtbot: Any, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search, timeout=5000)
     assert window.search.selectedText() == "lr"  # typing replaces the old query
+
+
+def test_numbers_sizes_and_times_follow_the_locale(qapp: Any) -> None:
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QLocale
+
+    from tbdesk.ui import locale_text
+
+    when = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    previous = QLocale()
+    try:
+        QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+        assert locale_text.count(1234567, "point") == "1.234.567 points"
+        assert locale_text.count(1, "file") == "1 file"
+        assert locale_text.size(1536) == "1,5 kB"
+        assert locale_text.date_time(when).startswith(when.astimezone().strftime("%d.%m.%y"))
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        assert locale_text.count(1234567, "point") == "1,234,567 points"
+        assert locale_text.size(1536) == "1.5 kB"
+        assert locale_text.date_time(when).startswith(when.astimezone().strftime("%-m/%-d/%y"))
+    finally:
+        QLocale.setDefault(previous)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tbdesk.sync.paths import UnsafePathError, local_path, safe_relative
+from tbdesk.sources.paths import UnsafePathError, local_path, safe_relative
 
 REFUSED = {
     "": "empty",

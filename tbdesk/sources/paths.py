@@ -1,5 +1,6 @@
 """A run's file paths come from the service and are untrusted: turn one into a place inside the
-run's folder, or refuse it.
+run's folder, or refuse it. Every place where a remote name becomes a local path (live sync,
+Download logs) goes through here.
 
 Refused: empty paths and empty segments, text that is not valid Unicode (lone surrogates),
 absolute paths, drive letters and UNC names, `.` and `..` segments, backslashes, NUL and other
@@ -16,7 +17,7 @@ import re
 import unicodedata
 from pathlib import Path, PurePosixPath
 
-from tbdesk.sync.errors import UnsafePathError
+from tbdesk.sources.base import SourceError
 
 MAX_PATH_CHARS = 1024
 MAX_SEGMENT_BYTES = 255
@@ -26,6 +27,11 @@ _WINDOWS_RESERVED = frozenset(
     + [f"{kind}{n}" for kind in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"]]
 )
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+class UnsafePathError(SourceError):
+    """A run's file has a path that would land outside the run's folder (or that this machine
+    cannot hold as given); it is refused, never written."""
 
 
 def _why_unsafe(path: str) -> str | None:  # noqa: PLR0911 - one answer per kind of hostile path

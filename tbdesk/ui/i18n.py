@@ -1,0 +1,79 @@
+"""The window's language: the system's (its locale) or the one chosen in Preferences; English and
+Spanish. Translations are Qt's: tbdesk/resources/i18n/tbdesk_LANG.ts in the repository (made and
+updated with pyside6-lupdate), compiled to .qm with pyside6-lrelease when tbdesk is installed
+(`make`), or, for an install that skipped that step, on first use into the cache folder. Qt's own
+strings (standard buttons, file dialogs) come from the qtbase translations PySide6 ships.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from tbdesk import paths
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = {"en": "English", "es": "Español"}  # the source strings are English
+SYSTEM = "system"
+FOLDER = Path(__file__).resolve().parents[1] / "resources" / "i18n"
+
+
+def language_for(choice: str, system: QLocale | None = None) -> str:
+    """The language to show: the choice, or for "system" the system's when tbdesk speaks it."""
+    if choice in LANGUAGES:
+        return choice
+    name = (system or QLocale.system()).name().split("_")[0]
+    return name if name in LANGUAGES else "en"
+
+
+def install(app: QCoreApplication, choice: str) -> str:
+    """Load the translations of the language to show, before any window exists. Returns it."""
+    language = language_for(choice)
+    QLocale.setDefault(QLocale(language) if choice in LANGUAGES else QLocale.system())
+    if language == "en":
+        return language
+    ours = QTranslator(app)
+    compiled = compiled_path(language)
+    if compiled is not None and ours.load(str(compiled)):
+        app.installTranslator(ours)
+    else:
+        log.warning("No %s translation of tbdesk: showing English", language)
+    qt = QTranslator(app)
+    if qt.load(
+        QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
+        app.installTranslator(qt)
+    return language
+
+
+def compiled_path(language: str) -> Path | None:
+    """The .qm of a language: built at install beside its .ts, else built now into the cache."""
+    source = FOLDER / f"tbdesk_{language}.ts"
+    built = source.with_suffix(".qm")
+    if built.is_file() and (not source.is_file() or built.stat().st_mtime >= source.stat().st_mtime):
+        return built
+    if not source.is_file():
+        return None
+    cached = paths.cache_dir() / "i18n" / built.name
+    if cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime:
+        return cached
+    return _release(source, cached)
+
+
+def _release(source: Path, target: Path) -> Path | None:
+    import PySide6
+
+    tool = Path(PySide6.__file__).parent / "lrelease"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        subprocess.run(
+            [str(tool), str(source), "-qm", str(target)], check=True, capture_output=True, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        log.warning("Could not compile %s: %s", source.name, error)
+        return None
+    return target
