@@ -21,11 +21,9 @@ from tbdesk.sources.base import SourceError
 from tbdesk.sources.cloud_access import CloudURL, parse_url
 
 CLOUD_DIALOG_NAME = "open-cloud-folder-dialog"
-HINT = (
-    "s3://bucket/logs, gs://bucket/logs, az://container/logs, abfs://container@ACCOUNT.dfs.core.windows.net/"
-    "logs or https://ACCOUNT.blob.core.windows.net/container/logs. Credentials come from the usual places"
-    " (AWS_PROFILE, AZURE_STORAGE_CONNECTION_STRING, the signed-in Azure account, gcloud's application"
-    " default credentials)."
+EXAMPLES = (
+    "s3://bucket/logs, gs://bucket/logs, az://container/logs,\n"
+    "abfs://container@ACCOUNT.dfs.core.windows.net/logs, https://ACCOUNT.blob.core.windows.net/container/logs"
 )
 
 
@@ -40,7 +38,7 @@ class CloudFolderDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName(CLOUD_DIALOG_NAME)
-        self.setWindowTitle("Open cloud folder")
+        self.setWindowTitle(self.tr("Open cloud folder"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._accepted_url = accepted_url
         self.url = QComboBox(self)
@@ -49,11 +47,22 @@ class CloudFolderDialog(QDialog):
         self.url.setMinimumContentsLength(50)
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText("optional: SAS token, connection string, or ACCESS_KEY_ID:SECRET")
+        self.secret.setPlaceholderText(
+            self.tr("optional: SAS token, connection string, or ACCESS_KEY_ID:SECRET (kept in the keyring)")
+        )
         self.problem = QLabel(self)
         self.problem.setObjectName("cloud-url-problem")
         self.problem.setWordWrap(True)
-        hint = QLabel(HINT, self)
+        hint = QLabel(
+            EXAMPLES
+            + "\n"
+            + self.tr(
+                "Credentials come from where each cloud's own tools find them (AWS_PROFILE,"
+                " AZURE_STORAGE_CONNECTION_STRING, the signed-in Azure account, gcloud's application"
+                " default credentials), or from the secret given here."
+            ),
+            self,
+        )
         hint.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, self
@@ -61,8 +70,8 @@ class CloudFolderDialog(QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("URL:", self.url)
-        form.addRow("Secret:", self.secret)
+        form.addRow(self.tr("URL:"), self.url)
+        form.addRow(self.tr("Secret:"), self.secret)
         form.addRow(hint)
         form.addRow(self.problem)
         form.addRow(buttons)
