@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import posixpath
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -66,6 +67,9 @@ class CloudFolderSource:
         self._fs: Any = None
         self._expires: datetime | None = None  # when the SAS token in use expires
         self._runs: dict[str, list[Run]] | None = None
+        # The last listing of the whole folder: (root, objects, time.monotonic() when it came);
+        # the sync's first round takes it instead of listing again.
+        self.last_listing: tuple[str, list[CloudObject], float] | None = None
 
     @property
     def id(self) -> str:
@@ -188,6 +192,7 @@ class CloudFolderSource:
 
     def _scan(self) -> dict[str, list[Run]]:
         objects = self.list_tree(self.url.root)
+        self.last_listing = (self.url.root, objects, time.monotonic())
         grouped: dict[str, list[Run]] = {}
         folders = run_folders(objects, self.url.root)
         ordered = sorted(folders.items(), key=lambda item: (-_started(item[1]), item[0]))

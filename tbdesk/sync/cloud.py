@@ -38,6 +38,9 @@ from tbdesk.sync.remote import (
 # A round costs one request however many runs (see above): idle rounds come every 2 s instead
 # of 6, so new steps show within about 3 s, for 30 requests a minute.
 POLICY = PollPolicy(idle=2.0)
+# Reads at once: each is one small request to a service built for many at a time (Azure's and
+# AWS's own copy tools run dozens); a first mirror of 100 event files is bound by round trips.
+PARALLEL = 16
 SHARED_FOR = 0.5  # seconds a finished listing answers a run's first poll (see _list)
 CHUNK = 8 << 20  # bytes per ranged read
 _RANGE_REFUSED = ("InvalidRange", "416", "Range Not Satisfiable")
@@ -133,6 +136,13 @@ class CloudRemote:
         self._folders.add(self._source.run_folder(run))
         return [replace(run, status=RunStatus.RUNNING)]
 
+    def _take_source_listing(self) -> None:
+        found = self._source.last_listing
+        if found is not None:
+            root, objects, at = found
+            self._objects = {item.path: item for item in objects}
+            self._listed, self._listed_at = root, at
+
     async def _list(self, folder: str, *, fresh: bool) -> list[CloudObject]:
         """The objects below folder. Polls of one round ask at once: they share the listing in
         flight. A run's first poll (which comes a little later, after its ledger is read) also
@@ -147,6 +157,10 @@ class CloudRemote:
             covered = last is not None and (folder == last or folder.startswith(last + "/"))
             if in_flight == self.listings and self._failed is not None:
                 raise self._failed  # the listing we waited for failed: so does this poll
+            if self._listed is None:  # the source's own listing (it found the runs) may do
+                self._take_source_listing()
+                last = self._listed
+                covered = last is not None and (folder == last or folder.startswith(last + "/"))
             shared = in_flight == self.listings or (first and self._listed_at >= asked - SHARED_FOR)
             if fresh or not covered or not shared:
                 common = _common_folder(self._folders | {folder})

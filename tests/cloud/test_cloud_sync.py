@@ -53,7 +53,7 @@ def test_one_listing_per_round_and_bytes_fetched_are_bytes_appended(
         syncs = [RunSync(remote, run, cache.folder(run.key), prefix="") for run in runs]
         s3.reset()
         await asyncio.gather(*(sync.poll() for sync in syncs))
-        assert s3.counts() == {"list": 1, "get": 3}
+        assert s3.counts() == {"get": 3}  # the listing that found the runs serves the first round
         assert [_mirror(sync) for sync in syncs] == [{EVENTS: data[name]} for name in "abc"]
 
         s3.reset()  # nothing changed: one listing, nothing else
