@@ -45,7 +45,7 @@ def run_folders(objects: list[CloudObject], root: str) -> dict[str, list[CloudOb
         rel = _relative(folder, root)
         if rel is None or not is_event_file(name):
             continue
-        if any(part.startswith(".") for part in rel.split("/") if rel != ROOT_RUN):
+        if rel != ROOT_RUN and any(part.startswith(".") for part in rel.split("/")):
             continue
         found.setdefault(rel, []).append(item)
     return found

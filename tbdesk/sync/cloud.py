@@ -15,6 +15,7 @@ Folders below a run that are runs themselves are not part of it (each is synced 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import posixpath
 import time
 from collections.abc import Iterator
@@ -89,6 +90,7 @@ class CloudRemote:
         self._source = source
         self._folders: set[str] = set()  # folders of the runs synced
         self._objects: dict[str, CloudObject] = {}  # path -> object, from the last listing
+        self._sorted: list[str] = []  # its paths in order: a folder's objects are a slice of it
         self._listed: str | None = None  # the folder last listed
         self._listed_at = float("-inf")  # time.monotonic() when that listing came
         self._lock: asyncio.Lock | None = None
@@ -140,7 +142,7 @@ class CloudRemote:
         found = self._source.last_listing
         if found is not None:
             root, objects, at = found
-            self._objects = {item.path: item for item in objects}
+            self._keep(objects)
             self._listed, self._listed_at = root, at
 
     async def _list(self, folder: str, *, fresh: bool) -> list[CloudObject]:
@@ -174,10 +176,19 @@ class CloudRemote:
                     raise
                 finally:
                     self._listing = False
-                self._objects = {item.path: item for item in found}
+                self._keep(found)
                 self._listed, self._listed_at = common, time.monotonic()
         self._served.add(folder)
-        return [item for path, item in self._objects.items() if path.startswith(folder + "/")]
+        # "0" follows "/": the paths in [folder/, folder0) are those below folder.
+        start, end = (
+            bisect.bisect_left(self._sorted, folder + "/"),
+            bisect.bisect_left(self._sorted, folder + "0"),
+        )
+        return [self._objects[path] for path in self._sorted[start:end]]
+
+    def _keep(self, objects: list[CloudObject]) -> None:
+        self._objects = {item.path: item for item in objects}
+        self._sorted = sorted(self._objects)
 
 
 def _common_folder(folders: set[str]) -> str:
