@@ -20,10 +20,12 @@ from tbdesk.sources import SourceError
 from tbdesk.sources.cloud import CloudFolderSource
 from tbdesk.sources.cloud_access import parse_url
 from tbdesk.sync import LiveSync, PollPolicy, RunCache, SyncState
+from tests.auth.fixtures import memory_keyring_fixture
 from tests.cloud.servers import AZURITE_ACCOUNT, AZURITE_KEY, Azurite
 from tests.sync.sync_helpers import Events, until
 
 EVENTS = "events.out.tfevents.1714550400.host"
+__all__ = ["memory_keyring_fixture"]  # a fixture
 POLICY = PollPolicy(fast=0.2, idle=0.5, tree_active=0.5, tree_idle=1.0, retry_first=0.2, retry_max=1.0)
 
 
@@ -126,3 +128,46 @@ def test_an_expired_sas_token_says_so(container: Any, azurite_server: Azurite) -
     source = CloudFolderSource(url, secret=secret)
     with pytest.raises(SourceError, match="expired"):
         asyncio.run(_runs(source))
+
+
+def test_a_secret_kept_in_the_keyring_opens_the_folder(
+    container: Any, azurite_server: Azurite, memory_keyring: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from azure.storage.blob import ContainerSasPermissions, generate_container_sas
+
+    from tbdesk.auth.secret_store import store_secret
+
+    monkeypatch.delenv("AZURE_STORAGE_CONNECTION_STRING")  # the keyring's secret alone gets in
+    container.upload_blob(f"tb/r/{EVENTS}", Events("loss").steps(0, 1))
+    token = generate_container_sas(
+        AZURITE_ACCOUNT,
+        container.container_name,
+        account_key=AZURITE_KEY,
+        permission=ContainerSasPermissions(read=True, list=True),
+        expiry=datetime.now(UTC) + timedelta(hours=1),
+    )
+    url = parse_url(f"az://{container.container_name}/tb")
+    endpoint = f"http://127.0.0.1:{azurite_server.port}/{AZURITE_ACCOUNT}"
+    store_secret(url.secret_id, f"BlobEndpoint={endpoint};SharedAccessSignature={token}")
+    assert [run.id for run in asyncio.run(_runs(CloudFolderSource(url)))] == ["r"]
+    assert list(memory_keyring.secrets) == [("tbdesk", url.secret_id)]
+
+
+def test_the_signed_in_account_credential_serves_adlfs_from_a_thread() -> None:
+    import threading
+
+    from tbdesk.sources.cloud_access import AsyncCredential, open_filesystem
+
+    asked: list[tuple[tuple[str, ...], str]] = []
+
+    class Credential:  # what azure-identity's credentials answer
+        def get_token(self, *scopes: str, **kwargs: Any) -> str:
+            asked.append((scopes, threading.current_thread().name))
+            return "token"
+
+    fs = open_filesystem(parse_url("https://acct.blob.core.windows.net/c/logs"), None, Credential())
+    credential = fs.service_client.credential
+    assert isinstance(credential, AsyncCredential)
+    assert asyncio.run(credential.get_token("https://storage.azure.com/.default")) == "token"
+    assert asked[0][0] == ("https://storage.azure.com/.default",)
+    assert asked[0][1] != threading.main_thread().name  # never blocks the caller's loop
