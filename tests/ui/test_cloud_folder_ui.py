@@ -10,7 +10,7 @@ import urllib.request
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from tbdesk.boards import BoardManager
 from tbdesk.ui.tree_nodes import Kind
@@ -18,7 +18,7 @@ from tests.cloud.fixtures import bucket, s3, s3_server
 from tests.cloud.servers import S3Server
 from tests.sync.sync_helpers import Events
 from tests.ui.test_main_window import Env, env, expand_sweep, make_window, select
-from tests.ui.ui_helpers import wait_idle
+from tests.ui.ui_helpers import error_dialogs, wait_idle
 
 __all__ = ["bucket", "env", "s3", "s3_server"]  # fixtures
 
@@ -35,7 +35,7 @@ def _steps(board_url: str, run: str) -> list[int]:
 
 
 def test_open_a_cloud_folder_and_compare_its_run_with_a_local_one(
-    qtbot: Any, env: Env, manager: BoardManager, bucket: Any, s3: S3Server
+    qtbot: Any, env: Env, manager: BoardManager, bucket: Any, s3: S3Server, run_async: Any
 ) -> None:
     events = Events("loss")
     first = events.steps(0, 4)
@@ -72,7 +72,23 @@ def test_open_a_cloud_folder_and_compare_its_run_with_a_local_one(
     bucket.put_object(Key=f"tb/cloudrun/{EVENTS}", Body=first + events.steps(4, 6))
     qtbot.waitUntil(lambda: _steps(board.url or "", "cloudrun")[-1:] == [5], timeout=60_000)
 
-    window.close()  # the recent URLs and the folder are remembered for the next launch
+    window.close()  # the recent URLs, the folder and the board are remembered for the next launch
+    run_async(manager.stop_all())  # what quitting does
     again = make_window(qtbot, env, manager)
     assert [s.title for s in again.tree_model.sources()][-1] == "tb"
     assert again.source_actions.ask_cloud_folder().url.itemText(0) == url
+
+    # The board comes back from the mirror; Refresh follows the cloud run again.
+    again.restore_boards()
+    qtbot.waitUntil(lambda: not again.tasks.busy and bool(manager.boards), timeout=60_000)
+    [reopened] = manager.boards
+    assert reopened.url is not None
+    qtbot.waitUntil(lambda: _steps(reopened.url or "", "cloudrun")[-1:] == [5], timeout=60_000)
+    bucket.put_object(Key=f"tb/cloudrun/{EVENTS}", Body=first + events.steps(4, 8))
+    view = again.view_of(reopened)
+    assert view is not None
+    refresh = view.findChild(QPushButton, "sync-refresh")
+    assert refresh is not None
+    refresh.click()
+    qtbot.waitUntil(lambda: _steps(reopened.url or "", "cloudrun")[-1:] == [7], timeout=60_000)
+    assert not error_dialogs(again)
