@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 from tbdesk.boards import BoardManager
 from tbdesk.ui.tree_nodes import Kind
 from tests.cloud.fixtures import bucket, s3, s3_server
-from tests.cloud.servers import S3Server
 from tests.sync.sync_helpers import Events
 from tests.ui.test_main_window import Env, env, expand_sweep, make_window, select
 from tests.ui.ui_helpers import error_dialogs, wait_idle
@@ -35,7 +34,7 @@ def _steps(board_url: str, run: str) -> list[int]:
 
 
 def test_open_a_cloud_folder_and_compare_its_run_with_a_local_one(
-    qtbot: Any, env: Env, manager: BoardManager, bucket: Any, s3: S3Server, run_async: Any
+    qtbot: Any, env: Env, manager: BoardManager, bucket: Any, run_async: Any
 ) -> None:
     events = Events("loss")
     first = events.steps(0, 4)
