@@ -36,7 +36,7 @@ test: lint
 
 # Refresh the README's pictures (docs/*.png) from the end-to-end tests.
 screenshots: $(STAMP)
-	TBDESK_UPDATE_DOCS=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest tests/e2e -k "reuses_the_board or hparams or follow_the_scheme"
+	TBDESK_UPDATE_DOCS=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest tests/e2e tests/ui/test_spanish.py -k "reuses_the_board or hparams or follow_the_scheme or spanish_window"
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done

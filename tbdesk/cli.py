@@ -176,7 +176,7 @@ def _port(text: str) -> int:
 
 
 async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> int:
-    from tbdesk.boards import Board, BoardManager, BoardState
+    from tbdesk.boards import Board, BoardManager, BoardState, exposure_warning
 
     lives: list[LiveRuns] = []
     try:
@@ -213,6 +213,8 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
         print(board.url, flush=True)
         names = ", ".join(run.name for run in board.runs)
         print(f"Serving {names} (pid {board.pid}); Ctrl+C to stop.", file=sys.stderr, flush=True)
+        if board.network_exposure:
+            print(exposure_warning(board.network_exposure), file=sys.stderr, flush=True)
         await stopping
     finally:
         await asyncio.gather(*(live.stop() for live in lives))
@@ -225,15 +227,24 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
 
 
 async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
-    """Name on stderr what TensorBoard will not be able to read; refuse when that is everything."""
-    from tbdesk.sources.logdir import unreadable_in
+    """Name on stderr what TensorBoard will not be able to read, and folders with no event files
+    yet (served anyway: a training run may be about to write there); refuse when nothing is readable."""
+    from tbdesk.sources.logdir import scan
 
-    unreadable = await asyncio.to_thread(unreadable_in, [run.path for run in runs])
+    scans = await asyncio.to_thread(lambda: [scan(run.path) for run in runs])
+    unreadable = [item for scanned in scans for item in scanned.unreadable]
     for item in unreadable:
         print(f"tbdesk: warning: cannot read {item}; TensorBoard will not show it.", file=sys.stderr)
     if {item.path for item in unreadable} >= {run.path for run in runs}:
         names = ", ".join(str(run.path) for run in runs)
         raise CommandError(f"Cannot read {names}: there is nothing to serve.")
+    for run, scanned in zip(runs, scans, strict=True):
+        if not scanned.runs and not scanned.unreadable:
+            print(
+                f"tbdesk: warning: no TensorBoard event files in {run.path} yet; serving it anyway.",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[LiveRuns]) -> list[BoardRun]:
@@ -244,7 +255,6 @@ async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[Live
     from tbdesk.boards.prepare import prepare_board_runs, prepare_live_runs
     from tbdesk.sources.cloud import CloudFolderSource, all_runs
     from tbdesk.sources.cloud_access import is_cloud_url
-    from tbdesk.sources.logdir import has_event_files
 
     runs: list[BoardRun] = []
     for spec in specs:
@@ -261,13 +271,6 @@ async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[Live
             if not path.is_dir():
                 raise CommandError(f"Not a folder of TensorBoard logs: {path}")
             resolved = path.resolve()
-            if not await asyncio.to_thread(has_event_files, resolved):
-                # Served anyway: a training run may be about to write its first events there.
-                print(
-                    f"tbdesk serve: no TensorBoard event files in {resolved} yet; serving it anyway",
-                    file=sys.stderr,
-                    flush=True,
-                )
             runs.append(BoardRun(resolved.name or str(resolved), resolved))
             continue
         from tbdesk.sources.workspace import WorkspaceSource, resolve_run

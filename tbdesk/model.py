@@ -84,9 +84,14 @@ class Run:
     parent_id: str | None = None
     has_children: bool | None = None  # None: not known without asking the source
     number: int | None = None
-    run_type: str = ""
+    run_type: str = ""  # the source's own word for it (Azure ML: runType, e.g. "hyperdrive")
     tags: Mapping[str, str] = field(default_factory=lambda: _EMPTY, compare=False, hash=False)
     properties: Mapping[str, str] = field(default_factory=lambda: _EMPTY, compare=False, hash=False)
+    # What kind of job it is in the user's words ("Command", "Sweep", "Pipeline", "Pipeline step");
+    # "" where the source has no such idea.
+    job_type: str = ""
+    # Parameters logged apart from tags and properties (Azure ML v2 jobs: MLflow params).
+    params: Mapping[str, str] = field(default_factory=lambda: _EMPTY, compare=False, hash=False)
 
     @property
     def key(self) -> RunKey:

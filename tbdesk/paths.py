@@ -1,4 +1,10 @@
-"""The app's own folders, from platformdirs; overridable by TBDESK_HOME for tests and portable use."""
+"""The app's own folders, from platformdirs; overridable by TBDESK_HOME for tests and portable use.
+
+Each is made 0700 when first asked for (and narrowed to 0700 if an earlier version left it wider):
+they hold run names, metrics, synced logs, exports, the web view's storage and the boards' records,
+and no other user of the machine may read any of it. Nothing inside is reachable through a folder
+that others cannot enter, whatever a file's own mode.
+"""
 
 from __future__ import annotations
 
@@ -18,24 +24,40 @@ def _root() -> Path | None:
 def data_dir() -> Path:
     """Where the built-in local workspace lives by default."""
     root = _root()
-    return root / "data" if root else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _private(root / "data" if root else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
 
 
 def cache_dir() -> Path:
     """Downloaded logs, exports, board folders, the web view's cache."""
     root = _root()
-    return root / "cache" if root else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _private(root / "cache" if root else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)))
 
 
 def state_dir() -> Path:
     """Records of running boards (to clean up after a crash) and logs."""
     root = _root()
-    return root / "state" if root else Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+    return _private(root / "state" if root else Path(platformdirs.user_state_dir(APP_NAME, appauthor=False)))
 
 
 def config_dir() -> Path:
     root = _root()
-    return root / "config" if root else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _private(
+        root / "config" if root else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    )
+
+
+def _private(folder: Path) -> Path:
+    """folder, made if missing and closed to other users (0700). Checked at each call (two system
+    calls), so a folder removed meanwhile (Clear cache) comes back closed; a folder that cannot be
+    made is left for its first writer to report."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+        if status.st_uid == os.getuid() and status.st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError:
+        pass
+    return folder
 
 
 def default_workspace_dir() -> Path:

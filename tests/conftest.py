@@ -23,6 +23,9 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 T = TypeVar("T")
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+# Every Azure ML emulator's exchanges are held against Microsoft's own clients (issue 9).
+# (pytester runs the plugin's own test, tests/azure/test_contract.py.)
+pytest_plugins = ["tests.azureml_emulator.contract_plugin", "pytester"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

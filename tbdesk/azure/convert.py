@@ -83,9 +83,37 @@ def to_experiment(source_id: str, dto: dict[str, Any]) -> Experiment:
     )
 
 
+# A job's kind in the words of Azure ML studio and azure-ai-ml, by its run type (lower case).
+_JOB_TYPES = {
+    "azureml.scriptrun": "Command",  # v2 command jobs, sweep trials, v1 script runs
+    "hyperdrive": "Sweep",
+    "azureml.pipelinerun": "Pipeline",
+    "azureml.steprun": "Pipeline step",
+    "azureml.reusedsteprun": "Pipeline step",
+    "automl": "AutoML",
+}
+
+
+JOB_TYPES = tuple(dict.fromkeys(_JOB_TYPES.values()))  # every kind tbdesk names
+
+
+def run_type_of(dto: dict[str, Any]) -> str:
+    """A run's type: its `runType`, else its `azureml.runsource` property, as azureml-core itself
+    decides (azureml/core/run.py, _rehydrate_runs)."""
+    properties = dto.get("properties")
+    source = properties.get("azureml.runsource") if isinstance(properties, dict) else None
+    return str(dto.get("runType") or source or "")
+
+
+def job_type(run_type: str) -> str:
+    """The kind of job a run type names ("Sweep" for "hyperdrive"); "" for one tbdesk does not know."""
+    return _JOB_TYPES.get(run_type.lower(), "")
+
+
 def to_run(source_id: str, experiment: str, dto: dict[str, Any]) -> Run:
     run_id = str(dto["runId"])
     number = dto.get("runNumber")
+    run_type = run_type_of(dto)
     return Run(
         source_id=source_id,
         experiment=experiment,
@@ -97,9 +125,12 @@ def to_run(source_id: str, experiment: str, dto: dict[str, Any]) -> Run:
         parent_id=dto.get("parentRunId") or None,
         has_children=None,  # run history does not say without asking for them
         number=int(number) if isinstance(number, int | float) else None,
-        run_type=str(dto.get("runType") or ""),
+        run_type=run_type,
         tags=_strings(dto.get("tags")),
         properties=_strings(dto.get("properties")),
+        job_type=job_type(run_type),
+        # MLflow params of v2 jobs (azure-ai-ml's runhistory Run.parameters, strings; "immutable").
+        params=_strings(dto.get("parameters")),
     )
 
 
@@ -184,9 +215,14 @@ def _metric(dto: dict[str, Any], name: str) -> Metric:
             return unknown
         kind, data = unknown
         description = f"{_type_words(ux_type)}, which tbdesk does not know: read as {kind.value}"
+    steps = [int(v["step"]) if isinstance(v.get("step"), int | float) else None for v in values]
+    if len(steps) > 1 and all(step == 0 for step in steps):
+        # MLflow sends step 0 when the code gave none (mlflow.log_metric(key, value)): such a
+        # history is numbered in logging order, as a v1 history without steps is.
+        steps = [None] * len(steps)
     points = [
-        MetricPoint(step=int(v["step"]) if isinstance(v.get("step"), int | float) else i, time=t, value=d)
-        for i, (v, t, d) in enumerate(zip(values, times, data, strict=True))
+        MetricPoint(step=i if step is None else step, time=t, value=d)
+        for i, (step, t, d) in enumerate(zip(steps, times, data, strict=True))
     ]
     points.sort(key=lambda p: p.step)  # stable: equal steps keep the service's order
     return Metric(name=name, kind=kind, points=tuple(points), description=description)

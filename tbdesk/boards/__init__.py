@@ -1,6 +1,6 @@
 """Boards: local TensorBoard processes serving sets of runs; and the TensorBoards already running."""
 
-from tbdesk.boards.board import Board, BoardError, BoardRun, BoardState
+from tbdesk.boards.board import Board, BoardError, BoardRun, BoardState, exposure_warning
 from tbdesk.boards.discovery import RunningTensorBoard, discover
 from tbdesk.boards.manager import BoardManager
 from tbdesk.boards.registry import reap_orphans
@@ -13,5 +13,6 @@ __all__ = [
     "BoardState",
     "RunningTensorBoard",
     "discover",
+    "exposure_warning",
     "reap_orphans",
 ]

@@ -1,8 +1,16 @@
-"""The program a board runs: TensorBoard of this interpreter, tied to the life of the app.
+"""The program a board runs: TensorBoard of this interpreter, tied to the life of the app, alone in
+a private network where the kernel allows it.
 
-Started as `python <this file> <tensorboard flags>`, with TBDESK_PARENT_PID set to the app's pid.
-Run by path rather than with -m so it needs no importable tbdesk (a source checkout works as well
-as an installed package); it uses the standard library only.
+Started as `python <this file> --flagfile=FILE`, with TBDESK_PARENT_PID set to the app's pid and
+TBDESK_LISTEN_FD naming a listening socket the app bound on 127.0.0.1. Run by path rather than
+with -m so it needs no importable tbdesk (a source checkout works as well as an installed
+package); it uses the standard library only (and TensorBoard).
+
+Why a private network: TensorBoard's Rust data server listens on localhost with no authentication
+and answers every local user's gRPC calls (ListRuns, ReadScalars). In a network namespace of its
+own (made with an unprivileged user namespace, Linux) its loopback is ours alone, while
+TensorBoard's web server keeps serving on the socket the app bound outside, behind the secret prefix.
+No copy of a request passes through another process: the socket belongs to the app's network.
 """
 
 from __future__ import annotations
@@ -12,12 +20,23 @@ import signal
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 LAUNCHER = Path(__file__).resolve()
 # How a board's command line is recognised, whichever installation of tbdesk started it.
 LAUNCHER_TAIL = "/tbdesk/boards/_launch.py"
 PARENT_PID_ENV = "TBDESK_PARENT_PID"
+PRIVATE_DIR_PREFIX = "tbdesk-board-"  # a board's own TMPDIR (made by the app, 0700)
+LISTEN_FD_ENV = "TBDESK_LISTEN_FD"
+# The launcher's first line of output says whether other users can reach the data server.
+NETWORK_PRIVATE = "tbdesk: network: private"
+NETWORK_SHARED = "tbdesk: network: shared: "  # followed by the reason
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_CLONE_NEWUSER = 0x10000000  # from <linux/sched.h>
+_CLONE_NEWNET = 0x40000000
+_SIOCGIFFLAGS = 0x8913  # from <linux/sockios.h>
+_SIOCSIFFLAGS = 0x8914
+_IFF_UP = 0x1
 
 
 def _die_with_parent() -> None:
@@ -37,6 +56,60 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+def _unshare_network() -> None:
+    """Enter a new user namespace (our own ids mapped to themselves, so files keep their owners)
+    and a new network namespace in it, and bring its loopback up. Raises OSError naming the step."""
+    import ctypes
+    import fcntl
+    import socket
+    import struct
+
+    uid, gid = os.geteuid(), os.getegid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"unshare(CLONE_NEWUSER | CLONE_NEWNET): {os.strerror(code)}")
+    # An unprivileged process may map only its own ids, and gids only once setgroups is denied.
+    Path("/proc/self/setgroups").write_text("deny")
+    Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
+    Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sh22x", b"lo", 0)  # struct ifreq: name, flags, padding
+        flags = struct.unpack("16sh22x", fcntl.ioctl(sock, _SIOCGIFFLAGS, request))[1]
+        fcntl.ioctl(sock, _SIOCSIFFLAGS, struct.pack("16sh22x", b"lo", flags | _IFF_UP))
+
+
+def _enter_private_network() -> str | None:
+    """Move into a private network; None when done, else why not (we then stay where we are).
+
+    Tried first in a throwaway child: a half-done attempt (say, a user namespace whose id maps
+    the kernel refuses) cannot be undone, and would leave us unable to read the logs.
+    """
+    if not sys.platform.startswith("linux"):
+        return "private networks for boards need Linux"
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the trial; single-threaded here, so fork is safe
+        os.close(read_end)
+        try:
+            _unshare_network()
+        except Exception as error:  # any failure only means "not here"
+            os.write(write_end, (str(error) or repr(error)).encode(errors="replace")[:500])
+            os._exit(1)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        reason = answer.read().decode(errors="replace")
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return reason or f"the trial ended with status {status}"
+    try:
+        _unshare_network()
+    except OSError as error:  # refused now although the trial passed: say so, stay shared
+        return str(error)
+    return None
+
+
 def _keep_tensorflow_out() -> None:
     """Make TensorBoard use its built-in TensorFlow stub even when TensorFlow is installed.
 
@@ -48,17 +121,48 @@ def _keep_tensorflow_out() -> None:
     sys.modules.setdefault("tensorboard.compat.notf", types.ModuleType("tensorboard.compat.notf"))
 
 
+def _run_tensorboard(listen_fd: int | None) -> None:
+    """TensorBoard's own `tensorboard.main.run_main`, with a web server on the app's socket."""
+    from absl import app
+    from tensorboard import default, main_lib, program
+    from tensorboard.plugins import base_plugin
+
+    server_class = None
+    if listen_fd is not None:
+        from werkzeug import serving
+
+        class _OnInheritedSocket(serving.ThreadedWSGIServer):
+            def __init__(self, host: str, port: int, wsgi_app: Any, handler: Any = None) -> None:
+                super().__init__(host, port, wsgi_app, handler, fd=listen_fd)
+                # What http.server's server_bind() would have set; TensorBoard's URL reads it.
+                self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
+        # TensorBoard's server (its request handler, logging and URL), over the inherited socket.
+        class _Server(program.WerkzeugServer, _OnInheritedSocket):  # type: ignore[misc]
+            pass
+
+        server_class = _Server
+    main_lib.global_init()
+    tensorboard = program.TensorBoard(plugins=default.get_plugins(), server_class=server_class)
+    try:
+        app.run(tensorboard.main, flags_parser=tensorboard.configure)
+    except base_plugin.FlagsError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        sys.exit(1)
+
+
 def main() -> None:
     # Python put this file's folder first on sys.path: its module names (process, names, ...)
     # must not shadow anything TensorBoard imports.
     if sys.path and Path(sys.path[0]).resolve() == LAUNCHER.parent:
         del sys.path[0]
+    listen_fd = os.environ.pop(LISTEN_FD_ENV, "")
+    reason = _enter_private_network() if listen_fd.isdigit() else "no socket from tbdesk to serve on"
+    print(NETWORK_PRIVATE if reason is None else NETWORK_SHARED + reason, file=sys.stderr, flush=True)
     _die_with_parent()
     _keep_tensorflow_out()
-    from tensorboard import main as tensorboard_main
-
     sys.argv = ["tensorboard", *sys.argv[1:]]
-    tensorboard_main.run_main()
+    _run_tensorboard(int(listen_fd) if listen_fd.isdigit() else None)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from tbdesk.model import RunKey
 class BoardState(enum.StrEnum):
     STARTING = "starting"
     READY = "ready"
+    NOT_RESPONDING = "not responding"  # the process runs, but its dashboard or data do not answer
     STOPPING = "stopping"
     STOPPED = "stopped"
     CRASHED = "crashed"
@@ -21,7 +22,7 @@ class BoardState(enum.StrEnum):
     @property
     def is_live(self) -> bool:
         """A board in this state has (or is about to have) a TensorBoard process."""
-        return self in (BoardState.STARTING, BoardState.READY)
+        return self in (BoardState.STARTING, BoardState.READY, BoardState.NOT_RESPONDING)
 
 
 class BoardError(Exception):
@@ -50,7 +51,10 @@ class Board:
     port: int | None = None
     pid: int | None = None
     started_at: float | None = None  # time.time() when it became ready
-    error: str | None = None  # last error lines when FAILED or CRASHED
+    error: str | None = None  # last error lines when FAILED or CRASHED; why, when NOT_RESPONDING
+    # Once started: "" when its data server sits in a private network that no other user can
+    # reach; else why it does not (the kernel refused user namespaces, ...). None before.
+    network_exposure: str | None = None
     requested_port: int | None = field(default=None, repr=False)
 
     def memory_bytes(self) -> int | None:
@@ -58,3 +62,11 @@ class Board:
         if self.pid is None or not self.state.is_live:
             return None
         return procinfo.tree_rss(self.pid)
+
+
+def exposure_warning(reason: str) -> str:
+    """What to tell the user, once, about a board whose data server other users can reach."""
+    return (
+        "Other users of this machine can read this board's runs through its data server: "
+        f"the kernel did not give it a private network ({reason})."
+    )

@@ -18,11 +18,20 @@ from tbdesk.boards.board import Board, BoardError, BoardRun, BoardState
 from tbdesk.boards.links import has_merged_runs, lay_out, remove_folder
 from tbdesk.boards.names import unique_names
 from tbdesk.boards.probe import port_is_free
-from tbdesk.boards.process import HOST, RELOAD_INTERVAL_S, TensorBoardProcess, describe_exit
+from tbdesk.boards.process import (
+    CHECK_TIMEOUT_S,
+    HOST,
+    RELOAD_INTERVAL_S,
+    TensorBoardProcess,
+    check_process,
+    describe_exit,
+)
 
 log = logging.getLogger(__name__)
 
 _Identity = frozenset[tuple[str, object]]
+# A board in these states has a TensorBoard that served once; it can crash or stop answering.
+_SERVING = (BoardState.READY, BoardState.NOT_RESPONDING)
 
 
 class BoardManager:
@@ -143,6 +152,27 @@ class BoardManager:
         await self._launch(board, port, prefix=self._prefixes.get(board.id), keep_on_failure=True)
         return board
 
+    async def check(self, board: Board, timeout: float = CHECK_TIMEOUT_S) -> bool:
+        """Ask the board's TensorBoard for its runs (which also asks its data server), and mark it
+        NOT_RESPONDING with the reason when it does not answer in time or answers with an error,
+        or READY again once it answers. Returns whether it answered. The window calls it at an
+        interval while the board's tab is visible, and when the page is reloaded."""
+        process = self._processes.get(board.id)
+        if process is None or board.state not in _SERVING:
+            return False
+        problem = await check_process(process, timeout)
+        if self._processes.get(board.id) is not process or board.state not in _SERVING:
+            return False  # stopped, crashed or restarted meanwhile: those say more
+        if problem is None:
+            if board.state is BoardState.NOT_RESPONDING:
+                board.error = None
+                self._set_state(board, BoardState.READY)
+            return True
+        if board.state is not BoardState.NOT_RESPONDING or board.error != problem:
+            board.error = problem
+            self._set_state(board, BoardState.NOT_RESPONDING)
+        return False
+
     async def stop(self, board: Board) -> None:
         """Stop the board's TensorBoard (gracefully, then forcefully) and forget the board."""
         if board.id not in self._boards:
@@ -222,7 +252,8 @@ class BoardManager:
         assert process.port is not None
         # Not in a thread: no await may come between a started process and its bookkeeping,
         # or a cancellation there would leave it running unseen. It is one small file.
-        registry.add(board.id, process.pid, process.port, board.folder)
+        registry.add(board.id, process.pid, process.port, board.folder, process.private_dir)
+        board.network_exposure = process.network_exposure
         watchers = [asyncio.ensure_future(self._watch(board, process))]
         if live or has_merged_runs(links):
             watchers.append(asyncio.ensure_future(self._keep_linking(board)))
@@ -243,13 +274,14 @@ class BoardManager:
 
     async def _watch(self, board: Board, process: TensorBoardProcess) -> None:
         code = await process.wait()
-        if self._processes.get(board.id) is not process or board.state is not BoardState.READY:
+        if self._processes.get(board.id) is not process or board.state not in _SERVING:
             return  # we are stopping it
         self._processes.pop(board.id, None)
         for task in self._watchers.pop(board.id, []):
             if task is not asyncio.current_task():
                 task.cancel()
         await asyncio.to_thread(registry.remove, board.id)
+        await process.stop()  # ended already: this only removes its private folder
         board.error = (
             f"TensorBoard exited unexpectedly ({describe_exit(code)}).\n{process.last_lines()}".rstrip()
         )

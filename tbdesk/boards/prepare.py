@@ -1,9 +1,11 @@
 """The runs of a board, kept live: logs synced while the runs run, metrics-only runs exported.
 
 `prepare_live_runs` starts a live sync (tbdesk.sync.LiveSync) of the runs and their child runs:
-the logs (`logs/` by default) of a run stored remotely (an Azure ML run) come into the run cache
-and keep coming while it runs; a run of this machine (the local workspace, a log folder) is used
-where it is. Once the first sync is done, each run shows this way:
+the logs (`logs/` by default; an Azure ML v2 job's TensorBoard logs under `outputs/`, such as
+`outputs/tensorboard/`, are found too and land in the same folder: tbdesk.sync.engine) of a run
+stored remotely (an Azure ML run) come into the run cache and keep coming while it runs; a run of
+this machine (the local workspace, a log folder) is used where it is. Once the first sync is done,
+each run shows this way:
 
 - a run whose folder holds event files is linked there, and so is a run still running (its logs
   may come later; the link shows them as they do);
@@ -11,7 +13,10 @@ where it is. Once the first sync is done, each run shows this way:
   piece into tbdesk's cache, so a sweep's parent and child runs land together and TensorBoard's
   HPARAMS tab shows it;
 - a run without logs whose family has some is exported alone, and its child runs are planned the
-  same way, each under "<run>/<child>".
+  same way, each under "<run>/<child>";
+- a synced run still running whose folder holds no event files yet (an Azure ML v2 job that logs
+  through MLflow only, or a job whose logs have not come yet) also gets its metrics exported as
+  they are now, shown as "<run>/metrics" beside its (live) folder: `export_again` refreshes them.
 
 The sync goes on after that: `LiveRuns.attach(manager, board)` adds the child runs that appear
 mid-sweep to the board (as "<parent>/<child>", without restarting it) and stops the sync when the
@@ -41,11 +46,12 @@ from tbdesk.export.names import safe_folder_name
 from tbdesk.model import Run, RunKey
 from tbdesk.sources.base import Source
 from tbdesk.sources.logdir import has_event_files
-from tbdesk.sync import DEFAULT_PREFIX, LiveSync, PollPolicy, RunCache, RunSyncStatus, SyncState
+from tbdesk.sync import DEFAULT_PREFIX, LiveSync, PollPolicy, RunCache, RunSyncStatus, SyncState, remote_for
 
 log = logging.getLogger(__name__)
 
 PARALLEL_EXPORTS = 4  # top-level exports at once; each exports its child runs in parallel too
+SNAPSHOT = "metrics"  # a running run's exported metrics show as "<run>/metrics"
 
 LogdirFor = Callable[[Source, Run], Path]
 NameOf = Callable[[Run], str]
@@ -90,6 +96,7 @@ class LiveRuns:
         self.logdir_for = logdir_for
         self.name_of = name_of
         self.exports: list[PlannedRun] = []  # the runs shown as exports of their metrics
+        self.snapshots: list[PlannedRun] = []  # running runs whose metrics are shown as they were
         self.runs: list[BoardRun] = []
         self.names: dict[RunKey, str] = {}  # each run's name on the board (shown, or exported within one)
         self._waiting: list[RunSyncStatus] = []
@@ -106,7 +113,8 @@ class LiveRuns:
         """How the roots (each with its name on the board) and their child runs show, as the
         sync has them now (see the module docstring); remembers every run's name."""
         statuses = self.sync.statuses  # taken on the loop, which changes them
-        families = await asyncio.to_thread(_families, roots, statuses, self.children, self.name_of)
+        synced = remote_for(self.source) is not None  # its folders are tbdesk's, not the source's
+        families = await asyncio.to_thread(_families, roots, statuses, self.children, self.name_of, synced)
         planned = [show for family in families for show in _plan(family, self.children)]
         for family in families:
             self.names.update(_member_names(family))
@@ -134,8 +142,9 @@ class LiveRuns:
             task.cancel()
 
     async def export_again(self, progress: ProgressCallback | None = None) -> None:
-        """Export the metrics-only runs anew, in place (the board keeps showing them)."""
-        await _export(self.source, self.exports, progress, self.logdir_for)
+        """Export the metrics-only runs (and running runs' metrics) anew, in place (the board keeps
+        showing them)."""
+        await _export(self.source, [*self.exports, *self.snapshots], progress, self.logdir_for)
 
     async def stop(self) -> None:
         """Stop the sync (and with it the pins of its runs in the cache)."""
@@ -205,12 +214,19 @@ async def prepare_live_runs(
         names = unique_names(board_name(run) for run in runs)
         shows = await live.plan(list(zip(runs, names, strict=True)))
         live.exports = [show for show in shows if show.logs is None]
-        exported = await _export(source, live.exports, progress, logdir_for)
+        live.snapshots = [
+            PlannedRun(f"{show.name}/{SNAPSHOT}", show.run, None) for show in shows if show.snapshot
+        ]
+        exported = await _export(source, [*live.exports, *live.snapshots], progress, logdir_for)
         found = []
         for show in shows:
             folder = show.logs or exported.get(show.run.key)
             if folder is not None:
                 found.append(BoardRun(show.name, folder, show.run.key))
+        # Beside the run's own entry, which stays the one that names it (no key of its own).
+        found += [
+            BoardRun(snap.name, exported[snap.run.key]) for snap in live.snapshots if snap.run.key in exported
+        ]
         if not found:
             shown = ", ".join(run.name for run in runs[:3]) + (", ..." if len(runs) > 3 else "")
             where = " or their child runs" if children else ""
@@ -248,6 +264,7 @@ class PlannedRun:
     run: Run
     logs: Path | None
     recursive: bool = False
+    snapshot: bool = False  # a running run shown from its sync folder: its metrics are exported too
 
 
 @dataclass(frozen=True)
@@ -258,6 +275,7 @@ class _Family:
     name: str
     logs: Path | None
     children: tuple[_Family, ...]
+    snapshot: bool = False  # see PlannedRun
 
     @property
     def has_logs(self) -> bool:
@@ -267,9 +285,14 @@ class _Family:
 
 
 def _families(
-    roots: Sequence[tuple[Run, str]], statuses: Sequence[RunSyncStatus], children: bool, name_of: NameOf
+    roots: Sequence[tuple[Run, str]],
+    statuses: Sequence[RunSyncStatus],
+    children: bool,
+    name_of: NameOf,
+    synced: bool = False,
 ) -> list[_Family]:
-    """The synced runs as trees under the roots asked for (blocking: looks for event files)."""
+    """The synced runs as trees under the roots asked for (blocking: looks for event files);
+    synced: the folders are tbdesk's copies (a running run's metrics may be shown beside them)."""
     root_keys = {run.key for run, _ in roots}
     by_key = {status.key: status for status in statuses}
     kids: dict[RunKey, list[RunSyncStatus]] = {}
@@ -284,20 +307,22 @@ def _families(
         names = unique_names(f"{name}/{name_of(kid.run)}" for kid in below)
         family_seen = seen | {status.key}
         members = tuple(build(kid, kid_name, family_seen) for kid, kid_name in zip(below, names, strict=True))
-        return _Family(status.run, name, _logs(status), members)
+        logs, running = _logs(status)
+        empty = running and logs is not None and not has_event_files(logs)
+        return _Family(status.run, name, logs, members, snapshot=synced and empty)
 
     return [build(by_key[run.key], name, frozenset()) for run, name in roots if run.key in by_key]
 
 
-def _logs(status: RunSyncStatus) -> Path | None:
+def _logs(status: RunSyncStatus) -> tuple[Path | None, bool]:
     """The folder to show a run from: one with event files, or the sync folder of a run still
-    running (its logs may come later); None when it is to be exported."""
+    running (its logs may come later); None when it is to be exported. And whether it runs."""
     if status.folder is None:
-        return None
+        return None, False
     running = status.state in (SyncState.LIVE, SyncState.SYNCING) or (
         status.state is SyncState.ERROR and not status.run.status.is_final  # retried while it runs
     )
-    return status.folder if running or has_event_files(status.folder) else None
+    return (status.folder if running or has_event_files(status.folder) else None), running
 
 
 def _member_names(family: _Family) -> dict[RunKey, str]:
@@ -310,7 +335,7 @@ def _member_names(family: _Family) -> dict[RunKey, str]:
 def _plan(family: _Family, children: bool) -> list[PlannedRun]:
     if not family.has_logs:
         return [PlannedRun(family.name, family.run, None, recursive=children)]
-    return [PlannedRun(family.name, family.run, family.logs)] + [
+    return [PlannedRun(family.name, family.run, family.logs, snapshot=family.snapshot)] + [
         show for kid in family.children for show in _plan(kid, children)
     ]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http.client
+import json
 import socket
+from typing import Any
 
 
 async def http_status(host: str, port: int, path: str, timeout: float = 2.0) -> int | None:
@@ -31,13 +33,16 @@ async def _get_status(host: str, port: int, path: str) -> int:
     return int(status_line.split()[1])
 
 
-def http_status_blocking(host: str, port: int, path: str, timeout: float = 0.5) -> int | None:
-    """The same, blocking (for code that runs in a thread)."""
+def http_json_blocking(host: str, port: int, path: str, timeout: float = 0.5, limit: int = 64 * 1024) -> Any:
+    """The JSON document a GET of path answers with status 200, or None (blocking; for threads)."""
     conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         conn.request("GET", path)
-        return conn.getresponse().status
-    except (OSError, http.client.HTTPException):
+        response = conn.getresponse()
+        if response.status != 200:
+            return None
+        return json.loads(response.read(limit + 1)[: limit + 1])
+    except (OSError, http.client.HTTPException, ValueError):
         return None
     finally:
         conn.close()

@@ -5,21 +5,34 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import errno
 import os
 import re
 import secrets
+import shutil
 import signal
+import socket
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from tbdesk.boards._launch import LAUNCHER, PARENT_PID_ENV
+from tbdesk.boards import procinfo
+from tbdesk.boards._launch import (
+    LAUNCHER,
+    LISTEN_FD_ENV,
+    NETWORK_PRIVATE,
+    NETWORK_SHARED,
+    PARENT_PID_ENV,
+    PRIVATE_DIR_PREFIX,
+)
 from tbdesk.boards.board import BoardError
-from tbdesk.boards.probe import http_status, port_is_free
+from tbdesk.boards.probe import http_status
 
 HOST = "127.0.0.1"
 RELOAD_INTERVAL_S = 2  # new points show up this quickly; the data server's rescans are cheap
 START_TIMEOUT_S = 60.0
+CHECK_TIMEOUT_S = 5.0  # a board that takes longer to list its runs is "not responding"
 _TAIL_LINES = 40
 _ERROR_LINES = 8
 _SERVING = re.compile(r"TensorBoard \S+ at (http://\S+?:(\d+)\S*)")
@@ -40,6 +53,12 @@ def describe_exit(code: int) -> str:
     return f"code {code}"
 
 
+def tensorboard_command(flagfile: Path) -> list[str]:
+    """The command line of a board's TensorBoard. Nothing secret goes on it: /proc/PID/cmdline
+    is world-readable, so the flags (path prefix, logs folder) are in a 0600 file."""
+    return [sys.executable, str(LAUNCHER), f"--flagfile={flagfile}"]
+
+
 def new_prefix() -> str:
     """A path prefix nobody can guess (>= 128 bits): TensorBoard has no authentication, and any
     local program or web page could otherwise reach it."""
@@ -49,10 +68,13 @@ def new_prefix() -> str:
 class TensorBoardProcess:
     """A running TensorBoard. Create with `start()`; it is ready (answers HTTP 200) when that returns."""
 
-    def __init__(self, proc: asyncio.subprocess.Process, prefix: str) -> None:
+    def __init__(self, proc: asyncio.subprocess.Process, prefix: str, port: int, private_dir: Path) -> None:
         self._proc = proc
         self.prefix = prefix
-        self.port: int | None = None
+        self.port = port
+        self.private_dir = private_dir  # its TMPDIR (info files, data server's port file), 0700
+        # None while unknown; "" when its data server is in a private network; else why it is not.
+        self.network_exposure: str | None = None
         self._tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
         self._serving: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._reader = asyncio.ensure_future(self._read_output())
@@ -84,28 +106,49 @@ class TensorBoardProcess:
         Raises BoardError at once for a taken port, and soon after TensorBoard exits (with its
         last lines) or after timeout.
         """
-        if port is not None and not port_is_free(port, HOST):
-            raise BoardError(f"Port {port} is already in use: choose another port or let tbdesk pick one.")
         prefix = prefix or new_prefix()
-        args = [
-            "--logdir", str(logdir),
-            "--host", HOST,
-            "--port", str(port or 0),
-            "--path_prefix", prefix,
-            "--reload_interval", str(RELOAD_INTERVAL_S),
+        flags = [
+            f"--logdir={logdir}",
+            f"--host={HOST}",
+            "--port=0",  # the server takes the socket we bound; 0 skips TensorBoard's own port check
+            f"--path_prefix={prefix}",
+            f"--reload_interval={RELOAD_INTERVAL_S}",
             *extra_args,
-        ]  # fmt: skip
-        # Spawned from the event loop's thread: the launcher's PR_SET_PDEATHSIG follows the thread
-        # that forked it. A new session keeps a Ctrl+C in our terminal from reaching it directly.
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(LAUNCHER), *args,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
-            env={**os.environ, PARENT_PID_ENV: str(os.getpid())},
-        )  # fmt: skip
-        started = cls(proc, prefix)
+        ]
+        if any("\n" in flag or "\r" in flag for flag in flags):
+            raise BoardError("TensorBoard's flags cannot hold line breaks.")
+        listener = _listen(port)
+        bound_port: int = listener.getsockname()[1]
+        private_dir = Path(tempfile.mkdtemp(prefix=PRIVATE_DIR_PREFIX))  # 0700, a name nobody guesses
+        try:
+            flagfile = private_dir / "flags"
+            fd = os.open(flagfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write("\n".join(flags) + "\n")
+            # Spawned from the event loop's thread: the launcher's PR_SET_PDEATHSIG follows the
+            # thread that forked it. A new session keeps a Ctrl+C in our terminal from reaching it.
+            # Its TMPDIR is private: TensorBoard writes its port and prefix to an info file there.
+            proc = await asyncio.create_subprocess_exec(
+                *tensorboard_command(flagfile),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,
+                pass_fds=(listener.fileno(),),
+                env={
+                    **os.environ,
+                    PARENT_PID_ENV: str(os.getpid()),
+                    LISTEN_FD_ENV: str(listener.fileno()),
+                    "TMPDIR": str(private_dir),
+                },
+            )  # fmt: skip
+        except BaseException:
+            shutil.rmtree(private_dir, ignore_errors=True)
+            raise
+        finally:
+            # TensorBoard holds it now; our copy would keep the port open after TensorBoard dies.
+            listener.close()
+        started = cls(proc, prefix, bound_port, private_dir)
         try:
             await asyncio.wait_for(started._until_ready(), timeout)
         except TimeoutError:
@@ -116,6 +159,7 @@ class TensorBoardProcess:
         except BaseException:
             await started.stop()
             raise
+        flagfile.unlink(missing_ok=True)  # read at its start; the prefix need not stay on disk
         return started
 
     async def _until_ready(self) -> None:
@@ -124,7 +168,6 @@ class TensorBoardProcess:
             await asyncio.wait({self._serving, exited}, return_when=asyncio.FIRST_COMPLETED)
             if not self._serving.done():
                 raise await self._failure()
-            self.port = self._serving.result()
             delay = 0.01
             while True:
                 status = await http_status(HOST, self.port, self.prefix + "/")
@@ -151,6 +194,9 @@ class TensorBoardProcess:
             line = raw.decode(errors="replace").rstrip()
             if not line or any(noise in line for noise in _NOISE):
                 continue
+            if self.network_exposure is None and line.startswith((NETWORK_PRIVATE, NETWORK_SHARED)):
+                self.network_exposure = line.removeprefix(NETWORK_SHARED) if line != NETWORK_PRIVATE else ""
+                continue
             self._tail.append(line)
             match = _SERVING.search(line)
             if match and not self._serving.done():
@@ -173,6 +219,7 @@ class TensorBoardProcess:
         ends by itself when TensorBoard's end closes its stdin)."""
         if self._proc.returncode is None:
             self._signal(signal.SIGTERM)
+            self._signal(signal.SIGCONT)  # a suspended TensorBoard must run to end gracefully
             try:
                 await asyncio.wait_for(self._proc.wait(), grace)
             except TimeoutError:
@@ -180,8 +227,46 @@ class TensorBoardProcess:
                 await self._proc.wait()
         await self.wait()
         self._reader.cancel()
+        await asyncio.to_thread(shutil.rmtree, self.private_dir, True)
 
     def _signal(self, signum: int) -> None:
         # Only called before wait() has reaped our child, so its pid (the group id) is still ours.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self._proc.pid, signum)
+
+
+def _listen(port: int | None) -> socket.socket:
+    """The board's listening socket on 127.0.0.1, bound here so that it belongs to our network
+    (the launcher may move TensorBoard into a private one) and a taken port fails at once."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        # As TensorBoard's server does; so a port with only TIME_WAIT connections counts as free.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((HOST, port or 0))
+        listener.listen(128)
+    except OSError as error:
+        listener.close()
+        if port and error.errno == errno.EADDRINUSE:
+            raise BoardError(
+                f"Port {port} is already in use: choose another port or let tbdesk pick one."
+            ) from None
+        raise BoardError(f"Could not listen on {HOST}:{port or 0}: {error}") from error
+    return listener
+
+
+async def check_process(process: TensorBoardProcess, timeout: float = CHECK_TIMEOUT_S) -> str | None:
+    """None when the board answers for its runs in time; else what is wrong, for the user.
+
+    `data/runs` goes through TensorBoard to its data server, so a data server that died (TensorBoard
+    then answers 500) is found as well as a TensorBoard that hangs or was suspended.
+    """
+    status = await http_status(HOST, process.port, process.prefix + "/data/runs", timeout)
+    if status == 200:
+        return None
+    if procinfo.state(process.pid) == "T":
+        return "TensorBoard is suspended (stopped by a signal) and does not answer."
+    if status is None:
+        return f"TensorBoard did not answer within {timeout:.0f} s."
+    if not any(procinfo.cmdline(child) for child in procinfo.children(process.pid)):
+        return f"TensorBoard answers with errors (HTTP {status}): its data server is gone."
+    return f"TensorBoard answers with errors (HTTP {status})."

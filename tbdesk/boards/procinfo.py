@@ -23,6 +23,12 @@ def is_alive(pid: int) -> bool:
     return stat is None or stat[0] != "Z"
 
 
+def state(pid: int) -> str | None:
+    """The process's state letter (R running, S sleeping, T stopped, Z zombie...), or None."""
+    fields = _stat_fields(pid)
+    return fields[0] if fields else None
+
+
 def start_time(pid: int) -> int | None:
     """The process's start time in clock ticks since boot: with the pid, it names one process."""
     fields = _stat_fields(pid)
@@ -32,6 +38,42 @@ def start_time(pid: int) -> int | None:
         return int(fields[19])  # field 22 of /proc/<pid>/stat; fields here start at field 3
     except (IndexError, ValueError):
         return None
+
+
+def owner(pid: int) -> int | None:
+    """The user id that owns the process."""
+    try:
+        return (_PROC / str(pid)).stat().st_uid
+    except OSError:
+        return None
+
+
+def listening_ports(pid: int) -> set[int]:
+    """TCP ports on which the process holds a listening socket, in our network namespace (what a
+    connection to 127.0.0.1 reaches). Empty when its open files cannot be read (not ours)."""
+    try:
+        entries = list((_PROC / str(pid) / "fd").iterdir())
+    except OSError:
+        return set()
+    inodes = set()
+    for entry in entries:
+        try:
+            link = os.readlink(entry)
+        except OSError:  # closed meanwhile
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[len("socket:[") : -1])
+    ports: set[int] = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            lines = (_PROC / "self" / "net" / table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 9 and fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
 
 
 def cmdline(pid: int) -> list[str] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import time
 from dataclasses import asdict, dataclass
@@ -19,7 +20,7 @@ from typing import Any
 
 from tbdesk import paths
 from tbdesk.boards import procinfo
-from tbdesk.boards._launch import LAUNCHER_TAIL
+from tbdesk.boards._launch import LAUNCHER_TAIL, PRIVATE_DIR_PREFIX
 from tbdesk.boards.links import remove_folder
 
 
@@ -32,6 +33,9 @@ class BoardRecord:
     owner_start: int | None
     port: int
     folder: str
+    # The board's TMPDIR, where TensorBoard writes its info file (port and prefix): how tbdesk
+    # finds its own boards now that the shared /tmp/.tensorboard-info no longer lists them.
+    private_dir: str | None = None
 
     def process_matches(self) -> bool:
         """The recorded TensorBoard still runs (same process, not a recycled pid)."""
@@ -47,7 +51,7 @@ def registry_dir() -> Path:
     return paths.state_dir() / "boards"
 
 
-def add(board_id: str, pid: int, port: int, folder: Path) -> BoardRecord:
+def add(board_id: str, pid: int, port: int, folder: Path, private_dir: Path | None = None) -> BoardRecord:
     me = os.getpid()
     record = BoardRecord(
         board_id=board_id,
@@ -57,9 +61,10 @@ def add(board_id: str, pid: int, port: int, folder: Path) -> BoardRecord:
         owner_start=procinfo.start_time(me),
         port=port,
         folder=str(folder),
+        private_dir=str(private_dir) if private_dir is not None else None,
     )
     directory = registry_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = directory / f"{board_id}.json"
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -104,6 +109,8 @@ def reap_orphans(grace: float = 3.0) -> list[int]:
             _end_process(record.pid, grace)
             ended.append(record.pid)
         remove_folder(Path(record.folder))
+        if record.private_dir is not None and Path(record.private_dir).name.startswith(PRIVATE_DIR_PREFIX):
+            shutil.rmtree(record.private_dir, ignore_errors=True)
         remove(record.board_id)
     return ended
 
@@ -151,13 +158,18 @@ def _parse(path: Path) -> BoardRecord | None:
     ints = ("pid", "owner_pid", "port")
     optional_ints = ("pid_start", "owner_start")
     strings = ("board_id", "folder")
+    private_dir = data.get("private_dir")
+    if private_dir is not None and not isinstance(private_dir, str):
+        private_dir = None  # an old or odd record: the board is still found and ended
     if not all(_is_int(data.get(key)) for key in ints):
         return None
     if not all(data.get(key) is None or _is_int(data.get(key)) for key in optional_ints):
         return None
     if not all(isinstance(data.get(key), str) for key in strings) or data["board_id"] != path.stem:
         return None
-    return BoardRecord(**{key: data[key] for key in (*ints, *optional_ints, *strings)})
+    return BoardRecord(
+        **{key: data[key] for key in (*ints, *optional_ints, *strings)}, private_dir=private_dir
+    )
 
 
 def _is_int(value: object) -> bool:

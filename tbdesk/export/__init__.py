@@ -33,7 +33,8 @@ one per board and drop the parameters of every other sweep shown with it): the p
 parameters from the sessions and takes every scalar in a session's folder as a metric, so a number
 a child logged once that is one of its parameters is written as the parameter only (not also as a
 one-point scalar: it would show twice in every row of the HPARAMS tab). A child's
-parameters are, in this order (details in tbdesk.export.hparams): its tags and properties; a text
+parameters are, in this order (details in tbdesk.export.hparams): its tags, properties and params
+(MLflow's), and the values a sweep sampled for it (kept in its parent's tags by HyperDrive); a text
 it logged once; a number it logged once whose name appears in its name ("alpha" in "alpha0.1");
 values the parent logged while only that child ran; and, only when no child has a parameter by
 those rules, the numbers every child logged once that differ between children (children "trial 0",

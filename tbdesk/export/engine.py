@@ -232,7 +232,9 @@ class _TreeExport:
             self._children[f"{node.rel}/{name}" if node.rel else name] = child.id
         sessions: list[Session] = []
         if children:
-            sessions = plan_sweep(node.metrics, list(zip(children, names, child_metrics, strict=True)))
+            sessions = plan_sweep(
+                node.metrics, list(zip(children, names, child_metrics, strict=True)), run.tags
+            )
         is_sweep = any(s.hparams for s in sessions)
         shown = node.metrics if node.written is None else node.written
         written = await self._write(run, list(shown), node.folder, node.session_values)

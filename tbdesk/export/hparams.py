@@ -12,7 +12,10 @@ tab would show it twice, as a parameter and as a metric.
 
 Where a child's parameters come from, by these rules in this order:
 - its tags and properties (tbdesk's and Azure ML's internal ones left out; a tag holding a JSON
-  object, as HyperDrive's "hyperparameters" does, gives one parameter per key);
+  object, as HyperDrive's "hyperparameters" does, gives one parameter per key), its params (an
+  Azure ML v2 job's MLflow params), and the values a sweep sampled for it: HyperDrive (which runs
+  Azure ML's sweep jobs) keeps them on the parent as a tag named after the child, `<parent id>_<n>`
+  holding a JSON object (azureml-train-core's HyperDriveRun.get_hyperparameters);
 - values it logged once: a text is a parameter; a number is a parameter when its name appears in
   the child's name (the how-to names its child runs "alpha0.1" and logs alpha and mse);
 - values the parent logged while that child, and no other, was running (the how-to logs alpha and mse
@@ -49,6 +52,41 @@ _STATUS = {
     RunStatus.RUNNING: 3,
 }
 _INTERNAL_PREFIXES = ("_", "azureml.", "mlflow.", "tbdesk.")
+# Properties Azure ML itself puts on job runs, sweep trials and pipeline steps (seen in run records
+# the service returned, and in its RunStatusChanged events), and the configuration HyperDrive keeps
+# in a sweep's tags and properties (azureml-train-core's HyperDriveConfig._get_runconfig_from_run_dto,
+# a HyperDrive run's details): the job's plumbing, not its parameters. They matter where a sweep is
+# itself a child run (a pipeline's sweep step).
+_INTERNAL_KEYS = frozenset(
+    {
+        "generator_config",
+        "primary_metric_config",
+        "policy_config",
+        "platform_config",
+        "max_total_jobs",
+        "max_concurrent_jobs",
+        "max_duration_minutes",
+        "resume_from",
+        "space_size",
+        "best_child_run_id",
+        "best_metric_status",
+        "best_data_container_id",
+        "score",
+        "platform",
+        "user_agent",
+        "ContentSnapshotId",
+        "contentSnapshotId",
+        "ProcessInfoFile",
+        "ProcessStatusFile",
+        "StepType",
+        "stepType",
+        "ComputeTargetType",
+        "computeTargetType",
+        "runSource",
+        "runType",
+        "runTemplate",
+    }
+)
 
 HParam = float | str | bool
 
@@ -66,17 +104,21 @@ class Session:
 
 
 def plan_sweep(
-    parent_metrics: Sequence[Metric], children: Sequence[tuple[Run, str, Sequence[Metric]]]
+    parent_metrics: Sequence[Metric],
+    children: Sequence[tuple[Run, str, Sequence[Metric]]],
+    parent_tags: Mapping[str, str] | None = None,
 ) -> list[Session]:
     """A session for each child (run, folder name, its metrics); see the rules above. Whether they
     make a sweep: any(session.hparams for session in sessions)."""
+    sampled = parent_tags or {}
     lent = _lent_by_parent(parent_metrics, [run for run, _, _ in children])
     sessions = []
     singles: list[dict[str, float]] = []  # per child: numbers it logged once, not parameters
     for (run, name, metrics), borrowed in zip(children, lent, strict=True):
         own = {m.name for m in metrics}
         extra = tuple(m for m in borrowed if m.name not in own)
-        hparams = _from_tags({**run.properties, **run.tags})
+        hparams = _from_tags({**run.properties, **_not_sampled(run.tags, run.id), **run.params})
+        hparams.update(_sampled(sampled.get(run.id)))
         numbers: dict[str, float] = {}
         for metric in (*metrics, *extra):
             if metric.kind not in (MetricKind.SCALAR, MetricKind.LIST, MetricKind.STRING):
@@ -162,10 +204,31 @@ def _protobuf_value(value: HParam) -> bytes:
     return proto.message(3, clean_text(value).encode("utf-8"))
 
 
+def _not_sampled(tags: Mapping[str, str], run_id: str) -> Mapping[str, str]:
+    """A run's tags without the values it sampled for its own trials (`<run id>_<n>`)."""
+    prefix = run_id + "_"
+    return {
+        key: text
+        for key, text in tags.items()
+        if not (key.startswith(prefix) and key[len(prefix) :].isdigit())
+    }
+
+
+def _sampled(text: str | None) -> dict[str, HParam]:
+    """The values a sweep sampled for a child, from the parent's tag named after it."""
+    try:
+        parsed = json.loads(text) if text else None
+    except ValueError:
+        return {}
+    if not isinstance(parsed, dict):
+        return {}
+    return {str(key).lstrip("-"): _as_hparam(value) for key, value in parsed.items()}
+
+
 def _from_tags(tags: Mapping[str, str]) -> dict[str, HParam]:
     found: dict[str, HParam] = {}
     for key, text in tags.items():
-        if key.startswith(_INTERNAL_PREFIXES):
+        if key.startswith(_INTERNAL_PREFIXES) or key in _INTERNAL_KEYS:
             continue
         try:
             parsed = json.loads(text)

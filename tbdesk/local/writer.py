@@ -35,14 +35,22 @@ class Writer:
         return cls(boot, namespace, int(parts[2]), int(parts[3]))
 
 
+_HERE: dict[int, Writer] = {}  # by pid: a forked child is a writer of its own
+
+
 def this_process() -> Writer:
     pid = os.getpid()
-    return Writer(_boot_id(), _namespace("self"), pid, _start_time(pid) or 0)
+    here = _HERE.get(pid)
+    if here is None:
+        here = _HERE[pid] = Writer(_boot_id(), _namespace("self"), pid, _start_time(pid) or 0)
+    return here
 
 
 def is_gone(writer: Writer) -> bool:
     """True when the writer's process has certainly ended (a zombie counts as ended)."""
     here = this_process()
+    if writer == here:
+        return False
     if writer.boot_id and here.boot_id and writer.boot_id != here.boot_id:
         return True  # the machine was restarted since
     if writer.namespace != here.namespace:
@@ -50,13 +58,17 @@ def is_gone(writer: Writer) -> bool:
     if here.boot_id:  # Linux: /proc tells the start time of whoever holds the pid now
         started = _start_time(writer.pid)
         return started is None or writer.started not in (0, started)
+    return not _pid_alive(writer.pid)
+
+
+def _pid_alive(pid: int) -> bool:
     try:
-        os.kill(writer.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except PermissionError:  # someone else's live process
         return False
-    return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
 
 
 def _boot_id() -> str:

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,6 @@ from tbdesk.files import list_files
 from tbdesk.local.names import InvalidNameError, check_file_name, inside
 from tbdesk.model import Experiment, Metric, Run, RunFile, RunStatus
 from tbdesk.sources.base import SourceError
-from tbdesk.text import count
 
 EVENT_MARK = "tfevents"
 # A run whose event files were written this recently is shown as live (its training writes on).
@@ -116,13 +115,6 @@ def scan(root: Path) -> Scan:
     found.sort(key=lambda r: (-r.started, r.rel))
     unreadable.sort(key=lambda u: u.path)
     return Scan(found, unreadable)
-
-
-def unreadable_text(items: Sequence[Unreadable], shown: int = 3) -> str:
-    """One line for the window: how many, and the first few."""
-    names = "; ".join(map(str, items[:shown]))
-    more = f"; and {len(items) - shown} more" if len(items) > shown else ""
-    return f"Cannot read {count(len(items), 'item')}, which TensorBoard will not show: {names}{more}"
 
 
 def unreadable_in(folders: Iterable[Path]) -> list[Unreadable]:

@@ -33,6 +33,14 @@ where possible:
   check refused (or one without an etag that did not grow) is asked for from OVERLAP bytes before
   its local end: when those match what is here, it grew and the rest is appended.
 
+Where a run's TensorBoard logs are: under the prefix asked for (by default `logs/`, which Azure ML
+uploads while a job runs). Azure ML v2 jobs often write them under `outputs/` instead (Microsoft's
+own samples use `outputs/tblogs/<time>`; others `outputs/tensorboard/`), which the service uploads
+when the job ends: while the default prefix holds no event file, `outputs/` is looked through too
+(at the first poll, at the last one after the run ended, and every LOOK_ELSEWHERE_EVERY seconds),
+and once event files are found there, the deepest folder holding all of them is mirrored into the
+same local folder instead (so a board that shows the run keeps its link and sees them come).
+
 A file that shrank upstream, failed these checks, or changed (its record, or its bytes' ETag)
 without growing was replaced: it is fetched whole into a partial file beside the cache and renamed
 over the old one, so a reader sees the old file or the new one, never a mix. New files arrive the
@@ -53,6 +61,7 @@ import asyncio
 import hashlib
 import itertools
 import os
+import posixpath
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -82,6 +91,8 @@ OVERLAP = 32
 NOT_FRAMED = -1  # in the ledger's frames: the local copy is not a frame sequence
 RESUMES = 5  # reconnections per file per poll after a cut connection
 DEFAULT_PREFIX = "logs/"
+FALLBACK_PREFIX = "outputs/"  # looked through for event files while the default prefix has none
+LOOK_ELSEWHERE_EVERY = 30.0  # seconds between two looks through the fallback while a run runs
 FILES = "files"
 STATE = ".sync"
 
@@ -149,16 +160,21 @@ class RunSync:
         entry: Path,
         *,
         prefix: str = DEFAULT_PREFIX,
+        fallback: str | None = None,
         limit: asyncio.Semaphore | None = None,
         probe_every: float = PROBE_EVERY,
         quiet: float = QUIET,
     ) -> None:
+        """fallback: where else to look for event files while prefix holds none (see above)."""
         folder = _folder_of(prefix)
         self.remote = remote
         self.run = run
         self.prefix = f"{folder}/" if folder else ""
+        self.source_prefix = self.prefix  # the run's folder mirrored into `folder`
         self.files_root = entry / FILES
         self.folder = self.files_root / folder if folder else self.files_root
+        self._fallback = fallback
+        self._looked_elsewhere = float("-inf")  # time.monotonic() of the last look
         self._state = entry / STATE
         self._ledger: Ledger | None = None
         self._limit = limit or asyncio.Semaphore(4)
@@ -185,19 +201,19 @@ class RunSync:
     async def poll(self, *, probe: bool = False, final: bool = False, at: float | None = None) -> PollResult:
         """One round: list, then fetch what changed. `probe`: the run is under way, so one event
         file may be probed when due (see the module's docstring); `final`: the run has ended and
-        this is its last poll; `at`: the time.monotonic() the probes are timed by (default: now).
-        Raises SourceError (the service failed), DiskFullError; a refused path is reported in the
-        result, not raised."""
+        this is its last poll (which also looks for TensorBoard logs elsewhere when due); `at`: the
+        time.monotonic() the probes are timed by (default: now). Raises SourceError (the service
+        failed), DiskFullError; a refused path is reported in the result, not raised."""
         if self._ledger is None:
             self._ledger = await asyncio.to_thread(self._open)
         ledger = self._ledger
-        listed = await self.remote.listing(self.run, self.prefix)
+        listed = await self._listing(final)
         now = time.monotonic() if at is None else at
         wanted: list[tuple[RemoteFile, Path]] = []
         refused: list[str] = []
         for item in listed:
             try:
-                wanted.append((item, local_path(self.files_root, item.path)))
+                wanted.append((item, self._target(item.path)))
             except UnsafePathError as exc:
                 refused.append(str(exc))
         stale = [
@@ -212,7 +228,7 @@ class RunSync:
                 await asyncio.to_thread(self._save)
             return PollResult((), 0, len(wanted), tuple(refused))
         todo = [(item, target, False) for item, target in stale] + [(i, t, True) for i, t in probes]
-        await self.remote.prepare(self.run, self.prefix, [item.path for item, _, _ in todo])
+        await self.remote.prepare(self.run, self.source_prefix, [item.path for item, _, _ in todo])
         outcomes = await asyncio.gather(
             *(self._fetch(item, target, probed) for item, target, probed in todo), return_exceptions=True
         )
@@ -290,6 +306,33 @@ class RunSync:
             elif known and not outcome.whole:
                 self._follows[item.path] = True
 
+    async def _listing(self, final: bool) -> list[RemoteFile]:
+        """The files under the mirrored folder; while they hold no event file, the fallback is
+        looked through (when due), and the folder of the event files found there is taken."""
+        listed = await self.remote.listing(self.run, self.source_prefix)
+        if self._fallback is None:
+            return listed
+        if any(is_event_file(item.path) for item in listed):
+            self._fallback = None  # the logs are where they were looked for first
+            return listed
+        now = time.monotonic()
+        if not final and now - self._looked_elsewhere < LOOK_ELSEWHERE_EVERY:
+            return listed
+        self._looked_elsewhere = now
+        elsewhere = await self.remote.listing(self.run, self._fallback)
+        found = _logs_folder([item.path for item in elsewhere if is_event_file(item.path)])
+        if found is None:
+            return listed
+        self.source_prefix, self._fallback = found, None
+        return [item for item in elsewhere if item.path.startswith(found)]
+
+    def _target(self, path: str) -> Path:
+        """Where a listed file goes: its path below `files` (below `folder` once another folder
+        than the prefix is mirrored there). Raises UnsafePathError."""
+        if self.source_prefix == self.prefix:
+            return local_path(self.files_root, path)
+        return local_path(self.folder, path[len(self.source_prefix) :])
+
     # ---- one file
     async def _fetch(self, item: RemoteFile, target: Path, probed: bool) -> _Outcome | None:
         assert self._ledger is not None
@@ -305,7 +348,7 @@ class RunSync:
                 except LinkExpiredError:
                     if not attempt:
                         await self._refresh_links()
-            listed = await self.remote.listing(self.run, self.prefix)
+            listed = await self.remote.listing(self.run, self.source_prefix)
         if all(other.path != item.path for other in listed):
             return None  # gone upstream between the listing and the download
         raise SyncError(
@@ -318,7 +361,7 @@ class RunSync:
         stamp = time.monotonic()
         async with self._relink:
             if self._relinked_at < stamp:
-                await self.remote.prepare(self.run, self.prefix, [], refresh=True)
+                await self.remote.prepare(self.run, self.source_prefix, [], refresh=True)
                 self._relinked_at = time.monotonic()
 
     def _transfer(self, path: str, target: Path, changed: bool, unless: str | None) -> _Outcome:
@@ -557,6 +600,15 @@ class RunSync:
             self._ledger.save()
         except OSError as exc:
             raise disk_error(exc, self.files_root) from exc
+
+
+def _logs_folder(paths: list[str]) -> str | None:
+    """The deepest folder holding every one of the event files (paths), with its '/'; None when
+    there are none."""
+    folders = sorted({path.rsplit("/", 1)[0] for path in paths if "/" in path})
+    if not folders:
+        return None
+    return posixpath.commonpath(folders) + "/"
 
 
 def _not_grown(total: int | None, have: int, changed: bool) -> bool:

@@ -29,7 +29,7 @@ from pathlib import Path
 from tbdesk.model import Run, RunKey, RunStatus
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sync.cache import RunCache
-from tbdesk.sync.engine import DEFAULT_PREFIX, PROBE_EVERY, QUIET, RunSync
+from tbdesk.sync.engine import DEFAULT_PREFIX, FALLBACK_PREFIX, PROBE_EVERY, QUIET, RunSync
 from tbdesk.sync.errors import SyncError, disk_error
 from tbdesk.sync.remote import AzureRemote, Remote
 
@@ -441,11 +441,13 @@ class LiveSync:
         else:
             try:
                 entry = await asyncio.to_thread(self.cache.folder, run.key)
+                fallback = FALLBACK_PREFIX if self.prefix == DEFAULT_PREFIX else None
                 sync = RunSync(
                     self._remote,
                     run,
                     entry,
                     prefix=self.prefix,
+                    fallback=fallback,
                     limit=self._limit,
                     probe_every=self.policy.probe,
                     quiet=self.policy.quiet,

@@ -9,10 +9,11 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QFont, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWebEngineCore import (
     QWebEngineNewWindowRequest,
     QWebEnginePage,
@@ -36,6 +37,7 @@ from tbdesk.ui.web import (
     Navigation,
     NavigationRequest,
     decide_navigation,
+    foreign_profile,
     qurl_text,
     web_profile,
 )
@@ -102,14 +104,51 @@ def _parse_probe(answer: Any) -> dict[str, int]:
     return {key: int(value) for key, value in result.items()} if isinstance(result, dict) else {}
 
 
+class _UserActivation(QObject):
+    """Whether the user just clicked or pressed a key in the dashboard: a page may hand a URL to
+    the system browser only right after that, once per click (as browsers allow pop-ups).
+
+    Chromium tells this for new windows (isUserInitiated) but not for navigations of the page,
+    so the view's input is watched here: on the view and on the widget Chromium renders into,
+    which is added (and replaced after a renderer crash) as a child of the view.
+    """
+
+    WINDOW_S = 1.0
+
+    def __init__(self, view: QWebEngineView) -> None:
+        super().__init__(view)
+        self._at: float | None = None
+        view.installEventFilter(self)
+        for child in view.findChildren(QWidget):
+            child.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.ChildAdded:
+            child = event.child()  # type: ignore[attr-defined]
+            if child is not None and child.isWidgetType():
+                child.installEventFilter(self)
+        elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.KeyPress):
+            self._at = time.monotonic()
+        return False
+
+    def recent(self) -> bool:
+        return self._at is not None and time.monotonic() - self._at <= self.WINDOW_S
+
+    def consume(self) -> None:
+        self._at = None
+
+
 class BoardPage(QWebEnginePage):
     """A page that stays inside its board: every navigation goes through tbdesk.ui.web's policy."""
 
     linkOpenedExternally = Signal(str)
+    navigationDecided = Signal(str, str)  # url, the decision's value: for the log and for tests
 
     def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
         super().__init__(profile, parent)
         self.origin: BoardOrigin | None = None
+        self.user_activation: _UserActivation | None = None
         # Handling the signal (instead of createWindow) gives the new window's URL up front;
         # not calling request.openIn() refuses the window.
         self.newWindowRequested.connect(self._on_new_window)
@@ -128,17 +167,29 @@ class BoardPage(QWebEnginePage):
         self, url: QUrl | str, type: QWebEnginePage.NavigationType, isMainFrame: bool
     ) -> bool:
         qurl = QUrl(url)
-        request = NavigationRequest(qurl_text(qurl), self.origin, main_frame=isMainFrame)
-        return self._apply(decide_navigation(request), qurl)
+        activation = self.user_activation
+        gesture = activation is not None and activation.recent()
+        request = NavigationRequest(
+            qurl_text(qurl), self.origin, main_frame=isMainFrame, user_gesture=gesture
+        )
+        decision = decide_navigation(request)
+        if decision is Navigation.OPEN_EXTERNALLY and activation is not None:
+            activation.consume()  # one click, one URL
+        return self._apply(decision, qurl)
 
     def _on_new_window(self, request: QWebEngineNewWindowRequest) -> None:
         qurl = request.requestedUrl()
-        self._apply(decide_navigation(NavigationRequest(qurl_text(qurl), self.origin, new_window=True)), qurl)
+        navigation = NavigationRequest(
+            qurl_text(qurl), self.origin, new_window=True, user_gesture=request.isUserInitiated()
+        )
+        self._apply(decide_navigation(navigation), qurl)
 
     def _apply(self, decision: Navigation, url: QUrl) -> bool:
+        _log.debug("navigation to %s: %s", url.toString(), decision.value)
         if decision is Navigation.OPEN_EXTERNALLY:
             QDesktopServices.openUrl(url)
             self.linkOpenedExternally.emit(url.toString())
+        self.navigationDecided.emit(url.toString(), decision.value)
         return decision is Navigation.ALLOW
 
 
@@ -168,14 +219,14 @@ class _ErrorPanel(QWidget):
         layout.addWidget(self.details, 1)
         layout.addLayout(buttons)
 
-    def show_text(self, text: str, *, restart: bool) -> None:
+    def show_text(self, text: str, *, restart: bool, reload: bool) -> None:
         """text's first line becomes the heading, the rest (say, TensorBoard's last lines) the details."""
         heading, _, details = text.strip().partition("\n")
         self.heading.setText(heading or self.tr("The board is not available."))
         self.details.setPlainText(details.strip())
         self.details.setVisible(bool(details.strip()))
         self.restart_button.setVisible(restart)
-        self.reload_button.setVisible(not restart)
+        self.reload_button.setVisible(reload)
 
 
 class _SyncStrip(QWidget):
@@ -208,19 +259,25 @@ class BoardView(QWidget):
 
     chartsReady = Signal()  # the dashboard settled: charts drawn, or TensorBoard says it has no data
     restartRequested = Signal()  # the user asked to restart this board's TensorBoard
+    # Time to ask whether the board still answers: at an interval while the view is visible, on
+    # reload, and when a page load times out. The window asks the board manager.
+    checkRequested = Signal()
     linkOpenedExternally = Signal(str)  # a link left for the system browser (for the status bar)
     syncRefreshRequested = Signal()  # the user asked the board's live sync to look for new logs now
     browserFailed = Signal(str)  # no system browser could open this URL
 
     POLL_MS = 150
+    CHECK_MS = 10_000  # how often a visible board is asked whether it still answers
+    LOAD_TIMEOUT_MS = 30_000  # a page load that takes longer says so in the tab
     # After this the indicator stops even if no chart showed up (a slow or odd board).
     READY_TIMEOUT_MS = 30_000
     # Renderer crashes within this window count as a crash loop, which stops automatic reloads.
     CRASH_WINDOW_S = 60.0
     MAX_CRASH_RELOADS = 3
 
-    def __init__(self, url: str, title: str, parent: QWidget | None = None) -> None:
-        """url: the board's address; "" while the board is still starting (the view shows loading)."""
+    def __init__(self, url: str, title: str, parent: QWidget | None = None, *, foreign: bool = False) -> None:
+        """url: the board's address; "" while the board is still starting (the view shows loading).
+        foreign: a TensorBoard tbdesk did not start, shown in a profile that keeps nothing."""
         super().__init__(parent)
         self._title = title
         self._url = ""
@@ -234,8 +291,9 @@ class BoardView(QWidget):
         self._progress.setToolTip(self.tr("Loading the dashboard"))
 
         self._view = QWebEngineView(self)
-        self._page = BoardPage(web_profile(), self._view)
+        self._page = BoardPage(foreign_profile() if foreign else web_profile(), self._view)
         self._view.setPage(self._page)
+        self._page.user_activation = _UserActivation(self._view)
         self._page.linkOpenedExternally.connect(self.linkOpenedExternally)
         self._page.loadStarted.connect(self._on_load_started)
         self._page.loadProgress.connect(self._on_load_progress)
@@ -259,12 +317,10 @@ class BoardView(QWidget):
         layout.addWidget(self._progress)
         layout.addWidget(self._stack, 1)
 
-        self._poll_timer = QTimer(self)
-        self._poll_timer.setInterval(self.POLL_MS)
-        self._poll_timer.timeout.connect(self._probe)
-        self._ready_deadline = QTimer(self)
-        self._ready_deadline.setSingleShot(True)
-        self._ready_deadline.timeout.connect(self._give_up_waiting)
+        self._poll_timer = self._make_timer(self.POLL_MS, self._probe)
+        self._ready_deadline = self._make_timer(self.READY_TIMEOUT_MS, self._give_up_waiting, single=True)
+        self._check_timer = self._make_timer(self.CHECK_MS, self.checkRequested.emit)
+        self._load_deadline = self._make_timer(self.LOAD_TIMEOUT_MS, self._on_load_timeout, single=True)
 
         # Shortcuts of a hidden tab are inactive, so each tab's view can own the same keys.
         # F5 belongs to the main window's Refresh.
@@ -277,6 +333,13 @@ class BoardView(QWidget):
         self.addActions([self.reload_action, self.open_in_browser_action])
 
         self.set_url(url)
+
+    def _make_timer(self, interval_ms: int, slot: Callable[[], object], *, single: bool = False) -> QTimer:
+        timer = QTimer(self)
+        timer.setInterval(interval_ms)
+        timer.setSingleShot(single)
+        timer.timeout.connect(slot)
+        return timer
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -320,6 +383,7 @@ class BoardView(QWidget):
     def reload(self) -> None:
         if not self._url:
             return
+        self.checkRequested.emit()
         self.show_loading()
         if (
             self._page.url().isEmpty()
@@ -346,6 +410,14 @@ class BoardView(QWidget):
         (say, TensorBoard's last lines), and a Restart button that emits restartRequested."""
         self._show_panel(text, restart=True)
 
+    def show_not_responding(self, text: str) -> None:
+        """The board runs but does not answer: text as in show_error, with Restart and Reload."""
+        self._show_panel(text, restart=True, reload=True)
+
+    @property
+    def showing_error(self) -> bool:
+        return self._stack.currentWidget() is self._error_panel
+
     def show_sync(self, text: str, tooltip: str = "", *, error: bool = False) -> None:
         """Say how the board's live sync goes, in the strip above the dashboard."""
         self._sync_strip.show_text(text, tooltip, error=error)
@@ -365,6 +437,7 @@ class BoardView(QWidget):
     # -- loading and readiness --------------------------------------------------------------------
 
     def _on_load_started(self) -> None:
+        self._load_deadline.start(self.LOAD_TIMEOUT_MS)
         self._set_charts_ready(False)
         self._poll_timer.stop()
         self._progress.setRange(0, 100)
@@ -376,6 +449,7 @@ class BoardView(QWidget):
             self._progress.setValue(percent)
 
     def _on_load_finished(self, ok: bool) -> None:
+        self._load_deadline.stop()
         if not ok or self._stack.currentWidget() is not self._view:
             # A failed load shows Chromium's error page; the board's state tells the user why.
             self._progress.hide()
@@ -437,11 +511,33 @@ class BoardView(QWidget):
         # Reloading from inside the signal handler would reuse the dying renderer.
         QTimer.singleShot(0, self, self.reload)
 
-    def _show_panel(self, text: str, *, restart: bool) -> None:
+    def _on_load_timeout(self) -> None:
+        if self._stack.currentWidget() is not self._view:
+            return
+        self._page.triggerAction(QWebEnginePage.WebAction.Stop)
+        self.show_not_responding(
+            self.tr("The dashboard did not load within {0} s.").format(self.LOAD_TIMEOUT_MS // 1000)
+            + "\n"
+            + self.tr("TensorBoard may be busy or hung: reload the page, or restart the board.")
+        )
+        self.checkRequested.emit()
+
+    def _show_panel(self, text: str, *, restart: bool, reload: bool | None = None) -> None:
         self._stop_waiting()
+        self._load_deadline.stop()
         self._set_charts_ready(False)
-        self._error_panel.show_text(text, restart=restart)
+        self._error_panel.show_text(text, restart=restart, reload=not restart if reload is None else reload)
         self._stack.setCurrentWidget(self._error_panel)
+
+    # -- visibility -------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._check_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._check_timer.stop()
 
     # -- JavaScript -------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tbdesk.boards import Board, BoardManager, BoardState, RunningTensorBoard, discover
+from tbdesk.boards import Board, BoardManager, BoardState, RunningTensorBoard, discover, exposure_warning
 from tbdesk.ui import locale_text
 from tbdesk.ui.boards_menu import external_title, others
 
@@ -106,6 +106,11 @@ class BoardsPanel(QWidget):
         self.external_tree.customContextMenuRequested.connect(self._external_menu)
         self.external_status = QLabel(self)
         self.external_status.setWordWrap(True)
+        # Said once, above the boards, when the kernel gave a board no private network.
+        self.exposure_note = QLabel(self)
+        self.exposure_note.setWordWrap(True)
+        self.exposure_note.setStyleSheet("color: #c62828;")
+        self.exposure_note.hide()
 
         self.open_action = self._action("Open", self.open_selected, "Show the board's dashboard")
         self.stop_action = self._action("Stop", self.stop_selected, "Stop TensorBoard and close the board")
@@ -127,6 +132,7 @@ class BoardsPanel(QWidget):
             self.tr("Boards of this window"),
             self.boards_tree,
             [self.open_action, self.open_in_browser_action, self.restart_action, self.stop_action],
+            self.exposure_note,
         )
         others = self._section(
             self.tr("Other TensorBoards on this machine"),
@@ -169,6 +175,10 @@ class BoardsPanel(QWidget):
                 item = QTreeWidgetItem(tree)
                 item.setData(0, _ID_ROLE, board.id)
             self._fill_board_item(item, board)
+        exposed = next((board.network_exposure for board in boards if board.network_exposure), None)
+        if exposed:
+            self.exposure_note.setText(self.tr(exposure_warning(exposed)))
+        self.exposure_note.setVisible(bool(exposed))
         self._update_actions()
 
     def selected_boards(self) -> list[Board]:

@@ -35,7 +35,7 @@ import tbdesk
 from tbdesk.boards import Board, BoardManager, BoardRun, BoardState
 from tbdesk.sources.base import SourceError
 from tbdesk.sources.cloud import CloudFolderSource, all_runs
-from tbdesk.sources.logdir import LogFolderSource, unreadable_in, unreadable_text
+from tbdesk.sources.logdir import LogFolderSource, unreadable_in
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import RunCache
 from tbdesk.ui import dialogs, window_layout
@@ -50,7 +50,7 @@ from tbdesk.ui.source_actions import SourceActions
 from tbdesk.ui.sync_status import BoardSyncs
 from tbdesk.ui.tasks import TaskRunner
 from tbdesk.ui.tree_model import SourceTreeModel
-from tbdesk.ui.tree_nodes import Kind
+from tbdesk.ui.tree_nodes import Kind, unreadable_text
 from tbdesk.ui.tree_view import SourceTreeView
 from tbdesk.ui.welcome import Welcome
 
@@ -423,7 +423,9 @@ class MainWindow(QMainWindow):
         for saved in self.settings.boards():
             if not saved.tab:  # written by an earlier tbdesk, which kept boards without a tab
                 continue
-            self.tasks.run(self._reopen(saved), f"Reopening {saved.title}", user_action=False)
+            self.tasks.run(
+                self._reopen(saved), self.tr("Reopening {0}").format(saved.title), user_action=False
+            )
 
     async def _reopen(self, saved: SavedBoard) -> None:
         from tbdesk.ui.run_actions import synced_roots
@@ -497,7 +499,10 @@ class MainWindow(QMainWindow):
         if folder.is_dir():
             self.tree_model.add_source(LogFolderSource(folder))
         name = folder.name or str(folder)
-        self.tasks.run(self.open_board([BoardRun(name, folder)], name), f"Opening {name} in TensorBoard")
+        self.tasks.run(
+            self.open_board([BoardRun(name, folder)], name),
+            self.tr("Opening {0} in TensorBoard").format(name),
+        )
 
     def open_cloud_board(self, url: str) -> None:
         """`tbdesk URL`: show the cloud folder in the tree and open a board on all its runs,
@@ -568,18 +573,26 @@ class MainWindow(QMainWindow):
     def open_external(self, url: str, title: str) -> None:
         """A TensorBoard that tbdesk did not start (listed by the boards panel)."""
         key = f"external:{url}"
-        view = self._views.get(key) or self._add_view(key, url, title)
+        view = self._views.get(key) or self._add_view(key, url, title, foreign=True)
         self.tabs.setCurrentWidget(view)
+
+    def check_board(self, board_id: str) -> None:
+        """Ask the board whether it still answers; the manager marks it not responding (or ready
+        again), which the view and the boards panel show. Quiet: no progress bar for a probe."""
+        board = self._board(board_id)
+        if board is not None:
+            asyncio.ensure_future(self.manager.check(board)).add_done_callback(_log_check_failure)
 
     def restart_board(self, board_id: str) -> None:
         board = self._board(board_id)
         if board is None:
             dialogs.show_error(self, "Restart failed", "This board was stopped; open its runs again.")
             return
-        self.tasks.run(self.manager.restart(board), f"Restarting {board.title}")
+        self.tasks.run(self.manager.restart(board), self.tr("Restarting {0}").format(board.title))
 
     def _connect_view(self, view: BoardView, board_id: str) -> None:
         view.restartRequested.connect(lambda: self.restart_board(board_id))
+        view.checkRequested.connect(lambda: self.check_board(board_id))
         view.syncRefreshRequested.connect(lambda: self.refresh_sync(board_id))
         board = self._board(board_id)
         if board is not None:
@@ -602,7 +615,7 @@ class MainWindow(QMainWindow):
                 self._restored.add(board_id)  # Refresh may try again
                 raise
 
-        self.tasks.run(follow(), f"Following {board.title} live")
+        self.tasks.run(follow(), self.tr("Following {0} live").format(board.title))
 
     async def _check_readable(self, board: Board) -> None:
         """Say in the board's strip what its TensorBoard cannot read (it would skip it silently)."""
@@ -653,10 +666,10 @@ class MainWindow(QMainWindow):
         view.deleteLater()
         self._update_centre()
 
-    def _add_view(self, key: str, url: str, title: str) -> BoardView:
+    def _add_view(self, key: str, url: str, title: str, *, foreign: bool = False) -> BoardView:
         from tbdesk.ui.board_view import BoardView  # QtWebEngine loads with the first board
 
-        view = BoardView(url, title)
+        view = BoardView(url, title, foreign=foreign)
         if self._warm_page is not None:  # Chromium is up: the blank page has done its job
             self._warm_page.deleteLater()
             self._warm_page = None
@@ -671,6 +684,10 @@ class MainWindow(QMainWindow):
     def _sync_view(self, view: BoardView, board: Board) -> None:
         if board.state in (BoardState.CRASHED, BoardState.FAILED):
             view.show_error(f"TensorBoard stopped: {board.title}\n{board.error or ''}")
+        elif board.state is BoardState.NOT_RESPONDING:
+            view.show_not_responding(f"TensorBoard is not responding: {board.title}\n{board.error or ''}")
+        elif board.state is BoardState.READY and board.url and view.showing_error:
+            view.set_url(board.url)  # it answers again
         elif board.state is BoardState.STARTING and view.url:
             view.set_url("")  # restarting: the old address is gone
         elif board.state is BoardState.READY and board.url and board.url != view.url:
@@ -760,3 +777,8 @@ class MainWindow(QMainWindow):
         dialog.fileSelected.connect(lambda path: chosen(Path(path)) if path else None)
         dialog.open()
         return dialog
+
+
+def _log_check_failure(task: asyncio.Future[bool]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logging.getLogger(__name__).error("Checking a board failed", exc_info=task.exception())

@@ -165,7 +165,8 @@ class RunActions(QObject):
             self._window.open_folder_board(folder.path)
         for source, experiment in self.selected_experiments():
             self._window.tasks.run(
-                self._open_experiment(source, experiment), f"Opening {experiment.name} in TensorBoard"
+                self._open_experiment(source, experiment),
+                self.tr("Opening {0} in TensorBoard").format(experiment.name),
             )
 
     async def _open_experiment(self, source: Source, experiment: Experiment) -> Board:
@@ -218,7 +219,7 @@ class RunActions(QObject):
         opening = self._open_runs(items, name, chosen)
         if prefix is not None:  # a folder the user named: it must hold something
             opening = self._open_if_found(items, prefix, opening)
-        self._window.tasks.run(opening, f"Opening {name} in TensorBoard")
+        self._window.tasks.run(opening, self.tr("Opening {0} in TensorBoard").format(name))
 
     async def _open_if_found(
         self, items: Selection, prefix: str, opening: Coroutine[Any, Any, Board]
@@ -377,7 +378,9 @@ class RunActions(QObject):
     def open_exported(self, results: Sequence[ExportResult]) -> None:
         runs = [BoardRun(result.folder.name, result.folder, result.run.key) for result in results]
         title = _names_title([run.name for run in runs])
-        self._window.tasks.run(self._window.open_board(runs, title), f"Opening {title} in TensorBoard")
+        self._window.tasks.run(
+            self._window.open_board(runs, title), self.tr("Opening {0} in TensorBoard").format(title)
+        )
 
     # --- logs, ids and folders -----------------------------------------------------------------
     def download_selected(self) -> QFileDialog | None:
@@ -394,7 +397,7 @@ class RunActions(QObject):
         folder = Path(dest)
         self._window.tasks.run(
             self._download(items, folder),
-            f"Downloading logs of {_title(items)}",
+            self.tr("Downloading logs of {0}").format(_title(items)),
             done_text=lambda n: (
                 f"Downloaded {n} files to {folder}" if n else "The selected runs have no logs"
             ),
@@ -404,7 +407,7 @@ class RunActions(QObject):
         copied = 0
         used: set[str] = set()
         for done, (source, run) in enumerate(items):
-            self._window.tasks.report(done, len(items), f"Downloading logs of {run.name}")
+            self._window.tasks.report(done, len(items), self.tr("Downloading logs of {0}").format(run.name))
             name = base = _folder_name(run)
             while name in used:
                 name = f"{base}-{len(used)}"
@@ -424,7 +427,9 @@ class RunActions(QObject):
         items = self._window.tree.selected_runs()
         if items:
             source, run = items[0]
-            self._window.tasks.run(self._show_in_folder(source, run), f"Showing {run.name} in its folder")
+            self._window.tasks.run(
+                self._show_in_folder(source, run), self.tr("Showing {0} in its folder").format(run.name)
+            )
 
     async def _show_in_folder(self, source: Source, run: Run) -> None:
         """The run's logs folder; for a run that only logged metrics, the folder its metrics are

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,10 +40,25 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-RUN, TAGS, PROPERTIES, METRICS, FILES = "Run", "Tags", "Properties", "Metrics", "Files"
-SECTIONS = (RUN, TAGS, PROPERTIES, METRICS, FILES)
+RUN, TAGS, PARAMETERS, PROPERTIES, METRICS, FILES = (
+    "Run",
+    "Tags",
+    "Parameters",
+    "Properties",
+    "Metrics",
+    "Files",
+)
+# The sections' names as shown (the names above are keys).
+SECTION_TITLES = {
+    RUN: QT_TRANSLATE_NOOP("RunDetails", "Run"),
+    TAGS: QT_TRANSLATE_NOOP("RunDetails", "Tags"),
+    PARAMETERS: QT_TRANSLATE_NOOP("RunDetails", "Parameters"),
+    PROPERTIES: QT_TRANSLATE_NOOP("RunDetails", "Properties"),
+    METRICS: QT_TRANSLATE_NOOP("RunDetails", "Metrics"),
+    FILES: QT_TRANSLATE_NOOP("RunDetails", "Files"),
+}
+SECTIONS = (RUN, TAGS, PARAMETERS, PROPERTIES, METRICS, FILES)  # Parameters: only for runs that have some
 MAX_FILES = 500  # a run with more files lists these and says how many it left out
-_LOADING = "Loading…"
 _NOT_EXPORTED = "#757575"  # the rows of metrics that TensorBoard will not show
 
 
@@ -75,24 +90,39 @@ _NOT_EXPORTED_WHY = {
 def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
     """The Run section: what the run says about itself."""
     fields = [
-        ("Status", run.status.value),
-        ("Display name", run.name),
-        ("Run id", run.id),
-        ("Experiment", run.experiment),
+        (QCoreApplication.translate("RunDetails", "Status"), run.status.value),
+        (QCoreApplication.translate("RunDetails", "Display name"), run.name),
+        (QCoreApplication.translate("RunDetails", "Run id"), run.id),
+        (QCoreApplication.translate("RunDetails", "Experiment"), run.experiment),
     ]
     if run.number is not None:
-        fields.append(("Run number", str(run.number)))
-    if run.run_type:
-        fields.append(("Type", run.run_type))
+        fields.append((QCoreApplication.translate("RunDetails", "Run number"), str(run.number)))
+    if run.job_type:
+        fields.append((QCoreApplication.translate("RunDetails", "Job type"), run.job_type))
+    if run.run_type:  # the service's own word for it, beside the kind of job in plain words
+        fields.append((QCoreApplication.translate("RunDetails", "Run type"), run.run_type))
     if run.parent_id:
-        fields.append(("Parent run", run.parent_id))
-    fields += [("Started", format_time(run.start_time)), ("Ended", format_time(run.end_time))]
+        fields.append((QCoreApplication.translate("RunDetails", "Parent run"), run.parent_id))
+    fields += [
+        (QCoreApplication.translate("RunDetails", "Started"), format_time(run.start_time)),
+        (QCoreApplication.translate("RunDetails", "Ended"), format_time(run.end_time)),
+    ]
     if run.start_time is not None:
         if run.end_time is not None:
-            fields.append(("Duration", format_duration((run.end_time - run.start_time).total_seconds())))
+            fields.append(
+                (
+                    QCoreApplication.translate("RunDetails", "Duration"),
+                    format_duration((run.end_time - run.start_time).total_seconds()),
+                )
+            )
         elif not run.status.is_final:
             elapsed = ((now or datetime.now(UTC)) - run.start_time).total_seconds()
-            fields.append(("Duration", f"{format_duration(elapsed)} so far"))
+            fields.append(
+                (
+                    QCoreApplication.translate("RunDetails", "Duration"),
+                    QCoreApplication.translate("RunDetails", "{0} so far").format(format_duration(elapsed)),
+                )
+            )
     return [(name, value) for name, value in fields if value]
 
 
@@ -191,12 +221,16 @@ class RunDetails(QWidget):
         self.source, self.run = source, run
         self.title.setText(f"<b>{_escape(run.name or run.id)}</b>")
         self.tree.clear()
-        self._sections = {name: self._section(name) for name in SECTIONS}
+        shown = [name for name in SECTIONS if name != PARAMETERS or run.params]
+        self._sections = {name: self._section(name) for name in shown}
         self._fill(RUN, run_fields(run))
-        self._fill(TAGS, sorted(run.tags.items()), empty="No tags")
-        self._fill(PROPERTIES, sorted(run.properties.items()), empty="No properties")
-        self._fill(METRICS, [(_LOADING, "")])
-        self._fill(FILES, [(_LOADING, "")])
+        self._fill(TAGS, sorted(run.tags.items()), empty=self.tr("No tags"))
+        if run.params:  # an Azure ML v2 job's MLflow params
+            self._fill(PARAMETERS, sorted(run.params.items()))
+            self._sections[PARAMETERS].setExpanded(True)
+        self._fill(PROPERTIES, sorted(run.properties.items()), empty=self.tr("No properties"))
+        self._fill(METRICS, [(self.tr("Loading…"), "")])
+        self._fill(FILES, [(self.tr("Loading…"), "")])
         for name in (RUN, TAGS, METRICS):
             self._sections[name].setExpanded(True)
         self.tree.show()
@@ -228,7 +262,7 @@ class RunDetails(QWidget):
                 message, details = describe_error(error)
                 if details:
                     log.error("Loading the %s of a run failed:\n%s", section.lower(), details)
-                self._fill(section, [("Could not load", message)], error=True)
+                self._fill(section, [(self.tr("Could not load"), message)], error=True)
                 return
             if Shiboken.isValid(self):  # the pane may be gone with its window
                 show(result)
@@ -243,7 +277,7 @@ class RunDetails(QWidget):
     def _show_metrics(self, metrics: Sequence[Metric]) -> None:
         ordered = sorted(metrics, key=lambda m: m.name)
         rows = [(metric.name, metric_summary(metric)) for metric in ordered]
-        self._fill(METRICS, rows, empty="No metrics")
+        self._fill(METRICS, rows, empty=self.tr("No metrics"))
         self._sections[METRICS].setText(1, f"{len(rows)}" if rows else "")
         section = self._sections.get(METRICS)
         for row, metric in enumerate(ordered):
@@ -256,13 +290,13 @@ class RunDetails(QWidget):
         ordered = sorted(files, key=lambda f: f.path)
         rows = [(file.path, ("" if file.size is None else size(file.size))) for file in ordered[:MAX_FILES]]
         if len(ordered) > MAX_FILES:
-            rows.append((f"… and {len(ordered) - MAX_FILES} more", ""))
-        self._fill(FILES, rows, empty="No files")
+            rows.append((self.tr("… and {0} more").format(len(ordered) - MAX_FILES), ""))
+        self._fill(FILES, rows, empty=self.tr("No files"))
         self._sections[FILES].setText(1, f"{len(ordered)}" if ordered else "")
 
     # --- items ---------------------------------------------------------------------------------
     def _section(self, name: str) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(self.tree, [name, ""])
+        item = QTreeWidgetItem(self.tree, [_tr(str(SECTION_TITLES[name])), ""])
         font = item.font(0)
         font.setBold(True)
         item.setFont(0, font)
@@ -297,6 +331,10 @@ class RunDetails(QWidget):
         text = item.text(column) or item.text(0)
         if text:
             QGuiApplication.clipboard().setText(text)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RunDetails", text)
 
 
 def _escape(text: str) -> str:

@@ -4,6 +4,8 @@ A query is words separated by spaces; a run matches when it matches every word:
 
 - `status:failed` - its status starts with "failed" (several `status:` words: any of them);
 - `tag:lr=0.1` - it has the tag lr with the value 0.1; `tag:lr` - it has a tag lr at all;
+- `type:sweep` - its kind of job (an Azure ML job: command, sweep, pipeline...) starts with
+  "sweep" (several `type:` words: any of them);
 - any other word - found in its display name, id or run number (ignoring case).
 
 Quotes keep spaces inside one word: `tag:"note=first try"`, `"cnn lr"`.
@@ -28,15 +30,20 @@ class Query:
     words: tuple[str, ...] = ()  # lower case
     statuses: tuple[str, ...] = ()  # lower case prefixes
     tags: tuple[tuple[str, str | None], ...] = ()  # (key, value or None), lower case
+    types: tuple[str, ...] = ()  # lower case prefixes of job types
 
     @property
     def empty(self) -> bool:
-        return not (self.words or self.statuses or self.tags)
+        return not (self.words or self.statuses or self.tags or self.types)
 
     def matches(self, run: Run) -> bool:
         if self.statuses:
             status = run.status.value.lower()
             if not any(status.startswith(wanted) for wanted in self.statuses):
+                return False
+        if self.types:
+            job_type = run.job_type.lower()
+            if not any(job_type.startswith(wanted) for wanted in self.types):
                 return False
         if self.tags:
             tags = {key.lower(): value.lower() for key, value in run.tags.items()}
@@ -59,17 +66,20 @@ def parse_query(text: str) -> Query:
     words: list[str] = []
     statuses: list[str] = []
     tags: list[tuple[str, str | None]] = []
+    types: list[str] = []
     for part in parts:
         kind, colon, rest = part.partition(":")
         kind = kind.lower()
         if colon and rest and kind == "status":
             statuses.append(rest.lower())
+        elif colon and rest and kind == "type":
+            types.append(rest.lower())
         elif colon and rest and kind == "tag":
             key, equals, value = rest.partition("=")
             tags.append((key.strip().lower(), value.strip().lower() if equals else None))
         elif part:
             words.append(part.lower())
-    return Query(tuple(words), tuple(statuses), tuple(tags))
+    return Query(tuple(words), tuple(statuses), tuple(tags), tuple(types))
 
 
 class SearchBox(QLineEdit):

@@ -19,7 +19,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
 
 from tbdesk.model import Run, RunKey
 from tbdesk.sources.base import Source
-from tbdesk.sources.logdir import LogFolderSource, unreadable_text
+from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sync import RunSyncStatus
 from tbdesk.ui.tasks import describe_error
 from tbdesk.ui.tree_nodes import (
@@ -38,6 +38,7 @@ from tbdesk.ui.tree_nodes import (
     foreground,
     header_labels,
     tooltip,
+    unreadable_text,
 )
 
 log = logging.getLogger(__name__)

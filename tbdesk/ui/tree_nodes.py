@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,8 +29,8 @@ from tbdesk.ui.sync_status import run_line
 Index = QModelIndex | QPersistentModelIndex
 Key = tuple[str, ...]
 
-NAME, STATUS, STARTED = range(3)
-HEADERS = ("Name", "Status", "Started")
+NAME, TYPE, STATUS, STARTED = range(4)
+HEADERS = ("Name", "Type", "Status", "Started")  # Type: the kind of job (Azure ML's Command, Sweep...)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 SYNC_ROLE = Qt.ItemDataRole.UserRole + 2  # a run's RunSyncStatus while a board syncs it
 
@@ -132,7 +132,13 @@ def display(node: Node, column: int) -> str | None:
         return (run.name or run.id) if node.kind is Kind.RUN and run is not None else node.text
     if node.kind is not Kind.RUN or run is None:
         return None
-    return status_text(run) if column == STATUS else _format_time(run.start_time)
+    return _run_text(run, column)
+
+
+def _run_text(run: Run, column: int) -> str:
+    if column == STATUS:
+        return status_text(run)
+    return run.job_type if column == TYPE else _format_time(run.start_time)
 
 
 def status_text(run: Run) -> str:
@@ -142,7 +148,7 @@ def status_text(run: Run) -> str:
         if run.status is RunStatus.RUNNING:
             return "live"
         if run.end_time is not None:
-            return f"written {run.end_time.astimezone():%m-%d %H:%M}"
+            return f"{run.end_time.astimezone():%m-%d %H:%M}"  # its tooltip: "Last written"
     return str(run.status.value)
 
 
@@ -151,6 +157,7 @@ def header_labels() -> list[str]:
     translate = QCoreApplication.translate
     return [
         translate("SourceTree", "Name"),
+        translate("SourceTree", "Type"),
         translate("SourceTree", "Status"),
         translate("SourceTree", "Started"),
     ]
@@ -161,10 +168,30 @@ def source_title(source: Source) -> str:
     from tbdesk.sources.workspace import WorkspaceSource
 
     if isinstance(source, WorkspaceSource):
+        translate = QCoreApplication.translate
         if source.is_default:
-            return QCoreApplication.translate("SourceTree", "Local workspace")
-        return QCoreApplication.translate("SourceTree", "Local workspace ({0})").format(source.path.name)
+            if source.read_only:
+                return translate("SourceTree", "Local workspace (read-only)")
+            return translate("SourceTree", "Local workspace")
+        if source.read_only:
+            return translate("SourceTree", "Local workspace ({0}, read-only)").format(source.path.name)
+        return translate("SourceTree", "Local workspace ({0})").format(source.path.name)
     return source.title
+
+
+def unreadable_text(items: Sequence[logdir.Unreadable], shown: int = 3) -> str:
+    """What TensorBoard cannot read, in one line: how many, and the first few."""
+    translate = QCoreApplication.translate
+    names = "; ".join(map(str, items[:shown]))
+    if len(items) > shown:
+        names += translate("Unreadable", "; and {0} more").format(len(items) - shown)
+    if len(items) == 1:
+        return translate("Unreadable", "Cannot read 1 item, which TensorBoard will not show: {0}").format(
+            names
+        )
+    return translate("Unreadable", "Cannot read {0} items, which TensorBoard will not show: {1}").format(
+        len(items), names
+    )
 
 
 def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = None) -> str | None:
@@ -179,10 +206,13 @@ def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = 
     if node.kind is Kind.RUN and node.run is not None:
         run = node.run
         lines = [run.name, f"Run id: {run.id}", f"Status: {run.status.value}"]
+        if run.job_type:
+            lines.append(f"Type: {run.job_type} job")
         if run.start_time:
             lines.append(f"Started: {_format_time(run.start_time)}")
         if run.end_time:
-            lines.append(f"Ended: {_format_time(run.end_time)}")
+            ended = "Last written" if run.run_type == logdir.RUN_TYPE else "Ended"
+            lines.append(f"{ended}: {_format_time(run.end_time)}")
         lines += [f"{key}: {value}" for key, value in run.tags.items()]
         if sync is not None:
             lines.append(f"Sync: {run_line(sync)}")

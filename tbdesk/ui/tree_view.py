@@ -26,16 +26,19 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFontMetricsF, QHelpEvent
+from PySide6.QtGui import QFontMetricsF, QHelpEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QToolTip, QTreeView, QWidget
 
+from tbdesk.azure.convert import JOB_TYPES
 from tbdesk.azure.errors import SignedOutError
 from tbdesk.model import Run, RunStatus
 from tbdesk.sources.base import Source
 from tbdesk.ui.search import Query, parse_query
 from tbdesk.ui.tree_mirror import TreeMirror
 from tbdesk.ui.tree_model import SourceTreeModel
-from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, Index, Key, Kind, Load, Node
+from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, TYPE, Index, Key, Kind, Load, Node
+
+MIN_NAME_WIDTH = 200  # below this the start time column is hidden for the names' sake
 
 
 class RunFilter(QSortFilterProxyModel):
@@ -129,6 +132,7 @@ class SourceTreeView(QTreeView):
         self.setObjectName("source-tree")
         self._model = model
         self._expanded_before_rebuild: set[Key] = set()
+        self._fitted: dict[int, int] = {}  # the status and start time columns' widths
         # Before the mirror connects to the model: these run before it rebuilds.
         model.modelAboutToBeReset.connect(self._remember_expansion)
         model.layoutAboutToBeChanged.connect(self._remember_expansion)
@@ -148,7 +152,7 @@ class SourceTreeView(QTreeView):
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         # Not ResizeToContents: that asks the model for every role of a thousand rows on each
         # change, which stalls the window for tenths of a second once thousands of runs are loaded.
-        for column in (STATUS, STARTED):
+        for column in (TYPE, STATUS, STARTED):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self._fit_columns()
         # Pages are checked once per turn of the event loop, however many signals asked for it.
@@ -163,6 +167,14 @@ class SourceTreeView(QTreeView):
         self.mirror.synced.connect(self._fetch_visible_pages)
         model.modelReset.connect(self._restore_expansion)
         model.layoutChanged.connect(self._restore_expansion)
+        # Sources, accounts and experiments have no status or start time: their names span the row.
+        self._span_timer = QTimer(self)
+        self._span_timer.setSingleShot(True)
+        self._span_timer.setInterval(0)
+        self._span_timer.timeout.connect(self._span_names)
+        self.filter.rowsInserted.connect(self._span_later)
+        self.filter.modelReset.connect(self._span_later)
+        self.filter.layoutChanged.connect(self._span_later)
 
     def source_model(self) -> SourceTreeModel:
         return self._model
@@ -347,6 +359,35 @@ class SourceTreeView(QTreeView):
         return rows
 
     # --- columns -------------------------------------------------------------------------------
+    def _span_later(self, parent: QModelIndex | None = None, *_: object) -> None:
+        above = self.node_at(parent) if parent is not None and parent.isValid() else None
+        if above is not None and above.kind in (Kind.EXPERIMENT, Kind.RUN):
+            return  # runs (thousands of rows, in pages): never spanned, not looked at one by one
+        self._span_timer.start()  # once the mirror has filled the new rows in
+
+    def _span_names(self, parent: QModelIndex | None = None) -> None:
+        parent = parent if parent is not None else QModelIndex()
+        for row in range(self.filter.rowCount(parent)):
+            index = self.filter.index(row, NAME, parent)
+            node = self.node_at(index)
+            if node is not None and node.kind in (Kind.SOURCE, Kind.ACCOUNT, Kind.EXPERIMENT):
+                self.setFirstColumnSpanned(row, parent, True)
+                if node.kind is not Kind.EXPERIMENT:
+                    self._span_names(index)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """In a narrow pane the names get the room: the start time column goes (the details pane
+        and the tooltips show it) rather than names being cut beside it."""
+        header = self.header()
+        if header.count() <= STARTED:
+            return
+        fixed = sum(self._fitted.values())  # the widths the columns take when shown
+        header.setSectionHidden(STARTED, self.viewport().width() - fixed < MIN_NAME_WIDTH)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
@@ -361,17 +402,18 @@ class SourceTreeView(QTreeView):
         metrics = QFontMetricsF(self.font())  # fractional: the delegate rounds its text up
         digit = max("0123456789", key=metrics.horizontalAdvance)
         samples = {
-            STATUS: [
-                *(status.value for status in RunStatus),
-                f"written {digit * 2}-{digit * 2} {digit * 2}:{digit * 2}",
-            ],
+            TYPE: list(JOB_TYPES),
+            # A log folder's run shows when it was last written (MM-DD HH:MM): shorter than these.
+            STATUS: [status.value for status in RunStatus],
             STARTED: [f"{digit * 4}-{digit * 2}-{digit * 2} {digit * 2}:{digit * 2}"],
         }
         # A cell's text margins, as the item delegate draws them.
         margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1)
         for column, texts in samples.items():
             text = math.ceil(max(metrics.horizontalAdvance(each) for each in texts)) + margin
-            header.resizeSection(column, max(text, header.sectionSizeHint(column)))
+            self._fitted[column] = max(text, header.sectionSizeHint(column))
+            header.resizeSection(column, self._fitted[column])
+        self._fit_width()
 
 
 def _plain(index: Index) -> QModelIndex:

@@ -2,7 +2,9 @@
 
 The policy is a pure function over a small dataclass (qutebrowser's habit), so it is tested on
 hostile URLs without a browser: a board's page may only go to the board's own scheme, host, port
-and path prefix; web links leave for the system browser; everything else is refused.
+and path prefix; a frame inside it only to the board too; a web link leaves for the system browser
+only when the user just clicked or pressed a key (a page cannot open the browser by itself);
+everything else is refused.
 """
 
 from __future__ import annotations
@@ -100,20 +102,24 @@ class NavigationRequest:
     origin: BoardOrigin | None  # None: the view shows no board yet, so nothing is allowed
     main_frame: bool = True
     new_window: bool = False  # target=_blank links, window.open(), "open in new window"
+    user_gesture: bool = False  # follows the user's click or key press (not a script on its own)
 
 
 def decide_navigation(request: NavigationRequest) -> Navigation:
     """Where request.url may be shown: in the view, in the system browser, or nowhere."""
     url = request.url
-    if not request.main_frame and not request.new_window and url in _FRAME_PLACEHOLDERS:
-        return Navigation.ALLOW
+    origin = request.origin
+    if not request.main_frame and not request.new_window:
+        # A frame never leaves the board: a page could fill itself with frames of other sites.
+        if url in _FRAME_PLACEHOLDERS or (origin is not None and origin.contains(url)):
+            return Navigation.ALLOW
+        return Navigation.REFUSE
     if not _is_plain_web_url(url):
         return Navigation.REFUSE
-    origin = request.origin
-    if origin is None or request.new_window or not origin.same_server(url):
-        return Navigation.OPEN_EXTERNALLY
-    # The board's own server outside its prefix has nothing to show (TensorBoard answers 404).
-    return Navigation.ALLOW if origin.contains(url) else Navigation.REFUSE
+    if origin is not None and not request.new_window and origin.same_server(url):
+        # The board's own server outside its prefix has nothing to show (TensorBoard answers 404).
+        return Navigation.ALLOW if origin.contains(url) else Navigation.REFUSE
+    return Navigation.OPEN_EXTERNALLY if request.user_gesture else Navigation.REFUSE
 
 
 def _is_plain_web_url(url: str) -> bool:
@@ -157,6 +163,27 @@ def _port(parts: SplitResult) -> int:
 
 
 _PROFILE_OBJECT_NAME = "tbdesk-web-profile"
+_FOREIGN_PROFILE_OBJECT_NAME = "tbdesk-foreign-web-profile"
+
+
+def foreign_profile() -> QWebEngineProfile:
+    """The web profile for TensorBoards that tbdesk did not start: off the record (no storage, no
+    disk cache, nothing shared with the boards' profile), so a page from one of them can neither
+    read nor leave anything that tbdesk's own boards see."""
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWebEngineCore import QWebEngineProfile
+
+    app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("the web profile needs a QApplication")
+    profile = app.findChild(
+        QWebEngineProfile, _FOREIGN_PROFILE_OBJECT_NAME, Qt.FindChildOption.FindDirectChildrenOnly
+    )
+    if profile is None:
+        profile = QWebEngineProfile(app)  # no storage name: off the record
+        profile.setObjectName(_FOREIGN_PROFILE_OBJECT_NAME)
+        profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+    return profile
 
 
 def web_profile() -> QWebEngineProfile:
@@ -180,8 +207,8 @@ def web_profile() -> QWebEngineProfile:
         return profile
     storage = paths.data_dir() / "web"
     cache = paths.cache_dir() / "web"
-    storage.mkdir(parents=True, exist_ok=True)
-    cache.mkdir(parents=True, exist_ok=True)
+    storage.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cache.mkdir(mode=0o700, parents=True, exist_ok=True)
     builder = QWebEngineProfileBuilder()
     builder.setPersistentStoragePath(str(storage))
     builder.setCachePath(str(cache))

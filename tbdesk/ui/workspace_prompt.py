@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tbdesk.local import WorkspaceError, WorkspaceStore
@@ -16,19 +17,24 @@ PROMPT_NAME = "tbdesk-missing-workspace"
 def ask_for_missing_workspace(
     parent: QWidget, path: Path, quit_app: Callable[[], object]
 ) -> QMessageBox | None:
-    """When path is not a folder, ask whether to create a workspace there or quit (opened, not
+    """When nothing is at path, ask whether to create a workspace there or quit (opened, not
     exec'd: see dialogs.py). Returns the question, or None when there is nothing to ask."""
     path = path.expanduser().absolute()
-    if path.is_dir():
+    if path.exists():  # a folder, or something else the tree will say is no workspace
         return None
     box = QMessageBox(parent)
     box.setObjectName(PROMPT_NAME)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Workspace not found")
-    box.setText(f"The workspace folder {path} does not exist.")
-    box.setInformativeText("Create a new, empty workspace there, or quit tbdesk?")
-    create = box.addButton("Create workspace", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    translate = QCoreApplication.translate
+    box.setWindowTitle(translate("WorkspacePrompt", "Workspace not found"))
+    box.setText(translate("WorkspacePrompt", "The workspace folder {0} does not exist.").format(path))
+    box.setInformativeText(
+        translate("WorkspacePrompt", "Create a new, empty workspace there, or quit tbdesk?")
+    )
+    create = box.addButton(
+        translate("WorkspacePrompt", "Create workspace"), QMessageBox.ButtonRole.AcceptRole
+    )
+    box.addButton(translate("WorkspacePrompt", "Quit"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(create)
 
     def answered() -> None:
@@ -38,9 +44,8 @@ def ask_for_missing_workspace(
         try:
             WorkspaceStore(path).close()
         except WorkspaceError as error:
-            failed = QMessageBox(
-                QMessageBox.Icon.Critical, "Workspace not created", str(error), parent=parent
-            )
+            title = translate("WorkspacePrompt", "Workspace not created")
+            failed = QMessageBox(QMessageBox.Icon.Critical, title, str(error), parent=parent)
             failed.finished.connect(quit_app)
             failed.open()
 

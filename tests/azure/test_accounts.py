@@ -98,7 +98,7 @@ def test_no_secrets_in_the_file() -> None:
 
 def test_an_unreadable_file_is_kept_and_never_overwritten() -> None:
     path = config_dir() / "azure.json"
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # config_dir() makes it (0700)
     path.write_text('{"version": 1, "accounts": [{"id": "a b"}]')
     store = AccountStore()
     assert store.accounts == [] and store.problem is not None
@@ -111,7 +111,7 @@ def test_an_unreadable_file_is_kept_and_never_overwritten() -> None:
 
 def test_unknown_fields_from_a_newer_tbdesk_are_ignored() -> None:
     path = config_dir() / "azure.json"
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     account = {"id": "abc", "name": "A", "method": "azure_cli", "cloud": "AzureCloud", "colour": "red"}
     path.write_text(json.dumps({"version": 1, "accounts": [account], "workspaces": []}))
     assert AccountStore().account("abc").method == "azure_cli"

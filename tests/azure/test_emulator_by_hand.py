@@ -102,7 +102,14 @@ def test_the_printout_signs_in_and_browses(
         "workspace_name": entry.workspace_name,
     }
     source = open_workspace(entry, store)
-    assert [e.name for e in run(source.experiments())] == ["lr-sweep", "metric-kinds", "mnist-cnn"]
+    assert [e.name for e in run(source.experiments())] == [
+        "fraud-pipeline",
+        "fraud-v2",
+        "lr-sweep",
+        "metric-kinds",
+        "mnist-cnn",
+        "vision-v2",
+    ]
     ((parent,),) = run(collect(source, "lr-sweep"))
     assert len(run(source.children(parent))) == 3
     source.close()
@@ -118,7 +125,7 @@ def test_the_printout_signs_in_and_browses(
     ada = run(sign_in(store, ada, device_code_prompt=shown.append))
     assert len(shown) == 1 and ada.username == "ada@example.org"
     source = open_workspace(store.add_workspace(WorkspaceEntry.from_info(ada.id, info)), store)
-    assert len(run(source.experiments())) == 3
+    assert len(run(source.experiments())) == 6
     source.close()
 
     # Ctrl+C (or SIGTERM) stops it cleanly and takes its certificate folder along.

@@ -2,6 +2,7 @@
 usable by hand: `python -m tests.azureml_emulator --seed demo` prints the config.json to use."""
 
 from tests.azureml_emulator.seed import seed_demo, seed_kinds, seed_sweep
+from tests.azureml_emulator.seed_v2 import seed_v2
 from tests.azureml_emulator.server import Emulator, Fault, Request
 from tests.azureml_emulator.store import EmuRun, EmuWorkspace
 from tests.azureml_emulator.tokens import StaticCredential, make_token
@@ -17,4 +18,5 @@ __all__ = [
     "seed_demo",
     "seed_kinds",
     "seed_sweep",
+    "seed_v2",
 ]

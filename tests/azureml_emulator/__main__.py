@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tests.auth.token_server import CLIENT_ID, TokenServer
 from tests.azureml_emulator.seed import seed_demo
+from tests.azureml_emulator.seed_v2 import seed_v2
 from tests.azureml_emulator.server import Emulator
 from tests.azureml_emulator.store import EmuWorkspace
 from tests.azureml_emulator.tokens import TENANT
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     workspace = EmuWorkspace()
     if args.seed == "demo":
         seed_demo(workspace, sweep_children=args.sweep_children)
+        seed_v2(workspace)  # and v2 jobs: what a workspace holds since the v1 SDK's end of support
     folder = Path(tempfile.mkdtemp(prefix="tbdesk-emulator-"))
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())

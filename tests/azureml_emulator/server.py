@@ -30,6 +30,17 @@ from tests.azureml_emulator.tokens import claims_of
 
 _PROVIDER = "/providers/Microsoft.MachineLearningServices/workspaces/"
 # Requests that only read, although they are POSTs (queries with a body).
+# What the emulator serves that no official model of the route describes, each with why: the one
+# list of it. The contract checks (contract.py) allow exactly these (model, JSON key) pairs.
+BEYOND_THE_MODELS: dict[tuple[str, str], str] = {
+    # azureml-core's model of the prefix/contentinfo listing is older than azureml-mlflow's model
+    # of the same listing (PaginatedArtifactContentInformationList, on its own route), which has
+    # nextLink; the emulator's pages carry it everywhere to prove that tbdesk follows it.
+    ("PaginatedArtifactContentInformationDto", "nextLink"): "azureml-mlflow's model of this listing has it",
+}
+# Called with every emulator that starts: tests/azureml_emulator/contract_plugin.py holds their
+# exchanges against Microsoft's own clients when each test ends.
+WATCHERS: list[Callable[[Emulator], object]] = []
 _READ_POSTS = re.compile(r"(experiments:query|runs:query|/runs/[^/]+/(list|full))$")
 
 
@@ -43,6 +54,8 @@ class Request:
     at: float  # time.monotonic() when it arrived
     authorized: bool
     range: str | None = None  # the Range header asked for, if any
+    agent: str | None = None  # the User-Agent header: tbdesk's own client says tbdesk/...
+    answer: Any = None  # the JSON answered (None for file bytes), for the contract checks
 
     @property
     def is_read(self) -> bool:
@@ -89,6 +102,20 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
         "correlation": {"operation": secrets.token_hex(8), "request": secrets.token_hex(8)},
     }
     return _Reply(status, body, headers)
+
+
+def _arm_shaped(path: str, reply: _Reply) -> _Reply:
+    """ARM answers errors in its own envelope, `{"error": {code, message}}` (azure-mgmt's
+    ErrorResponse under "error"), without the run-history services' correlation block."""
+    if (
+        reply.status < 400
+        or not path.lower().startswith("/subscriptions")
+        or not isinstance(reply.body, dict)
+    ):
+        return reply
+    error = reply.body.get("error") or {}
+    body = {"error": {"code": error.get("code"), "message": error.get("message")}}
+    return _Reply(reply.status, body, reply.headers)
 
 
 def _page(items: list[Any], token: str | None, size: int) -> tuple[list[Any], str | None]:
@@ -203,6 +230,8 @@ class Emulator:
             daemon=True,
         )
         self._thread.start()
+        for watch in list(WATCHERS):
+            watch(self)
         return self
 
     def stop(self) -> None:
@@ -668,6 +697,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.then is not None:
             fault.then()
         asked = self.headers.get("Range")
+        agent = self.headers.get("User-Agent")
         status = 0  # set by the branches that answer without a reply object
         reply: _Reply | None = None
         try:
@@ -692,8 +722,13 @@ class _Handler(BaseHTTPRequestHandler):
             reply = _error(500, "EmulatorBug", f"{type(exc).__name__}: {exc}")
         finally:
             if reply is None:
-                emulator._record(Request(method, path, query, body, status, arrived, bool(auth), asked))
-        emulator._record(Request(method, path, query, body, reply.status, arrived, bool(auth), asked))
+                emulator._record(
+                    Request(method, path, query, body, status, arrived, bool(auth), asked, agent)
+                )
+        reply = _arm_shaped(path, reply)
+        emulator._record(
+            Request(method, path, query, body, reply.status, arrived, bool(auth), asked, agent, reply.body)
+        )
         self._send(reply.status, reply.body, reply.headers, head=method == "HEAD")
 
     def _send(

@@ -117,6 +117,10 @@ class EmuRun:
     metrics: dict[str, EmuMetric] = field(default_factory=dict)
     files: dict[str, EmuFile] = field(default_factory=dict)
     clock: datetime | None = None  # when the next logged value is stamped
+    # What v2 jobs carry besides (seed_v2.py says where each comes from): the service's newer
+    # run classification, and the MLflow params a job logged.
+    run_type_v2: dict[str, Any] | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
     timeline: list[str] = field(default_factory=list)  # the statuses it goes through next
     record_etags: str = RECORD_ETAGS[0]  # when a growing file's record gets a new etag
 
@@ -167,6 +171,13 @@ class EmuRun:
     ) -> None:
         metric = self._metric(name, SCALAR, {name: _column_type(value)}, namespace)
         self._append(metric, {name: value}, self._stamp(at), step)
+
+    def log_mlflow(self, key: str, value: float, timestamp_ms: int, step: int | None = None) -> None:
+        """A metric as MLflow logs it (mlflow/tracking/_tracking_service/client.py, log_metric): a
+        double, its step 0 when none is given, its time in epoch milliseconds."""
+        at = datetime.fromtimestamp(timestamp_ms / 1000, UTC)
+        metric = self._metric(key, SCALAR, {key: "double"})
+        self._append(metric, {key: float(value)}, at, step if step is not None else 0)
 
     def log_typed(self, name: str, ux_type: str, values: list[Any], at: datetime | None = None) -> None:
         """Values of one column under a uxMetricType the SDK does not log (a newer client's, or
@@ -234,12 +245,14 @@ class EmuRun:
             "endTimeUtc": iso(self.end),
             "properties": dict(self.properties),
             "tags": dict(self.tags),
-            "runType": self.run_type,
+            "runType": self.run_type or None,
             "name": None,
             "displayName": self.display_name,
             "target": self.target,
             "hidden": False,
             "createdBy": {"userName": "Ada Lovelace", "userObjectId": "0000-ada"},
+            **({"runTypeV2": dict(self.run_type_v2)} if self.run_type_v2 is not None else {}),
+            **({"parameters": dict(self.parameters)} if self.parameters else {}),
         }
 
     def details(self) -> dict[str, Any]:

@@ -1,13 +1,16 @@
-"""discover(): live TensorBoards from their info files, ours marked, junk and stale entries ignored."""
+"""discover(): this user's live TensorBoards, ours (from the registry) marked; junk, stale, foreign
+and planted entries ignored."""
 
 from __future__ import annotations
 
 import asyncio
+import http.server
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,7 +52,19 @@ def _write_junk(dead_pid: int) -> None:
         (folder / f"pid-{name}.info").write_text(text)
 
 
-def test_discover_lists_ours_and_others_and_nothing_else(
+def _plant(name: str, pid: int, port: int, logdir: str = "/planted", owner: int | None = None) -> None:
+    """An info file in the shared folder, as another user (or a page's owner) could write one."""
+    folder = info_dir()
+    folder.mkdir(exist_ok=True)
+    info = {"version": "2.21.0", "start_time": 1, "pid": pid, "port": port, "path_prefix": "",
+            "logdir": logdir, "db": "", "cache_key": ""}  # fmt: skip
+    path = folder / f"pid-{name}.info"
+    path.write_text(json.dumps(info))
+    if owner is not None:
+        os.chown(path, owner, owner)
+
+
+def test_discover_lists_ours_and_this_users_tensorboards_and_nothing_else(
     private_tmp: Path, tmp_path: Path, logs: Callable[..., Path]
 ) -> None:
     with subprocess.Popen(["true"]) as gone:
@@ -57,6 +72,9 @@ def test_discover_lists_ours_and_others_and_nothing_else(
     _write_junk(gone.pid)
     other_logs = logs("other")
     command = [sys.executable, "-m", "tensorboard.main", "--logdir", str(other_logs), "--host", "127.0.0.1"]
+    # A web server of ours that is not TensorBoard, with an info file that names it and us.
+    not_tensorboard = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=not_tensorboard.serve_forever, daemon=True).start()
     with subprocess.Popen([*command, "--port", "0"], stderr=subprocess.DEVNULL) as foreign:
         try:
 
@@ -66,6 +84,15 @@ def test_discover_lists_ours_and_others_and_nothing_else(
                     board = await manager.open([BoardRun("a", logs("a"))])
                     foreign_info = info_dir() / f"pid-{foreign.pid}.info"
                     await asyncio.to_thread(wait_until, foreign_info.exists)
+                    port = json.loads(foreign_info.read_text())["port"]
+                    # Planted: pid 1 (alive) or our own pid with the real TensorBoard's port (a pid
+                    # that does not hold the port), a server that is not TensorBoard, and (as root)
+                    # an entry written by another user naming a live TensorBoard.
+                    _plant("pid-1", 1, port)
+                    _plant("wrong-pid", os.getpid(), port)
+                    _plant("not-tensorboard", os.getpid(), not_tensorboard.server_address[1])
+                    if os.geteuid() == 0:
+                        _plant("other-user", foreign.pid, port, owner=65534)
                     return await asyncio.to_thread(discover), board.url, board.pid
                 finally:
                     await manager.stop_all()
@@ -73,9 +100,11 @@ def test_discover_lists_ours_and_others_and_nothing_else(
             found, url, pid = asyncio.run(scenario())
         finally:
             foreign.terminate()
+            not_tensorboard.shutdown()
+            not_tensorboard.server_close()
     assert len(found) == 2, found
     ours = next(board for board in found if board.ours)
-    assert (ours.pid, ours.url) == (pid, url)
+    assert (ours.pid, ours.url) == (pid, url)  # from tbdesk's registry: its info file is private
     assert ours.logdir == str(tmp_path / "boards" / ours.logdir.rsplit("/", 1)[-1])
     assert ours.started is not None
     other = next(board for board in found if not board.ours)

@@ -52,15 +52,19 @@ def test_a_board_dies_with_its_app_even_on_sigkill(logs: Callable[..., Path]) ->
             board_pid = pids[0]
             assert all(procinfo.is_alive(pid) for pid in pids)
             assert [record.pid for record in registry.records()] == [board_pid]
+            [private_dir] = [Path(record.private_dir or "") for record in registry.records()]
+            assert (private_dir / ".tensorboard-info" / f"pid-{board_pid}.info").exists()
         finally:
             app.send_signal(signal.SIGKILL)
     try:
         wait_until(lambda: not any(map(procinfo.is_alive, pids)), what="TensorBoard to die with its app")
     finally:
         leftovers = reap_orphans()  # so that a failure here leaves no TensorBoard behind
-    # Only the record was left behind, and the next start drops it.
+    # Only the record and the board's private folder (its info file) were left behind, and the
+    # next start drops them.
     assert leftovers == []
     assert registry.records() == []
+    assert not private_dir.exists()
 
 
 def _start(command: list[str], folder: Path) -> subprocess.Popen[bytes]:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import shutil
+import signal
 import socket
+import stat
 import subprocess
 import sys
+import tempfile
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,16 +128,73 @@ def test_a_taken_port_fails_at_once_without_starting_anything(tmp_path: Path) ->
     assert procinfo.children(os.getpid()) == []
 
 
-def test_tensorboard_failing_after_our_port_check_is_reported_with_its_lines(tmp_path: Path) -> None:
-    """TensorBoard's own port check (a port taken between our check and its bind)."""
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+def test_flags_stay_off_the_command_line_and_the_data_server_in_a_private_network(
+    logs: Callable[..., Path],
+) -> None:
+    """Issue 10: the prefix was public in /proc/PID/cmdline and /tmp/.tensorboard-info, and the
+    data server answered every local user on 127.0.0.1."""
+    folder = logs("secret-run").parent
 
-        async def scenario() -> None:
-            with pytest.raises(BoardError) as failure:
-                await TensorBoardProcess.start(tmp_path, extra_args=["--port", str(port)])
-            assert f"could not bind to port {port}, it was already in use" in str(failure.value)
+    async def scenario() -> None:
+        process = await TensorBoardProcess.start(folder)
+        try:
+            [data_server] = procinfo.children(process.pid)
+            for pid in (process.pid, data_server):
+                command = " ".join(procinfo.cmdline(pid) or [])
+                assert process.prefix not in command
+                assert str(folder) not in command or pid == data_server  # the data server's own flag
+            assert not (
+                Path(tempfile.gettempdir()) / ".tensorboard-info" / f"pid-{process.pid}.info"
+            ).exists()
+            info = process.private_dir / ".tensorboard-info" / f"pid-{process.pid}.info"
+            assert process.prefix in info.read_text()
+            assert stat.S_IMODE(process.private_dir.stat().st_mode) == 0o700
+            assert not (process.private_dir / "flags").exists()  # read, then removed
+            if process.network_exposure:
+                pytest.skip(f"the kernel refuses a private network here: {process.network_exposure}")
+            assert process.network_exposure == ""
+            assert os.readlink(f"/proc/{data_server}/ns/net") != os.readlink("/proc/self/ns/net")
+            assert os.readlink(f"/proc/{process.pid}/ns/net") != os.readlink("/proc/self/ns/net")
+            assert await http_status("127.0.0.1", process.port, process.prefix + "/data/runs") == 200
+            # Files keep their owner: our ids map to themselves in the board's user namespace.
+            assert (Path(f"/proc/{process.pid}/uid_map").read_text().split()) == [str(os.getuid())] * 2 + [
+                "1"
+            ]
+        finally:
+            await process.stop()
+        assert not process.private_dir.exists()
 
-        asyncio.run(scenario())
+    asyncio.run(scenario())
+
+
+REFUSING_KERNEL = 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"'
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare (util-linux)")
+def test_where_the_kernel_refuses_user_namespaces_a_board_still_serves_and_says_so(
+    logs: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Inside a user namespace whose limit of nested namespaces is 0 (a real refusal, ENOSPC, that
+    touches nothing outside it), `tbdesk serve` runs its board in the shared network and says why."""
+    import tbdesk
+
+    folder = logs("a")
+    repo = str(Path(tbdesk.__file__).resolve().parent.parent)
+    command = ["unshare", "--user", "--map-root-user", "sh", "-c", REFUSING_KERNEL, "sh",
+               sys.executable, "-m", "tbdesk", "serve", str(folder)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": repo}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as serve:
+        try:
+            assert serve.stdout is not None
+            url = serve.stdout.readline().strip()
+            if not url:
+                pytest.skip(f"unshare --user is not allowed here: {serve.communicate(timeout=30)[1]}")
+            with urllib.request.urlopen(url + "data/runs", timeout=10) as response:
+                assert json.loads(response.read()) == ["a"]
+        finally:
+            serve.send_signal(signal.SIGTERM)
+        _, errors = serve.communicate(timeout=30)
+    assert "Other users of this machine can read this board's runs through its data server" in errors
+    assert "No space left on device" in errors

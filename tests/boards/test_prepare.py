@@ -301,11 +301,16 @@ def test_a_running_azure_run_is_shown_live_before_its_first_logs(
             runs = [await source.get_run("live", run.id) for run in (started, quiet)]
             live = await prepare_live_runs(source, runs, cache=RunCache(tmp_path / "runs"), policy=QUICK)
             folders = {status.run.name: status.folder for status in live.sync.statuses}
-            assert [(run.name, run.path) for run in live.runs] == [
-                ("started", folders["started"]),
-                ("quiet", folders["quiet"]),
+            assert [(run.name, run.path, run.key) for run in live.runs][:2] == [
+                ("started", folders["started"], runs[0].key),
+                ("quiet", folders["quiet"], runs[1].key),
             ]
+            # What it logged so far, beside its live folder (quiet logged nothing to show).
+            (snapshot,) = live.runs[2:]
+            assert (snapshot.name, snapshot.key) == ("started/metrics", None)
+            assert snapshot.path.parent == cache_logdir(source, runs[0])
             assert live.exports == []
+            assert [snap.name for snap in live.snapshots] == ["started/metrics", "quiet/metrics"]
             manager = BoardManager(tmp_path / "boards")
             board = await manager.open(live.runs, live=True)
             live.attach(manager, board)

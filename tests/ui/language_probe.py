@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import qasync
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QMenu, QTreeView, QWidget
@@ -45,18 +46,27 @@ def texts(window: QWidget) -> list[tuple[str, str]]:
     return found
 
 
+async def _the_run(window: Any) -> Any:
+    source = window.workspace_source
+    [experiment] = await source.experiments()
+    async for page in source.runs(experiment):
+        return page[0]
+    raise AssertionError("no run")
+
+
 def _horizontal() -> object:
     from PySide6.QtCore import Qt
 
     return Qt.Orientation.Horizontal
 
 
-def main(scratch: Path, language: str) -> None:
+def main(scratch: Path, language: str, picture: Path) -> None:
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     i18n.install(app, language)
     window = build_window(BoardManager(scratch / "boards"), scratch / "ws", Settings(scratch / "tbdesk.ini"))
+    window.resize(1200, 700)
     window.show()
 
     async def look() -> list[tuple[str, str]]:
@@ -66,11 +76,29 @@ def main(scratch: Path, language: str) -> None:
         ):
             await asyncio.sleep(0.05)  # the welcome knows the workspace is empty
         await asyncio.sleep(0.2)
-        return texts(window)
+        window.grab().save(str(picture))
+        found = texts(window)
+        # Then a run, as the details pane shows it: its sections and its fields' names (the
+        # values are the run's own).
+        from tbdesk.local import Experiment, Workspace
+
+        ws = Workspace(scratch / "ws")
+        run = Experiment(ws, "exp").start_logging(display_name="a-run")
+        run.complete()
+        ws.close()
+        window.details.show_run(window.workspace_source, await _the_run(window))
+        while window.details.busy:
+            await asyncio.sleep(0.05)
+        tree = window.details.tree
+        for i in range(tree.topLevelItemCount()):
+            section = tree.topLevelItem(i)
+            found.append(("details section", section.text(0)))
+            found += [("details field", section.child(j).text(0)) for j in range(section.childCount())]
+        return found
 
     print(json.dumps(loop.run_until_complete(look())), flush=True)
     os._exit(0)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2])
+    main(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]))

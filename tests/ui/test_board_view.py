@@ -71,25 +71,50 @@ ORIGIN = BoardOrigin.from_url("http://127.0.0.1:6006/abc/")
         ("", Navigation.REFUSE),
     ],
 )
-def test_policy_in_the_main_frame(url: str, expected: Navigation) -> None:
+def test_policy_in_the_main_frame_after_a_click(url: str, expected: Navigation) -> None:
+    assert decide_navigation(NavigationRequest(url, ORIGIN, user_gesture=True)) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://127.0.0.1:6006/abc/data/runs", Navigation.ALLOW),
+        ("http://127.0.0.1:6006/", Navigation.REFUSE),
+        # A page cannot open the system browser by itself (issue 10: 6 URLs in 2 s, no click).
+        ("http://127.0.0.1:6007/abc/", Navigation.REFUSE),
+        ("https://github.com/tensorflow/tensorboard", Navigation.REFUSE),
+        ("javascript:alert(1)", Navigation.REFUSE),
+    ],
+)
+def test_policy_in_the_main_frame_without_a_click(url: str, expected: Navigation) -> None:
     assert decide_navigation(NavigationRequest(url, ORIGIN)) is expected
 
 
-def test_policy_lets_frames_start_blank_but_not_elsewhere() -> None:
-    assert decide_navigation(NavigationRequest("about:blank", ORIGIN, main_frame=False)) is Navigation.ALLOW
-    assert decide_navigation(NavigationRequest("about:srcdoc", ORIGIN, main_frame=False)) is Navigation.ALLOW
-    frame = NavigationRequest("http://127.0.0.1:6006/other/", ORIGIN, main_frame=False)
-    assert decide_navigation(frame) is Navigation.REFUSE
-    frame = NavigationRequest("file:///etc/passwd", ORIGIN, main_frame=False)
-    assert decide_navigation(frame) is Navigation.REFUSE
+@pytest.mark.parametrize("gesture", [False, True])
+def test_policy_keeps_frames_on_the_board(gesture: bool) -> None:
+    def frame(url: str) -> Navigation:
+        return decide_navigation(NavigationRequest(url, ORIGIN, main_frame=False, user_gesture=gesture))
+
+    assert frame("about:blank") is Navigation.ALLOW
+    assert frame("about:srcdoc") is Navigation.ALLOW
+    assert frame("http://127.0.0.1:6006/abc/embedded") is Navigation.ALLOW
+    for foreign in (
+        "http://127.0.0.1:6006/other/",
+        "https://evil.example/",
+        "http://127.0.0.1:6007/abc/",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+    ):
+        assert frame(foreign) is Navigation.REFUSE, foreign
 
 
-def test_policy_sends_new_windows_outside_or_nowhere() -> None:
-    def new_window(url: str) -> Navigation:
-        return decide_navigation(NavigationRequest(url, ORIGIN, new_window=True))
+def test_policy_sends_new_windows_outside_only_after_a_click() -> None:
+    def new_window(url: str, gesture: bool = True) -> Navigation:
+        return decide_navigation(NavigationRequest(url, ORIGIN, new_window=True, user_gesture=gesture))
 
     assert new_window("https://www.tensorflow.org/tensorboard") is Navigation.OPEN_EXTERNALLY
     assert new_window("http://127.0.0.1:6006/abc/") is Navigation.OPEN_EXTERNALLY
+    assert new_window("https://www.tensorflow.org/tensorboard", gesture=False) is Navigation.REFUSE
     assert new_window("about:blank") is Navigation.REFUSE
     assert new_window("javascript:alert(1)") is Navigation.REFUSE
     assert new_window("http://127.0.0.1:6006@evil.example/") is Navigation.REFUSE
@@ -97,6 +122,8 @@ def test_policy_sends_new_windows_outside_or_nowhere() -> None:
 
 def test_policy_without_a_board_allows_nothing() -> None:
     request = NavigationRequest("http://127.0.0.1:6006/abc/", None)
+    assert decide_navigation(request) is Navigation.REFUSE
+    request = NavigationRequest("http://127.0.0.1:6006/abc/", None, user_gesture=True)
     assert decide_navigation(request) is Navigation.OPEN_EXTERNALLY
 
 
@@ -212,12 +239,47 @@ def test_web_profile_keeps_its_data_in_the_app_folders(view: Any) -> None:
     assert Path(profile.cachePath()).parent.name == "cache"
 
 
-def test_outside_link_goes_to_the_browser_and_the_view_stays(
+def _decisions(view: Any) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+    view.page.navigationDecided.connect(lambda url, decision: seen.append((url, decision)))
+    return seen
+
+
+def _click_a_full_page_link(view: Any, qtbot: Any, href: str, target: str = "") -> None:
+    """Cover the page with one link, then click it as a user would (a real mouse event)."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    script = (
+        "(() => { const a = document.createElement('a'); a.id = 'tbdesk-test-link';"
+        f" a.href = {href!r}; a.target = {target!r}; a.textContent = 'link';"
+        " a.style.cssText = 'position:fixed;inset:0;z-index:99999;display:block';"
+        " document.body.appendChild(a); return 1; })()"
+    )
+    done: list[object] = []
+    view.page.runJavaScript(script, 0, done.append)
+    qtbot.waitUntil(lambda: bool(done))
+    proxy = view.web_view.focusProxy()
+    centre = QPoint(proxy.width() // 2, proxy.height() // 2)
+    QTest.mouseClick(proxy, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+
+
+def test_a_page_cannot_open_the_browser_by_itself_but_a_click_can(
     view: Any, browser: UrlCatcher, qtbot: Any, tensorboard: TensorBoard
 ) -> None:
+    """Issue 10: script navigations and pop-ups reached the system browser without any click."""
+    seen = _decisions(view)
     view.page.runJavaScript("location.href = 'https://www.tensorflow.org/tensorboard';")
-    qtbot.waitUntil(lambda: browser.urls == ["https://www.tensorflow.org/tensorboard"])
     view.page.runJavaScript("window.open('https://github.com/tensorflow/tensorboard');")
+    qtbot.waitUntil(lambda: {url for url, _ in seen} >= {
+        "https://www.tensorflow.org/tensorboard", "https://github.com/tensorflow/tensorboard"
+    })  # fmt: skip
+    assert all(decision == "refuse" for _, decision in seen)
+    assert browser.urls == []
+
+    _click_a_full_page_link(view, qtbot, "https://www.tensorflow.org/tensorboard")
+    qtbot.waitUntil(lambda: browser.urls == ["https://www.tensorflow.org/tensorboard"])
+    _click_a_full_page_link(view, qtbot, "https://github.com/tensorflow/tensorboard", target="_blank")
     qtbot.waitUntil(lambda: len(browser.urls) == 2)
     assert browser.urls[1] == "https://github.com/tensorflow/tensorboard"
     assert view.page.url().toString().startswith(tensorboard.url)
@@ -343,3 +405,90 @@ def test_shortcuts_act_on_the_visible_tab_only(qtbot: Any, qloop: Any) -> None:
     tabs.setCurrentIndex(1)
     qtbot.keyClick(tabs.tabBar(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert hits == ["a", "b"]
+
+
+ATTACK_PAGE = b"""<!doctype html><html><body>
+<iframe src="http://evil.invalid/frame-1"></iframe>
+<iframe src="https://example.com/frame-2"></iframe>
+<script>
+localStorage.setItem("planted", "by the attacker");
+window.open("http://evil.invalid/popup");
+setTimeout(() => { location.href = "http://evil.invalid/redirect"; }, 50);
+</script></body></html>"""
+
+
+@pytest.fixture
+def attacker() -> Iterator[str]:
+    """A page posing as another TensorBoard on this machine (as a planted info file could list)."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(ATTACK_PAGE)))
+            self.end_headers()
+            self.wfile.write(ATTACK_PAGE)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/p/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_another_tensorboards_page_opens_nothing_and_keeps_nothing(
+    qtbot: Any, qloop: Any, browser: UrlCatcher, attacker: str
+) -> None:
+    from tbdesk.ui.board_view import BoardView
+    from tbdesk.ui.web import web_profile
+
+    view = BoardView(attacker, "someone's TensorBoard", foreign=True)
+    qtbot.addWidget(view)
+    view.show()
+    seen = _decisions(view)
+    attacks = {
+        "http://evil.invalid/frame-1",
+        "https://example.com/frame-2",
+        "http://evil.invalid/popup",
+        "http://evil.invalid/redirect",
+    }
+    qtbot.waitUntil(lambda: {url for url, _ in seen} >= attacks, timeout=20_000)
+    assert {url: decision for url, decision in seen if url in attacks} == dict.fromkeys(attacks, "refuse")
+    assert browser.urls == []
+    profile = view.page.profile()
+    assert profile.isOffTheRecord()
+    assert profile is not web_profile()
+    assert profile.persistentStoragePath() != web_profile().persistentStoragePath()
+
+
+def test_a_page_load_that_times_out_says_so_and_asks_for_a_check(
+    qtbot: Any, qloop: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: with TensorBoard suspended (SIGSTOP) the view spun for good."""
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    from tbdesk.ui.board_view import BoardView
+
+    write_scalars(tmp_path / "logs" / "run")
+    board = start_tensorboard(tmp_path / "logs", tmp_path / "tensorboard.log")
+    monkeypatch.setattr(BoardView, "LOAD_TIMEOUT_MS", 2_000)
+    os.kill(board.process.pid, signal.SIGSTOP)
+    try:
+        view = BoardView("", "suspended")
+        qtbot.addWidget(view)
+        view.show()
+        with qtbot.waitSignal(view.checkRequested, timeout=20_000):
+            view.set_url(board.url)
+        assert view.showing_error
+        buttons = {b.text(): b for b in view.findChildren(QPushButton)}
+        assert buttons["Restart"].isVisible() and buttons["Reload page"].isVisible()
+        headings = [label.text() for label in view.findChildren(QLabel)]
+        assert "The dashboard did not load within 2 s." in headings
+    finally:
+        os.kill(board.process.pid, signal.SIGCONT)
+        stop(board)

@@ -253,3 +253,17 @@ def test_a_deleted_panel_ignores_board_changes(
     board = run_async(manager.open([BoardRun("run", write_scalars(tmp_path / "run"))]))
     assert board.state is BoardState.READY
     assert not [record for record in caplog.records if "subscriber failed" in record.getMessage()]
+
+
+def test_a_board_without_a_private_network_is_said_once(
+    panel: BoardsPanel, manager: BoardManager, run_async: Any, tmp_path: Path
+) -> None:
+    board = run_async(manager.open([BoardRun("a", write_scalars(tmp_path / "a"))]))
+    assert board.network_exposure == "" and panel.exposure_note.isHidden()
+    # What a kernel that refuses user namespaces leaves on the board (a real refusal is started in
+    # tests/boards/test_board_process.py): the panel is the one place the window says it.
+    board.network_exposure = "unshare(CLONE_NEWUSER | CLONE_NEWNET): No space left on device"
+    panel.refresh()
+    assert not panel.exposure_note.isHidden()
+    assert "Other users of this machine can read" in panel.exposure_note.text()
+    assert "No space left on device" in panel.exposure_note.text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -205,6 +206,40 @@ def test_crashed_board_shows_error_and_restarts(
     wait_idle(qtbot, window)
     assert view.url == board.url and not restart.isVisible()
     assert window.view_of(board) is view and manager.boards == [board]
+
+
+def test_a_suspended_board_says_not_responding_in_its_tab_and_restarts(
+    qtbot: Any, window: MainWindow, manager: BoardManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: SIGSTOP on TensorBoard left the board "ready" for good while the view spun."""
+    from tbdesk.ui.board_view import BoardView
+
+    monkeypatch.setattr(BoardView, "LOAD_TIMEOUT_MS", 3_000)
+    expand_sweep(qtbot, window)
+    select(window, "lr=1")
+    window.run_actions.open_action.trigger()
+    wait_idle(qtbot, window)
+    [board] = manager.boards
+    view = window.view_of(board)
+    assert view is not None and board.pid is not None
+    qtbot.waitUntil(lambda: view.charts_ready, timeout=60_000)
+    stopped = board.pid
+    os.kill(stopped, signal.SIGSTOP)
+    try:
+        view.reload_action.trigger()  # a reload asks the board, and its page load times out
+        qtbot.waitUntil(lambda: board.state is BoardState.NOT_RESPONDING, timeout=30_000)
+        assert board.error == "TensorBoard is suspended (stopped by a signal) and does not answer."
+        restart = next(b for b in view.findChildren(QPushButton) if b.text() == "Restart")
+        qtbot.waitUntil(restart.isVisible, timeout=10_000)
+        row = window.boards_panel.boards_tree.topLevelItem(0)
+        assert row is not None and row.text(1) == "not responding"
+        restart.click()
+        qtbot.waitUntil(lambda: board.state is BoardState.READY and board.pid != stopped, timeout=30_000)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # the restart ended it
+            os.kill(stopped, signal.SIGCONT)
+    qtbot.waitUntil(lambda: view.charts_ready, timeout=60_000)
+    assert not restart.isVisible()
 
 
 def test_closing_a_tab_keeps_the_board_and_stopping_closes_the_tab(

@@ -57,10 +57,11 @@ def test_fields_and_summaries() -> None:
     start = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
     run = Run(
         "src", "exp", "run-1", "name", RunStatus.COMPLETED, start, start + timedelta(minutes=61, seconds=5),
-        parent_id="parent-0", number=4, run_type="hyperdrive",
+        parent_id="parent-0", number=4, run_type="hyperdrive", job_type="Sweep",
     )  # fmt: skip
     fields = dict(run_fields(run))
-    assert fields["Status"] == "Completed" and fields["Run number"] == "4" and fields["Type"] == "hyperdrive"
+    assert (fields["Job type"], fields["Run type"]) == ("Sweep", "hyperdrive")
+    assert fields["Status"] == "Completed" and fields["Run number"] == "4"
     assert fields["Parent run"] == "parent-0" and fields["Duration"] == "1h 1m 5s"
     running = Run("src", "exp", "run-2", "name", RunStatus.RUNNING, start)
     assert dict(run_fields(running, now=start + timedelta(seconds=42)))["Duration"] == "42s so far"

@@ -42,6 +42,17 @@ def test_query_words_statuses_and_tags() -> None:
     assert parse_query("TAG:LR=0.1").matches(make_run("a", lr="0.1"))
 
 
+def test_query_job_types() -> None:
+    """`type:` picks Azure ML jobs by their kind (a prefix, ignoring case; several: any of them)."""
+    sweep = Run("src", "exp", "hd", "tune", RunStatus.COMPLETED, job_type="Sweep")
+    step = Run("src", "exp", "st", "prep", RunStatus.COMPLETED, job_type="Pipeline step")
+    assert parse_query("type:SWEEP") == Query(types=("sweep",))
+    assert parse_query("type:sweep").matches(sweep) and not parse_query("type:sweep").matches(step)
+    assert parse_query("type:pipe").matches(step)  # "Pipeline" and "Pipeline step" alike
+    assert parse_query("type:command type:sweep").matches(sweep)
+    assert not parse_query("type:sweep").matches(make_run("local run"))  # no job type at all
+
+
 def fill(path: Path) -> None:
     """Experiment "sweep": three runs (one failed), the first with two child runs (one failed)."""
     ws = Workspace(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,14 +16,17 @@ from PySide6.QtCore import QLocale
 from tbdesk.ui import i18n
 from tests.ui.test_window_layout import ROOT
 
+ARTIFACTS = ROOT / "tests" / "artifacts"
 # Texts that are the same in both languages: names, shortcuts, numbers.
 SAME_IN_BOTH = {"tbdesk", "TensorBoard", "Azure ML"}
 
 
 def shown(tmp_path: Path, language: str) -> list[tuple[str, str]]:
     env = {**os.environ, "TBDESK_HOME": str(tmp_path / language / "home")}
+    ARTIFACTS.mkdir(exist_ok=True)
+    picture = ARTIFACTS / f"window-{language}.png"
     done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.language_probe", str(tmp_path / language), language],
+        [sys.executable, "-m", "tests.ui.language_probe", str(tmp_path / language), language, str(picture)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -44,6 +48,8 @@ def test_every_text_of_the_spanish_window_is_translated(tmp_path: Path) -> None:
     ]
     assert not untranslated, f"untranslated in the Spanish window: {untranslated}"
     assert ("menu", "&Archivo") in spanish
+    if os.environ.get("TBDESK_UPDATE_DOCS") == "1":
+        shutil.copy(ARTIFACTS / "window-es.png", ROOT / "docs" / "screenshot-es.png")
 
 
 def test_the_language_follows_the_system_unless_chosen() -> None:

@@ -167,3 +167,26 @@ def test_an_empty_workspace_says_what_to_do_and_makes_the_demo(
         for row in range(window.tree_model.rowCount(workspace))
     }
     assert {"digits-softmax", "diabetes-ridge"} <= shown
+
+
+def test_a_narrow_tree_gives_the_names_the_room_of_the_start_time(qtbot: Any) -> None:
+    from tbdesk.ui.tree_nodes import STARTED
+    from tests.ui.ui_helpers import show_tree
+
+    view = show_tree(qtbot, 300)
+    assert not view.header().isSectionHidden(STARTED)  # 600 px: room for every column
+    view.resize(260, 300)
+    qtbot.waitUntil(lambda: view.header().isSectionHidden(STARTED))
+    view.resize(700, 300)
+    qtbot.waitUntil(lambda: not view.header().isSectionHidden(STARTED))
+
+
+def test_sources_and_experiments_names_span_the_row(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QModelIndex
+
+    from tbdesk.sources.workspace import WorkspaceSource
+    from tests.ui.ui_helpers import show_tree
+
+    view = show_tree(qtbot, 300)
+    view.source_model().add_source(WorkspaceSource(tmp_path / "a-workspace-with-a-rather-long-name"))
+    qtbot.waitUntil(lambda: view.isFirstColumnSpanned(0, QModelIndex()))  # its name is never cut by Status

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tbdesk.local.database import DB_NAME
@@ -48,3 +49,43 @@ def test_a_workspace_that_cannot_be_made_says_why_then_quits(qtbot: Any, tmp_pat
     assert failed.windowTitle() == "Workspace not created" and str(tmp_path / "file") in failed.text()
     failed.done(0)
     assert quits == [True]
+
+
+def test_the_new_texts_are_translated(
+    qtbot: Any, qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTranslator
+
+    from tbdesk.local import Experiment, Workspace
+    from tbdesk.sources.logdir import Unreadable
+    from tbdesk.sources.workspace import WorkspaceSource
+    from tbdesk.ui import i18n
+    from tbdesk.ui.tree_nodes import source_title, unreadable_text
+
+    compiled = i18n.compiled_path("es")
+    translator = QTranslator()
+    assert compiled is not None and translator.load(str(compiled))
+    qapp.installTranslator(translator)
+    try:
+        parent = QWidget()
+        qtbot.addWidget(parent)
+        box = ask_for_missing_workspace(parent, tmp_path / "nowhere", lambda: None)
+        assert (
+            box is not None
+            and box.text() == f"La carpeta del área de trabajo {tmp_path / 'nowhere'} no existe."
+        )
+        assert sorted(b.text() for b in box.buttons()) == ["Crear área de trabajo", "Salir"]
+        box.done(0)
+        items = [Unreadable(Path(f"/logs/{n}"), "Permission denied") for n in "abcd"]
+        assert unreadable_text(items[:1]) == (
+            "No se puede leer 1 elemento, que TensorBoard no mostrará: /logs/a (Permission denied)"
+        )
+        assert unreadable_text(items).endswith("/logs/c (Permission denied); y 1 más")
+        Experiment(Workspace(tmp_path / "ws"), "e")
+        source = WorkspaceSource(tmp_path / "ws")
+        assert source_title(source) == "Área de trabajo local (ws)"
+        # Root may write anywhere: tests/local covers when a workspace is read-only; here, its title.
+        monkeypatch.setattr(WorkspaceSource, "read_only", property(lambda self: True))
+        assert source_title(source) == "Área de trabajo local (ws, solo lectura)"
+    finally:
+        qapp.removeTranslator(translator)

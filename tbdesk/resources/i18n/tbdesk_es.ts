@@ -368,27 +368,47 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="482" />
+        <location filename="../../ui/main_window.py" line="420" />
+        <source>Reopening {0}</source>
+        <translation>Reabriendo {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="484" />
         <source>{0} runs selected.</source>
         <translation>{0} ejecuciones seleccionadas.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="484" />
+        <location filename="../../ui/main_window.py" line="486" />
         <source>Select a run to see its details.</source>
         <translation>Seleccione una ejecución para ver sus detalles.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="505" />
+        <location filename="../../ui/main_window.py" line="497" />
+        <source>Opening {0} in TensorBoard</source>
+        <translation>Abriendo {0} en TensorBoard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="510" />
         <source>Not a folder of TensorBoard logs: {0}</source>
         <translation>No es una carpeta de registros de TensorBoard: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="648" />
+        <location filename="../../ui/main_window.py" line="562" />
+        <source>Restarting {0}</source>
+        <translation>Reiniciando {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="585" />
+        <source>Following {0} live</source>
+        <translation>Siguiendo {0} en vivo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="653" />
         <source>Stopping {0}</source>
         <translation>Deteniendo {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="681" />
+        <location filename="../../ui/main_window.py" line="686" />
         <source>Creating the demo experiments</source>
         <translation>Creando los experimentos de demostración</translation>
     </message>
@@ -519,7 +539,25 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <translation>Mostrar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="433" />
+        <location filename="../../ui/run_actions.py" line="168" />
+        <location filename="../../ui/run_actions.py" line="221" />
+        <location filename="../../ui/run_actions.py" line="374" />
+        <source>Opening {0} in TensorBoard</source>
+        <translation>Abriendo {0} en TensorBoard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_actions.py" line="392" />
+        <location filename="../../ui/run_actions.py" line="402" />
+        <source>Downloading logs of {0}</source>
+        <translation>Descargando los registros de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_actions.py" line="423" />
+        <source>Showing {0} in its folder</source>
+        <translation>Mostrando {0} en su carpeta</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_actions.py" line="438" />
         <source>{0} logged metrics only: showing the folder they are exported to</source>
         <translation>{0} solo registró métricas: se muestra la carpeta a la que se exportan</translation>
     </message>
@@ -527,24 +565,156 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>RunDetails</name>
     <message>
-        <location filename="../../ui/run_details.py" line="139" />
+        <location filename="../../ui/run_details.py" line="55" />
+        <source>Parameters</source>
+        <translation>Parámetros</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="105" />
+        <source>Job type</source>
+        <translation>Tipo de trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="107" />
+        <source>Run type</source>
+        <translation>Tipo de ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="46" />
+        <source>Run</source>
+        <translation>Ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="47" />
+        <source>Tags</source>
+        <translation>Etiquetas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="48" />
+        <source>Properties</source>
+        <translation>Propiedades</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="49" />
+        <source>Metrics</source>
+        <translation>Métricas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="50" />
+        <source>Files</source>
+        <translation>Archivos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="76" />
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="77" />
+        <source>Display name</source>
+        <translation>Nombre visible</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="78" />
+        <source>Run id</source>
+        <translation>Id de la ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="79" />
+        <source>Experiment</source>
+        <translation>Experimento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="82" />
+        <source>Run number</source>
+        <translation>Número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="84" />
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="86" />
+        <source>Parent run</source>
+        <translation>Ejecución padre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="88" />
+        <source>Started</source>
+        <translation>Inicio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="89" />
+        <source>Ended</source>
+        <translation>Fin</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="95" />
+        <location filename="../../ui/run_details.py" line="103" />
+        <source>Duration</source>
+        <translation>Duración</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="104" />
+        <source>{0} so far</source>
+        <translation>{0} hasta ahora</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="159" />
         <source>Copy run id</source>
         <translation>Copiar el id de la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="143" />
+        <location filename="../../ui/run_details.py" line="163" />
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="159" />
+        <location filename="../../ui/run_details.py" line="179" />
         <source>Select a run to see its details.</source>
         <translation>Seleccione una ejecución para ver sus detalles.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="192" />
+        <location filename="../../ui/run_details.py" line="205" />
+        <source>No tags</source>
+        <translation>Sin etiquetas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="206" />
+        <source>No properties</source>
+        <translation>Sin propiedades</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="207" />
+        <location filename="../../ui/run_details.py" line="208" />
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="212" />
         <source>Copy {0} to the clipboard</source>
         <translation>Copiar {0} al portapapeles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="240" />
+        <source>Could not load</source>
+        <translation>No se pudo cargar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="255" />
+        <source>No metrics</source>
+        <translation>Sin métricas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="273" />
+        <source>… and {0} more</source>
+        <translation>… y {0} más</translation>
+    </message>
+    <message>
+        <location filename="../../ui/run_details.py" line="274" />
+        <source>No files</source>
+        <translation>Sin archivos</translation>
     </message>
 </context>
 <context>
@@ -659,6 +829,11 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <translation>Nombre</translation>
     </message>
     <message>
+        <location filename="../../ui/tree_nodes.py" line="160" />
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
         <location filename="../../ui/tree_nodes.py" line="155" />
         <source>Status</source>
         <translation>Estado</translation>
@@ -677,6 +852,16 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <location filename="../../ui/tree_nodes.py" line="167" />
         <source>Local workspace ({0})</source>
         <translation>Área de trabajo local ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="167" />
+        <source>Local workspace (read-only)</source>
+        <translation>Área de trabajo local (solo lectura)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="170" />
+        <source>Local workspace ({0}, read-only)</source>
+        <translation>Área de trabajo local ({0}, solo lectura)</translation>
     </message>
 </context>
 <context>
@@ -771,6 +956,57 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <location filename="../../ui/board_view.py" line="202" />
         <source>Look for new logs now</source>
         <translation>Buscar registros nuevos ahora</translation>
+    </message>
+</context>
+<context>
+    <name>Unreadable</name>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="180" />
+        <source>; and {0} more</source>
+        <translation>; y {0} más</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="182" />
+        <source>Cannot read 1 item, which TensorBoard will not show: {0}</source>
+        <translation>No se puede leer 1 elemento, que TensorBoard no mostrará: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="185" />
+        <source>Cannot read {0} items, which TensorBoard will not show: {1}</source>
+        <translation>No se pueden leer {0} elementos, que TensorBoard no mostrará: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>WorkspacePrompt</name>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="29" />
+        <source>Workspace not found</source>
+        <translation>No se encontró el área de trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="30" />
+        <source>The workspace folder {0} does not exist.</source>
+        <translation>La carpeta del área de trabajo {0} no existe.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="32" />
+        <source>Create a new, empty workspace there, or quit tbdesk?</source>
+        <translation>¿Crear allí un área de trabajo nueva y vacía, o salir de tbdesk?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="35" />
+        <source>Create workspace</source>
+        <translation>Crear área de trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="37" />
+        <source>Quit</source>
+        <translation>Salir</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="47" />
+        <source>Workspace not created</source>
+        <translation>No se creó el área de trabajo</translation>
     </message>
 </context>
 </TS>
