@@ -33,8 +33,9 @@ SHUTDOWN_TIMEOUT_S = 20.0
 WARM_UP_POLL_S = 0.05
 
 
-def run_gui(paths: list[Path], workspace: Path | None) -> int:
-    """Open the window (with a board on each of paths) and run until the user quits."""
+def run_gui(paths: Sequence[Path | str], workspace: Path | None) -> int:
+    """Open the window (with a board on each of paths: folders, or cloud folders' URLs) and run
+    until the user quits."""
     import qasync
 
     from tbdesk.display import check_display
@@ -88,7 +89,7 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
     return quitting.exit_code
 
 
-def _one_instance(app: QApplication, paths: Sequence[Path]) -> InstanceServer | None:
+def _one_instance(app: QApplication, paths: Sequence[Path | str]) -> InstanceServer | None:
     """The server a later `tbdesk` hands its folders to; None when a window already runs, which
     has then been given paths."""
     from tbdesk.paths import instance_socket
@@ -120,7 +121,7 @@ def build_window(
     return window
 
 
-async def start(window: MainWindow, paths: Sequence[Path]) -> None:
+async def start(window: MainWindow, paths: Sequence[Path | str]) -> None:
     """Work after the window shows: end boards a crashed tbdesk left behind, reopen the boards of
     the last session, and open a board on each path given on the command line."""
     from tbdesk.boards import reap_orphans
@@ -145,7 +146,10 @@ async def start(window: MainWindow, paths: Sequence[Path]) -> None:
             )
     window.restore_boards()
     for path in paths:
-        window.open_folder_board(path)
+        if isinstance(path, str):
+            window.open_cloud_board(path)
+        else:
+            window.open_folder_board(path)
 
 
 class _Shutdown:

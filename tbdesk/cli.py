@@ -23,6 +23,7 @@ from tbdesk.text import count
 
 if TYPE_CHECKING:
     from tbdesk.boards import BoardRun
+    from tbdesk.boards.prepare import LiveRuns
     from tbdesk.export import ExportProgress
     from tbdesk.model import Run
 
@@ -65,13 +66,25 @@ def _run_gui(args: list[str]) -> int:
         "A folder named like a command: write ./NAME.",
     )
     parser.add_argument("--version", action="version", version=f"tbdesk {__version__}")
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders of TensorBoard logs")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="folders of TensorBoard logs, here or in the cloud (s3://, gs://, az://, abfs://, https://)",
+    )
     _add_workspace(parser)
     options = parser.parse_args(args)
-    paths = [path.expanduser() for path in options.paths]
-    for path in paths:
+    from tbdesk.sources.cloud_access import is_cloud_url, parse_url
+
+    paths: list[Path | str] = []
+    for text in options.paths:
+        if is_cloud_url(text):
+            paths.append(parse_url(text).text)  # a bad URL says why here, before the window opens
+            continue
+        path = Path(text).expanduser()
         if not path.is_dir():
             raise CommandError(f"Not a folder of TensorBoard logs: {path}")
+        paths.append(path)
     from tbdesk.app import run_gui
 
     return run_gui(paths, options.workspace)
@@ -85,10 +98,16 @@ def _run_verb(args: list[str]) -> int:
     serve = verbs.add_parser(
         "serve",
         help="serve runs in TensorBoard until Ctrl+C",
-        description="Start a TensorBoard on folders of logs or runs of the local workspace, print its "
-        "URL, and serve until Ctrl+C or SIGTERM.",
+        description="Start a TensorBoard on folders of logs (cloud ones mirrored live into tbdesk's "
+        "cache) or runs of the local workspace, print its URL, and serve until Ctrl+C or SIGTERM.",
     )
-    serve.add_argument("specs", nargs="+", metavar="PATH_OR_RUN_ID", help="a logs folder or a local run id")
+    serve.add_argument(
+        "specs",
+        nargs="+",
+        metavar="PATH_OR_RUN_ID",
+        help="a logs folder, a cloud folder of logs (s3://, gs://, az://, abfs://, https://), "
+        "or a local run id",
+    )
     serve.add_argument("--port", type=_port, help="port to serve on (default: a free one)")
     _add_workspace(serve)
 
@@ -165,8 +184,13 @@ def _port(text: str) -> int:
 async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> int:
     from tbdesk.boards import Board, BoardManager, BoardState, exposure_warning
 
-    runs = await _serve_runs(specs, workspace)
-    await _say_what_is_unreadable(runs)
+    lives: list[LiveRuns] = []
+    try:
+        runs = await _serve_runs(specs, workspace, lives)
+        await _say_what_is_unreadable(runs)
+    except BaseException:
+        await asyncio.gather(*(live.stop() for live in lives))
+        raise
     manager = BoardManager()
     done = asyncio.Event()
     crashed: list[str] = []
@@ -190,6 +214,8 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
                 await opening
             return 0
         board = opening.result()
+        for live in lives:  # cloud folders: mirrored while the board runs
+            live.attach(manager, board)
         print(board.url, flush=True)
         names = ", ".join(run.name for run in board.runs)
         print(f"Serving {names} (pid {board.pid}); Ctrl+C to stop.", file=sys.stderr, flush=True)
@@ -197,6 +223,7 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
             print(exposure_warning(board.network_exposure), file=sys.stderr, flush=True)
         await stopping
     finally:
+        await asyncio.gather(*(live.stop() for live in lives))
         await manager.stop_all()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
@@ -226,14 +253,25 @@ async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
             )
 
 
-async def _serve_runs(specs: list[str], workspace: Path | None) -> list[BoardRun]:
-    """A logs folder for each spec that names one, else the local workspace's run (and children);
-    a run without TensorBoard logs of its own is exported into tbdesk's cache first."""
+async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[LiveRuns]) -> list[BoardRun]:
+    """A logs folder for each spec that names one, the runs of a cloud folder (their live syncs
+    added to lives), else the local workspace's run (and children); a run without TensorBoard
+    logs of its own is exported into tbdesk's cache first."""
     from tbdesk.boards import BoardRun
-    from tbdesk.boards.prepare import prepare_board_runs
+    from tbdesk.boards.prepare import prepare_board_runs, prepare_live_runs
+    from tbdesk.sources.cloud import CloudFolderSource, all_runs
+    from tbdesk.sources.cloud_access import is_cloud_url
 
     runs: list[BoardRun] = []
     for spec in specs:
+        if is_cloud_url(spec):
+            source = CloudFolderSource(spec)
+            found = await all_runs(source)
+            if not found:
+                raise CommandError(f"No TensorBoard logs in {source.url.text}")
+            lives.append(await prepare_live_runs(source, found))
+            runs += lives[-1].runs
+            continue
         path = Path(spec).expanduser()
         if path.exists():
             if not path.is_dir():

@@ -7,10 +7,19 @@ from pathlib import Path
 from tbdesk.local.database import DB_NAME
 from tbdesk.paths import default_workspace_dir
 from tbdesk.sources.base import Source, SourceError
+from tbdesk.sources.cloud import CloudFolderSource
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sources.workspace import WorkspaceSource, resolve_run
 
-__all__ = ["LogFolderSource", "Source", "SourceError", "WorkspaceSource", "open_source", "resolve_run"]
+__all__ = [
+    "CloudFolderSource",
+    "LogFolderSource",
+    "Source",
+    "SourceError",
+    "WorkspaceSource",
+    "open_source",
+    "resolve_run",
+]
 
 
 def open_source(source_id: str) -> Source:
@@ -22,6 +31,8 @@ def open_source(source_id: str) -> Source:
         raise SourceError(f"{source_id!r} does not name a source.")
     if kind == "azureml":
         return _azure_source(source_id)
+    if kind == "cloud":
+        return CloudFolderSource(where)
     path = Path(where)
     if kind == "logdir":
         if not path.is_dir():

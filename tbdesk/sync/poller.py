@@ -98,10 +98,27 @@ class _Tree:
     keys: list[RunKey] = field(default_factory=list)
 
 
+def _defaults_for(source: Source) -> tuple[PollPolicy, int]:
+    """The poll policy and downloads at once that suit the source's runs."""
+    from tbdesk.sync.cloud import PARALLEL, POLICY
+
+    return (POLICY, PARALLEL) if _whole_run(source) else (PollPolicy(), 4)
+
+
+def _whole_run(source: Source) -> bool:
+    from tbdesk.sources.cloud import CloudFolderSource
+
+    return isinstance(source, CloudFolderSource)
+
+
 def remote_for(source: Source) -> Remote | None:
     """How to fetch the runs of a source; None when its runs are on this machine already."""
     from tbdesk.sources.azure import AzureSource
+    from tbdesk.sources.cloud import CloudFolderSource
+    from tbdesk.sync.cloud import CloudRemote
 
+    if isinstance(source, CloudFolderSource):
+        return CloudRemote(source)
     return AzureRemote(source) if isinstance(source, AzureSource) else None
 
 
@@ -118,19 +135,22 @@ class LiveSync:
         cache: RunCache | None = None,
         prefix: str = DEFAULT_PREFIX,
         policy: PollPolicy | None = None,
-        limit: int = 4,
+        limit: int | None = None,
         remote: Remote | None = None,
         children: bool = True,
     ) -> None:
         self.source = source
         self.children = children  # follow the roots' child runs too (else the roots alone)
         self.prefix = prefix
-        self.policy = policy or PollPolicy()
+        default_policy, default_limit = _defaults_for(source)
+        self.policy = policy or default_policy
         self.cache = cache or RunCache()
         self._remote = remote if remote is not None else remote_for(source)
+        if self._remote is not None and _whole_run(source):
+            self.prefix = ""  # a cloud folder's run is a logs folder itself, as a local one is
         self._trees = [_Tree(root) for root in roots]
         self._runs: dict[RunKey, _Tracked] = {}
-        self._limit = asyncio.Semaphore(limit)
+        self._limit = asyncio.Semaphore(limit or default_limit)
         self._subscribers: list[Callable[[RunSyncStatus], None]] = []
         self._joined: list[Callable[[RunSyncStatus], None]] = []
         self._wake = asyncio.Event()

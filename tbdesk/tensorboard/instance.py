@@ -2,6 +2,7 @@
 
     from tbdesk.tensorboard import Tensorboard
     tb = Tensorboard([run])        # or an experiment, or Tensorboard([], local_root="logs")
+                                   # or a cloud folder: local_root="s3://bucket/logs" (mirrored live)
     print(tb.start())              # the URL
     tb.stop()
 
@@ -67,6 +68,10 @@ class Tensorboard:
     ) -> None:
         # A copy: the caller's list is never changed, and a generator can be started twice.
         self._runs = list(runs) if isinstance(runs, Iterable) and not isinstance(runs, str | bytes) else runs
+        # A cloud folder's URL as local_root: its runs are mirrored live into a temporary folder.
+        self._cloud = _cloud_url(local_root)
+        if self._cloud is not None:
+            local_root = None
         self._local_root = Path(local_root).expanduser().absolute() if local_root is not None else None
         if port is not None and not 0 <= port < 65536:
             raise ValueError(f"A port is between 1 and 65535 (or None or 0 for a free one), not {port}.")
@@ -75,7 +80,7 @@ class Tensorboard:
         self._board: Board | None = None
         self._feeds: list[LiveRuns] = []  # the live syncs that feed the board, on the engine's loop
         self._scratch: Path | None = None
-        if self._serves_folder and self._local_root is None:
+        if self._serves_folder and self._local_root is None and self._cloud is None:
             raise ValueError("Give runs to show, or local_root: a folder of TensorBoard logs to serve.")
 
     @property
@@ -126,7 +131,9 @@ class Tensorboard:
     async def _open(self, engine: _loop.EngineThread, found: Sequence[targets.Target]) -> Board:
         if self._port is not None:
             await asyncio.to_thread(_check_port, self._port)
-        if self._serves_folder:
+        if self._cloud is not None:
+            found = await _cloud_targets(self._cloud)
+        elif self._serves_folder:
             assert self._local_root is not None
             if not self._local_root.is_dir():
                 raise BoardError(f"There is no folder {self._local_root} to serve.")
@@ -209,6 +216,25 @@ class Tensorboard:
         scratch, self._scratch = self._scratch, None
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _cloud_url(local_root: object) -> str | None:
+    """The canonical URL when local_root is a cloud folder's (s3://, gs://, az://...)."""
+    from tbdesk.sources.cloud_access import is_cloud_url, parse_url
+
+    if isinstance(local_root, str) and is_cloud_url(local_root):
+        return parse_url(local_root).text
+    return None
+
+
+async def _cloud_targets(url: str) -> list[targets.Target]:
+    from tbdesk.sources.cloud import CloudFolderSource, all_runs
+
+    source = CloudFolderSource(url)
+    runs = await all_runs(source)
+    if not runs:
+        raise BoardError(f"No TensorBoard logs in {url}.")
+    return [targets.Target(source, run) for run in runs]
 
 
 def _check_port(port: int) -> None:

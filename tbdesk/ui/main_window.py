@@ -34,6 +34,7 @@ from shiboken6 import Shiboken
 import tbdesk
 from tbdesk.boards import Board, BoardManager, BoardRun, BoardState
 from tbdesk.sources.base import SourceError
+from tbdesk.sources.cloud import CloudFolderSource, all_runs
 from tbdesk.sources.logdir import LogFolderSource, unreadable_in
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import RunCache
@@ -288,6 +289,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("&File"))
         sources = self.source_actions
         file_menu.addAction(sources.open_folder_action)
+        file_menu.addAction(sources.open_cloud_action)
         file_menu.addSeparator()
         file_menu.addAction(sources.sign_in_action)
         file_menu.addAction(sources.add_workspace_action)
@@ -400,7 +402,11 @@ class MainWindow(QMainWindow):
         self.settings.set_state("splitter", self.splitter.saveState())
         self.settings.set_state("tree_splitter", self.left_splitter.saveState())
         self.settings.set_log_folders(
-            [source.id for source in self.tree_model.sources() if isinstance(source, LogFolderSource)]
+            [
+                source.id
+                for source in self.tree_model.sources()
+                if isinstance(source, LogFolderSource | CloudFolderSource)
+            ]
         )
         # What had a tab comes back at the next launch; boards without one do not.
         self.settings.set_boards(
@@ -498,14 +504,29 @@ class MainWindow(QMainWindow):
             self.tr("Opening {0} in TensorBoard").format(name),
         )
 
-    def open_handed_over(self, paths: list[Path]) -> None:
+    def open_cloud_board(self, url: str) -> None:
+        """`tbdesk URL`: show the cloud folder in the tree and open a board on all its runs,
+        mirrored live into the cache."""
+        source = CloudFolderSource(url)
+        self.tree_model.add_source(source)
+        self.tasks.run(self._open_cloud(source), f"Listing {source.url.text}")
+
+    async def _open_cloud(self, source: CloudFolderSource) -> None:
+        runs = await all_runs(source)
+        if not runs:
+            raise SourceError(f"No TensorBoard logs in {source.url.text}.")
+        self.run_actions.open_runs([(source, run) for run in runs], source.title)
+
+    def open_handed_over(self, paths: list[Path | str]) -> None:
         """A second `tbdesk [PATH...]` handed its folders over: to the front, and open them."""
         if self.isMinimized():
             self.showNormal()
         self.raise_()
         self.activateWindow()
         for path in paths:
-            if path.is_dir():
+            if isinstance(path, str):  # a cloud folder's URL
+                self.open_cloud_board(path)
+            elif path.is_dir():
                 self.open_folder_board(path)
             else:
                 self.statusBar().showMessage(self.tr("Not a folder of TensorBoard logs: {0}").format(path))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 from tbdesk.boards import Board, BoardRun
 from tbdesk.model import Experiment, Run
 from tbdesk.sources.base import Source, SourceError
+from tbdesk.sources.cloud import CloudFolderSource, all_runs
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sync import DEFAULT_PREFIX, RunCache
 from tbdesk.sync.engine import FILES
@@ -292,9 +293,16 @@ class RunActions(QObject):
         sources = {source.id: source for source in window.tree_model.sources()}
         for source_id, (run_ids, prefix) in synced_roots(board.runs, window.run_cache).items():
             source = sources.get(source_id)
-            if not isinstance(source, AzureSource):
+            if isinstance(source, CloudFolderSource):  # its runs are found by one listing
+                found = {run.id: run for run in await all_runs(source)}
+                missing = [run_id for run_id in run_ids if run_id not in found]
+                if missing:
+                    raise SourceError(f"The run {missing[0]} is not in {source.url.text} any more.")
+                roots = [found[run_id] for run_id in run_ids]
+            elif isinstance(source, AzureSource):
+                roots = await _find_runs(source, run_ids)
+            else:
                 raise SourceError(f"The workspace of the runs of {board.title} is not in the tree any more.")
-            roots = await _find_runs(source, run_ids)
             live = LiveRuns(source, LiveSync(source, roots, cache=window.run_cache, prefix=prefix))
             try:
                 await live.sync.start()
@@ -405,7 +413,7 @@ class RunActions(QObject):
                 name = f"{base}-{len(used)}"
             used.add(name)
             # A folder of logs holds nothing but logs; other sources keep them under logs/.
-            prefix = "" if isinstance(source, LogFolderSource) else DEFAULT_PREFIX
+            prefix = "" if isinstance(source, LogFolderSource | CloudFolderSource) else DEFAULT_PREFIX
             copied += len(await source.fetch_files(run, dest / name, prefix))
         return copied
 

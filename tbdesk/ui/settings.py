@@ -27,6 +27,7 @@ from tbdesk.sync.cache import DEFAULT_LIMIT
 
 FILE_NAME = "tbdesk.ini"
 GB = 1024**3
+RECENT_URLS = 10  # cloud folders remembered
 MIN_CACHE_LIMIT = 10 * 1024**2  # below this the cache could not hold one run's logs
 T = TypeVar("T")
 
@@ -114,6 +115,16 @@ class Settings:
 
     def set_logs_prefix(self, prefix: str) -> None:
         self._qs.setValue("sync/logs_prefix", prefix)
+
+    def recent_cloud_urls(self) -> list[str]:
+        """Cloud folders opened lately, newest first (File > Open cloud folder… offers them)."""
+        value = self._qs.value("cloud/recent_urls", [])
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [str(item) for item in items if item][:RECENT_URLS]
+
+    def add_recent_cloud_url(self, url: str) -> None:
+        urls = [url, *(known for known in self.recent_cloud_urls() if known != url)]
+        self._qs.setValue("cloud/recent_urls", urls[:RECENT_URLS])
 
     def log_folders(self) -> list[str]:
         """Source ids of the log folders the tree showed, in order."""

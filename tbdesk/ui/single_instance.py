@@ -24,13 +24,15 @@ MAX_MESSAGE = 1024 * 1024
 OK = b"ok\n"
 
 
-def hand_over(name: str, paths: Sequence[Path]) -> bool:
+def hand_over(name: str, paths: Sequence[Path | str]) -> bool:
     """Give paths to the window listening at name. False when no window listens there."""
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(CONNECT_MS):
         return False
-    message = json.dumps({"paths": [str(path.resolve()) for path in paths]}).encode() + b"\n"
+    # A folder goes as its absolute path, a cloud folder (a str) as its URL.
+    given = [str(path.resolve()) if isinstance(path, Path) else path for path in paths]
+    message = json.dumps({"paths": given}).encode() + b"\n"
     socket.write(message)
     socket.flush()
     answer = b""
@@ -40,18 +42,28 @@ def hand_over(name: str, paths: Sequence[Path]) -> bool:
     return answer == OK
 
 
-def parse(message: bytes) -> list[Path]:
-    """The folders of a message; ValueError when it is not one."""
+def parse(message: bytes) -> list[Path | str]:
+    """The folders of a message (a cloud folder as its URL); ValueError when it is not one."""
+    from tbdesk.sources.cloud_access import is_cloud_url
+
     data = json.loads(message.decode())
     if not isinstance(data, dict) or not isinstance(data.get("paths"), list):
         raise ValueError("not a tbdesk message")
-    if not all(isinstance(path, str) and Path(path).is_absolute() for path in data["paths"]):
-        raise ValueError("a tbdesk message holds absolute paths only")
-    return [Path(path) for path in data["paths"]]
+    if not all(isinstance(path, str) for path in data["paths"]):
+        raise ValueError("a tbdesk message holds absolute paths or cloud URLs only")
+    found: list[Path | str] = []
+    for path in data["paths"]:
+        if is_cloud_url(path):
+            found.append(path)
+        elif Path(path).is_absolute():
+            found.append(Path(path))
+        else:
+            raise ValueError("a tbdesk message holds absolute paths or cloud URLs only")
+    return found
 
 
 class InstanceServer(QObject):
-    """Listens at name; pathsReceived(list of Path) for each second tbdesk."""
+    """Listens at name; pathsReceived(list of Path, or str for a cloud URL) for each second tbdesk."""
 
     pathsReceived = Signal(list)
 
@@ -78,12 +90,12 @@ class InstanceServer(QObject):
             socket.readyRead.connect(_reader(socket, buffer, self._deliver))
             socket.disconnected.connect(socket.deleteLater)
 
-    def _deliver(self, paths: list[Path]) -> None:
+    def _deliver(self, paths: list[Path | str]) -> None:
         self.pathsReceived.emit(paths)
 
 
 def _reader(
-    socket: QLocalSocket, buffer: bytearray, deliver: Callable[[list[Path]], None]
+    socket: QLocalSocket, buffer: bytearray, deliver: Callable[[list[Path | str]], None]
 ) -> Callable[[], None]:
     def read() -> None:
         buffer.extend(bytes(socket.readAll().data()))

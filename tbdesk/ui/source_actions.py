@@ -12,14 +12,21 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
+from tbdesk.auth.secret_store import store_secret
+from tbdesk.sources.cloud import CloudFolderSource
+from tbdesk.sources.cloud_access import CloudURL
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.ui import dialogs
 from tbdesk.ui.azure_actions import account_title, is_azure
+from tbdesk.ui.cloud_dialog import CloudFolderDialog
 from tbdesk.ui.tree_nodes import Kind, Node
 
 if TYPE_CHECKING:
     from tbdesk.azure.accounts import Account
     from tbdesk.ui.main_window import MainWindow
+
+
+_FOLDERS = (LogFolderSource, CloudFolderSource)  # what Close folder closes
 
 
 class SourceActions(QObject):
@@ -29,6 +36,7 @@ class SourceActions(QObject):
         self.open_folder_action = window.new_action(
             self.tr("Open logs folder…"), self.ask_log_folder, "Ctrl+O"
         )
+        self.open_cloud_action = window.new_action(self.tr("Open cloud folder…"), self.ask_cloud_folder)
         self.close_folder_action = window.new_action(self.tr("Close folder"), self.close_selected_folder)
         self.sign_in_action = window.new_action(self.tr("Sign in to Azure…"), window.azure.ask_sign_in)
         self.add_workspace_action = window.new_action(self.tr("Add Azure ML workspace…"), self.add_workspace)
@@ -42,7 +50,7 @@ class SourceActions(QObject):
         self.remove_workspace_action.setEnabled(bool(self.selected_workspaces()))
         self.close_folder_action.setEnabled(
             any(
-                node.kind is Kind.SOURCE and isinstance(node.source, LogFolderSource)
+                node.kind is Kind.SOURCE and isinstance(node.source, _FOLDERS)
                 for node in self._window.tree.selected_nodes()
             )
         )
@@ -60,9 +68,30 @@ class SourceActions(QObject):
         self._window.tree.expand(index)
         self._window.tree.setCurrentIndex(index)
 
+    def ask_cloud_folder(self) -> CloudFolderDialog:
+        dialog = CloudFolderDialog(
+            self._window, self._window.settings.recent_cloud_urls(), self.add_cloud_folder
+        )
+        dialog.open()
+        return dialog
+
+    def add_cloud_folder(self, url: CloudURL, secret: str | None = None) -> None:
+        """Show a cloud folder in the tree (remembered among the recent ones); a secret given
+        goes to the keyring, for this folder's account or bucket."""
+        if secret:
+            try:
+                store_secret(url.secret_id, secret)
+            except Exception as error:  # no secure keyring: say so, keep nothing in plain text
+                dialogs.show_error(self._window, "Open cloud folder failed", str(error))
+                return
+        self._window.settings.add_recent_cloud_url(url.text)
+        index = self._window.tree_model.add_source(CloudFolderSource(url))
+        self._window.tree.expand(index)
+        self._window.tree.setCurrentIndex(index)
+
     def close_selected_folder(self) -> None:
         for node in self._window.tree.selected_nodes():
-            if node.kind is Kind.SOURCE and isinstance(node.source, LogFolderSource):
+            if node.kind is Kind.SOURCE and isinstance(node.source, _FOLDERS):
                 self._window.tree_model.remove_source(node.source.id)
 
     # --- Azure ---------------------------------------------------------------------------------

@@ -220,6 +220,34 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
     </message>
 </context>
 <context>
+    <name>CloudFolderDialog</name>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" />
+        <source>Open cloud folder</source>
+        <translation>Abrir carpeta en la nube</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" />
+        <source>optional: SAS token, connection string, or ACCESS_KEY_ID:SECRET (kept in the keyring)</source>
+        <translation>opcional: token SAS, cadena de conexión o ACCESS_KEY_ID:SECRET (se guarda en el llavero)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" />
+        <source>Credentials come from where each cloud&apos;s own tools find them (AWS_PROFILE, AZURE_STORAGE_CONNECTION_STRING, the signed-in Azure account, gcloud&apos;s application default credentials), or from the secret given here.</source>
+        <translation>Las credenciales se toman de donde las encuentran las herramientas de cada nube (AWS_PROFILE, AZURE_STORAGE_CONNECTION_STRING, la cuenta de Azure con sesión iniciada, las credenciales predeterminadas de aplicación de gcloud) o del secreto indicado aquí.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" />
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" />
+        <source>Secret:</source>
+        <translation>Secreto:</translation>
+    </message>
+</context>
+<context>
     <name>DeviceCodeDialog</name>
     <message>
         <location filename="../../ui/azure_dialogs.py" line="404" />
@@ -761,6 +789,11 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <location filename="../../ui/source_actions.py" line="30" />
         <source>Open logs folder…</source>
         <translation>Abrir carpeta de registros…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/source_actions.py" />
+        <source>Open cloud folder…</source>
+        <translation>Abrir carpeta en la nube…</translation>
     </message>
     <message>
         <location filename="../../ui/source_actions.py" line="32" />

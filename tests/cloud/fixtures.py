@@ -1,0 +1,75 @@
+"""Fixtures of the cloud-folder tests: moto's S3 server and Azurite on 127.0.0.1 (started once per
+session; tests/cloud/servers.py), the environment their ecosystems' clients read, a fresh bucket
+or container per test, and a run cache."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tbdesk.sync import RunCache
+from tests.cloud.servers import Azurite, S3Server
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    server = S3Server(tmp_path_factory.mktemp("s3")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Server]:
+    """The S3 server, reached the way AWS's own tools would: through AWS_ENDPOINT_URL."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_server.endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    s3_server.reset()
+    yield s3_server
+    s3_server.reset()
+
+
+@pytest.fixture
+def bucket(s3: S3Server) -> Any:
+    """A fresh, empty bucket: a boto3 Bucket."""
+    import boto3
+
+    made = boto3.resource("s3").Bucket(f"logs-{next(_names)}")
+    made.create()
+    s3.reset()  # counts start after the set-up
+    return made
+
+
+@pytest.fixture(scope="session")
+def azurite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
+    server = Azurite(tmp_path_factory.mktemp("azurite")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def container(azurite_server: Azurite, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A fresh container in Azurite, reached the way Azure's own tools would: through
+    AZURE_STORAGE_CONNECTION_STRING. An azure-storage-blob ContainerClient."""
+    from azure.storage.blob import BlobServiceClient
+
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite_server.connection_string)
+    service = BlobServiceClient.from_connection_string(azurite_server.connection_string)
+    made = service.create_container(f"logs{next(_names)}")
+    yield made
+    made.close()
+    service.close()
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> RunCache:
+    return RunCache(tmp_path / "cache")
