@@ -54,6 +54,7 @@ from tbdesk.local.names import (
 )
 from tbdesk.local.writer import Writer, is_gone, this_process
 from tbdesk.model import Metric, MetricKind, MetricPoint, RunFile, RunStatus, ScalarPoints
+from tbdesk.paths import create_file, make_dirs
 
 # Uploads are written here first, named after their writer, then linked into files/: what a killed
 # upload leaves is found in one folder, and removed once its writer is gone.
@@ -124,7 +125,7 @@ class WorkspaceStore:
         self.read_only = read_only or is_read_only(self.root)
         if not self.read_only:
             try:
-                self.root.mkdir(parents=True, exist_ok=True)
+                make_dirs(self.root)
             except OSError as exc:
                 raise WorkspaceError(f"Cannot create the workspace folder {self.root}: {exc}") from exc
         self._lock = threading.RLock()
@@ -578,13 +579,11 @@ class WorkspaceStore:
         assert self._writer is not None  # a writable store has one
         tmp = incoming / f"{self._writer.text()}_{secrets.token_hex(6)}"
         try:
-            incoming.mkdir(exist_ok=True)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(source, Path):
-                shutil.copyfile(source, tmp)
-            else:
-                with tmp.open("wb") as out:
-                    shutil.copyfileobj(source, out)
+            make_dirs(incoming)
+            make_dirs(target.parent)
+            with contextlib.ExitStack() as files:
+                read = files.enter_context(source.open("rb")) if isinstance(source, Path) else source
+                shutil.copyfileobj(read, files.enter_context(create_file(tmp)))
             os.link(tmp, target)  # unlike a rename, a link never replaces an existing file
         except FileExistsError:
             raise WorkspaceError(f"The run {run_id} already has a file {rel!r}.") from None
