@@ -3,7 +3,10 @@
 Each is made 0700 when first asked for (and narrowed to 0700 if an earlier version left it wider):
 they hold run names, metrics, synced logs, exports, the web view's storage and the boards' records,
 and no other user of the machine may read any of it. Nothing inside is reachable through a folder
-that others cannot enter, whatever a file's own mode.
+that others cannot enter, whatever a file's own mode; and every writer makes its files and folders
+with make_dirs and create_file, which grant group and others no more than the enclosing folder
+(0600 and 0700 here), so a leaked path or a folder opened by hand yields nothing either. No
+process-wide umask: it would also narrow what the user exports into folders of their choice.
 """
 
 from __future__ import annotations
