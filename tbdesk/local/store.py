@@ -581,9 +581,14 @@ class WorkspaceStore:
         try:
             make_dirs(incoming)
             make_dirs(target.parent)
-            with contextlib.ExitStack() as files:
-                read = files.enter_context(source.open("rb")) if isinstance(source, Path) else source
-                shutil.copyfileobj(read, files.enter_context(create_file(tmp)))
+            if isinstance(source, Path):
+                # Made first for its mode; copyfile writes into it (keeping that) with the kernel's
+                # fast copy.
+                create_file(tmp).close()
+                shutil.copyfile(source, tmp)
+            else:
+                with create_file(tmp) as out:
+                    shutil.copyfileobj(source, out)
             os.link(tmp, target)  # unlike a rename, a link never replaces an existing file
         except FileExistsError:
             raise WorkspaceError(f"The run {run_id} already has a file {rel!r}.") from None
