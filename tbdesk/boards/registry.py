@@ -64,12 +64,11 @@ def add(board_id: str, pid: int, port: int, folder: Path, private_dir: Path | No
         private_dir=str(private_dir) if private_dir is not None else None,
     )
     directory = registry_dir()
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    paths.make_dirs(directory)
     path = directory / f"{board_id}.json"
     tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump(asdict(record), out)
+    with paths.create_file(tmp) as out:
+        out.write(json.dumps(asdict(record)).encode())
     tmp.replace(path)
     return record
 

@@ -22,6 +22,7 @@ from tbdesk.export.hparams import Session, plan_sweep, session_metrics, session_
 from tbdesk.export.names import safe_folder_name, unique_name
 from tbdesk.export.writer import Written, write_metrics
 from tbdesk.model import Metric, MetricKind, Run
+from tbdesk.paths import make_dirs
 from tbdesk.sources.base import Source
 
 T = TypeVar("T")
@@ -129,7 +130,7 @@ async def export_runs(
 def _prepare(logdir: Path, runs: Sequence[Run]) -> list[Path]:
     """Create logdir, clear what killed exports left in it, and choose each run's folder: the one
     of its previous export, else a new name no other entry of logdir has."""
-    logdir.mkdir(parents=True, exist_ok=True)
+    make_dirs(logdir)
     folders.remove_stale_temp_folders(logdir)
     taken = set(os.listdir(logdir))
     exported = folders.previous_exports(logdir)

@@ -27,6 +27,7 @@ from tbdesk.export.events import (
 from tbdesk.export.images import image_value
 from tbdesk.export.records import frame
 from tbdesk.model import Metric
+from tbdesk.paths import create_file, make_dirs
 
 PARTIAL_NAME = ".events.partial"
 
@@ -64,10 +65,10 @@ def write_metrics(
     contents = convert(metrics)
     notes = list(contents.notes)
     start = start_time if start_time is not None else _first_time(contents)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dirs(folder)
     partial = folder / PARTIAL_NAME
     target = folder / event_file_name(start)
-    with partial.open("wb") as out:
+    with create_file(partial) as out:
         out.write(file_version_record(start))
         for value in extra_values:
             out.write(frame(event(start, 0, [value])))

@@ -68,8 +68,10 @@ def _release(source: Path, target: Path) -> Path | None:
     import PySide6
 
     tool = Path(PySide6.__file__).parent / "lrelease"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    paths.make_dirs(target.parent)
     try:
+        # lrelease writes under the umask: a file of its own mode is made for it to fill.
+        paths.create_file(target).close()
         subprocess.run(
             [str(tool), str(source), "-qm", str(target)], check=True, capture_output=True, timeout=60
         )
