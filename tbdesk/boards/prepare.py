@@ -15,12 +15,14 @@ each run shows this way:
 - a run without logs whose family has some is exported alone, and its child runs are planned the
   same way, each under "<run>/<child>";
 - a synced run still running whose folder holds no event files yet (an Azure ML v2 job that logs
-  through MLflow only, or a job whose logs have not come yet) also gets its metrics exported as
-  they are now, shown as "<run>/metrics" beside its (live) folder: `export_again` refreshes them.
+  through MLflow only, or a job whose logs have not come yet) also gets its metrics exported,
+  shown as "<run>/metrics" beside its (live) folder, and kept live: the points it logs while the
+  board is open are appended to that export until the run ends (tbdesk.boards.follow).
 
 The sync goes on after that: `LiveRuns.attach(manager, board)` adds the child runs that appear
 mid-sweep to the board (as "<parent>/<child>", without restarting it) and stops the sync when the
-board stops. Exports are snapshots: `LiveRuns.export_again()` brings them up to date. The Python
+board stops. Exports of runs not followed are snapshots: `LiveRuns.export_again()` brings them
+up to date. The Python
 API (tbdesk.tensorboard) plans its boards with `LiveRuns.plan` too, and exports in its own way.
 
 Each run is exported into a log folder of its own, `<cache>/exports/<source>/<run id>`. Exporting
@@ -39,6 +41,7 @@ from pathlib import Path
 
 from tbdesk import paths
 from tbdesk.boards.board import Board, BoardError, BoardRun
+from tbdesk.boards.follow import MetricsFollow
 from tbdesk.boards.manager import BoardManager
 from tbdesk.boards.names import safe_name, unique_names
 from tbdesk.export import ExportProgress, ExportResult, ProgressCallback, export_run
@@ -96,7 +99,8 @@ class LiveRuns:
         self.logdir_for = logdir_for
         self.name_of = name_of
         self.exports: list[PlannedRun] = []  # the runs shown as exports of their metrics
-        self.snapshots: list[PlannedRun] = []  # running runs whose metrics are shown as they were
+        self.snapshots: list[PlannedRun] = []  # running runs whose metrics are shown beside their logs
+        self.follows: list[MetricsFollow] = []  # ... kept live while they run
         self.runs: list[BoardRun] = []
         self.names: dict[RunKey, str] = {}  # each run's name on the board (shown, or exported within one)
         self._waiting: list[RunSyncStatus] = []
@@ -142,13 +146,18 @@ class LiveRuns:
             task.cancel()
 
     async def export_again(self, progress: ProgressCallback | None = None) -> None:
-        """Export the metrics-only runs (and running runs' metrics) anew, in place (the board keeps
-        showing them)."""
-        await _export(self.source, [*self.exports, *self.snapshots], progress, self.logdir_for)
+        """Export the metrics-only runs (and the metrics of running runs no longer followed) anew,
+        in place (the board keeps showing them); the followed ones are read now instead."""
+        followed = {follow.run.key for follow in self.follows if follow.following}
+        for follow in self.follows:
+            follow.refresh()
+        again = [snap for snap in self.snapshots if snap.run.key not in followed]
+        await _export(self.source, [*self.exports, *again], progress, self.logdir_for)
 
     async def stop(self) -> None:
-        """Stop the sync (and with it the pins of its runs in the cache)."""
+        """Stop the sync (and with it the pins of its runs in the cache) and the follows."""
         self.detach()
+        await asyncio.gather(*(follow.stop() for follow in self.follows))
         await self.sync.stop()
 
     def board_run(self, status: RunSyncStatus) -> BoardRun | None:
@@ -217,7 +226,17 @@ async def prepare_live_runs(
         live.snapshots = [
             PlannedRun(f"{show.name}/{SNAPSHOT}", show.run, None) for show in shows if show.snapshot
         ]
-        exported = await _export(source, [*live.exports, *live.snapshots], progress, logdir_for)
+        results = await _export(source, [*live.exports, *live.snapshots], progress, logdir_for)
+        # A sweep whose child runs logged only their parameters has no points, and shows all the
+        # same (in the HPARAMS tab); a family that logged nothing at all does not.
+        exported = {key: result.folder for key, result in results.items() if result.shows_anything}
+        live.follows = [
+            MetricsFollow(source, live.sync, results[snap.run.key])
+            for snap in live.snapshots
+            if snap.run.key in exported
+        ]
+        for follow in live.follows:
+            follow.start()
         found = []
         for show in shows:
             folder = show.logs or exported.get(show.run.key)
@@ -342,8 +361,8 @@ def _plan(family: _Family, children: bool) -> list[PlannedRun]:
 
 async def _export(
     source: Source, shows: Sequence[PlannedRun], progress: ProgressCallback | None, logdir_for: LogdirFor
-) -> dict[RunKey, Path]:
-    """Export each run into its own log folder; returns the folders of the exports that hold any."""
+) -> dict[RunKey, ExportResult]:
+    """Export each run into its own log folder; returns each run's export."""
     if not shows:
         return {}
     combined = _CombinedProgress(progress)
@@ -368,9 +387,7 @@ async def _export(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-    # A sweep whose child runs logged only their parameters has no points, and shows all the same
-    # (in the HPARAMS tab); a family that logged nothing at all does not.
-    return {result.run.key: result.folder for result in results if result.shows_anything}
+    return {result.run.key: result for result in results}
 
 
 class _CombinedProgress:
