@@ -100,7 +100,9 @@ class LiveRuns:
         self.name_of = name_of
         self.exports: list[PlannedRun] = []  # the runs shown as exports of their metrics
         self.snapshots: list[PlannedRun] = []  # running runs whose metrics are shown beside their logs
-        self.follows: list[MetricsFollow] = []  # ... kept live while they run
+        # The exported runs (of exports and snapshots) kept live while they run, by the export
+        # (its top run) they are in: re-exporting that would hide their new points from the board.
+        self.follows: dict[RunKey, list[MetricsFollow]] = {}
         self.runs: list[BoardRun] = []
         self.names: dict[RunKey, str] = {}  # each run's name on the board (shown, or exported within one)
         self._waiting: list[RunSyncStatus] = []
@@ -146,18 +148,21 @@ class LiveRuns:
             task.cancel()
 
     async def export_again(self, progress: ProgressCallback | None = None) -> None:
-        """Export the metrics-only runs (and the metrics of running runs no longer followed) anew,
-        in place (the board keeps showing them); the followed ones are read now instead."""
-        followed = {follow.run.key for follow in self.follows if follow.following}
-        for follow in self.follows:
-            follow.refresh()
-        again = [snap for snap in self.snapshots if snap.run.key not in followed]
-        await _export(self.source, [*self.exports, *again], progress, self.logdir_for)
+        """Export the metrics-only runs (and running runs' metrics) anew, in place (the board keeps
+        showing them), except those with a run still followed: their metrics are read now instead."""
+        followed = set()
+        for top, follows in self.follows.items():
+            for follow in follows:
+                follow.refresh()
+                if follow.following:
+                    followed.add(top)
+        again = [show for show in [*self.exports, *self.snapshots] if show.run.key not in followed]
+        await _export(self.source, again, progress, self.logdir_for)
 
     async def stop(self) -> None:
         """Stop the sync (and with it the pins of its runs in the cache) and the follows."""
         self.detach()
-        await asyncio.gather(*(follow.stop() for follow in self.follows))
+        await asyncio.gather(*(follow.stop() for follows in self.follows.values() for follow in follows))
         await self.sync.stop()
 
     def board_run(self, status: RunSyncStatus) -> BoardRun | None:
@@ -230,13 +235,12 @@ async def prepare_live_runs(
         # A sweep whose child runs logged only their parameters has no points, and shows all the
         # same (in the HPARAMS tab); a family that logged nothing at all does not.
         exported = {key: result.folder for key, result in results.items() if result.shows_anything}
-        live.follows = [
-            MetricsFollow(source, live.sync, results[snap.run.key])
-            for snap in live.snapshots
-            if snap.run.key in exported
-        ]
-        for follow in live.follows:
-            follow.start()
+        for key in exported:
+            follows = live.follows[key] = [
+                MetricsFollow(source, live.sync, run) for run in _running(results[key])
+            ]
+            for follow in follows:
+                follow.start()
         found = []
         for show in shows:
             folder = show.logs or exported.get(show.run.key)
@@ -388,6 +392,14 @@ async def _export(
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
     return {result.run.key: result for result in results}
+
+
+def _running(exported: ExportResult) -> list[ExportResult]:
+    """The runs of an export (it and its child runs) that had not ended when it was read: a
+    local run logging metrics only, a running job's metrics beside its logs. Not a sweep's trial
+    written as a session (appending could show a parameter again as a metric)."""
+    found = [] if exported.run.status.is_final or exported.session else [exported]
+    return found + [run for child in exported.children for run in _running(child)]
 
 
 class _CombinedProgress:

@@ -133,7 +133,7 @@ def test_a_running_job_that_logs_through_mlflow_only_shows_its_metrics_live(
         manager = BoardManager(tmp_path / "boards")
         board = await manager.open(live.runs, live=True)
         live.attach(manager, board)
-        (follow,) = live.follows
+        ((follow,),) = live.follows.values()
         try:
             await _until(lambda: _steps(board, "train-live/metrics", "train/loss") == [0, 1, 2], "metrics")
             for step in (3, 4):  # two rounds of new points, each seen on the board
