@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from tbdesk.export import ExportResult
@@ -37,6 +38,7 @@ class MetricsFollow:
         self.last = dict(exported.steps)
         self.rounds = 0  # metric reads so far
         self.appended = 0  # points appended so far
+        self._first_points: list[Callable[[], None]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -47,6 +49,10 @@ class MetricsFollow:
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.ensure_future(self._loop())
+
+    def on_first_points(self, callback: Callable[[], None]) -> None:
+        """Called on the loop when points are appended for the first time."""
+        self._first_points.append(callback)
 
     def refresh(self) -> None:
         """Read the run's metrics now instead of at the next round."""
@@ -99,5 +105,9 @@ class MetricsFollow:
         for note in notes:
             log.info("%s: %s", self.run.name, note)
         self.last.update(last_steps(fresh))
+        first = not self.appended
         self.appended += points
+        if first and points:
+            for callback in self._first_points:
+                callback()
         return points

@@ -37,6 +37,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tbdesk import paths
@@ -106,6 +107,7 @@ class LiveRuns:
         self.runs: list[BoardRun] = []
         self.names: dict[RunKey, str] = {}  # each run's name on the board (shown, or exported within one)
         self._waiting: list[RunSyncStatus] = []
+        self._later: list[BoardRun] = []  # exports that showed nothing, with their first points
         self._target: tuple[BoardManager, Board] | None = None
         self._detached = False
         self._adding: set[asyncio.Task[None]] = set()
@@ -138,12 +140,16 @@ class LiveRuns:
         waiting, self._waiting = self._waiting, []
         for status in waiting:
             self._joined(status)
+        later, self._later = self._later, []
+        for run in later:
+            self._add_soon(run)
 
     def detach(self) -> None:
         """Add no more runs to the board (the sync may go on for others)."""
         self._detached = True
         self._target = None
         self._waiting.clear()
+        self._later.clear()
         for task in list(self._adding):
             task.cancel()
 
@@ -185,7 +191,32 @@ class LiveRuns:
             return  # a local run without logs yet, or one the board shows (say, as an export)
         # Known at once, so a grandchild joining in the same round finds its parent's name.
         self.names[shown.key] = shown.name
-        task = asyncio.ensure_future(self._add(shown))
+        self._add_soon(shown)
+
+    def follow(self, exported: ExportResult, later: BoardRun | None = None) -> None:
+        """Keep the running runs of an export live (tbdesk.boards.follow); later: how it joins
+        the board with its first points, when it showed nothing so far."""
+        follows = self.follows[exported.run.key] = [
+            MetricsFollow(self.source, self.sync, run) for run in _running(exported)
+        ]
+        for follow in follows:
+            if later is not None:
+                follow.on_first_points(partial(self._show_later, later))
+            follow.start()
+
+    def _show_later(self, run: BoardRun) -> None:
+        if self._detached or any(run.path == shown.path for shown in [*self.runs, *self._later]):
+            return
+        self.runs.append(run)
+        if run.key is not None:
+            self.names[run.key] = run.name
+        if self._target is None:
+            self._later.append(run)
+        else:
+            self._add_soon(run)
+
+    def _add_soon(self, run: BoardRun) -> None:
+        task = asyncio.ensure_future(self._add(run))
         self._adding.add(task)
         task.add_done_callback(self._added)
 
@@ -199,7 +230,7 @@ class LiveRuns:
     def _added(self, task: asyncio.Task[None]) -> None:
         self._adding.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("Adding a new child run to a board failed", exc_info=task.exception())
+            log.error("Adding a run to a board failed", exc_info=task.exception())
 
 
 async def prepare_live_runs(
@@ -235,12 +266,6 @@ async def prepare_live_runs(
         # A sweep whose child runs logged only their parameters has no points, and shows all the
         # same (in the HPARAMS tab); a family that logged nothing at all does not.
         exported = {key: result.folder for key, result in results.items() if result.shows_anything}
-        for key in exported:
-            follows = live.follows[key] = [
-                MetricsFollow(source, live.sync, run) for run in _running(results[key])
-            ]
-            for follow in follows:
-                follow.start()
         found = []
         for show in shows:
             folder = show.logs or exported.get(show.run.key)
@@ -258,6 +283,12 @@ async def prepare_live_runs(
         live.runs = [BoardRun(name, run.path, run.key) for name, run in zip(unique, found, strict=True)]
         # Every run of the families counts as shown, one exported inside its parent's too.
         live.names.update((run.key, run.name) for run in live.runs if run.key is not None)
+        for show in live.exports:
+            later = BoardRun(show.name, results[show.run.key].folder, show.run.key)
+            live.follow(results[show.run.key], None if show.run.key in exported else later)
+        for snap in live.snapshots:  # no key of its own (see above)
+            later = BoardRun(snap.name, results[snap.run.key].folder)
+            live.follow(results[snap.run.key], None if snap.run.key in exported else later)
     except BaseException:
         await live.stop()
         raise

@@ -316,8 +316,8 @@ def test_a_running_azure_run_is_shown_live_before_its_first_logs(
     azureml_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A job that has just started has no logs/ yet (one run logged a metric, one nothing): both
-    are shown from their sync folders, not exported as they are now, and what they upload later
-    reaches the board."""
+    are shown from their sync folders, and what they upload or log later reaches the board (the
+    metrics of the one that had none join it as "<job>/metrics" with their first points)."""
     from tbdesk.sources.azure import AzureSource
     from tests.azureml_emulator import Emulator, EmuWorkspace, StaticCredential
     from tests.sync.sync_helpers import FAST, Events
@@ -357,6 +357,12 @@ def test_a_running_azure_run_is_shown_live_before_its_first_logs(
             try:
                 started.upload("logs/events.out.tfevents.1714550400.host", Events("loss").steps(0, 3))
                 await until_served(board, "started", [0, 1, 2])
+                # The quiet one's first metrics join the board as "quiet/metrics", and keep coming.
+                quiet.log("loss", 0.9, step=0)
+                await until_served(board, "quiet/metrics", [0])
+                quiet.log("loss", 0.8, step=1)
+                await until_served(board, "quiet/metrics", [0, 1])
+                assert [run.name for run in board.runs][-1] == "quiet/metrics"
             finally:
                 await manager.stop(board)
 
