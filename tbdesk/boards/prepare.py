@@ -21,9 +21,10 @@ each run shows this way:
 
 The sync goes on after that: `LiveRuns.attach(manager, board)` adds the child runs that appear
 mid-sweep to the board (as "<parent>/<child>", without restarting it) and stops the sync when the
-board stops. Exports of runs not followed are snapshots: `LiveRuns.export_again()` brings them
-up to date. The Python
-API (tbdesk.tensorboard) plans its boards with `LiveRuns.plan` too, and exports in its own way.
+board stops. An exported run still running is followed the same way (a local run that logs
+metrics only); other exports are snapshots: `LiveRuns.export_again()` brings them up to date.
+The Python API (tbdesk.tensorboard) plans its boards with `LiveRuns.plan` too, and exports in its
+own way (its exports are not followed).
 
 Each run is exported into a log folder of its own, `<cache>/exports/<source>/<run id>`. Exporting
 again replaces the previous export atomically at the same path, so a board that shows it keeps
