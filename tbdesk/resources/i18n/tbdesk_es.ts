@@ -1,127 +1,138 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
 <context>
     <name>AddWorkspaceDialog</name>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="481" />
+        <location filename="../../ui/azure_dialogs.py" line="481"/>
         <source>Add an Azure ML workspace</source>
         <translation>Añadir un área de trabajo de Azure ML</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="510" />
+        <location filename="../../ui/azure_dialogs.py" line="510"/>
         <source>Add</source>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="514" />
+        <location filename="../../ui/azure_dialogs.py" line="514"/>
         <source>Account</source>
         <translation>Cuenta</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="534" />
-        <source>config.json downloaded from the workspace's page in the portal</source>
+        <location filename="../../ui/azure_dialogs.py" line="534"/>
+        <source>config.json downloaded from the workspace&apos;s page in the portal</source>
         <translation>config.json descargado de la página del área de trabajo en el portal</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="536" />
+        <location filename="../../ui/azure_dialogs.py" line="536"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="544" />
-        <source>The workspace's config.json (as Workspace.from_config() reads it):</source>
+        <location filename="../../ui/azure_dialogs.py" line="544"/>
+        <source>The workspace&apos;s config.json (as Workspace.from_config() reads it):</source>
         <translation>El config.json del área de trabajo (tal como lo lee Workspace.from_config()):</translation>
     </message>
 </context>
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../../ui/board_view.py" line="234" />
+        <location filename="../../ui/board_view.py" line="291"/>
         <source>Loading the dashboard</source>
         <translation>Cargando el panel</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="271" />
+        <location filename="../../ui/board_view.py" line="327"/>
         <source>Reload dashboard</source>
         <translation>Recargar el panel</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="274" />
+        <location filename="../../ui/board_view.py" line="330"/>
         <source>Open in browser</source>
         <translation>Abrir en el navegador</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="429" />
-        <source>The dashboard's page keeps crashing.</source>
+        <location filename="../../ui/board_view.py" line="503"/>
+        <source>The dashboard&apos;s page keeps crashing.</source>
         <translation>La página del panel sigue fallando.</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="432" />
+        <location filename="../../ui/board_view.py" line="506"/>
         <source>Its renderer stopped {0} times within a minute (last: {1}, exit code {2}).</source>
         <translation>Su proceso de dibujo se detuvo {0} veces en un minuto (la última: {1}, código de salida {2}).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/board_view.py" line="519"/>
+        <source>The dashboard did not load within {0} s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/board_view.py" line="521"/>
+        <source>TensorBoard may be busy or hung: reload the page, or restart the board.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>BoardsButton</name>
     <message>
-        <location filename="../../ui/boards_menu.py" line="72" />
-        <source>This window's boards and the other TensorBoards on this machine</source>
+        <location filename="../../ui/boards_menu.py" line="72"/>
+        <source>This window&apos;s boards and the other TensorBoards on this machine</source>
         <translation>Los tableros de esta ventana y los demás TensorBoard de este equipo</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="78" />
-        <location filename="../../ui/boards_menu.py" line="88" />
+        <location filename="../../ui/boards_menu.py" line="78"/>
+        <location filename="../../ui/boards_menu.py" line="88"/>
         <source>Boards ({0})</source>
         <translation>Tableros ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="88" />
+        <location filename="../../ui/boards_menu.py" line="88"/>
         <source>Boards</source>
         <translation>Tableros</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="120" />
+        <location filename="../../ui/boards_menu.py" line="120"/>
         <source>Boards of this window</source>
         <translation>Tableros de esta ventana</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="123" />
+        <location filename="../../ui/boards_menu.py" line="123"/>
         <source>None: open runs from the tree</source>
         <translation>Ninguno: abra ejecuciones desde el árbol</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="126" />
+        <location filename="../../ui/boards_menu.py" line="126"/>
         <source>Other TensorBoards on this machine</source>
         <translation>Otros TensorBoard de este equipo</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="130" />
+        <location filename="../../ui/boards_menu.py" line="130"/>
         <source>None found</source>
         <translation>No se encontró ninguno</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="139" />
+        <location filename="../../ui/boards_menu.py" line="139"/>
         <source> (no tab: stop it here)</source>
         <translation> (sin pestaña: deténgalo aquí)</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="142" />
+        <location filename="../../ui/boards_menu.py" line="142"/>
         <source>Show</source>
         <translation>Mostrar</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="143" />
-        <location filename="../../ui/boards_menu.py" line="151" />
+        <location filename="../../ui/boards_menu.py" line="143"/>
+        <location filename="../../ui/boards_menu.py" line="151"/>
         <source>Open in browser</source>
         <translation>Abrir en el navegador</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="145" />
+        <location filename="../../ui/boards_menu.py" line="145"/>
         <source>Stop</source>
         <translation>Detener</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_menu.py" line="150" />
+        <location filename="../../ui/boards_menu.py" line="150"/>
         <source>Open in window</source>
         <translation>Abrir en la ventana</translation>
     </message>
@@ -129,47 +140,47 @@
 <context>
     <name>BoardsPanel</name>
     <message>
-        <location filename="../../ui/boards_panel.py" line="127" />
+        <location filename="../../ui/boards_panel.py" line="132"/>
         <source>Boards of this window</source>
         <translation>Tableros de esta ventana</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_panel.py" line="132" />
+        <location filename="../../ui/boards_panel.py" line="138"/>
         <source>Other TensorBoards on this machine</source>
         <translation>Otros TensorBoard de este equipo</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_panel.py" line="193" />
-        <source>Could not stop the board '{0}'</source>
+        <location filename="../../ui/boards_panel.py" line="203"/>
+        <source>Could not stop the board &apos;{0}&apos;</source>
         <translation>No se pudo detener el tablero «{0}»</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_panel.py" line="199" />
-        <source>Could not restart the board '{0}'</source>
+        <location filename="../../ui/boards_panel.py" line="209"/>
+        <source>Could not restart the board &apos;{0}&apos;</source>
         <translation>No se pudo reiniciar el tablero «{0}»</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_panel.py" line="221" />
+        <location filename="../../ui/boards_panel.py" line="231"/>
         <source>Looking for TensorBoards…</source>
         <translation>Buscando TensorBoard…</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_panel.py" line="288" />
+        <location filename="../../ui/boards_panel.py" line="298"/>
         <source>Could not look for TensorBoards: {0}</source>
         <translation>No se pudo buscar TensorBoard: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_panel.py" line="309" />
+        <location filename="../../ui/boards_panel.py" line="319"/>
         <source>Started by another tbdesk window</source>
         <translation>Iniciado por otra ventana de tbdesk</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_panel.py" line="314" />
+        <location filename="../../ui/boards_panel.py" line="324"/>
         <source>None found.</source>
         <translation>No se encontró ninguno.</translation>
     </message>
     <message>
-        <location filename="../../ui/boards_panel.py" line="314" />
+        <location filename="../../ui/boards_panel.py" line="324"/>
         <source>{0} found.</source>
         <translation>Se encontraron {0}.</translation>
     </message>
@@ -177,42 +188,42 @@
 <context>
     <name>CacheActions</name>
     <message>
-        <location filename="../../ui/cache_actions.py" line="101" />
+        <location filename="../../ui/cache_actions.py" line="101"/>
         <source>Preferences…</source>
         <translation>Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="102" />
+        <location filename="../../ui/cache_actions.py" line="102"/>
         <source>Clear cache…</source>
         <translation>Vaciar la caché…</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="103" />
+        <location filename="../../ui/cache_actions.py" line="103"/>
         <source>Remove the logs of runs that no open board shows</source>
         <translation>Quitar los registros de las ejecuciones que ningún tablero abierto muestra</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="113" />
+        <location filename="../../ui/cache_actions.py" line="113"/>
         <source>The cache is in {0}</source>
         <translation>La caché está en {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="117" />
+        <location filename="../../ui/cache_actions.py" line="117"/>
         <source> (measuring…)</source>
         <translation> (midiendo…)</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="130" />
+        <location filename="../../ui/cache_actions.py" line="130"/>
         <source>The cache is in {0} and holds {1}</source>
         <translation>La caché está en {0} y ocupa {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="170" />
+        <location filename="../../ui/cache_actions.py" line="170"/>
         <source>Clear cache</source>
         <translation>Vaciar la caché</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="173" />
+        <location filename="../../ui/cache_actions.py" line="173"/>
         <source>Remove the logs of every run in the cache?
 Runs that open boards show are kept; others are fetched again when opened.</source>
         <translation>¿Quitar de la caché los registros de todas las ejecuciones?
@@ -222,27 +233,27 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>DeviceCodeDialog</name>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="404" />
+        <location filename="../../ui/azure_dialogs.py" line="404"/>
         <source>Sign in to Azure with a code</source>
         <translation>Iniciar sesión en Azure con un código</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="426" />
+        <location filename="../../ui/azure_dialogs.py" line="426"/>
         <source>Copy code</source>
         <translation>Copiar el código</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="429" />
+        <location filename="../../ui/azure_dialogs.py" line="429"/>
         <source>Open browser</source>
         <translation>Abrir el navegador</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="432" />
+        <location filename="../../ui/azure_dialogs.py" line="432"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="448" />
+        <location filename="../../ui/azure_dialogs.py" line="448"/>
         <source>Copied</source>
         <translation>Copiado</translation>
     </message>
@@ -250,137 +261,137 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="149" />
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>No loaded run matches: the search covers the runs loaded so far.</source>
         <translation>Ninguna ejecución cargada coincide: la búsqueda abarca las ejecuciones cargadas hasta ahora.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152" />
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>Load all runs and search</source>
         <translation>Cargar todas y buscar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="176" />
+        <location filename="../../ui/main_window.py" line="177"/>
         <source>Loading every run</source>
         <translation>Cargando todas las ejecuciones</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221" />
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Copy address</source>
         <translation>Copiar la dirección</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235" />
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>No web browser could open {0}</source>
         <translation>Ningún navegador web pudo abrir {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="240" />
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>Copied {0}</source>
         <translation>Copiado: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255" />
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>Boards</source>
         <translation>Tableros</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261" />
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>Boards panel</source>
         <translation>Panel de tableros</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266" />
+        <location filename="../../ui/main_window.py" line="267"/>
         <source>Find runs…</source>
         <translation>Buscar ejecuciones…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267" />
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>Quit</source>
         <translation>Salir</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268" />
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>Refresh</source>
         <translation>Actualizar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270" />
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>Reload the tree, or look for new logs of the board in view</source>
         <translation>Recargar el árbol, o buscar registros nuevos del tablero a la vista</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273" />
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>About {0}</source>
         <translation>Acerca de {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287" />
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294" />
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>Sign out</source>
         <translation>Cerrar sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297" />
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>Remove Azure account</source>
         <translation>Quitar cuenta de Azure</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308" />
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313" />
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420" />
+        <location filename="../../ui/main_window.py" line="421"/>
         <source>Reopening {0}</source>
         <translation>Reabriendo {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="484" />
+        <location filename="../../ui/main_window.py" line="485"/>
         <source>{0} runs selected.</source>
         <translation>{0} ejecuciones seleccionadas.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="486" />
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>Select a run to see its details.</source>
         <translation>Seleccione una ejecución para ver sus detalles.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497" />
+        <location filename="../../ui/main_window.py" line="498"/>
         <source>Opening {0} in TensorBoard</source>
         <translation>Abriendo {0} en TensorBoard</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="510" />
+        <location filename="../../ui/main_window.py" line="511"/>
         <source>Not a folder of TensorBoard logs: {0}</source>
         <translation>No es una carpeta de registros de TensorBoard: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562" />
+        <location filename="../../ui/main_window.py" line="570"/>
         <source>Restarting {0}</source>
         <translation>Reiniciando {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="585" />
+        <location filename="../../ui/main_window.py" line="597"/>
         <source>Following {0} live</source>
         <translation>Siguiendo {0} en vivo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="653" />
+        <location filename="../../ui/main_window.py" line="678"/>
         <source>Stopping {0}</source>
         <translation>Deteniendo {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="686" />
+        <location filename="../../ui/main_window.py" line="711"/>
         <source>Creating the demo experiments</source>
         <translation>Creando los experimentos de demostración</translation>
     </message>
@@ -388,53 +399,53 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/cache_actions.py" line="50" />
+        <location filename="../../ui/cache_actions.py" line="50"/>
         <source>Preferences</source>
         <translation>Preferencias</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="58" />
+        <location filename="../../ui/cache_actions.py" line="58"/>
         <source>Runs that no open board shows are removed, least recently used first, past this size</source>
         <translation>Por encima de este tamaño se quitan las ejecuciones que ningún tablero abierto muestra, primero las usadas hace más tiempo</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="66" />
+        <location filename="../../ui/cache_actions.py" line="66"/>
         <source>Cache size limit:</source>
         <translation>Tamaño máximo de la caché:</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="74" />
-        <location filename="../../ui/cache_actions.py" line="84" />
+        <location filename="../../ui/cache_actions.py" line="74"/>
+        <location filename="../../ui/cache_actions.py" line="84"/>
         <source>As the system</source>
         <translation>Como el sistema</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="75" />
+        <location filename="../../ui/cache_actions.py" line="75"/>
         <source>Light</source>
         <translation>Claro</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="76" />
+        <location filename="../../ui/cache_actions.py" line="76"/>
         <source>Dark</source>
         <translation>Oscuro</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="80" />
+        <location filename="../../ui/cache_actions.py" line="80"/>
         <source>The window at once; the dashboards from the next launch</source>
         <translation>La ventana al momento; los paneles desde el próximo inicio</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="81" />
+        <location filename="../../ui/cache_actions.py" line="81"/>
         <source>Appearance:</source>
         <translation>Apariencia:</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="88" />
+        <location filename="../../ui/cache_actions.py" line="88"/>
         <source>From the next launch</source>
         <translation>Desde el próximo inicio</translation>
     </message>
     <message>
-        <location filename="../../ui/cache_actions.py" line="89" />
+        <location filename="../../ui/cache_actions.py" line="89"/>
         <source>Language:</source>
         <translation>Idioma:</translation>
     </message>
@@ -442,12 +453,12 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>RemoveAccountDialog</name>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="750" />
+        <location filename="../../ui/azure_dialogs.py" line="750"/>
         <source>Remove Azure account</source>
         <translation>Quitar cuenta de Azure</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="768" />
+        <location filename="../../ui/azure_dialogs.py" line="768"/>
         <source>Remove account</source>
         <translation>Quitar la cuenta</translation>
     </message>
@@ -455,81 +466,81 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>RunActions</name>
     <message>
-        <location filename="../../ui/run_actions.py" line="68" />
-        <location filename="../../ui/run_actions.py" line="87" />
+        <location filename="../../ui/run_actions.py" line="68"/>
+        <location filename="../../ui/run_actions.py" line="87"/>
         <source>Open in TensorBoard</source>
         <translation>Abrir en TensorBoard</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="70" />
+        <location filename="../../ui/run_actions.py" line="70"/>
         <source>Compare selected in one TensorBoard</source>
         <translation>Comparar las seleccionadas en un TensorBoard</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="72" />
+        <location filename="../../ui/run_actions.py" line="72"/>
         <source>Open with options…</source>
         <translation>Abrir con opciones…</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="74" />
+        <location filename="../../ui/run_actions.py" line="74"/>
         <source>Open the selected runs in one board, choosing where their logs are</source>
         <translation>Abrir las ejecuciones seleccionadas en un tablero, eligiendo dónde están sus registros</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="76" />
+        <location filename="../../ui/run_actions.py" line="76"/>
         <source>Export to TensorBoard…</source>
         <translation>Exportar a TensorBoard…</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="78" />
+        <location filename="../../ui/run_actions.py" line="78"/>
         <source>Write the metric history of runs as TensorBoard event files</source>
         <translation>Escribir el historial de métricas de las ejecuciones como archivos de eventos de TensorBoard</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="80" />
+        <location filename="../../ui/run_actions.py" line="80"/>
         <source>Download logs…</source>
         <translation>Descargar registros…</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="81" />
+        <location filename="../../ui/run_actions.py" line="81"/>
         <source>Copy run id</source>
         <translation>Copiar el id de la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="83" />
+        <location filename="../../ui/run_actions.py" line="83"/>
         <source>Open in Azure ML studio</source>
         <translation>Abrir en Azure ML studio</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="85" />
-        <source>Show the run's page in Azure ML studio in your web browser</source>
+        <location filename="../../ui/run_actions.py" line="85"/>
+        <source>Show the run&apos;s page in Azure ML studio in your web browser</source>
         <translation>Mostrar la página de la ejecución en Azure ML studio en su navegador</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="86" />
+        <location filename="../../ui/run_actions.py" line="86"/>
         <source>Show in folder</source>
         <translation>Mostrar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="168" />
-        <location filename="../../ui/run_actions.py" line="221" />
-        <location filename="../../ui/run_actions.py" line="374" />
+        <location filename="../../ui/run_actions.py" line="168"/>
+        <location filename="../../ui/run_actions.py" line="221"/>
+        <location filename="../../ui/run_actions.py" line="374"/>
         <source>Opening {0} in TensorBoard</source>
         <translation>Abriendo {0} en TensorBoard</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="392" />
-        <location filename="../../ui/run_actions.py" line="402" />
+        <location filename="../../ui/run_actions.py" line="392"/>
+        <location filename="../../ui/run_actions.py" line="402"/>
         <source>Downloading logs of {0}</source>
         <translation>Descargando los registros de {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="423" />
+        <location filename="../../ui/run_actions.py" line="423"/>
         <source>Showing {0} in its folder</source>
         <translation>Mostrando {0} en su carpeta</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="438" />
+        <location filename="../../ui/run_actions.py" line="438"/>
         <source>{0} logged metrics only: showing the folder they are exported to</source>
         <translation>{0} solo registró métricas: se muestra la carpeta a la que se exportan</translation>
     </message>
@@ -537,154 +548,149 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>RunDetails</name>
     <message>
-        <location filename="../../ui/run_details.py" line="55" />
+        <location filename="../../ui/run_details.py" line="55"/>
         <source>Parameters</source>
         <translation>Parámetros</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="105" />
+        <location filename="../../ui/run_details.py" line="101"/>
         <source>Job type</source>
         <translation>Tipo de trabajo</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="107" />
+        <location filename="../../ui/run_details.py" line="103"/>
         <source>Run type</source>
         <translation>Tipo de ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="46" />
+        <location filename="../../ui/run_details.py" line="53"/>
         <source>Run</source>
         <translation>Ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="47" />
+        <location filename="../../ui/run_details.py" line="54"/>
         <source>Tags</source>
         <translation>Etiquetas</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="48" />
+        <location filename="../../ui/run_details.py" line="56"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="49" />
+        <location filename="../../ui/run_details.py" line="57"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="50" />
+        <location filename="../../ui/run_details.py" line="58"/>
         <source>Files</source>
         <translation>Archivos</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="76" />
+        <location filename="../../ui/run_details.py" line="93"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="77" />
+        <location filename="../../ui/run_details.py" line="94"/>
         <source>Display name</source>
         <translation>Nombre visible</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="78" />
+        <location filename="../../ui/run_details.py" line="95"/>
         <source>Run id</source>
         <translation>Id de la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="79" />
+        <location filename="../../ui/run_details.py" line="96"/>
         <source>Experiment</source>
         <translation>Experimento</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="82" />
+        <location filename="../../ui/run_details.py" line="99"/>
         <source>Run number</source>
         <translation>Número</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="84" />
-        <source>Type</source>
-        <translation>Tipo</translation>
-    </message>
-    <message>
-        <location filename="../../ui/run_details.py" line="86" />
+        <location filename="../../ui/run_details.py" line="105"/>
         <source>Parent run</source>
         <translation>Ejecución padre</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="88" />
+        <location filename="../../ui/run_details.py" line="107"/>
         <source>Started</source>
         <translation>Inicio</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="89" />
+        <location filename="../../ui/run_details.py" line="108"/>
         <source>Ended</source>
         <translation>Fin</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="95" />
-        <location filename="../../ui/run_details.py" line="103" />
+        <location filename="../../ui/run_details.py" line="114"/>
+        <location filename="../../ui/run_details.py" line="122"/>
         <source>Duration</source>
         <translation>Duración</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="104" />
+        <location filename="../../ui/run_details.py" line="123"/>
         <source>{0} so far</source>
         <translation>{0} hasta ahora</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="159" />
+        <location filename="../../ui/run_details.py" line="180"/>
         <source>Copy run id</source>
         <translation>Copiar el id de la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="163" />
+        <location filename="../../ui/run_details.py" line="184"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="179" />
+        <location filename="../../ui/run_details.py" line="200"/>
         <source>Select a run to see its details.</source>
         <translation>Seleccione una ejecución para ver sus detalles.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="205" />
+        <location filename="../../ui/run_details.py" line="227"/>
         <source>No tags</source>
         <translation>Sin etiquetas</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="206" />
+        <location filename="../../ui/run_details.py" line="231"/>
         <source>No properties</source>
         <translation>Sin propiedades</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="207" />
-        <location filename="../../ui/run_details.py" line="208" />
+        <location filename="../../ui/run_details.py" line="232"/>
+        <location filename="../../ui/run_details.py" line="233"/>
         <source>Loading…</source>
         <translation>Cargando…</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="212" />
+        <location filename="../../ui/run_details.py" line="237"/>
         <source>Copy {0} to the clipboard</source>
         <translation>Copiar {0} al portapapeles</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="240" />
+        <location filename="../../ui/run_details.py" line="265"/>
         <source>Could not load</source>
         <translation>No se pudo cargar</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="255" />
+        <location filename="../../ui/run_details.py" line="280"/>
         <source>No metrics</source>
         <translation>Sin métricas</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="273" />
+        <location filename="../../ui/run_details.py" line="293"/>
         <source>… and {0} more</source>
         <translation>… y {0} más</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="274" />
+        <location filename="../../ui/run_details.py" line="294"/>
         <source>No files</source>
         <translation>Sin archivos</translation>
     </message>
@@ -692,7 +698,7 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>SearchBox</name>
     <message>
-        <location filename="../../ui/search.py" line="83" />
+        <location filename="../../ui/search.py" line="93"/>
         <source>Filter runs: name, status:failed, tag:lr=0.1  (Ctrl+F)</source>
         <translation>Filtrar ejecuciones: nombre, status:failed, tag:lr=0.1  (Ctrl+F)</translation>
     </message>
@@ -700,57 +706,57 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="206" />
+        <location filename="../../ui/azure_dialogs.py" line="206"/>
         <source>Checking which sign-in methods this computer offers…</source>
         <translation>Comprobando qué métodos de inicio de sesión ofrece este equipo…</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="216" />
+        <location filename="../../ui/azure_dialogs.py" line="216"/>
         <source>Custom endpoints (a private cloud)</source>
         <translation>Puntos de conexión propios (una nube privada)</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="223" />
+        <location filename="../../ui/azure_dialogs.py" line="223"/>
         <source>Sign in</source>
         <translation>Iniciar sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="238" />
+        <location filename="../../ui/azure_dialogs.py" line="238"/>
         <source>Account name</source>
         <translation>Nombre de la cuenta</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="239" />
+        <location filename="../../ui/azure_dialogs.py" line="239"/>
         <source>Sign in with</source>
         <translation>Iniciar sesión con</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="241" />
+        <location filename="../../ui/azure_dialogs.py" line="241"/>
         <source>Cloud</source>
         <translation>Nube</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="242" />
+        <location filename="../../ui/azure_dialogs.py" line="242"/>
         <source>Tenant</source>
         <translation>Inquilino</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="243" />
+        <location filename="../../ui/azure_dialogs.py" line="243"/>
         <source>Client id</source>
         <translation>Id de cliente</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="244" />
+        <location filename="../../ui/azure_dialogs.py" line="244"/>
         <source>Client secret</source>
         <translation>Secreto de cliente</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="246" />
+        <location filename="../../ui/azure_dialogs.py" line="246"/>
         <source>Resource Manager</source>
         <translation>Resource Manager</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_dialogs.py" line="247" />
+        <location filename="../../ui/azure_dialogs.py" line="247"/>
         <source>Sign-in authority</source>
         <translation>Autoridad de inicio de sesión</translation>
     </message>
@@ -758,32 +764,32 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>SourceActions</name>
     <message>
-        <location filename="../../ui/source_actions.py" line="30" />
+        <location filename="../../ui/source_actions.py" line="30"/>
         <source>Open logs folder…</source>
         <translation>Abrir carpeta de registros…</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="32" />
+        <location filename="../../ui/source_actions.py" line="32"/>
         <source>Close folder</source>
         <translation>Cerrar la carpeta</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="33" />
+        <location filename="../../ui/source_actions.py" line="33"/>
         <source>Sign in to Azure…</source>
         <translation>Iniciar sesión en Azure…</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="34" />
+        <location filename="../../ui/source_actions.py" line="34"/>
         <source>Add Azure ML workspace…</source>
         <translation>Añadir área de trabajo de Azure ML…</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="36" />
+        <location filename="../../ui/source_actions.py" line="36"/>
         <source>Remove workspace</source>
         <translation>Quitar el área de trabajo</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="38" />
+        <location filename="../../ui/source_actions.py" line="38"/>
         <source>Sign in again</source>
         <translation>Volver a iniciar sesión</translation>
     </message>
@@ -791,118 +797,169 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>SourceTree</name>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="154" />
+        <location filename="../../ui/tree_nodes.py" line="159"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="160" />
+        <location filename="../../ui/tree_nodes.py" line="160"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="155" />
+        <location filename="../../ui/tree_nodes.py" line="161"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="156" />
+        <location filename="../../ui/tree_nodes.py" line="162"/>
         <source>Started</source>
         <translation>Inicio</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="166" />
+        <location filename="../../ui/tree_nodes.py" line="175"/>
         <source>Local workspace</source>
         <translation>Área de trabajo local</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="167" />
+        <location filename="../../ui/tree_nodes.py" line="178"/>
         <source>Local workspace ({0})</source>
         <translation>Área de trabajo local ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="167" />
+        <location filename="../../ui/tree_nodes.py" line="174"/>
         <source>Local workspace (read-only)</source>
         <translation>Área de trabajo local (solo lectura)</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="170" />
+        <location filename="../../ui/tree_nodes.py" line="177"/>
         <source>Local workspace ({0}, read-only)</source>
         <translation>Área de trabajo local ({0}, solo lectura)</translation>
     </message>
 </context>
 <context>
+    <name>Unreadable</name>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="187"/>
+        <source>; and {0} more</source>
+        <translation>; y {0} más</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="189"/>
+        <source>Cannot read 1 item, which TensorBoard will not show: {0}</source>
+        <translation>No se puede leer 1 elemento, que TensorBoard no mostrará: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="192"/>
+        <source>Cannot read {0} items, which TensorBoard will not show: {1}</source>
+        <translation>No se pueden leer {0} elementos, que TensorBoard no mostrará: {1}</translation>
+    </message>
+</context>
+<context>
     <name>Welcome</name>
     <message>
-        <location filename="../../ui/welcome.py" line="18" />
+        <location filename="../../ui/welcome.py" line="18"/>
         <source>Right-click runs in the tree and choose &lt;b&gt;Open in TensorBoard&lt;/b&gt;.</source>
         <translation>Haga clic derecho en ejecuciones del árbol y elija &lt;b&gt;Abrir en TensorBoard&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="22" />
+        <location filename="../../ui/welcome.py" line="22"/>
         <source>No runs to look at yet? Start here:</source>
         <translation>¿Todavía no hay ejecuciones que ver? Empiece aquí:</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="26" />
+        <location filename="../../ui/welcome.py" line="26"/>
         <source>Open a logs folder…</source>
         <translation>Abrir una carpeta de registros…</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="27" />
+        <location filename="../../ui/welcome.py" line="27"/>
         <source>Show a folder of TensorBoard event files in the tree</source>
         <translation>Mostrar en el árbol una carpeta de archivos de eventos de TensorBoard</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="31" />
+        <location filename="../../ui/welcome.py" line="31"/>
         <source>Sign in to Azure ML…</source>
         <translation>Iniciar sesión en Azure ML…</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="32" />
+        <location filename="../../ui/welcome.py" line="32"/>
         <source>Browse the runs of your Azure Machine Learning workspaces</source>
         <translation>Explorar las ejecuciones de sus áreas de trabajo de Azure Machine Learning</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="36" />
+        <location filename="../../ui/welcome.py" line="36"/>
         <source>Create the demo</source>
         <translation>Crear la demostración</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="37" />
+        <location filename="../../ui/welcome.py" line="37"/>
         <source>Add small example experiments to the local workspace</source>
         <translation>Añadir pequeños experimentos de ejemplo al área de trabajo local</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="58" />
+        <location filename="../../ui/welcome.py" line="58"/>
         <source>Nothing to look at yet. Start here:</source>
         <translation>Nada que ver todavía. Empiece aquí:</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="58" />
+        <location filename="../../ui/welcome.py" line="58"/>
         <source>Or get more runs:</source>
         <translation>O consiga más ejecuciones:</translation>
     </message>
 </context>
 <context>
+    <name>WorkspacePrompt</name>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="29"/>
+        <source>Workspace not found</source>
+        <translation>No se encontró el área de trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="30"/>
+        <source>The workspace folder {0} does not exist.</source>
+        <translation>La carpeta del área de trabajo {0} no existe.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="32"/>
+        <source>Create a new, empty workspace there, or quit tbdesk?</source>
+        <translation>¿Crear allí un área de trabajo nueva y vacía, o salir de tbdesk?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="35"/>
+        <source>Create workspace</source>
+        <translation>Crear área de trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="37"/>
+        <source>Quit</source>
+        <translation>Salir</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace_prompt.py" line="47"/>
+        <source>Workspace not created</source>
+        <translation>No se creó el área de trabajo</translation>
+    </message>
+</context>
+<context>
     <name>_ErrorPanel</name>
     <message>
-        <location filename="../../ui/board_view.py" line="159" />
+        <location filename="../../ui/board_view.py" line="210"/>
         <source>Restart</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="160" />
-        <source>Start this board's TensorBoard again</source>
+        <location filename="../../ui/board_view.py" line="211"/>
+        <source>Start this board&apos;s TensorBoard again</source>
         <translation>Volver a iniciar el TensorBoard de este tablero</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="161" />
+        <location filename="../../ui/board_view.py" line="212"/>
         <source>Reload page</source>
         <translation>Recargar la página</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="174" />
+        <location filename="../../ui/board_view.py" line="225"/>
         <source>The board is not available.</source>
         <translation>El tablero no está disponible.</translation>
     </message>
@@ -910,70 +967,19 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>_SyncStrip</name>
     <message>
-        <location filename="../../ui/board_view.py" line="201" />
+        <location filename="../../ui/board_view.py" line="252"/>
         <source>Retry</source>
         <translation>Reintentar</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="201" />
+        <location filename="../../ui/board_view.py" line="252"/>
         <source>Refresh</source>
         <translation>Actualizar</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="202" />
+        <location filename="../../ui/board_view.py" line="253"/>
         <source>Look for new logs now</source>
         <translation>Buscar registros nuevos ahora</translation>
-    </message>
-</context>
-<context>
-    <name>Unreadable</name>
-    <message>
-        <location filename="../../ui/tree_nodes.py" line="180" />
-        <source>; and {0} more</source>
-        <translation>; y {0} más</translation>
-    </message>
-    <message>
-        <location filename="../../ui/tree_nodes.py" line="182" />
-        <source>Cannot read 1 item, which TensorBoard will not show: {0}</source>
-        <translation>No se puede leer 1 elemento, que TensorBoard no mostrará: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/tree_nodes.py" line="185" />
-        <source>Cannot read {0} items, which TensorBoard will not show: {1}</source>
-        <translation>No se pueden leer {0} elementos, que TensorBoard no mostrará: {1}</translation>
-    </message>
-</context>
-<context>
-    <name>WorkspacePrompt</name>
-    <message>
-        <location filename="../../ui/workspace_prompt.py" line="29" />
-        <source>Workspace not found</source>
-        <translation>No se encontró el área de trabajo</translation>
-    </message>
-    <message>
-        <location filename="../../ui/workspace_prompt.py" line="30" />
-        <source>The workspace folder {0} does not exist.</source>
-        <translation>La carpeta del área de trabajo {0} no existe.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/workspace_prompt.py" line="32" />
-        <source>Create a new, empty workspace there, or quit tbdesk?</source>
-        <translation>¿Crear allí un área de trabajo nueva y vacía, o salir de tbdesk?</translation>
-    </message>
-    <message>
-        <location filename="../../ui/workspace_prompt.py" line="35" />
-        <source>Create workspace</source>
-        <translation>Crear área de trabajo</translation>
-    </message>
-    <message>
-        <location filename="../../ui/workspace_prompt.py" line="37" />
-        <source>Quit</source>
-        <translation>Salir</translation>
-    </message>
-    <message>
-        <location filename="../../ui/workspace_prompt.py" line="47" />
-        <source>Workspace not created</source>
-        <translation>No se creó el área de trabajo</translation>
     </message>
 </context>
 </TS>
