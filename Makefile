@@ -20,6 +20,7 @@ translations:
 
 ts:
 	$(BIN)/pyside6-lupdate -no-obsolete tbdesk/ui/*.py tbdesk/app.py -ts tbdesk/resources/i18n/tbdesk_es.ts
+	$(BIN)/pyside6-lupdate -no-obsolete -pluralonly tbdesk/ui/*.py tbdesk/app.py -ts tbdesk/resources/i18n/tbdesk_en.ts
 
 # Fill the built-in local workspace with the demo experiment (once), then open the window on it.
 run: $(STAMP)

@@ -123,8 +123,10 @@ def build_window(
 async def start(window: MainWindow, paths: Sequence[Path]) -> None:
     """Work after the window shows: end boards a crashed tbdesk left behind, reopen the boards of
     the last session, and open a board on each path given on the command line."""
+    from PySide6.QtCore import QCoreApplication
+
     from tbdesk.boards import reap_orphans
-    from tbdesk.text import count
+    from tbdesk.ui.locale_text import counts
 
     # Chromium starts once the window is on screen, not at the first Open (a few tenths of a
     # second of the UI thread, while the user has not yet found a run to open).
@@ -137,11 +139,16 @@ async def start(window: MainWindow, paths: Sequence[Path]) -> None:
         reaped = await asyncio.to_thread(reap_orphans)
     except Exception as error:  # never keep the window from working; say what went wrong
         log.exception("Cleaning up after an earlier tbdesk failed")
-        window.statusBar().showMessage(f"Could not clean up after an earlier tbdesk: {error}")
+        window.statusBar().showMessage(
+            QCoreApplication.translate("App", "Could not clean up after an earlier tbdesk: {0}").format(error)
+        )
     else:
         if reaped:
             window.statusBar().showMessage(
-                f"Stopped {count(len(reaped), 'TensorBoard process')} an earlier tbdesk left running", 10_000
+                QCoreApplication.translate("App", "Stopped {0} an earlier tbdesk left running").format(
+                    counts().tensorboard_processes(len(reaped))
+                ),
+                10_000,
             )
     window.restore_boards()
     for path in paths:

@@ -22,6 +22,13 @@ SYSTEM = "system"
 FOLDER = Path(__file__).resolve().parents[1] / "resources" / "i18n"
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks text for translation in context where it is defined, to be translated where shown
+    (PySide6's own returns an untyped object)."""
+    del context
+    return text
+
+
 def language_for(choice: str, system: QLocale | None = None) -> str:
     """The language to show: the choice, or for "system" the system's when tbdesk speaks it."""
     if choice in LANGUAGES:
@@ -34,20 +41,25 @@ def install(app: QCoreApplication, choice: str) -> str:
     """Load the translations of the language to show, before any window exists. Returns it."""
     language = language_for(choice)
     QLocale.setDefault(QLocale(language) if choice in LANGUAGES else QLocale.system())
+    if not install_ours(app, language):
+        log.warning("No %s translation of tbdesk: showing its English source texts", language)
     if language == "en":
         return language
-    ours = QTranslator(app)
-    compiled = compiled_path(language)
-    if compiled is not None and ours.load(str(compiled)):
-        app.installTranslator(ours)
-    else:
-        log.warning("No %s translation of tbdesk: showing English", language)
     qt = QTranslator(app)
     if qt.load(
         QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     ):
         app.installTranslator(qt)
     return language
+
+
+def install_ours(app: QCoreApplication, language: str) -> bool:
+    """tbdesk's own translation (English's holds only plural forms: "1 run", "2 runs")."""
+    ours = QTranslator(app)
+    compiled = compiled_path(language)
+    if compiled is None or not ours.load(str(compiled)):
+        return False
+    return app.installTranslator(ours)
 
 
 def compiled_path(language: str) -> Path | None:

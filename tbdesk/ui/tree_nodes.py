@@ -146,7 +146,7 @@ def status_text(run: Run) -> str:
     event files grow, else when they were last written."""
     if run.run_type == logdir.RUN_TYPE:
         if run.status is RunStatus.RUNNING:
-            return "live"
+            return QCoreApplication.translate("SourceTree", "live")
         if run.end_time is not None:
             return f"{run.end_time.astimezone():%m-%d %H:%M}"  # its tooltip: "Last written"
     return str(run.status.value)
@@ -205,17 +205,26 @@ def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = 
         return node.experiment.description or node.experiment.name
     if node.kind is Kind.RUN and node.run is not None:
         run = node.run
-        lines = [run.name, f"Run id: {run.id}", f"Status: {run.status.value}"]
+        translate = QCoreApplication.translate
+        lines = [
+            run.name,
+            translate("SourceTree", "Run id: {0}").format(run.id),
+            translate("SourceTree", "Status: {0}").format(run.status.value),
+        ]
         if run.job_type:
-            lines.append(f"Type: {run.job_type} job")
+            lines.append(translate("SourceTree", "Type: {0} job").format(run.job_type))
         if run.start_time:
-            lines.append(f"Started: {_format_time(run.start_time)}")
+            lines.append(translate("SourceTree", "Started: {0}").format(_format_time(run.start_time)))
         if run.end_time:
-            ended = "Last written" if run.run_type == logdir.RUN_TYPE else "Ended"
-            lines.append(f"{ended}: {_format_time(run.end_time)}")
+            ended = (
+                translate("SourceTree", "Last written: {0}")
+                if run.run_type == logdir.RUN_TYPE
+                else translate("SourceTree", "Ended: {0}")
+            )
+            lines.append(ended.format(_format_time(run.end_time)))
         lines += [f"{key}: {value}" for key, value in run.tags.items()]
         if sync is not None:
-            lines.append(f"Sync: {run_line(sync)}")
+            lines.append(translate("SourceTree", "Sync: {0}").format(run_line(sync)))
         return "\n".join(lines)
     return node.text or None
 
