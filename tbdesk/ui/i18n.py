@@ -1,19 +1,16 @@
 """The window's language: the system's (its locale) or the one chosen in Preferences; English and
 Spanish. Translations are Qt's: tbdesk/resources/i18n/tbdesk_LANG.ts in the repository (made and
-updated with pyside6-lupdate), compiled to .qm with pyside6-lrelease when tbdesk is installed
-(`make`), or, for an install that skipped that step, on first use into the cache folder. Qt's own
+updated with pyside6-lupdate: `make ts`), compiled to .qm by lrelease in tbdesk's build (qm_build.py),
+so every install (pip, pipx, editable) has them. English's holds only its plural forms. Qt's own
 strings (standard buttons, file dialogs) come from the qtbase translations PySide6 ships.
 """
 
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-
-from tbdesk import paths
 
 log = logging.getLogger(__name__)
 
@@ -63,29 +60,6 @@ def install_ours(app: QCoreApplication, language: str) -> bool:
 
 
 def compiled_path(language: str) -> Path | None:
-    """The .qm of a language: built at install beside its .ts, else built now into the cache."""
-    source = FOLDER / f"tbdesk_{language}.ts"
-    built = source.with_suffix(".qm")
-    if built.is_file() and (not source.is_file() or built.stat().st_mtime >= source.stat().st_mtime):
-        return built
-    if not source.is_file():
-        return None
-    cached = paths.cache_dir() / "i18n" / built.name
-    if cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime:
-        return cached
-    return _release(source, cached)
-
-
-def _release(source: Path, target: Path) -> Path | None:
-    import PySide6
-
-    tool = Path(PySide6.__file__).parent / "lrelease"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        subprocess.run(
-            [str(tool), str(source), "-qm", str(target)], check=True, capture_output=True, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        log.warning("Could not compile %s: %s", source.name, error)
-        return None
-    return target
+    """The .qm of a language, compiled at install beside its .ts (qm_build.py)."""
+    compiled = FOLDER / f"tbdesk_{language}.qm"
+    return compiled if compiled.is_file() else None
