@@ -50,6 +50,8 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
+    from PySide6.QtCore import QCoreApplication
+
     from tbdesk.boards import BoardManager
     from tbdesk.heap import freeze_imported
     from tbdesk.ui import appearance
@@ -77,7 +79,7 @@ def run_gui(paths: list[Path], workspace: Path | None) -> int:
         from tbdesk.ui.workspace_prompt import ask_for_missing_workspace
 
         ask_for_missing_workspace(window, workspace, window.close)
-    window.tasks.run(start(window, paths), "Starting", user_action=False)
+    window.tasks.run(start(window, paths), QCoreApplication.translate("App", "Starting"), user_action=False)
     try:
         loop.run_forever()
     finally:

@@ -158,6 +158,8 @@ def texts(window: QWidget) -> list[tuple[str, str]]:
     for edit in window.findChildren(QLineEdit):
         if edit.isVisible() and edit.placeholderText():
             found.append(("placeholder", edit.placeholderText()))
+        if edit.isVisible() and edit.toolTip():
+            found.append(("tooltip", edit.toolTip()))
     for tree in window.findChildren(QTreeView):
         model = tree.model()
         if tree.isVisible() and model is not None:

@@ -127,12 +127,17 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../app.py" line="143"/>
+        <location filename="../../app.py" line="82"/>
+        <source>Starting</source>
+        <translation>Iniciando</translation>
+    </message>
+    <message>
+        <location filename="../../app.py" line="145"/>
         <source>Could not clean up after an earlier tbdesk: {0}</source>
         <translation>No se pudo limpiar lo que dejó un tbdesk anterior: {0}</translation>
     </message>
     <message>
-        <location filename="../../app.py" line="148"/>
+        <location filename="../../app.py" line="150"/>
         <source>Stopped {0} an earlier tbdesk left running</source>
         <translation>Detenidos: {0} que un tbdesk anterior dejó en marcha</translation>
     </message>
@@ -1379,9 +1384,28 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>SearchBox</name>
     <message>
-        <location filename="../../ui/search.py" line="93"/>
+        <location filename="../../ui/search.py" line="94"/>
         <source>Filter runs: name, status:failed, tag:lr=0.1  (Ctrl+F)</source>
         <translation>Filtrar ejecuciones: nombre, status:failed, tag:lr=0.1  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/search.py" line="98"/>
+        <source>A query is words separated by spaces; a run matches when it matches every word:
+
+- `status:failed` - its status starts with &quot;failed&quot; (several `status:` words: any of them);
+- `tag:lr=0.1` - it has the tag lr with the value 0.1; `tag:lr` - it has a tag lr at all;
+- `type:sweep` - its kind of job (an Azure ML job: command, sweep, pipeline...) starts with &quot;sweep&quot; (several `type:` words: any of them);
+- any other word - found in its display name, id or run number (ignoring case).
+
+Quotes keep spaces inside one word: `tag:&quot;note=first try&quot;`, `&quot;cnn lr&quot;`.</source>
+        <translation>Una búsqueda son palabras separadas por espacios; una ejecución coincide cuando coincide con todas:
+
+- `status:failed`: su estado empieza por «failed» (con varias palabras `status:`, cualquiera de ellas);
+- `tag:lr=0.1`: tiene la etiqueta lr con el valor 0.1; `tag:lr`: tiene una etiqueta lr, con cualquier valor;
+- `type:sweep`: su tipo de trabajo (un trabajo de Azure ML: command, sweep, pipeline...) empieza por «sweep» (con varias palabras `type:`, cualquiera de ellas);
+- cualquier otra palabra: se busca en su nombre para mostrar, su id o su número de ejecución (sin distinguir mayúsculas).
+
+Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first try&quot;`, `&quot;cnn lr&quot;`.</translation>
     </message>
 </context>
 <context>
