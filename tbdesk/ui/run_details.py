@@ -36,6 +36,7 @@ from tbdesk.sources.base import Source
 from tbdesk.ui.i18n import QT_TRANSLATE_NOOP
 from tbdesk.ui.locale_text import counts, date_time, size
 from tbdesk.ui.tasks import describe_error
+from tbdesk.ui.tree_nodes import run_status_text
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ _NOT_EXPORTED_WHY = {
 def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
     """The Run section: what the run says about itself."""
     fields = [
-        (QCoreApplication.translate("RunDetails", "Status"), run.status.value),
+        (QCoreApplication.translate("RunDetails", "Status"), run_status_text(run.status)),
         (QCoreApplication.translate("RunDetails", "Display name"), run.name),
         (QCoreApplication.translate("RunDetails", "Run id"), run.id),
         (QCoreApplication.translate("RunDetails", "Experiment"), run.experiment),

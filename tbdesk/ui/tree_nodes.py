@@ -24,6 +24,7 @@ from tbdesk.model import Experiment, Run, RunStatus
 from tbdesk.sources import logdir
 from tbdesk.sources.base import Source
 from tbdesk.sync import RunSyncStatus, SyncState
+from tbdesk.ui.i18n import QT_TRANSLATE_NOOP
 from tbdesk.ui.sync_status import run_line
 
 Index = QModelIndex | QPersistentModelIndex
@@ -141,6 +142,32 @@ def _run_text(run: Run, column: int) -> str:
     return run.job_type if column == TYPE else _format_time(run.start_time)
 
 
+# Azure ML's run states as the window shows them: in English as Azure ML names them (the search's
+# `status:` words too), in other languages translated.
+_STATUSES = {
+    "NotStarted": QT_TRANSLATE_NOOP("SourceTree", "NotStarted"),
+    "Unapproved": QT_TRANSLATE_NOOP("SourceTree", "Unapproved"),
+    "Queued": QT_TRANSLATE_NOOP("SourceTree", "Queued"),
+    "Preparing": QT_TRANSLATE_NOOP("SourceTree", "Preparing"),
+    "Provisioning": QT_TRANSLATE_NOOP("SourceTree", "Provisioning"),
+    "Starting": QT_TRANSLATE_NOOP("SourceTree", "Starting"),
+    "Running": QT_TRANSLATE_NOOP("SourceTree", "Running"),
+    "NotResponding": QT_TRANSLATE_NOOP("SourceTree", "NotResponding"),
+    "Pausing": QT_TRANSLATE_NOOP("SourceTree", "Pausing"),
+    "Paused": QT_TRANSLATE_NOOP("SourceTree", "Paused"),
+    "Finalizing": QT_TRANSLATE_NOOP("SourceTree", "Finalizing"),
+    "CancelRequested": QT_TRANSLATE_NOOP("SourceTree", "CancelRequested"),
+    "Completed": QT_TRANSLATE_NOOP("SourceTree", "Completed"),
+    "Failed": QT_TRANSLATE_NOOP("SourceTree", "Failed"),
+    "Canceled": QT_TRANSLATE_NOOP("SourceTree", "Canceled"),
+    "Unknown": QT_TRANSLATE_NOOP("SourceTree", "Unknown"),
+}
+
+
+def run_status_text(status: RunStatus) -> str:
+    return QCoreApplication.translate("SourceTree", _STATUSES.get(status.value, status.value))
+
+
 def status_text(run: Run) -> str:
     """A run's status as the tree shows it. A log folder's runs have none: "live" while their
     event files grow, else when they were last written."""
@@ -149,7 +176,7 @@ def status_text(run: Run) -> str:
             return QCoreApplication.translate("SourceTree", "live")
         if run.end_time is not None:
             return f"{run.end_time.astimezone():%m-%d %H:%M}"  # its tooltip: "Last written"
-    return str(run.status.value)
+    return run_status_text(run.status)
 
 
 def header_labels() -> list[str]:
@@ -209,7 +236,7 @@ def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = 
         lines = [
             run.name,
             translate("SourceTree", "Run id: {0}").format(run.id),
-            translate("SourceTree", "Status: {0}").format(run.status.value),
+            translate("SourceTree", "Status: {0}").format(run_status_text(run.status)),
         ]
         if run.job_type:
             lines.append(translate("SourceTree", "Type: {0} job").format(run.job_type))

@@ -223,6 +223,7 @@ def main(scratch: Path, language: str, picture: Path) -> None:
             section = tree.topLevelItem(i)
             found.append(("details section", section.text(0)))
             found += [("details field", section.child(j).text(0)) for j in range(section.childCount())]
+        found.append(("details: the run's status", tree.topLevelItem(0).child(0).text(1)))  # Completed
         return found + await dialog_texts(window)
 
     print(json.dumps(loop.run_until_complete(look())), flush=True)

@@ -1203,180 +1203,180 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>RunDetails</name>
     <message>
-        <location filename="../../ui/run_details.py" line="56"/>
+        <location filename="../../ui/run_details.py" line="57"/>
         <source>Parameters</source>
         <translation>Parámetros</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="109"/>
+        <location filename="../../ui/run_details.py" line="110"/>
         <source>Job type</source>
         <translation>Tipo de trabajo</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="111"/>
+        <location filename="../../ui/run_details.py" line="112"/>
         <source>Run type</source>
         <translation>Tipo de ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="54"/>
+        <location filename="../../ui/run_details.py" line="55"/>
         <source>Run</source>
         <translation>Ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="55"/>
+        <location filename="../../ui/run_details.py" line="56"/>
         <source>Tags</source>
         <translation>Etiquetas</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="57"/>
+        <location filename="../../ui/run_details.py" line="58"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="58"/>
+        <location filename="../../ui/run_details.py" line="59"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="59"/>
+        <location filename="../../ui/run_details.py" line="60"/>
         <source>Files</source>
         <translation>Archivos</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="84"/>
+        <location filename="../../ui/run_details.py" line="85"/>
         <source>Azure ML keeps this metric as a file among the run&apos;s files (see Files), not as values: TensorBoard has nothing to show it as, so opening or exporting the run leaves it out. Azure ML studio shows it.</source>
         <translation>Azure ML guarda esta métrica como un archivo entre los de la ejecución (vea Archivos), no como valores: TensorBoard no tiene cómo mostrarla, así que al abrir o exportar la ejecución se omite. Azure ML studio sí la muestra.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="90"/>
+        <location filename="../../ui/run_details.py" line="91"/>
         <source>tbdesk cannot read this metric&apos;s values (the text says why), so opening or exporting the run leaves it out. Azure ML studio may show it.</source>
         <translation>tbdesk no puede leer los valores de esta métrica (el texto dice por qué), así que al abrir o exportar la ejecución se omite. Azure ML studio quizá la muestre.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="101"/>
+        <location filename="../../ui/run_details.py" line="102"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="102"/>
+        <location filename="../../ui/run_details.py" line="103"/>
         <source>Display name</source>
         <translation>Nombre visible</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="103"/>
+        <location filename="../../ui/run_details.py" line="104"/>
         <source>Run id</source>
         <translation>Id de la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="104"/>
+        <location filename="../../ui/run_details.py" line="105"/>
         <source>Experiment</source>
         <translation>Experimento</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="107"/>
+        <location filename="../../ui/run_details.py" line="108"/>
         <source>Run number</source>
         <translation>Número</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="113"/>
+        <location filename="../../ui/run_details.py" line="114"/>
         <source>Parent run</source>
         <translation>Ejecución padre</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="115"/>
+        <location filename="../../ui/run_details.py" line="116"/>
         <source>Started</source>
         <translation>Inicio</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="116"/>
+        <location filename="../../ui/run_details.py" line="117"/>
         <source>Ended</source>
         <translation>Fin</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="122"/>
-        <location filename="../../ui/run_details.py" line="130"/>
+        <location filename="../../ui/run_details.py" line="123"/>
+        <location filename="../../ui/run_details.py" line="131"/>
         <source>Duration</source>
         <translation>Duración</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="131"/>
+        <location filename="../../ui/run_details.py" line="132"/>
         <source>{0} so far</source>
         <translation>{0} hasta ahora</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="141"/>
+        <location filename="../../ui/run_details.py" line="142"/>
         <source>kept by Azure ML as a file</source>
         <translation>guardada por Azure ML como archivo</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="142"/>
-        <location filename="../../ui/run_details.py" line="145"/>
+        <location filename="../../ui/run_details.py" line="143"/>
+        <location filename="../../ui/run_details.py" line="146"/>
         <source>{0}: not exported to TensorBoard</source>
         <translation>{0}: no se exporta a TensorBoard</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="144"/>
+        <location filename="../../ui/run_details.py" line="145"/>
         <source>its values are unreadable</source>
         <translation>sus valores no se pueden leer</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="156"/>
+        <location filename="../../ui/run_details.py" line="157"/>
         <source>{0}, last {1}</source>
         <translation>{0}, último {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="189"/>
+        <location filename="../../ui/run_details.py" line="190"/>
         <source>Copy run id</source>
         <translation>Copiar el id de la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="193"/>
+        <location filename="../../ui/run_details.py" line="194"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="209"/>
+        <location filename="../../ui/run_details.py" line="210"/>
         <source>Select a run to see its details.</source>
         <translation>Seleccione una ejecución para ver sus detalles.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="236"/>
+        <location filename="../../ui/run_details.py" line="237"/>
         <source>No tags</source>
         <translation>Sin etiquetas</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="240"/>
+        <location filename="../../ui/run_details.py" line="241"/>
         <source>No properties</source>
         <translation>Sin propiedades</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="241"/>
         <location filename="../../ui/run_details.py" line="242"/>
+        <location filename="../../ui/run_details.py" line="243"/>
         <source>Loading…</source>
         <translation>Cargando…</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="246"/>
+        <location filename="../../ui/run_details.py" line="247"/>
         <source>Copy {0} to the clipboard</source>
         <translation>Copiar {0} al portapapeles</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="274"/>
+        <location filename="../../ui/run_details.py" line="275"/>
         <source>Could not load</source>
         <translation>No se pudo cargar</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="289"/>
+        <location filename="../../ui/run_details.py" line="290"/>
         <source>No metrics</source>
         <translation>Sin métricas</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="302"/>
+        <location filename="../../ui/run_details.py" line="303"/>
         <source>… and {0} more</source>
         <translation>… y {0} más</translation>
     </message>
     <message>
-        <location filename="../../ui/run_details.py" line="303"/>
+        <location filename="../../ui/run_details.py" line="304"/>
         <source>No files</source>
         <translation>Sin archivos</translation>
     </message>
@@ -1637,82 +1637,162 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 <context>
     <name>SourceTree</name>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="159"/>
+        <location filename="../../ui/tree_nodes.py" line="186"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="160"/>
+        <location filename="../../ui/tree_nodes.py" line="187"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="161"/>
+        <location filename="../../ui/tree_nodes.py" line="188"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="162"/>
+        <location filename="../../ui/tree_nodes.py" line="189"/>
         <source>Started</source>
         <translation>Inicio</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="175"/>
+        <location filename="../../ui/tree_nodes.py" line="202"/>
         <source>Local workspace</source>
         <translation>Área de trabajo local</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="178"/>
+        <location filename="../../ui/tree_nodes.py" line="205"/>
         <source>Local workspace ({0})</source>
         <translation>Área de trabajo local ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="211"/>
+        <location filename="../../ui/tree_nodes.py" line="238"/>
         <source>Run id: {0}</source>
         <translation>Id de ejecución: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="212"/>
+        <location filename="../../ui/tree_nodes.py" line="239"/>
         <source>Status: {0}</source>
         <translation>Estado: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="215"/>
+        <location filename="../../ui/tree_nodes.py" line="242"/>
         <source>Type: {0} job</source>
         <translation>Tipo: trabajo {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="217"/>
+        <location filename="../../ui/tree_nodes.py" line="244"/>
         <source>Started: {0}</source>
         <translation>Inicio: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="220"/>
+        <location filename="../../ui/tree_nodes.py" line="247"/>
         <source>Last written: {0}</source>
         <translation>Última escritura: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="222"/>
+        <location filename="../../ui/tree_nodes.py" line="249"/>
         <source>Ended: {0}</source>
         <translation>Fin: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="227"/>
+        <location filename="../../ui/tree_nodes.py" line="254"/>
         <source>Sync: {0}</source>
         <translation>Sincronización: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="174"/>
+        <location filename="../../ui/tree_nodes.py" line="201"/>
         <source>Local workspace (read-only)</source>
         <translation>Área de trabajo local (solo lectura)</translation>
     </message>
     <message>
+        <location filename="../../ui/tree_nodes.py" line="148"/>
+        <source>NotStarted</source>
+        <translation>Sin iniciar</translation>
+    </message>
+    <message>
         <location filename="../../ui/tree_nodes.py" line="149"/>
+        <source>Unapproved</source>
+        <translation>Sin aprobar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="150"/>
+        <source>Queued</source>
+        <translation>En cola</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="151"/>
+        <source>Preparing</source>
+        <translation>Preparando</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="152"/>
+        <source>Provisioning</source>
+        <translation>Aprovisionando</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="153"/>
+        <source>Starting</source>
+        <translation>Iniciando</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="154"/>
+        <source>Running</source>
+        <translation>En ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="155"/>
+        <source>NotResponding</source>
+        <translation>No responde</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="156"/>
+        <source>Pausing</source>
+        <translation>Pausando</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="157"/>
+        <source>Paused</source>
+        <translation>En pausa</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="158"/>
+        <source>Finalizing</source>
+        <translation>Finalizando</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="159"/>
+        <source>CancelRequested</source>
+        <translation>Cancelación solicitada</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="160"/>
+        <source>Completed</source>
+        <translation>Completada</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="161"/>
+        <source>Failed</source>
+        <translation>Con error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="162"/>
+        <source>Canceled</source>
+        <translation>Cancelada</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="163"/>
+        <source>Unknown</source>
+        <translation>Desconocido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_nodes.py" line="176"/>
         <source>live</source>
         <translation>en curso</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="177"/>
+        <location filename="../../ui/tree_nodes.py" line="204"/>
         <source>Local workspace ({0}, read-only)</source>
         <translation>Área de trabajo local ({0}, solo lectura)</translation>
     </message>
@@ -1862,17 +1942,17 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 <context>
     <name>Unreadable</name>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="187"/>
+        <location filename="../../ui/tree_nodes.py" line="214"/>
         <source>; and {0} more</source>
         <translation>; y {0} más</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="189"/>
+        <location filename="../../ui/tree_nodes.py" line="216"/>
         <source>Cannot read 1 item, which TensorBoard will not show: {0}</source>
         <translation>No se puede leer 1 elemento, que TensorBoard no mostrará: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="192"/>
+        <location filename="../../ui/tree_nodes.py" line="219"/>
         <source>Cannot read {0} items, which TensorBoard will not show: {1}</source>
         <translation>No se pueden leer {0} elementos, que TensorBoard no mostrará: {1}</translation>
     </message>
