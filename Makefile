@@ -10,16 +10,18 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(MAKE) translations
 	touch $(STAMP)
 
 # The window's translations: the .ts files (in the repository; `make ts` updates them from the
-# code with pyside6-lupdate) compiled to the .qm files the app loads (tbdesk/ui/i18n.py).
+# code with pyside6-lupdate) compiled to the .qm files the app loads (tbdesk/ui/i18n.py), as the
+# install does (qm_build.py); `make translations` again after editing a .ts.
 translations:
 	for ts in tbdesk/resources/i18n/*.ts; do $(BIN)/pyside6-lrelease -silent $$ts -qm $${ts%.ts}.qm; done
 
 ts:
 	$(BIN)/pyside6-lupdate -no-obsolete tbdesk/ui/*.py tbdesk/app.py -ts tbdesk/resources/i18n/tbdesk_es.ts
+	$(BIN)/pyside6-lupdate -no-obsolete -pluralonly tbdesk/ui/*.py tbdesk/app.py -ts tbdesk/resources/i18n/tbdesk_en.ts
+	$(MAKE) translations
 
 # Fill the built-in local workspace with the demo experiment (once), then open the window on it.
 run: $(STAMP)
