@@ -1,6 +1,6 @@
-"""Fixtures of the cloud-folder tests: moto's S3 server and Azurite on 127.0.0.1 (started once per
-session; tests/cloud/servers.py), the environment their ecosystems' clients read, a fresh bucket
-or container per test, and a run cache."""
+"""Fixtures of the cloud-folder tests: moto's S3 server, Azurite and a GCS emulator on 127.0.0.1
+(started once per session; tests/cloud/servers.py), the environment their ecosystems' clients
+read, a fresh bucket or container per test, and a run cache."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tbdesk.sync import RunCache
-from tests.cloud.servers import Azurite, S3Server
+from tests.cloud.servers import Azurite, GcsServer, S3Server
 
 _names = itertools.count()
 
@@ -47,6 +47,26 @@ def bucket(s3: S3Server) -> Any:
     made.create()
     s3.reset()  # counts start after the set-up
     return made
+
+
+@pytest.fixture(scope="session")
+def gcs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GcsServer]:
+    server = GcsServer(tmp_path_factory.mktemp("gcs")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gcs_bucket(gcs_server: GcsServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A fresh bucket in the GCS emulator, reached the way Google's own tools would: through
+    STORAGE_EMULATOR_HOST. A google-cloud-storage Bucket."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage
+
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_server.endpoint)
+    client = storage.Client(project="tbdesk-tests", credentials=AnonymousCredentials())
+    yield client.create_bucket(f"logs-{next(_names)}")
+    client.close()
 
 
 @pytest.fixture(scope="session")
