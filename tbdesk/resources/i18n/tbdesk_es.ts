@@ -786,6 +786,11 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>SourceActions</name>
     <message>
+        <location filename="../../ui/source_actions.py" />
+        <source>Cannot open the datastore {name}</source>
+        <translation>No se puede abrir el almacén de datos {name}</translation>
+    </message>
+    <message>
         <location filename="../../ui/source_actions.py" line="30" />
         <source>Open logs folder…</source>
         <translation>Abrir carpeta de registros…</translation>
@@ -823,6 +828,11 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 </context>
 <context>
     <name>SourceTree</name>
+    <message>
+        <location filename="../../ui/tree_nodes.py" />
+        <source>not browsable</source>
+        <translation>no explorable</translation>
+    </message>
     <message>
         <location filename="../../ui/tree_nodes.py" line="154" />
         <source>Name</source>
