@@ -4,22 +4,24 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench screenshots clean translations ts
+.PHONY: run test lint bench screenshots clean translations ts bundle deb tarball
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(MAKE) translations
 	touch $(STAMP)
 
 # The window's translations: the .ts files (in the repository; `make ts` updates them from the
-# code with pyside6-lupdate) compiled to the .qm files the app loads (tbdesk/ui/i18n.py).
+# code with pyside6-lupdate) compiled to the .qm files the app loads (tbdesk/ui/i18n.py), as the
+# install does (qm_build.py); `make translations` again after editing a .ts.
 translations:
 	for ts in tbdesk/resources/i18n/*.ts; do $(BIN)/pyside6-lrelease -silent $$ts -qm $${ts%.ts}.qm; done
 
 ts:
 	$(BIN)/pyside6-lupdate -no-obsolete tbdesk/ui/*.py tbdesk/app.py -ts tbdesk/resources/i18n/tbdesk_es.ts
+	$(BIN)/pyside6-lupdate -no-obsolete -pluralonly tbdesk/ui/*.py tbdesk/app.py -ts tbdesk/resources/i18n/tbdesk_en.ts
+	$(MAKE) translations
 
 # Fill the built-in local workspace with the demo experiment (once), then open the window on it.
 run: $(STAMP)
@@ -41,5 +43,26 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
 
+# The app for people without Python (README "Install"): a PyInstaller one-folder bundle in
+# dist/tbdesk/, then a .deb or a .tar.gz of it. `make test` also runs the installed-app smoke test
+# (tests/packaging) once the bundle exists. A bundle takes a few minutes to build: it is rebuilt only
+# when the code or the spec changed.
+BUNDLE := dist/tbdesk/tbdesk
+$(VENV)/.build-stamp: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,build]'
+	touch $@
+
+$(BUNDLE): $(VENV)/.build-stamp packaging/tbdesk.spec $(shell find tbdesk -type f -not -name '*.pyc')
+	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller packaging/tbdesk.spec
+	touch $@
+
+bundle: $(BUNDLE)
+
+deb: $(BUNDLE)
+	$(BIN)/python packaging/package.py deb
+
+tarball: $(BUNDLE)
+	$(BIN)/python packaging/package.py tarball
+
 clean:
-	rm -rf $(VENV) build *.egg-info tests/artifacts
+	rm -rf $(VENV) build dist *.egg-info tests/artifacts

@@ -51,6 +51,8 @@ def run_gui(paths: Sequence[Path | str], workspace: Path | None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
+    from PySide6.QtCore import QCoreApplication
+
     from tbdesk.boards import BoardManager
     from tbdesk.heap import freeze_imported
     from tbdesk.ui import appearance
@@ -78,7 +80,7 @@ def run_gui(paths: Sequence[Path | str], workspace: Path | None) -> int:
         from tbdesk.ui.workspace_prompt import ask_for_missing_workspace
 
         ask_for_missing_workspace(window, workspace, window.close)
-    window.tasks.run(start(window, paths), "Starting", user_action=False)
+    window.tasks.run(start(window, paths), QCoreApplication.translate("App", "Starting"), user_action=False)
     try:
         loop.run_forever()
     finally:
@@ -124,8 +126,10 @@ def build_window(
 async def start(window: MainWindow, paths: Sequence[Path | str]) -> None:
     """Work after the window shows: end boards a crashed tbdesk left behind, reopen the boards of
     the last session, and open a board on each path given on the command line."""
+    from PySide6.QtCore import QCoreApplication
+
     from tbdesk.boards import reap_orphans
-    from tbdesk.text import count
+    from tbdesk.ui.locale_text import counts
 
     # Chromium starts once the window is on screen, not at the first Open (a few tenths of a
     # second of the UI thread, while the user has not yet found a run to open).
@@ -138,11 +142,16 @@ async def start(window: MainWindow, paths: Sequence[Path | str]) -> None:
         reaped = await asyncio.to_thread(reap_orphans)
     except Exception as error:  # never keep the window from working; say what went wrong
         log.exception("Cleaning up after an earlier tbdesk failed")
-        window.statusBar().showMessage(f"Could not clean up after an earlier tbdesk: {error}")
+        window.statusBar().showMessage(
+            QCoreApplication.translate("App", "Could not clean up after an earlier tbdesk: {0}").format(error)
+        )
     else:
         if reaped:
             window.statusBar().showMessage(
-                f"Stopped {count(len(reaped), 'TensorBoard process')} an earlier tbdesk left running", 10_000
+                QCoreApplication.translate("App", "Stopped {0} an earlier tbdesk left running").format(
+                    counts().tensorboard_processes(len(reaped))
+                ),
+                10_000,
             )
     window.restore_boards()
     for path in paths:

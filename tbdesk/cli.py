@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tbdesk import __version__
+from tbdesk.boards._launch import BOARD_VERB
 from tbdesk.text import count
 
 if TYPE_CHECKING:
@@ -38,6 +39,11 @@ class CommandError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == [BOARD_VERB]:  # internal: how a frozen bundle runs a board (boards/_launch.py)
+        from tbdesk.boards._launch import main as run_board
+
+        run_board(args[1:])
+        return 0
     try:
         if args and args[0] in _VERBS:
             return _run_verb(args)

@@ -3,13 +3,17 @@
 Each is made 0700 when first asked for (and narrowed to 0700 if an earlier version left it wider):
 they hold run names, metrics, synced logs, exports, the web view's storage and the boards' records,
 and no other user of the machine may read any of it. Nothing inside is reachable through a folder
-that others cannot enter, whatever a file's own mode.
+that others cannot enter, whatever a file's own mode; and every writer makes its files and folders
+with make_dirs and create_file, which grant group and others no more than the enclosing folder
+(0600 and 0700 here), so a leaked path or a folder opened by hand yields nothing either. No
+process-wide umask: it would also narrow what the user exports into folders of their choice.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import IO, Literal
 
 import platformdirs
 
@@ -58,6 +62,59 @@ def _private(folder: Path) -> Path:
     except OSError:
         pass
     return folder
+
+
+def make_dirs(folder: Path) -> Path:
+    """folder and its missing parents, each granting group and others no more than the folder it
+    is made in: 0700 inside tbdesk's own folders, and in a folder the user chose (a workspace or an
+    export elsewhere) what that folder grants, the umask applying as always. Never widens or
+    narrows a folder that exists."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.is_dir():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for level in reversed(missing):
+        try:
+            level.mkdir(mode=folder_mode(level.parent))
+        except FileExistsError:
+            if not level.is_dir():
+                raise
+    return folder
+
+
+def create_file(path: Path, how: Literal["wb", "ab"] = "wb") -> IO[bytes]:
+    """path opened for writing ("wb" truncates, "ab" appends), made when missing with the same rule
+    as make_dirs: 0600 in tbdesk's own folders, else what its folder grants. Set at creation, so
+    no moment exists where the file is wider. An existing file keeps its mode, except that one of
+    this user's in a folder closed to others (left by an earlier tbdesk) is closed too."""
+    granted = _granted(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if how == "ab" else os.O_TRUNC)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0), 0o600 | (granted & 0o066))
+    try:
+        if os.name == "posix" and not granted & 0o077:
+            info = os.fstat(fd)
+            if info.st_mode & 0o077 and info.st_uid == os.getuid():
+                os.fchmod(fd, info.st_mode & 0o700)
+        return os.fdopen(fd, how)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def folder_mode(folder: Path) -> int:
+    """The mode for a new folder in folder (before the umask): all for the user, and for group and
+    others what folder grants them."""
+    return 0o700 | (_granted(folder) & 0o077)
+
+
+def _granted(folder: Path) -> int:
+    try:
+        return folder.stat().st_mode
+    except OSError:  # the open or mkdir that follows reports it
+        return 0o700
 
 
 def default_workspace_dir() -> Path:

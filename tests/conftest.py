@@ -48,6 +48,20 @@ def tbdesk_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     return home
 
 
+_ENGLISH_LOADED: list[bool] = []
+
+
+@pytest.fixture(autouse=True)
+def english_plurals(request: pytest.FixtureRequest, tbdesk_home: Path) -> None:
+    """Qt tests see the window's English as the app shows it: its plural forms ("1 run") come
+    from tbdesk_en.qm, loaded once into the session's QApplication as tbdesk.app does."""
+    if _ENGLISH_LOADED or "qapp" not in request.fixturenames:
+        return
+    from tbdesk.ui import i18n
+
+    _ENGLISH_LOADED.append(i18n.install_ours(request.getfixturevalue("qapp"), "en"))
+
+
 @pytest.fixture(scope="session")
 def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     """The single qasync loop of the test session, attached to the already running Qt loop."""

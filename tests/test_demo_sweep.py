@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,21 @@ def test_each_child_uploaded_its_model(root: Run, tmp_path: Path) -> None:
         assert name == f"outputs/model_alpha_{alpha}.pkl"
         model = pickle.loads(child.download_file(name, tmp_path).read_bytes())
         assert isinstance(model, Ridge) and model.alpha == alpha
+
+
+def test_without_scikit_learn_the_demo_leaves_the_sweep_out_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in the bundle, which does not ship scikit-learn."""
+    from tbdesk.demo import create_demo
+
+    assert sweep.unavailable_reason() is None
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # makes `import sklearn` fail
+    reason = sweep.unavailable_reason()
+    assert reason is not None and "scikit-learn" in reason
+
+    summary = create_demo(tmp_path / "ws")
+    assert sweep.EXPERIMENT not in summary.experiments
+    assert reason in summary.skipped
+    with Workspace(tmp_path / "ws") as ws:
+        assert Experiment.list(ws, sweep.EXPERIMENT) == []

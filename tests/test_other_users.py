@@ -75,6 +75,39 @@ except OSError as error:
 print(json.dumps(got))
 """
 
+# The same user, given the paths of tbdesk's files (as if leaked) in folders opened to everyone:
+# only the files' own modes stand in the way. Prints {path: what came back, or the error}.
+READ_LEAKED = r"""
+import json, sys
+got = {}
+for path in sys.stdin.read().splitlines():
+    try:
+        with open(path, "rb") as f:
+            got[path] = f.read(1_000_000).decode("latin-1")
+    except OSError as error:
+        got[path] = "error: " + error.__class__.__name__
+print(json.dumps(got))
+"""
+
+
+def _read_leaked_files(home: Path) -> dict[str, str]:
+    """Open every folder under home to everyone (a user's chmod, a parent folder that leaks
+    paths), then have uid 65534 read every file there by its path."""
+    files = []
+    for folder, _, names in os.walk(home):
+        Path(folder).chmod(0o755)
+        files += [
+            os.path.join(folder, name) for name in names if not os.path.islink(os.path.join(folder, name))
+        ]
+    assert files
+    leaked = subprocess.run(
+        ["setpriv", "--reuid", NOBODY, "--regid", NOBODY, "--clear-groups",
+         str(SYSTEM_PYTHON), "-I", "-c", READ_LEAKED],
+        input="\n".join(files), capture_output=True, text=True, cwd="/", timeout=120, check=True,
+    )  # fmt: skip
+    got: dict[str, str] = json.loads(leaked.stdout)
+    return got
+
 
 def _data_server_port(pid: int) -> int:
     """The port the data server listens on, in its own network (read as root from /proc)."""
@@ -139,6 +172,7 @@ def test_another_user_reads_no_run_name_and_no_value(
                  str(tb_pid), str(ds_pid), port, str(ds_port), str(open_home)],
                 capture_output=True, text=True, cwd="/", timeout=120, check=True,
             )  # fmt: skip
+            leaked = _read_leaked_files(open_home)
         finally:
             serve.send_signal(signal.SIGTERM)
         _, warnings = serve.communicate(timeout=30)
@@ -150,6 +184,10 @@ def test_another_user_reads_no_run_name_and_no_value(
     for secret in (*SECRETS, *values, prefix):
         assert secret not in text, f"{secret!r} leaked to another user:\n{text[:3000]}"
     assert got["http /data/runs"].startswith("404")
+    # Each file of tbdesk's is closed by its own mode too (0600), not only by its folder's.
+    assert any(path.endswith("workspace.sqlite") for path in leaked), sorted(leaked)
+    readable = [path for path, answer in leaked.items() if answer != "error: PermissionError"]
+    assert readable == [], f"another user read these by their paths: {readable}"
     assert any(path.startswith(str(open_home)) for path in got), "the attacker never tried tbdesk's folders"
     if "private network" in warnings:
         pytest.skip(f"the kernel refuses boards a private network here: {warnings.strip()}")

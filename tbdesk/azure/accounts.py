@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from tbdesk.azure.arm import CLOUDS, Cloud, WorkspaceInfo, cloud_named
 from tbdesk.azure.errors import AzureError
 from tbdesk.azure.workspace import WorkspaceRef
-from tbdesk.paths import config_dir
+from tbdesk.paths import config_dir, make_dirs
 
 FILE_NAME = "azure.json"
 VERSION = 1
@@ -298,7 +298,7 @@ class AccountStore:
             "accounts": [_account_record(a) for a in self._accounts.values()],
             "workspaces": [_drop_none(dataclasses.asdict(w)) for w in self._workspaces],
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(self.path.parent)
         handle, name = tempfile.mkstemp(prefix=".azure-", suffix=".json", dir=self.path.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:

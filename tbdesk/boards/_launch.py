@@ -4,7 +4,8 @@ a private network where the kernel allows it.
 Started as `python <this file> --flagfile=FILE`, with TBDESK_PARENT_PID set to the app's pid and
 TBDESK_LISTEN_FD naming a listening socket the app bound on 127.0.0.1. Run by path rather than
 with -m so it needs no importable tbdesk (a source checkout works as well as an installed
-package); it uses the standard library only (and TensorBoard).
+package); it uses the standard library only (and TensorBoard). A frozen bundle has no `python` to
+run a file with: there the app's own executable runs it through the internal verb BOARD_VERB.
 
 Why a private network: TensorBoard's Rust data server listens on localhost with no authentication
 and answers every local user's gRPC calls (ListRuns, ReadScalars). In a network namespace of its
@@ -19,12 +20,15 @@ import os
 import signal
 import sys
 import types
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 LAUNCHER = Path(__file__).resolve()
-# How a board's command line is recognised, whichever installation of tbdesk started it.
+# How a board's command line is recognised, whichever installation of tbdesk started it: the
+# launcher's path after a Python, or the internal verb after a bundle's executable.
 LAUNCHER_TAIL = "/tbdesk/boards/_launch.py"
+BOARD_VERB = "__tensorboard__"
 PARENT_PID_ENV = "TBDESK_PARENT_PID"
 PRIVATE_DIR_PREFIX = "tbdesk-board-"  # a board's own TMPDIR (made by the app, 0700)
 LISTEN_FD_ENV = "TBDESK_LISTEN_FD"
@@ -151,7 +155,22 @@ def _run_tensorboard(listen_fd: int | None) -> None:
         sys.exit(1)
 
 
-def main() -> None:
+def launcher_prefix() -> list[str]:
+    """The command, before TensorBoard's flags, that runs this launcher in a new process."""
+    if getattr(sys, "frozen", False):  # a PyInstaller bundle: sys.executable is the app itself
+        return [sys.executable, BOARD_VERB]
+    return [sys.executable, str(LAUNCHER)]
+
+
+def is_board_command(command: Sequence[str]) -> bool:
+    """A process's command line is that of a board started by some tbdesk (a venv's or a bundle's)."""
+    return len(command) > 1 and (
+        command[1].endswith(LAUNCHER_TAIL) or (command[1] == BOARD_VERB and Path(command[0]).name == "tbdesk")
+    )
+
+
+def main(flags: Sequence[str] | None = None) -> None:
+    """Run TensorBoard with these flags (default: this program's arguments) until it ends."""
     # Python put this file's folder first on sys.path: its module names (process, names, ...)
     # must not shadow anything TensorBoard imports.
     if sys.path and Path(sys.path[0]).resolve() == LAUNCHER.parent:
@@ -161,7 +180,7 @@ def main() -> None:
     print(NETWORK_PRIVATE if reason is None else NETWORK_SHARED + reason, file=sys.stderr, flush=True)
     _die_with_parent()
     _keep_tensorflow_out()
-    sys.argv = ["tensorboard", *sys.argv[1:]]
+    sys.argv = ["tensorboard", *(sys.argv[1:] if flags is None else flags)]
     _run_tensorboard(int(listen_fd) if listen_fd.isdigit() else None)
 
 

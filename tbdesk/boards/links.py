@@ -23,12 +23,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tbdesk.boards.names import unique_names
+from tbdesk.paths import make_dirs
 
 
 def lay_out(folder: Path, runs: Sequence[tuple[str, Path]], *, entry_by_entry: bool = False) -> None:
     """Create or complete the links for (safe unique name, logs folder) pairs under folder;
     entry_by_entry: every run as a folder of links (a live board, see above)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dirs(folder)
     names = [name for name, _ in runs]
     for name, target in runs:
         inner = [other[len(name) + 1 :] for other in names if other.startswith(name + "/")]
@@ -74,7 +75,7 @@ def link_targets(folder: Path) -> list[Path]:
 def _link_entries(directory: Path, target: Path, reserved: set[str]) -> None:
     if directory.is_symlink():  # it was shown as one link and has gained a child run since
         directory.unlink()
-    directory.mkdir(parents=True, exist_ok=True)
+    make_dirs(directory)
     try:
         entries = sorted(os.listdir(target))
     except OSError:
@@ -86,7 +87,7 @@ def _link_entries(directory: Path, target: Path, reserved: set[str]) -> None:
 
 
 def _link(link: Path, target: Path) -> None:
-    link.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(link.parent)
     absolute = target.absolute()
     if link.is_symlink():
         if Path(os.readlink(link)) == absolute:

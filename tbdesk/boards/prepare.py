@@ -16,13 +16,16 @@ each run shows this way:
 - a run without logs whose family has some is exported alone, and its child runs are planned the
   same way, each under "<run>/<child>";
 - a synced run still running whose folder holds no event files yet (an Azure ML v2 job that logs
-  through MLflow only, or a job whose logs have not come yet) also gets its metrics exported as
-  they are now, shown as "<run>/metrics" beside its (live) folder: `export_again` refreshes them.
+  through MLflow only, or a job whose logs have not come yet) also gets its metrics exported,
+  shown as "<run>/metrics" beside its (live) folder, and kept live: the points it logs while the
+  board is open are appended to that export until the run ends (tbdesk.boards.follow).
 
 The sync goes on after that: `LiveRuns.attach(manager, board)` adds the child runs that appear
 mid-sweep to the board (as "<parent>/<child>", without restarting it) and stops the sync when the
-board stops. Exports are snapshots: `LiveRuns.export_again()` brings them up to date. The Python
-API (tbdesk.tensorboard) plans its boards with `LiveRuns.plan` too, and exports in its own way.
+board stops. An exported run still running is followed the same way (a local run that logs
+metrics only); other exports are snapshots: `LiveRuns.export_again()` brings them up to date.
+The Python API (tbdesk.tensorboard) plans its boards with `LiveRuns.plan` too, and exports in its
+own way (its exports are not followed).
 
 Each run is exported into a log folder of its own, `<cache>/exports/<source>/<run id>`. Exporting
 again replaces the previous export atomically at the same path, so a board that shows it keeps
@@ -36,10 +39,12 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tbdesk import paths
 from tbdesk.boards.board import Board, BoardError, BoardRun
+from tbdesk.boards.follow import MetricsFollow
 from tbdesk.boards.manager import BoardManager
 from tbdesk.boards.names import safe_name, unique_names
 from tbdesk.export import ExportProgress, ExportResult, ProgressCallback, export_run
@@ -106,10 +111,14 @@ class LiveRuns:
         self.logdir_for = logdir_for
         self.name_of = name_of
         self.exports: list[PlannedRun] = []  # the runs shown as exports of their metrics
-        self.snapshots: list[PlannedRun] = []  # running runs whose metrics are shown as they were
+        self.snapshots: list[PlannedRun] = []  # running runs whose metrics are shown beside their logs
+        # The exported runs (of exports and snapshots) kept live while they run, by the export
+        # (its top run) they are in: re-exporting that would hide their new points from the board.
+        self.follows: dict[RunKey, list[MetricsFollow]] = {}
         self.runs: list[BoardRun] = []
         self.names: dict[RunKey, str] = {}  # each run's name on the board (shown, or exported within one)
         self._waiting: list[RunSyncStatus] = []
+        self._later: list[BoardRun] = []  # exports that showed nothing, with their first points
         self._target: tuple[BoardManager, Board] | None = None
         self._detached = False
         self._adding: set[asyncio.Task[None]] = set()
@@ -144,23 +153,35 @@ class LiveRuns:
         waiting, self._waiting = self._waiting, []
         for status in waiting:
             self._joined(status)
+        later, self._later = self._later, []
+        for run in later:
+            self._add_soon(run)
 
     def detach(self) -> None:
         """Add no more runs to the board (the sync may go on for others)."""
         self._detached = True
         self._target = None
         self._waiting.clear()
+        self._later.clear()
         for task in list(self._adding):
             task.cancel()
 
     async def export_again(self, progress: ProgressCallback | None = None) -> None:
         """Export the metrics-only runs (and running runs' metrics) anew, in place (the board keeps
-        showing them)."""
-        await _export(self.source, [*self.exports, *self.snapshots], progress, self.logdir_for)
+        showing them), except those with a run still followed: their metrics are read now instead."""
+        followed = set()
+        for top, follows in self.follows.items():
+            for follow in follows:
+                follow.refresh()
+                if follow.following:
+                    followed.add(top)
+        again = [show for show in [*self.exports, *self.snapshots] if show.run.key not in followed]
+        await _export(self.source, again, progress, self.logdir_for)
 
     async def stop(self) -> None:
-        """Stop the sync (and with it the pins of its runs in the cache)."""
+        """Stop the sync (and with it the pins of its runs in the cache) and the follows."""
         self.detach()
+        await asyncio.gather(*(follow.stop() for follows in self.follows.values() for follow in follows))
         await self.sync.stop()
 
     def board_run(self, status: RunSyncStatus) -> BoardRun | None:
@@ -183,7 +204,32 @@ class LiveRuns:
             return  # a local run without logs yet, or one the board shows (say, as an export)
         # Known at once, so a grandchild joining in the same round finds its parent's name.
         self.names[shown.key] = shown.name
-        task = asyncio.ensure_future(self._add(shown))
+        self._add_soon(shown)
+
+    def follow(self, exported: ExportResult, later: BoardRun | None = None) -> None:
+        """Keep the running runs of an export live (tbdesk.boards.follow); later: how it joins
+        the board with its first points, when it showed nothing so far."""
+        follows = self.follows[exported.run.key] = [
+            MetricsFollow(self.source, self.sync, run) for run in _running(exported)
+        ]
+        for follow in follows:
+            if later is not None:
+                follow.on_first_points(partial(self._show_later, later))
+            follow.start()
+
+    def _show_later(self, run: BoardRun) -> None:
+        if self._detached or any(run.path == shown.path for shown in [*self.runs, *self._later]):
+            return
+        self.runs.append(run)
+        if run.key is not None:
+            self.names[run.key] = run.name
+        if self._target is None:
+            self._later.append(run)
+        else:
+            self._add_soon(run)
+
+    def _add_soon(self, run: BoardRun) -> None:
+        task = asyncio.ensure_future(self._add(run))
         self._adding.add(task)
         task.add_done_callback(self._added)
 
@@ -197,7 +243,7 @@ class LiveRuns:
     def _added(self, task: asyncio.Task[None]) -> None:
         self._adding.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("Adding a new child run to a board failed", exc_info=task.exception())
+            log.error("Adding a run to a board failed", exc_info=task.exception())
 
 
 async def prepare_live_runs(
@@ -231,7 +277,10 @@ async def prepare_live_runs(
         live.snapshots = [
             PlannedRun(f"{show.name}/{SNAPSHOT}", show.run, None) for show in shows if show.snapshot
         ]
-        exported = await _export(source, [*live.exports, *live.snapshots], progress, logdir_for)
+        results = await _export(source, [*live.exports, *live.snapshots], progress, logdir_for)
+        # A sweep whose child runs logged only their parameters has no points, and shows all the
+        # same (in the HPARAMS tab); a family that logged nothing at all does not.
+        exported = {key: result.folder for key, result in results.items() if result.shows_anything}
         found = []
         for show in shows:
             folder = show.logs or exported.get(show.run.key)
@@ -249,6 +298,12 @@ async def prepare_live_runs(
         live.runs = [BoardRun(name, run.path, run.key) for name, run in zip(unique, found, strict=True)]
         # Every run of the families counts as shown, one exported inside its parent's too.
         live.names.update((run.key, run.name) for run in live.runs if run.key is not None)
+        for show in live.exports:
+            later = BoardRun(show.name, results[show.run.key].folder, show.run.key)
+            live.follow(results[show.run.key], None if show.run.key in exported else later)
+        for snap in live.snapshots:  # no key of its own (see above)
+            later = BoardRun(snap.name, results[snap.run.key].folder)
+            live.follow(results[snap.run.key], None if snap.run.key in exported else later)
     except BaseException:
         await live.stop()
         raise
@@ -356,8 +411,8 @@ def _plan(family: _Family, children: bool) -> list[PlannedRun]:
 
 async def _export(
     source: Source, shows: Sequence[PlannedRun], progress: ProgressCallback | None, logdir_for: LogdirFor
-) -> dict[RunKey, Path]:
-    """Export each run into its own log folder; returns the folders of the exports that hold any."""
+) -> dict[RunKey, ExportResult]:
+    """Export each run into its own log folder; returns each run's export."""
     if not shows:
         return {}
     combined = _CombinedProgress(progress)
@@ -382,9 +437,15 @@ async def _export(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-    # A sweep whose child runs logged only their parameters has no points, and shows all the same
-    # (in the HPARAMS tab); a family that logged nothing at all does not.
-    return {result.run.key: result.folder for result in results if result.shows_anything}
+    return {result.run.key: result for result in results}
+
+
+def _running(exported: ExportResult) -> list[ExportResult]:
+    """The runs of an export (it and its child runs) that had not ended when it was read: a
+    local run logging metrics only, a running job's metrics beside its logs. Not a sweep's trial
+    written as a session (appending could show a parameter again as a metric)."""
+    found = [] if exported.run.status.is_final or exported.session else [exported]
+    return found + [run for child in exported.children for run in _running(child)]
 
 
 class _CombinedProgress:

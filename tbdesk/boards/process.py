@@ -12,19 +12,18 @@ import secrets
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from tbdesk.boards import procinfo
 from tbdesk.boards._launch import (
-    LAUNCHER,
     LISTEN_FD_ENV,
     NETWORK_PRIVATE,
     NETWORK_SHARED,
     PARENT_PID_ENV,
     PRIVATE_DIR_PREFIX,
+    launcher_prefix,
 )
 from tbdesk.boards.board import BoardError
 from tbdesk.boards.probe import http_status
@@ -54,9 +53,10 @@ def describe_exit(code: int) -> str:
 
 
 def tensorboard_command(flagfile: Path) -> list[str]:
-    """The command line of a board's TensorBoard. Nothing secret goes on it: /proc/PID/cmdline
-    is world-readable, so the flags (path prefix, logs folder) are in a 0600 file."""
-    return [sys.executable, str(LAUNCHER), f"--flagfile={flagfile}"]
+    """The command line of a board's TensorBoard: the launcher (by this interpreter, or the bundle's
+    own executable) and its flag file. Nothing secret goes on it: /proc/PID/cmdline is
+    world-readable, so the flags (path prefix, logs folder) are in a 0600 file."""
+    return [*launcher_prefix(), f"--flagfile={flagfile}"]
 
 
 def new_prefix() -> str:

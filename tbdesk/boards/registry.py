@@ -20,7 +20,7 @@ from typing import Any
 
 from tbdesk import paths
 from tbdesk.boards import procinfo
-from tbdesk.boards._launch import LAUNCHER_TAIL, PRIVATE_DIR_PREFIX
+from tbdesk.boards._launch import PRIVATE_DIR_PREFIX, is_board_command
 from tbdesk.boards.links import remove_folder
 
 
@@ -64,12 +64,11 @@ def add(board_id: str, pid: int, port: int, folder: Path, private_dir: Path | No
         private_dir=str(private_dir) if private_dir is not None else None,
     )
     directory = registry_dir()
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    paths.make_dirs(directory)
     path = directory / f"{board_id}.json"
     tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump(asdict(record), out)
+    with paths.create_file(tmp) as out:
+        out.write(json.dumps(asdict(record)).encode())
     tmp.replace(path)
     return record
 
@@ -118,8 +117,7 @@ def reap_orphans(grace: float = 3.0) -> list[int]:
 def _is_our_launcher(pid: int, pid_start: int | None) -> bool:
     if pid_start is None or not procinfo.is_alive(pid) or procinfo.start_time(pid) != pid_start:
         return False
-    command = procinfo.cmdline(pid) or []
-    return len(command) > 1 and command[1].endswith(LAUNCHER_TAIL)
+    return is_board_command(procinfo.cmdline(pid) or [])
 
 
 def _end_process(pid: int, grace: float) -> None:

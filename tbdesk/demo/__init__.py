@@ -27,7 +27,7 @@ class DemoSummary:
     run_ids: tuple[str, ...]
     child_run_ids: tuple[str, ...]  # the child runs of those runs
     created: bool  # False: every demo experiment had runs already and nothing was added
-    skipped: tuple[str, ...] = ()  # why an experiment was left out (no TensorFlow for the Keras one)
+    skipped: tuple[str, ...] = ()  # why an experiment was left out (no TensorFlow, no scikit-learn)
 
 
 def create_demo(workspace: Path | None = None, *, force: bool = False) -> DemoSummary:
@@ -39,16 +39,22 @@ def create_demo(workspace: Path | None = None, *, force: bool = False) -> DemoSu
     from tbdesk.demo.pictures import require_pillow
     from tbdesk.local import Experiment, Run, Workspace
 
-    # Everything the demo needs is checked before anything is written (no half-made demo).
+    # Everything every demo experiment needs is checked before anything is written (no half-made
+    # demo); one that cannot be made here at all (no scikit-learn, as in the bundle) is left out.
     require_pillow()
-    sweep.require_sklearn()
 
-    fills: list[tuple[str, Callable[[Workspace], list[Run]] | None]] = [
+    # (experiment, how to fill it, or why it cannot be made here)
+    fills: list[tuple[str, Callable[[Workspace], list[Run]] | str]] = [
         (experiment.EXPERIMENT, experiment.fill),
-        (sweep.EXPERIMENT, sweep.fill),
+        (sweep.EXPERIMENT, sweep.unavailable_reason() or sweep.fill),
     ]
     python = keras_run.tensorflow_python()
-    fills.append((keras_run.EXPERIMENT, partial(keras_run.fill, python=python) if python else None))
+    fills.append(
+        (
+            keras_run.EXPERIMENT,
+            partial(keras_run.fill, python=python) if python else keras_run.unavailable_reason(),
+        )
+    )
     ws = Workspace(workspace)
     try:
         runs: list[Run] = []
@@ -60,10 +66,10 @@ def create_demo(workspace: Path | None = None, *, force: bool = False) -> DemoSu
             existing = list(reversed(list(found[0].get_runs()))) if found else []
             # A demo that failed half-way (no completed run) does not count.
             missing = force or not any(run.get_status() == "Completed" for run in existing)
-            if missing and fill is None:
-                skipped.append(keras_run.unavailable_reason())
+            if missing and isinstance(fill, str):
+                skipped.append(fill)
                 continue
-            runs += fill(ws) if missing and fill else existing
+            runs += fill(ws) if missing and not isinstance(fill, str) else existing
             made.append(name)
             created = created or missing
         return DemoSummary(

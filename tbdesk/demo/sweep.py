@@ -15,7 +15,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from tbdesk.demo.pictures import DemoUnavailable
+from tbdesk.demo.pictures import HOW_TO_ADD, DemoUnavailable
 from tbdesk.local import Experiment, Run, Workspace
 
 EXPERIMENT = "diabetes-ridge"
@@ -29,14 +29,21 @@ def child_name(alpha: float) -> str:
     return f"alpha{alpha:g}"
 
 
-def require_sklearn() -> None:
-    """Fail before the demo writes anything when scikit-learn is missing."""
+def unavailable_reason() -> str | None:
+    """Why the sweep cannot be made here (scikit-learn is missing, as in the bundle), or None."""
     try:
         import sklearn  # noqa: F401
-    except ImportError as error:
-        raise DemoUnavailable(
-            "The demo's sweep fits models with scikit-learn, which is not installed"
-        ) from error
+    except ImportError:
+        missing = "it fits models with scikit-learn, which is not installed"
+        return f"{EXPERIMENT} was left out: {missing}: {HOW_TO_ADD}"
+    return None
+
+
+def require_sklearn() -> None:
+    """Fail before the demo writes anything when scikit-learn is missing."""
+    reason = unavailable_reason()
+    if reason is not None:
+        raise DemoUnavailable(reason)
 
 
 def fill(workspace: Workspace) -> list[Run]:

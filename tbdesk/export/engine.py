@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,10 +18,12 @@ from typing import Any, TypeVar
 from tbdesk.export import folders
 from tbdesk.export.convert import seconds
 from tbdesk.export.errors import ExportCancelled, ExportError
+from tbdesk.export.follow import last_steps
 from tbdesk.export.hparams import Session, plan_sweep, session_metrics, session_values
 from tbdesk.export.names import safe_folder_name, unique_name
 from tbdesk.export.writer import Written, write_metrics
 from tbdesk.model import Metric, MetricKind, Run
+from tbdesk.paths import make_dirs
 from tbdesk.sources.base import Source
 
 T = TypeVar("T")
@@ -53,6 +55,8 @@ class ExportResult:
     children: tuple[ExportResult, ...] = ()
     notes: tuple[str, ...] = ()  # what was left out, and why
     session: bool = False  # written as a session of its parent's sweep (the HPARAMS tab shows it)
+    events: Path | None = None  # the event file of the run's own points (tbdesk.export.follow)
+    steps: Mapping[str, int] = field(default_factory=dict)  # its last step of each metric written
 
     @property
     def total_points(self) -> int:
@@ -129,7 +133,7 @@ async def export_runs(
 def _prepare(logdir: Path, runs: Sequence[Run]) -> list[Path]:
     """Create logdir, clear what killed exports left in it, and choose each run's folder: the one
     of its previous export, else a new name no other entry of logdir has."""
-    logdir.mkdir(parents=True, exist_ok=True)
+    make_dirs(logdir)
     folders.remove_stale_temp_folders(logdir)
     taken = set(os.listdir(logdir))
     exported = folders.previous_exports(logdir)
@@ -255,7 +259,14 @@ class _TreeExport:
             )
         )
         return ExportResult(
-            run, node.final, written.points, tuple(results), written.notes, session=bool(node.session_values)
+            run,
+            node.final,
+            written.points,
+            tuple(results),
+            written.notes,
+            session=bool(node.session_values),
+            events=node.final / written.file.name,
+            steps=last_steps(shown),
         )
 
     async def _write(self, run: Run, metrics: list[Metric], folder: Path, values: list[bytes]) -> Written:

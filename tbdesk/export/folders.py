@@ -26,6 +26,7 @@ from typing import Any
 
 from tbdesk.export.names import safe_folder_name
 from tbdesk.model import RunKey
+from tbdesk.paths import create_file, folder_mode, make_dirs
 
 MANIFEST = ".tbdesk-export.json"
 TEMP_PREFIX = ".tbdesk-export-"
@@ -49,7 +50,8 @@ def write_manifest(
         "files": sorted(files),
         "children": dict(sorted(children.items())),
     }
-    (folder / MANIFEST).write_text(json.dumps(data, indent=1, ensure_ascii=True), encoding="utf-8")
+    with create_file(folder / MANIFEST) as out:
+        out.write(json.dumps(data, indent=1, ensure_ascii=True).encode("utf-8"))
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
@@ -107,7 +109,7 @@ def previous_exports(logdir: Path) -> dict[RunKey, Path]:
 
 def make_temp_folder(logdir: Path) -> Path:
     folder = logdir / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
-    folder.mkdir()
+    folder.mkdir(mode=folder_mode(logdir))
     return folder
 
 
@@ -168,9 +170,9 @@ def carry_over(old: Path, new: Path, paths: Iterable[str]) -> list[str]:
     for rel in paths:
         source = old / rel
         target = new / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(target.parent)
         if rel.endswith("/"):
-            target.mkdir(exist_ok=True)
+            make_dirs(target)
             continue
         if os.path.lexists(target):
             clashes.append(rel)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,8 @@ from tbdesk.export.events import (
 )
 from tbdesk.export.images import image_value
 from tbdesk.export.records import frame
-from tbdesk.model import Metric
+from tbdesk.model import Metric, MetricKind
+from tbdesk.paths import create_file, make_dirs
 
 PARTIAL_NAME = ".events.partial"
 
@@ -64,36 +65,64 @@ def write_metrics(
     contents = convert(metrics)
     notes = list(contents.notes)
     start = start_time if start_time is not None else _first_time(contents)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dirs(folder)
     partial = folder / PARTIAL_NAME
     target = folder / event_file_name(start)
-    with partial.open("wb") as out:
+    with create_file(partial) as out:
         out.write(file_version_record(start))
         for value in extra_values:
             out.write(frame(event(start, 0, [value])))
-        for chunk in scalar_records(contents.scalars, notes):
-            out.write(chunk.data)
-        _check(cancelled)
-        for series in contents.texts:
-            metadata = summary_metadata("text", DATA_CLASS_TENSOR, description=series.description)
-            for index, (step, wall_time, text) in enumerate(_in_step_order(series.tag, series.points, notes)):
-                tensor = string_tensor([text.encode("utf-8")], [])
-                value = tensor_value(series.tag, tensor, metadata if index == 0 else b"")
-                out.write(frame(event(wall_time, step, [value])))
-        for images in contents.images:
-            first = True
-            for step, wall_time, path in _in_step_order(images.tag, images.points, notes):
-                _check(cancelled)
-                data = _read_image(image_root, path, images.tag, notes)
-                if data is None:
-                    continue
-                value = image_value(images.tag, data, first=first, description=images.description)
-                out.write(frame(event(wall_time, step, [value])))
-                first = False
+        for record in _records(contents, notes, image_root, cancelled):
+            out.write(record)
         out.flush()
         os.fsync(out.fileno())
     os.replace(partial, target)
     return Written(target, contents.points, start, tuple(notes))
+
+
+def append_metrics(metrics: Sequence[Metric], file: Path) -> tuple[int, tuple[str, ...]]:
+    """Append metrics' points as events to the end of an event file that write_metrics wrote, in
+    one write: a TensorBoard that follows the growing file reads them (its readers resume at a
+    record cut in half, so even a write seen midway loses nothing). Images are left out (their
+    files are not fetched here). Returns the points appended and the notes."""
+    contents = convert([metric for metric in metrics if metric.kind is not MetricKind.IMAGE])
+    notes = list(contents.notes)
+    data = b"".join(bytes(record) for record in _records(contents, notes, None, lambda: False))
+    if data:
+        fd = os.open(file, os.O_WRONLY | os.O_APPEND)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    return contents.points, tuple(notes)
+
+
+def _records(
+    contents: Contents, notes: list[str], image_root: Path | None, cancelled: Callable[[], bool]
+) -> Iterator[bytes | memoryview]:
+    """The framed events of contents, in the order they are written."""
+    for chunk in scalar_records(contents.scalars, notes):
+        yield chunk.data
+    _check(cancelled)
+    for series in contents.texts:
+        metadata = summary_metadata("text", DATA_CLASS_TENSOR, description=series.description)
+        for index, (step, wall_time, text) in enumerate(_in_step_order(series.tag, series.points, notes)):
+            tensor = string_tensor([text.encode("utf-8")], [])
+            value = tensor_value(series.tag, tensor, metadata if index == 0 else b"")
+            yield frame(event(wall_time, step, [value]))
+    for images in contents.images:
+        first = True
+        for step, wall_time, path in _in_step_order(images.tag, images.points, notes):
+            _check(cancelled)
+            data = _read_image(image_root, path, images.tag, notes)
+            if data is None:
+                continue
+            value = image_value(images.tag, data, first=first, description=images.description)
+            yield frame(event(wall_time, step, [value]))
+            first = False
 
 
 def _check(cancelled: Callable[[], bool]) -> None:

@@ -22,6 +22,7 @@ import numbers
 import os
 import secrets
 import shutil
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -37,10 +38,16 @@ PathLike = str | os.PathLike[str]
 
 
 class Workspace:
-    """A local workspace folder; `Workspace()` is the default one in tbdesk's data folder."""
+    """A local workspace folder; `Workspace()` is the default one in tbdesk's data folder.
+
+    It holds the workspace's database open: `close()` it, or use it in a `with` block. Code written
+    for azureml-core never closes a Workspace (that one has no close), so the database is also
+    closed when the Workspace is garbage-collected.
+    """
 
     def __init__(self, path: PathLike | None = None) -> None:
         self._store = WorkspaceStore(Path(path) if path is not None else default_workspace_dir())
+        self._closer = weakref.finalize(self, self._store.close)
 
     @property
     def path(self) -> Path:
@@ -61,7 +68,13 @@ class Workspace:
         return {exp.name: exp for exp in Experiment.list(self)}
 
     def close(self) -> None:
-        self._store.close()
+        self._closer()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r})"

@@ -3,11 +3,14 @@ or for reading only (never made or changed), with the checks both share."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
 from pathlib import Path
 from urllib.parse import quote
+
+from tbdesk.paths import create_file
 
 DB_NAME = "workspace.sqlite"
 FILES_DIR = "files"
@@ -81,6 +84,11 @@ class NoWorkspaceError(WorkspaceError):
 def open_for_writing(root: Path) -> sqlite3.Connection:
     """The database of the workspace at root (an existing folder), made when missing."""
     db_path = root / DB_NAME
+    # Made here, not by SQLite, so that it grants what its folder grants (paths.create_file): SQLite
+    # gives its -wal and -shm files the database file's mode. A path it cannot make is SQLite's
+    # to report.
+    with contextlib.suppress(OSError):
+        create_file(db_path, "ab").close()
     try:
         conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:  # e.g. the database's path is a folder

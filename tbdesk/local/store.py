@@ -54,6 +54,7 @@ from tbdesk.local.names import (
 )
 from tbdesk.local.writer import Writer, is_gone, this_process
 from tbdesk.model import Metric, MetricKind, MetricPoint, RunFile, RunStatus, ScalarPoints
+from tbdesk.paths import create_file, make_dirs
 
 # Uploads are written here first, named after their writer, then linked into files/: what a killed
 # upload leaves is found in one folder, and removed once its writer is gone.
@@ -124,7 +125,7 @@ class WorkspaceStore:
         self.read_only = read_only or is_read_only(self.root)
         if not self.read_only:
             try:
-                self.root.mkdir(parents=True, exist_ok=True)
+                make_dirs(self.root)
             except OSError as exc:
                 raise WorkspaceError(f"Cannot create the workspace folder {self.root}: {exc}") from exc
         self._lock = threading.RLock()
@@ -578,12 +579,15 @@ class WorkspaceStore:
         assert self._writer is not None  # a writable store has one
         tmp = incoming / f"{self._writer.text()}_{secrets.token_hex(6)}"
         try:
-            incoming.mkdir(exist_ok=True)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_dirs(incoming)
+            make_dirs(target.parent)
             if isinstance(source, Path):
+                # Made first for its mode; copyfile writes into it (keeping that) with the kernel's
+                # fast copy.
+                create_file(tmp).close()
                 shutil.copyfile(source, tmp)
             else:
-                with tmp.open("wb") as out:
+                with create_file(tmp) as out:
                     shutil.copyfileobj(source, out)
             os.link(tmp, target)  # unlike a rename, a link never replaces an existing file
         except FileExistsError:

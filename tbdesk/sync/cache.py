@@ -53,13 +53,14 @@ class RunCache:
         folder = self.root / _entry_name(key)
         marker = folder / _MARK / _ENTRY
         if not marker.is_file():
-            marker.parent.mkdir(parents=True, exist_ok=True)
+            paths.make_dirs(marker.parent)
             data = {"source_id": key.source_id, "run_id": key.run_id}
             # Renamed into place: a full disk must not leave an empty record, which would make
             # the entry look foreign (never counted, never evicted) for good.
             written = marker.with_name(f".{_ENTRY}.new")
             try:
-                written.write_text(json.dumps(data), encoding="utf-8")
+                with paths.create_file(written) as out:
+                    out.write(json.dumps(data).encode("utf-8"))
                 os.replace(written, marker)
             except OSError:
                 written.unlink(missing_ok=True)

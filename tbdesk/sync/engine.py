@@ -70,6 +70,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from tbdesk.model import Run
+from tbdesk.paths import create_file, make_dirs
 from tbdesk.sources.paths import UnsafePathError, local_path, safe_relative
 from tbdesk.sync.errors import NO_ROOM, DiskFullError, SyncError, disk_error
 from tbdesk.sync.frames import Continuation, NotContinuedError, is_event_file, last_boundary
@@ -371,7 +372,7 @@ class RunSync:
         got = 0
         frames: int | None = None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_dirs(target.parent)
             size = target.stat().st_size if target.is_file() else 0
             if size:
                 try:
@@ -420,7 +421,7 @@ class RunSync:
                     raise _Replaced(got)
                 if body.start != have:
                     raise _Unframed(got, boundary)
-                with target.open("ab") as out:
+                with create_file(target, "ab") as out:
                     try:
                         for chunk in self._chunks(body):
                             got += len(chunk)
@@ -475,7 +476,7 @@ class RunSync:
                 if body.start != have - overlap or _not_grown(body.total, have, fresh):
                     raise _Replaced(got)
                 head = b""
-                with target.open("ab") as out:
+                with create_file(target, "ab") as out:
                     for chunk in self._chunks(body):
                         got += len(chunk)
                         data = chunk
@@ -509,7 +510,7 @@ class RunSync:
         ledger = self._ledger
         assert ledger is not None
         partial = self._state / "partial" / hashlib.sha256(path.encode()).hexdigest()[:32]
-        partial.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(partial.parent)
         have = partial.stat().st_size if path in ledger.partials and partial.is_file() else 0
         got = cuts = 0
         try:
@@ -519,7 +520,7 @@ class RunSync:
                     if not have:
                         ledger.set_partial(path, body.etag)
                         self._save()
-                    with partial.open("ab" if have else "wb") as out:
+                    with create_file(partial, "ab" if have else "wb") as out:
                         for chunk in self._chunks(body):
                             got += len(chunk)
                             out.write(chunk)
@@ -588,8 +589,8 @@ class RunSync:
     # ---- the folder
     def _open(self) -> Ledger:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._state.mkdir(parents=True, exist_ok=True)
+            make_dirs(self.folder)
+            make_dirs(self._state)
         except OSError as exc:
             raise disk_error(exc, self.files_root) from exc
         return Ledger.load(self._state / "ledger.json")

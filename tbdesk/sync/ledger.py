@@ -17,6 +17,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tbdesk.paths import make_dirs
+
 VERSION = 2
 
 
@@ -61,7 +63,7 @@ class Ledger:
 
     def save(self) -> None:
         """Written to a temporary file and renamed: a crash or a full disk leaves the old one."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(self.path.parent)
         with self.lock:
             data = json.dumps(
                 {

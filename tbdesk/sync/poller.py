@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tbdesk.model import Run, RunKey, RunStatus
+from tbdesk.paths import make_dirs
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sync.cache import RunCache
 from tbdesk.sync.engine import DEFAULT_PREFIX, FALLBACK_PREFIX, PROBE_EVERY, QUIET, RunSync
@@ -460,7 +461,7 @@ class LiveSync:
                     probe_every=self.policy.probe,
                     quiet=self.policy.quiet,
                 )
-                await asyncio.to_thread(sync.folder.mkdir, parents=True, exist_ok=True)
+                await asyncio.to_thread(make_dirs, sync.folder)
             except OSError as exc:  # a full disk, most likely
                 raise disk_error(exc, self.cache.root) from exc
             await asyncio.to_thread(self.cache.pin, run.key)

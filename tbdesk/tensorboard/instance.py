@@ -207,7 +207,7 @@ class Tensorboard:
             return self._local_root
         if self._scratch is None:
             parent = paths.cache_dir() / "tensorboard"
-            parent.mkdir(parents=True, exist_ok=True)
+            paths.make_dirs(parent)
             self._scratch = Path(tempfile.mkdtemp(prefix="export-", dir=parent))
             engine.at_exit(functools.partial(shutil.rmtree, self._scratch, ignore_errors=True))
         return self._scratch

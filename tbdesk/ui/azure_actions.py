@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QObject, QUrl
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from shiboken6 import Shiboken
 
@@ -30,6 +30,7 @@ from tbdesk import paths
 from tbdesk.azure.errors import SignedOutError
 from tbdesk.model import Experiment, Metric, Run, RunFile
 from tbdesk.sources.base import Source, SourceError
+from tbdesk.ui.locale_text import counts
 from tbdesk.ui.tasks import describe_error
 
 if TYPE_CHECKING:
@@ -59,7 +60,9 @@ def account_title(account: Account) -> str:
 
 def tree_title(account: Account) -> str:
     """How the tree shows an account: a signed-out one says so."""
-    return account_title(account) + (" — signed out" if account.signed_out else "")
+    if account.signed_out:
+        return QCoreApplication.translate("AzureActions", "{0} — signed out").format(account_title(account))
+    return account_title(account)
 
 
 class AzureActions(QObject):
@@ -99,9 +102,11 @@ class AzureActions(QObject):
             self._show_workspace(entry)
 
     def _show_account(self, account: Account) -> QModelIndex:
-        tooltip = f"{account.method_label}, {account.cloud}"
+        from tbdesk.ui.azure_dialogs import method_label
+
+        tooltip = f"{method_label(account.method)}, {account.cloud}"
         if account.signed_out:
-            tooltip += ". Signed out: sign in again to read its workspaces."
+            tooltip = self.tr("{0}. Signed out: sign in again to read its workspaces.").format(tooltip)
         return self._window.tree_model.add_account(account.id, tree_title(account), tooltip)
 
     def _show_workspace(self, entry: WorkspaceEntry) -> QModelIndex:
@@ -159,7 +164,9 @@ class AzureActions(QObject):
             if error is None:
                 dialog.set_methods(task.result())
             else:  # the methods stay offered; signing in will say what is wrong
-                dialog.note.setText(f"Could not check the sign-in methods: {describe_error(error)[0]}")
+                dialog.note.setText(
+                    self.tr("Could not check the sign-in methods: {0}").format(describe_error(error)[0])
+                )
 
         asyncio.ensure_future(methods()).add_done_callback(show)
         return dialog
@@ -168,15 +175,15 @@ class AzureActions(QObject):
         if request.account_id is not None:
             return self._window.tasks.run(
                 self._sign_in_returning(request),
-                f"Signing in to Azure as {request.name}",
+                self.tr("Signing in to Azure as {0}").format(request.name),
                 on_success=self._signed_in_again,
-                done_text=lambda account: f"Signed in to Azure as {account_title(account)}",
+                done_text=lambda account: self.tr("Signed in to Azure as {0}").format(account_title(account)),
             )
         return self._window.tasks.run(
             self._sign_in_new(request),
-            f"Signing in to Azure as {request.name}",
+            self.tr("Signing in to Azure as {0}").format(request.name),
             on_success=self._signed_in,
-            done_text=lambda account: f"Signed in to Azure as {account_title(account)}",
+            done_text=lambda account: self.tr("Signed in to Azure as {0}").format(account_title(account)),
         )
 
     async def _sign_in_new(self, request: SignInRequest) -> Account:
@@ -248,10 +255,12 @@ class AzureActions(QObject):
             return self.ask_sign_in_again(account_id)
         return self._window.tasks.run(
             self._sign_in_or_ask(account),
-            f"Signing in to Azure as {account.name}",
+            self.tr("Signing in to Azure as {0}").format(account.name),
             on_success=self._signed_in_again,
             done_text=lambda signed_in: (
-                f"Signed in to Azure as {account_title(signed_in)}" if signed_in else "Sign in to continue"
+                self.tr("Signed in to Azure as {0}").format(account_title(signed_in))
+                if signed_in
+                else self.tr("Sign in to continue")
             ),
         )
 
@@ -306,11 +315,13 @@ class AzureActions(QObject):
 
         def done(kept: bool) -> str:
             if kept:
-                return f"Signed out of {account.name}; its workspaces stay: sign in again to read them"
-            return f"Signed out of {account.name}"
+                return self.tr("Signed out of {0}; its workspaces stay: sign in again to read them").format(
+                    account.name
+                )
+            return self.tr("Signed out of {0}").format(account.name)
 
         return self._window.tasks.run(
-            self._sign_out(account_id), f"Signing out of {account.name}", done_text=done
+            self._sign_out(account_id), self.tr("Signing out of {0}").format(account.name), done_text=done
         )
 
     async def _sign_out(self, account_id: str) -> bool:
@@ -341,10 +352,13 @@ class AzureActions(QObject):
         account = self.store.account(account_id)
         return self._window.tasks.run(
             self._remove_account(account_id),
-            f"Removing the Azure account {account.name}",
+            self.tr("Removing the Azure account {0}").format(account.name),
             done_text=lambda removed: (
-                f"Removed the Azure account {account.name}"
-                + (f" and its {len(removed)} workspace{'s' if len(removed) != 1 else ''}" if removed else "")
+                self.tr("Removed the Azure account {0} and its %n workspaces", "", len(removed)).format(
+                    account.name
+                )
+                if removed
+                else self.tr("Removed the Azure account {0}").format(account.name)
             ),
         )
 
@@ -372,11 +386,15 @@ class AzureActions(QObject):
         known = self.accounts()
         asked = next((account for account in known if account.id == account_id), None)
         if asked is not None and asked.signed_out:
-            self._window.statusBar().showMessage(f"Sign in again to {asked.name} first.", 10_000)
+            self._window.statusBar().showMessage(
+                self.tr("Sign in again to {0} first.").format(asked.name), 10_000
+            )
             return self.ask_sign_in_again(asked.id)
         accounts = [account for account in known if not account.signed_out]  # only they can list
         if not accounts:
-            self._window.statusBar().showMessage("Sign in to Azure first, then add your workspaces.", 10_000)
+            self._window.statusBar().showMessage(
+                self.tr("Sign in to Azure first, then add your workspaces."), 10_000
+            )
             return self.ask_sign_in()
         dialog = AddWorkspaceDialog(
             accounts, lambda account: session().credential(account), self._window, account_id=account_id
@@ -398,7 +416,9 @@ class AzureActions(QObject):
         self._window.tree.expand(model.account_index(entry.account_id))
         self._window.tree.expand(index)
         self._window.tree.setCurrentIndex(index)
-        self._window.statusBar().showMessage(f"Added the workspace {entry.workspace_name}", 5000)
+        self._window.statusBar().showMessage(
+            self.tr("Added the workspace {0}").format(entry.workspace_name), 5000
+        )
         return index
 
     def remove_workspace(self, source_id: str) -> None:
@@ -433,13 +453,15 @@ class AzureActions(QObject):
             for source, run in wanted:
                 url = str(await source.portal_url(run))
                 if not QDesktopServices.openUrl(QUrl(url)):
-                    raise SourceError(f"No web browser could open {url}")
+                    raise SourceError(self.tr("No web browser could open {0}").format(url))
                 urls.append(url)
             return urls
 
-        name = wanted[0][1].name if len(wanted) == 1 else f"{len(wanted)} runs"
+        name = wanted[0][1].name if len(wanted) == 1 else counts().runs(len(wanted))
         return self._window.tasks.run(
-            open_all(), f"Opening {name} in Azure ML studio", done_text="Opened in your web browser"
+            open_all(),
+            self.tr("Opening {0} in Azure ML studio").format(name),
+            done_text=self.tr("Opened in your web browser"),
         )
 
 

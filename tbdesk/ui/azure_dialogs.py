@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +40,7 @@ from shiboken6 import Shiboken
 
 from tbdesk.azure.accounts import find_workspace_configs
 from tbdesk.ui import dialogs
+from tbdesk.ui.i18n import QT_TRANSLATE_NOOP
 from tbdesk.ui.tasks import describe_error
 
 if TYPE_CHECKING:
@@ -58,21 +59,39 @@ _ERROR_STYLE = "color: #c62828"
 _WARNING_STYLE = (
     "QLabel { background: #fff8e1; border: 1px solid #f9a825; border-radius: 3px; padding: 6px; }"
 )
+# The sign-in methods in the window's words (tbdesk.azure.accounts.METHODS has the engine's).
+_METHOD_LABELS = {
+    "browser": QT_TRANSLATE_NOOP("SignInDialog", "Web browser"),
+    "device_code": QT_TRANSLATE_NOOP("SignInDialog", "Device code (sign in on another device)"),
+    "azure_cli": QT_TRANSLATE_NOOP("SignInDialog", "Azure CLI (az login)"),
+    "service_principal": QT_TRANSLATE_NOOP("SignInDialog", "Service principal with a client secret"),
+}
+
+
+def method_label(method: str) -> str:
+    from tbdesk.azure.accounts import METHODS
+
+    return QCoreApplication.translate("SignInDialog", _METHOD_LABELS.get(method, METHODS.get(method, method)))
+
+
 # What to do so that a service principal's secret can be kept, by platform.
 _KEYRING_HELP = {
-    "linux": (
+    "linux": QT_TRANSLATE_NOOP(
+        "SignInDialog",
         "install a Secret Service, such as GNOME Keyring (the gnome-keyring package) or KDE Wallet,"
         " and have it running and unlocked in your session; if one already runs, check that the"
-        " keyring configuration (PYTHON_KEYRING_BACKEND, keyringrc.cfg) does not choose another backend"
+        " keyring configuration (PYTHON_KEYRING_BACKEND, keyringrc.cfg) does not choose another backend",
     ),
-    "darwin": (
+    "darwin": QT_TRANSLATE_NOOP(
+        "SignInDialog",
         "let the keyring library use the macOS Keychain: check that the keyring configuration"
-        " (PYTHON_KEYRING_BACKEND, keyringrc.cfg) does not turn it off or choose another backend"
+        " (PYTHON_KEYRING_BACKEND, keyringrc.cfg) does not turn it off or choose another backend",
     ),
-    "win32": (
+    "win32": QT_TRANSLATE_NOOP(
+        "SignInDialog",
         "let the keyring library use the Windows Credential Manager: check that the keyring"
         " configuration (PYTHON_KEYRING_BACKEND, keyringrc.cfg) does not turn it off or choose another"
-        " backend"
+        " backend",
     ),
 }
 
@@ -187,20 +206,24 @@ class SignInDialog(QDialog):
 
         super().__init__(parent)
         self.setObjectName(SIGN_IN_DIALOG_NAME)
-        self.setWindowTitle("Sign in to Azure" if account is None else "Sign in to Azure again")
+        self.setWindowTitle(
+            self.tr("Sign in to Azure") if account is None else self.tr("Sign in to Azure again")
+        )
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.account_id = account.id if account is not None else None
         self._preferred = account.method if account is not None else DEFAULT_METHOD
         self.again = _note_label("sign-in-again")
         if account is not None:
             self.again.setText(
-                f"You signed out of {_html(account.name)}. Sign in again to read its workspaces:"
-                " tbdesk still remembers them."
+                self.tr(
+                    "You signed out of {0}. Sign in again to read its workspaces:"
+                    " tbdesk still remembers them."
+                ).format(_html(account.name))
             )
             self.again.show()
         self.keyring_note = _note_label("keyring-note")
         self.keyring_note.setStyleSheet(_WARNING_STYLE)
-        self.name = _line("account-name", "how the tree names this account", "Azure")
+        self.name = _line("account-name", self.tr("how the tree names this account"), "Azure")
         self.method = QComboBox()
         self.method.setObjectName("method")
         self.note = QLabel(self.tr("Checking which sign-in methods this computer offers…"))
@@ -209,9 +232,9 @@ class SignInDialog(QDialog):
         self.cloud = QComboBox()
         self.cloud.setObjectName("cloud")
         self.cloud.addItems(list(CLOUDS))
-        self.tenant = _line("tenant", "optional: your organisation's tenant id or domain")
-        self.client_id = _line("client-id", "the application (client) id")
-        self.secret = _line("client-secret", "kept only in the system keyring")
+        self.tenant = _line("tenant", self.tr("optional: your organisation's tenant id or domain"))
+        self.client_id = _line("client-id", self.tr("the application (client) id"))
+        self.secret = _line("client-secret", self.tr("kept only in the system keyring"))
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.custom = QCheckBox(self.tr("Custom endpoints (a private cloud)"))
         self.custom.setObjectName("custom-endpoints")
@@ -271,8 +294,8 @@ class SignInDialog(QDialog):
         chosen = self.method.currentData() or self._preferred
         self.method.blockSignals(True)
         self.method.clear()
-        for method, label in METHODS.items():
-            self.method.addItem(label, method)
+        for method in METHODS:
+            self.method.addItem(method_label(method), method)
         model = self.method.model()
         assert isinstance(model, QStandardItemModel)
         for row in range(self.method.count()):
@@ -296,18 +319,22 @@ class SignInDialog(QDialog):
             self.keyring_note.hide()
             self.keyring_note.clear()
             return
-        usable = [each.label for each in self._statuses.values() if each.available]
+        usable = [method_label(each.method) for each in self._statuses.values() if each.available]
         works = (
-            f"These sign-in methods work here, as they store no secret: {_and_list(usable)}."
+            self.tr("These sign-in methods work here, as they store no secret: {0}.").format(
+                _and_list(usable)
+            )
             if usable
-            else "No other sign-in method works here either."
+            else self.tr("No other sign-in method works here either.")
         )
-        helps = _KEYRING_HELP.get(sys.platform, _KEYRING_HELP["linux"])
+        helps = self.tr(_KEYRING_HELP.get(sys.platform, _KEYRING_HELP["linux"]))
         self.keyring_note.setText(
-            "<b>Secrets cannot be stored on this system</b>, so a service principal cannot be used:"
-            " its client secret may only be kept in a system keyring (such as the Secret Service),"
-            f" and none is usable. {_html(status.note)}<br>{_html(works)}<br>"
-            f"To use a service principal, {_html(helps)}, then open this dialog again."
+            self.tr(
+                "<b>Secrets cannot be stored on this system</b>, so a service principal cannot be used:"
+                " its client secret may only be kept in a system keyring (such as the Secret Service),"
+                " and none is usable. {0}<br>{1}<br>To use a service principal, {2}, then open this"
+                " dialog again."
+            ).format(_html(status.note), _html(works), _html(helps))
         )
         self.keyring_note.show()
 
@@ -320,7 +347,7 @@ class SignInDialog(QDialog):
         method = str(self.method.currentData() or DEFAULT_METHOD)
         status = self._statuses.get(method)
         if not name:
-            raise ValueError("Give the account a name (it is how the tree shows it).")
+            raise ValueError(self.tr("Give the account a name (it is how the tree shows it)."))
         if status is not None and not status.available:
             raise ValueError(status.note)
         tenant = self.tenant.text().strip() or None
@@ -333,7 +360,9 @@ class SignInDialog(QDialog):
         }
         if method == "service_principal":
             if not (tenant and client_id and secret):
-                raise ValueError("A service principal needs its tenant, its client id and a client secret.")
+                raise ValueError(
+                    self.tr("A service principal needs its tenant, its client id and a client secret.")
+                )
             return SignInRequest(
                 name,
                 method,
@@ -386,7 +415,9 @@ class SignInDialog(QDialog):
             if label is not None:
                 label.setVisible(principal)
         self.tenant.setPlaceholderText(
-            "your organisation's tenant id or domain" if principal else "optional: your organisation's tenant"
+            self.tr("your organisation's tenant id or domain")
+            if principal
+            else self.tr("optional: your organisation's tenant")
         )
         _show_error(self.error, "")
         dialogs.fit(self)
@@ -405,8 +436,9 @@ class DeviceCodeDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.device_code = code
         intro = QLabel(
-            f'Open <a href="{_attr(code.url)}">{_html(code.url)}</a> on this or any other device,'
-            " and enter this code:"
+            self.tr('Open <a href="{0}">{1}</a> on this or any other device, and enter this code:').format(
+                _attr(code.url), _html(code.url)
+            )
         )
         intro.setOpenExternalLinks(False)
         intro.linkActivated.connect(lambda _: self.open_browser())
@@ -421,7 +453,9 @@ class DeviceCodeDialog(QDialog):
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         expires = code.expires_on.astimezone().strftime("%H:%M")
-        waiting = QLabel(f"tbdesk waits for you to finish there. The code works until {expires}.")
+        waiting = QLabel(
+            self.tr("tbdesk waits for you to finish there. The code works until {0}.").format(expires)
+        )
         waiting.setWordWrap(True)
         self.copy_button = QPushButton(self.tr("Copy code"))
         self.copy_button.setObjectName("copy-code")
@@ -503,8 +537,8 @@ class AddWorkspaceDialog(QDialog):
         self.workspaces = QListWidget()
         self.list_status = QLabel()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._config_tab(), "From a config.json")
-        self.tabs.addTab(self._pick_tab(), "From your subscriptions")
+        self.tabs.addTab(self._config_tab(), self.tr("From a config.json"))
+        self.tabs.addTab(self._pick_tab(), self.tr("From your subscriptions"))
         self.error = _error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.add_button = self.buttons.addButton(self.tr("Add"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -555,7 +589,7 @@ class AddWorkspaceDialog(QDialog):
         path = found[0][0]
         if not self.config_path.text():
             self.config_path.setText(str(path))
-        self.found.setText(f"Found {path}.")
+        self.found.setText(self.tr("Found {0}.").format(path))
         self.found.show()
 
     def _pick_tab(self) -> QWidget:
@@ -566,9 +600,9 @@ class AddWorkspaceDialog(QDialog):
         self.list_status.setWordWrap(True)
         lists = QHBoxLayout()
         for title, widget in (
-            ("Subscription", self.subscriptions),
-            ("Resource group", self.groups),
-            ("Workspace", self.workspaces),
+            (self.tr("Subscription"), self.subscriptions),
+            (self.tr("Resource group"), self.groups),
+            (self.tr("Workspace"), self.workspaces),
         ):
             column = QVBoxLayout()
             column.addWidget(QLabel(title))
@@ -591,11 +625,11 @@ class AddWorkspaceDialog(QDialog):
     def browse(self) -> QFileDialog:
         start = self.config_path.text().strip()
         dialog = QFileDialog(
-            self, "Choose the workspace's config.json", str(Path(start).parent) if start else ""
+            self, self.tr("Choose the workspace's config.json"), str(Path(start).parent) if start else ""
         )
         dialog.setObjectName(CONFIG_FILE_DIALOG_NAME)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters(["Workspace configuration (*.json)", "All files (*)"])
+        dialog.setNameFilters([self.tr("Workspace configuration (*.json)"), self.tr("All files (*)")])
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda path: self.config_path.setText(path) if path else None)
         dialog.open()
@@ -607,16 +641,16 @@ class AddWorkspaceDialog(QDialog):
 
         account = self.current_account()
         if account is None:
-            raise ValueError("Sign in to Azure first: File > Sign in to Azure…")
+            raise ValueError(self.tr("Sign in to Azure first: File > Sign in to Azure…"))
         if self.tabs.currentIndex() == self.CONFIG_TAB:
             text = self.config_path.text().strip()
             if not text:
-                raise ValueError("Choose the workspace's config.json.")
+                raise ValueError(self.tr("Choose the workspace's config.json."))
             return WorkspaceEntry.from_config(account.id, Path(text).expanduser())
         item = self.workspaces.currentItem()
         info = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if info is None:
-            raise ValueError("Pick a subscription, a resource group and a workspace.")
+            raise ValueError(self.tr("Pick a subscription, a resource group and a workspace."))
         return WorkspaceEntry.from_info(account.id, info)
 
     def accept(self) -> None:
@@ -643,7 +677,7 @@ class AddWorkspaceDialog(QDialog):
             lambda credential: list_subscriptions(credential, account.endpoints),
             self.subscriptions,
             lambda sub: f"{sub.name}  ({sub.id})" if sub.name != sub.id else sub.id,
-            "subscriptions",
+            self.tr("subscriptions"),
         )
 
     def _subscription_changed(self, item: QListWidgetItem | None, *_: object) -> None:
@@ -658,7 +692,7 @@ class AddWorkspaceDialog(QDialog):
             lambda credential: list_resource_groups(credential, account.endpoints, sub.id),
             self.groups,
             lambda group: group.name,
-            f"resource groups in {sub.name}",
+            self.tr("resource groups in {0}").format(sub.name),
         )
 
     def _group_changed(self, item: QListWidgetItem | None, *_: object) -> None:
@@ -676,7 +710,7 @@ class AddWorkspaceDialog(QDialog):
             lambda credential: list_workspaces(credential, account.endpoints, sub.id, group.name),
             self.workspaces,
             _workspace_label,
-            f"Azure ML workspaces in {group.name}",
+            self.tr("Azure ML workspaces in {0}").format(group.name),
         )
 
     def _load(
@@ -694,7 +728,7 @@ class AddWorkspaceDialog(QDialog):
         if previous is not None:
             previous.cancel()
         self.list_status.setStyleSheet("")
-        self.list_status.setText(f"Loading {what}…")
+        self.list_status.setText(self.tr("Loading {0}…").format(what))
 
         async def load() -> Sequence[Any]:
             # Making a credential may read the keyring: not on the UI thread.
@@ -707,11 +741,13 @@ class AddWorkspaceDialog(QDialog):
                 entry = QListWidgetItem(label(value))
                 entry.setData(Qt.ItemDataRole.UserRole, value)
                 target.addItem(entry)
-            self.list_status.setText(f"No {what}." if not items else "")
+            self.list_status.setText(self.tr("No {0}.").format(what) if not items else "")
 
         def failed(error: BaseException) -> None:
             self.list_status.setStyleSheet(_ERROR_STYLE)
-            self.list_status.setText(f"Could not list the {what}: {describe_error(error)[0]}")
+            self.list_status.setText(
+                self.tr("Could not list the {0}: {1}").format(what, describe_error(error)[0])
+            )
 
         self._lists[key] = self._tasks.start(load, done, failed)
 
@@ -751,20 +787,27 @@ class RemoveAccountDialog(QMessageBox):
         self.setTextFormat(Qt.TextFormat.PlainText)
         count = len(workspaces)
         if count:
-            plural = "s" if count != 1 else ""
             names = ", ".join(entry.workspace_name for entry in workspaces)
-            self.setText(f"Remove the Azure account {account.name} and its {count} workspace{plural}?")
-            forgets = (
-                f"its workspace{plural} ({names}): to read {'them' if plural else 'it'} again you would"
-                f" sign in and add {'each one' if plural else 'it'} again"
+            self.setText(
+                self.tr("Remove the Azure account {0} and its %n workspaces?", "", count).format(account.name)
+            )
+            self.setInformativeText(
+                self.tr(
+                    "tbdesk signs out of it (forgetting its client secret and its tokens) and forgets its"
+                    " %n workspaces ({0}): to read them again you would sign in and add each one again."
+                    " Nothing changes in Azure. To sign out and keep the workspaces, use Sign out.",
+                    "",
+                    count,
+                ).format(names)
             )
         else:
-            self.setText(f"Remove the Azure account {account.name}?")
-            forgets = "the account"
-        self.setInformativeText(
-            "tbdesk signs out of it (forgetting its client secret and its tokens) and forgets"
-            f" {forgets}. Nothing changes in Azure. To sign out and keep the workspaces, use Sign out."
-        )
+            self.setText(self.tr("Remove the Azure account {0}?").format(account.name))
+            self.setInformativeText(
+                self.tr(
+                    "tbdesk signs out of it (forgetting its client secret and its tokens) and forgets the"
+                    " account. Nothing changes in Azure."
+                )
+            )
         self.remove_button = self.addButton(self.tr("Remove account"), QMessageBox.ButtonRole.DestructiveRole)
         cancel = self.addButton(QMessageBox.StandardButton.Cancel)
         self.setDefaultButton(cancel)
@@ -774,7 +817,9 @@ class RemoveAccountDialog(QMessageBox):
 
 def _and_list(items: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return QCoreApplication.translate("SignInDialog", "{0} and {1}").format(", ".join(items[:-1]), items[-1])
 
 
 def _html(text: str) -> str:

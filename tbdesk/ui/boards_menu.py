@@ -15,12 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QSize, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from shiboken6 import Shiboken
 
-from tbdesk.boards import Board, BoardManager, RunningTensorBoard, discover
+from tbdesk.boards import Board, BoardManager, BoardState, RunningTensorBoard, discover
+from tbdesk.ui.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,27 @@ def others(found: list[RunningTensorBoard], manager: BoardManager) -> list[Runni
     return [each for each in found if not is_own(each, manager)]
 
 
+_STATES = {
+    BoardState.STARTING: QT_TRANSLATE_NOOP("BoardsButton", "starting"),
+    BoardState.READY: QT_TRANSLATE_NOOP("BoardsButton", "ready"),
+    BoardState.NOT_RESPONDING: QT_TRANSLATE_NOOP("BoardsButton", "not responding"),
+    BoardState.STOPPING: QT_TRANSLATE_NOOP("BoardsButton", "stopping"),
+    BoardState.STOPPED: QT_TRANSLATE_NOOP("BoardsButton", "stopped"),
+    BoardState.CRASHED: QT_TRANSLATE_NOOP("BoardsButton", "crashed"),
+    BoardState.FAILED: QT_TRANSLATE_NOOP("BoardsButton", "failed"),
+}
+
+
+def state_text(state: BoardState) -> str:
+    """A board's state in the window's language."""
+    return QCoreApplication.translate("BoardsButton", _STATES.get(state, state.value))
+
+
 def external_title(found: RunningTensorBoard) -> str:
     name = Path(found.logdir).name if found.logdir else ""
-    return f"{name} (port {found.port})" if name else f"TensorBoard (port {found.port})"
+    return QCoreApplication.translate("BoardsButton", "{0} (port {1})").format(
+        name or "TensorBoard", found.port
+    )
 
 
 class BoardsButton(QToolButton):
@@ -134,7 +153,7 @@ class BoardsButton(QToolButton):
         menu.addAction(self._panel_action)
 
     def _add_board(self, menu: QMenu, board: Board) -> None:
-        label = f"{board.title}: {board.state.value}"
+        label = f"{board.title}: {state_text(board.state)}"
         if not self._has_tab(board.id):
             label += self.tr(" (no tab: stop it here)")
         sub = menu.addMenu(label)

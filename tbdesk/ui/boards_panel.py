@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from tbdesk.boards import Board, BoardManager, BoardState, RunningTensorBoard, discover, exposure_warning
 from tbdesk.ui import locale_text
-from tbdesk.ui.boards_menu import external_title, others
+from tbdesk.ui.boards_menu import external_title, others, state_text
+from tbdesk.ui.i18n import QT_TRANSLATE_NOOP
 
 _log = logging.getLogger(__name__)
 
@@ -39,12 +40,25 @@ _NONE = "\N{EM DASH}"
 
 class BoardColumn:
     NAME, STATE, PORT, RUNS, UPTIME, MEMORY = range(6)
-    TITLES = ("Board", "State", "Port", "Runs", "Uptime", "Memory")
+    TITLES = (
+        QT_TRANSLATE_NOOP("BoardsPanel", "Board"),
+        QT_TRANSLATE_NOOP("BoardsPanel", "State"),
+        QT_TRANSLATE_NOOP("BoardsPanel", "Port"),
+        QT_TRANSLATE_NOOP("BoardsPanel", "Runs"),
+        QT_TRANSLATE_NOOP("BoardsPanel", "Uptime"),
+        QT_TRANSLATE_NOOP("BoardsPanel", "Memory"),
+    )
 
 
 class ExternalColumn:
     FOLDER, PORT, PID, UPTIME, URL = range(5)
-    TITLES = ("Logs folder", "Port", "PID", "Uptime", "URL")
+    TITLES = (
+        QT_TRANSLATE_NOOP("BoardsPanel", "Logs folder"),
+        QT_TRANSLATE_NOOP("BoardsPanel", "Port"),
+        QT_TRANSLATE_NOOP("BoardsPanel", "PID"),
+        QT_TRANSLATE_NOOP("BoardsPanel", "Uptime"),
+        QT_TRANSLATE_NOOP("BoardsPanel", "URL"),
+    )
 
 
 def format_uptime(seconds: float) -> str:
@@ -112,20 +126,40 @@ class BoardsPanel(QWidget):
         self.exposure_note.setStyleSheet("color: #c62828;")
         self.exposure_note.hide()
 
-        self.open_action = self._action("Open", self.open_selected, "Show the board's dashboard")
-        self.stop_action = self._action("Stop", self.stop_selected, "Stop TensorBoard and close the board")
-        self.restart_action = self._action("Restart", self.restart_selected, "Start TensorBoard again")
+        self.open_action = self._action(
+            QT_TRANSLATE_NOOP("BoardsPanel", "Open"),
+            self.open_selected,
+            QT_TRANSLATE_NOOP("BoardsPanel", "Show the board's dashboard"),
+        )
+        self.stop_action = self._action(
+            QT_TRANSLATE_NOOP("BoardsPanel", "Stop"),
+            self.stop_selected,
+            QT_TRANSLATE_NOOP("BoardsPanel", "Stop TensorBoard and close the board"),
+        )
+        self.restart_action = self._action(
+            QT_TRANSLATE_NOOP("BoardsPanel", "Restart"),
+            self.restart_selected,
+            QT_TRANSLATE_NOOP("BoardsPanel", "Start TensorBoard again"),
+        )
         self.open_in_browser_action = self._action(
-            "Open in browser", self.open_selected_in_browser, "Open the dashboard in the system browser"
+            QT_TRANSLATE_NOOP("BoardsPanel", "Open in browser"),
+            self.open_selected_in_browser,
+            QT_TRANSLATE_NOOP("BoardsPanel", "Open the dashboard in the system browser"),
         )
         self.open_external_action = self._action(
-            "Open in window", self.open_external_in_window, "Show this TensorBoard in a tab of this window"
+            QT_TRANSLATE_NOOP("BoardsPanel", "Open in window"),
+            self.open_external_in_window,
+            QT_TRANSLATE_NOOP("BoardsPanel", "Show this TensorBoard in a tab of this window"),
         )
         self.open_external_in_browser_action = self._action(
-            "Open in browser", self.open_external_in_browser, "Open this TensorBoard in the system browser"
+            QT_TRANSLATE_NOOP("BoardsPanel", "Open in browser"),
+            self.open_external_in_browser,
+            QT_TRANSLATE_NOOP("BoardsPanel", "Open this TensorBoard in the system browser"),
         )
         self.discover_action = self._action(
-            "Refresh", self.discover_now, "Look again for TensorBoards running on this machine"
+            QT_TRANSLATE_NOOP("BoardsPanel", "Refresh"),
+            self.discover_now,
+            QT_TRANSLATE_NOOP("BoardsPanel", "Look again for TensorBoards running on this machine"),
         )
 
         ours = self._section(
@@ -241,7 +275,7 @@ class BoardsPanel(QWidget):
         runs = ", ".join(run.name for run in board.runs)
         item.setText(BoardColumn.NAME, board.title)
         item.setToolTip(BoardColumn.NAME, board.url or "")
-        item.setText(BoardColumn.STATE, board.state.value)
+        item.setText(BoardColumn.STATE, state_text(board.state))
         item.setToolTip(BoardColumn.STATE, board.error or "")
         item.setText(BoardColumn.PORT, str(board.port) if board.port else _NONE)
         item.setText(BoardColumn.RUNS, runs)

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -23,7 +23,7 @@ from shiboken6 import Shiboken
 
 from tbdesk.sync import CacheEntry, RunCache
 from tbdesk.ui.i18n import LANGUAGES
-from tbdesk.ui.locale_text import count
+from tbdesk.ui.locale_text import counts
 from tbdesk.ui.locale_text import size as byte_size
 from tbdesk.ui.settings import GB, MIN_CACHE_LIMIT
 
@@ -133,7 +133,7 @@ class CacheActions(QObject):
         async def measure() -> int:
             return await asyncio.to_thread(cache.usage)
 
-        self._window.tasks.run(measure(), "Measuring the cache", user_action=False, on_success=show)
+        self._window.tasks.run(measure(), self.tr("Measuring the cache"), user_action=False, on_success=show)
         dialog.open()
         return dialog
 
@@ -156,10 +156,13 @@ class CacheActions(QObject):
 
         return self._window.tasks.run(
             trim(),
-            "Applying the cache size limit",
+            self.tr("Applying the cache size limit"),
             done_text=lambda evicted: (
-                f"Cache size limit {byte_size(cache.limit)}"
-                + (f": removed {count(len(evicted), 'run')} no board shows" if evicted else "")
+                self.tr("Cache size limit {0}: removed {1} no board shows").format(
+                    byte_size(cache.limit), counts().runs(len(evicted))
+                )
+                if evicted
+                else self.tr("Cache size limit {0}").format(byte_size(cache.limit))
             ),
         )
 
@@ -194,7 +197,7 @@ class CacheActions(QObject):
         async def run() -> tuple[int, int, int]:
             return await asyncio.to_thread(clear)
 
-        return self._window.tasks.run(run(), "Clearing the cache", done_text=_cleared)
+        return self._window.tasks.run(run(), self.tr("Clearing the cache"), done_text=_cleared)
 
 
 async def pin_runs(cache: RunCache, keys: Sequence[RunKey]) -> Callable[[], Awaitable[None]]:
@@ -218,7 +221,10 @@ async def pin_runs(cache: RunCache, keys: Sequence[RunKey]) -> Callable[[], Awai
 
 def _cleared(result: tuple[int, int, int]) -> str:
     removed, freed, kept = result
-    text = f"Cleared the cache: freed {byte_size(freed)} ({count(removed, 'run')})"
+    translate = QCoreApplication.translate
+    text = translate("CacheActions", "Cleared the cache: freed {0} ({1})").format(
+        byte_size(freed), counts().runs(removed)
+    )
     if kept:
-        text += f"; kept {count(kept, 'run')} that open boards show"
+        text += translate("CacheActions", "; kept {0} that open boards show").format(counts().runs(kept))
     return text

@@ -12,12 +12,14 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 import tbdesk
 
 log = logging.getLogger(__name__)
+
+translate = QCoreApplication.translate
 
 ERROR_DIALOG_NAME = "tbdesk-error-dialog"
 ABOUT_DIALOG_NAME = "tbdesk-about-dialog"
@@ -60,12 +62,16 @@ def show_error(parent: QWidget | None, title: str, text: str, details: str | Non
 def show_about(parent: QWidget | None) -> QMessageBox:
     box = QMessageBox(parent)
     box.setObjectName(ABOUT_DIALOG_NAME)
-    box.setWindowTitle(f"About {tbdesk.APP_NAME}")
+    box.setWindowTitle(translate("Dialogs", "About {0}").format(tbdesk.APP_NAME))
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(
-        f"<h3>{tbdesk.APP_NAME} {tbdesk.__version__}</h3>"
-        "<p>Look at experiment runs in TensorBoard: from the built-in local workspace "
-        "and from folders of TensorBoard logs.</p>"
+        f"<h3>{tbdesk.APP_NAME} {tbdesk.__version__}</h3><p>"
+        + translate(
+            "Dialogs",
+            "Look at experiment runs in TensorBoard: from Azure ML workspaces, from the built-in "
+            "local workspace and from folders of TensorBoard logs.",
+        )
+        + "</p>"
     )
     icon = parent.windowIcon() if parent is not None else None
     if icon is not None and not icon.isNull():
@@ -95,8 +101,8 @@ def install_excepthook(parent: Callable[[], QWidget | None]) -> ExceptHook:
         try:
             show_error(
                 parent(),
-                "Unexpected error",
-                f"Something went wrong: {kind.__name__}: {error}",
+                translate("Dialogs", "Unexpected error"),
+                translate("Dialogs", "Something went wrong: {0}").format(f"{kind.__name__}: {error}"),
                 details,
             )
         except Exception:  # the dialog itself failed: the log above still holds the error

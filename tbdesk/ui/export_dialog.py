@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from tbdesk.ui.locale_text import count
+from tbdesk.ui.i18n import QT_TRANSLATE_NOOP
+from tbdesk.ui.locale_text import counts
 from tbdesk.ui.settings import Settings
 
 if TYPE_CHECKING:  # the export engine (and numpy) loads with the first export, not with the window
@@ -22,10 +23,16 @@ if TYPE_CHECKING:  # the export engine (and numpy) loads with the first export, 
 
 FOLDER_DIALOG_NAME = "export-folder-dialog"
 DONE_DIALOG_NAME = "export-done-dialog"
-OPEN_BUTTON_TEXT = "Open in TensorBoard"
+OPEN_BUTTON_TEXT = QT_TRANSLATE_NOOP("Export", "Open in TensorBoard")
 _LAST_FOLDER = "export_folder"
 
-_DOING = {"reading": "reading", "writing": "writing", "done": "wrote"}  # by ExportStage
+# By ExportStage: {0} the run, {1} how many runs are done, {2} how many there are ('5 runs').
+_DOING = {
+    "reading": QT_TRANSLATE_NOOP("Export", "reading {0} ({1} of {2})"),
+    "writing": QT_TRANSLATE_NOOP("Export", "writing {0} ({1} of {2})"),
+    "done": QT_TRANSLATE_NOOP("Export", "wrote {0} ({1} of {2})"),
+}
+translate = QCoreApplication.translate
 
 
 def last_folder(settings: Settings) -> Path | None:
@@ -45,15 +52,18 @@ def remember_folder(settings: Settings, folder: Path) -> None:
 def progress_text(update: ExportProgress) -> str:
     """What an export does now: 'writing lr=0.1 (2 of 5 runs)'."""
     total = max(update.runs_total, update.runs_done, 1)
-    runs = "run" if total == 1 else "runs"
-    doing = _DOING.get(update.stage, update.stage)
-    return f"{doing} {update.run.name or update.run.id} ({update.runs_done} of {total} {runs})"
+    doing = _DOING.get(update.stage, _DOING["writing"])
+    return translate("Export", doing).format(
+        update.run.name or update.run.id, update.runs_done, counts().runs(total)
+    )
 
 
 def summary(folder: Path, results: Sequence[ExportResult]) -> str:
     runs = sum(result.total_runs for result in results)
     points = sum(result.total_points for result in results)
-    return f"Exported {count(runs, 'run')} ({count(points, 'point')}) to {folder}"
+    return translate("Export", "Exported {0} ({1}) to {2}").format(
+        counts().runs(runs), counts().points(points), folder
+    )
 
 
 def offer_board(
@@ -63,13 +73,13 @@ def offer_board(
     box = QMessageBox(parent)
     box.setObjectName(DONE_DIALOG_NAME)
     box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle("Export to TensorBoard")
+    box.setWindowTitle(translate("Export", "Export to TensorBoard"))
     box.setText(summary(folder, results) + ".")
     notes = [note for result in results for note in result.all_notes()]
     if notes:
-        box.setInformativeText("Some values were left out or changed; see the details.")
+        box.setInformativeText(translate("Export", "Some values were left out or changed; see the details."))
         box.setDetailedText("\n".join(notes))
-    open_button = box.addButton(OPEN_BUTTON_TEXT, QMessageBox.ButtonRole.AcceptRole)
+    open_button = box.addButton(translate("Export", OPEN_BUTTON_TEXT), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Close)
     box.setDefaultButton(open_button)
     open_button.clicked.connect(open_board)

@@ -1,25 +1,29 @@
 """The window's language: the system's (its locale) or the one chosen in Preferences; English and
 Spanish. Translations are Qt's: tbdesk/resources/i18n/tbdesk_LANG.ts in the repository (made and
-updated with pyside6-lupdate), compiled to .qm with pyside6-lrelease when tbdesk is installed
-(`make`), or, for an install that skipped that step, on first use into the cache folder. Qt's own
+updated with pyside6-lupdate: `make ts`), compiled to .qm by lrelease in tbdesk's build (qm_build.py),
+so every install (pip, pipx, editable) has them. English's holds only its plural forms. Qt's own
 strings (standard buttons, file dialogs) come from the qtbase translations PySide6 ships.
 """
 
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-
-from tbdesk import paths
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = {"en": "English", "es": "Español"}  # the source strings are English
 SYSTEM = "system"
 FOLDER = Path(__file__).resolve().parents[1] / "resources" / "i18n"
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks text for translation in context where it is defined, to be translated where shown
+    (PySide6's own returns an untyped object)."""
+    del context
+    return text
 
 
 def language_for(choice: str, system: QLocale | None = None) -> str:
@@ -34,14 +38,10 @@ def install(app: QCoreApplication, choice: str) -> str:
     """Load the translations of the language to show, before any window exists. Returns it."""
     language = language_for(choice)
     QLocale.setDefault(QLocale(language) if choice in LANGUAGES else QLocale.system())
+    if not install_ours(app, language):
+        log.warning("No %s translation of tbdesk: showing its English source texts", language)
     if language == "en":
         return language
-    ours = QTranslator(app)
-    compiled = compiled_path(language)
-    if compiled is not None and ours.load(str(compiled)):
-        app.installTranslator(ours)
-    else:
-        log.warning("No %s translation of tbdesk: showing English", language)
     qt = QTranslator(app)
     if qt.load(
         QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -50,30 +50,16 @@ def install(app: QCoreApplication, choice: str) -> str:
     return language
 
 
+def install_ours(app: QCoreApplication, language: str) -> bool:
+    """tbdesk's own translation (English's holds only plural forms: "1 run", "2 runs")."""
+    ours = QTranslator(app)
+    compiled = compiled_path(language)
+    if compiled is None or not ours.load(str(compiled)):
+        return False
+    return app.installTranslator(ours)
+
+
 def compiled_path(language: str) -> Path | None:
-    """The .qm of a language: built at install beside its .ts, else built now into the cache."""
-    source = FOLDER / f"tbdesk_{language}.ts"
-    built = source.with_suffix(".qm")
-    if built.is_file() and (not source.is_file() or built.stat().st_mtime >= source.stat().st_mtime):
-        return built
-    if not source.is_file():
-        return None
-    cached = paths.cache_dir() / "i18n" / built.name
-    if cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime:
-        return cached
-    return _release(source, cached)
-
-
-def _release(source: Path, target: Path) -> Path | None:
-    import PySide6
-
-    tool = Path(PySide6.__file__).parent / "lrelease"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        subprocess.run(
-            [str(tool), str(source), "-qm", str(target)], check=True, capture_output=True, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        log.warning("Could not compile %s: %s", source.name, error)
-        return None
-    return target
+    """The .qm of a language, compiled at install beside its .ts (qm_build.py)."""
+    compiled = FOLDER / f"tbdesk_{language}.qm"
+    return compiled if compiled.is_file() else None

@@ -6,17 +6,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale
+from PySide6.QtCore import QDateTime, QLocale, QObject
 
 
-def number(value: int) -> str:
-    return QLocale().toString(value)
+class _Counts(QObject):
+    """A count with its noun, in the language's plural forms and the locale's digits ('1 run',
+    '2 runs', '1.000 puntos'). pyside6-lupdate finds numerus forms only in a QObject's self.tr with a
+    variable count, hence a method per noun; English's forms come from tbdesk_en.ts."""
+
+    def runs(self, value: int) -> str:
+        return self.tr("%Ln runs", "", value)
+
+    def points(self, value: int) -> str:
+        return self.tr("%Ln points", "", value)
+
+    def files(self, value: int) -> str:
+        return self.tr("%Ln files", "", value)
+
+    def tensorboard_processes(self, value: int) -> str:
+        return self.tr("%Ln TensorBoard processes", "", value)
 
 
-def count(value: int, noun: str) -> str:
-    """'1 run', '2 runs', '1.000 points' (German grouping): a number with its noun, plural when
-    it is not one."""
-    return f"{number(value)} {noun}{'' if value == 1 else 's'}"
+_counts: _Counts | None = None
+
+
+def counts() -> _Counts:
+    """The counted nouns ('counts().runs(3)')."""
+    global _counts  # noqa: PLW0603 (made with the first count, not at import)
+    if _counts is None:
+        _counts = _Counts()
+    return _counts
 
 
 def size(value: int) -> str:

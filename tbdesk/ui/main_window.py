@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
         try:
             self.tree_model.add_source(open_source(source_id))
         except SourceError as error:
-            self.statusBar().showMessage(f"Not showing a remembered folder: {error}")
+            self.statusBar().showMessage(self.tr("Not showing a remembered folder: {0}").format(error))
 
     # --- settings ------------------------------------------------------------------------------
     def save_settings(self) -> None:
@@ -475,7 +475,7 @@ class MainWindow(QMainWindow):
         in_tree = focus is not None and self.left_splitter.isAncestorOf(focus)
         board_id = self._key_of(self.tabs.currentWidget()) if self.tabs.count() else None
         if not in_tree and board_id is not None and self.syncs.refresh(board_id):
-            self.statusBar().showMessage("Looking for new logs…", 3000)
+            self.statusBar().showMessage(self.tr("Looking for new logs…"), 3000)
         else:
             self.tree.refresh()
 
@@ -587,7 +587,9 @@ class MainWindow(QMainWindow):
     def restart_board(self, board_id: str) -> None:
         board = self._board(board_id)
         if board is None:
-            dialogs.show_error(self, "Restart failed", "This board was stopped; open its runs again.")
+            dialogs.show_error(
+                self, self.tr("Restart failed"), self.tr("This board was stopped; open its runs again.")
+            )
             return
         self.tasks.run(self.manager.restart(board), self.tr("Restarting {0}").format(board.title))
 
@@ -636,8 +638,8 @@ class MainWindow(QMainWindow):
             view.show_sync(summary.text, summary.tooltip, error=summary.error)
         elif board_id in self._restored:
             view.show_sync(
-                "Not live: reopened from the last session",
-                "Refresh to follow its runs again: their new logs and new child runs",
+                self.tr("Not live: reopened from the last session"),
+                self.tr("Refresh to follow its runs again: their new logs and new child runs"),
             )
         else:
             view.hide_sync()
@@ -674,7 +676,9 @@ class MainWindow(QMainWindow):
         if self._warm_page is not None:  # Chromium is up: the blank page has done its job
             self._warm_page.deleteLater()
             self._warm_page = None
-        view.linkOpenedExternally.connect(lambda link: self.statusBar().showMessage(f"Opened {link}", 5000))
+        view.linkOpenedExternally.connect(
+            lambda link: self.statusBar().showMessage(self.tr("Opened {0}").format(link), 5000)
+        )
         view.browserFailed.connect(self.offer_copy_url)
         self._views[key] = view
         self.tabs.addTab(view, title)
@@ -684,9 +688,13 @@ class MainWindow(QMainWindow):
 
     def _sync_view(self, view: BoardView, board: Board) -> None:
         if board.state in (BoardState.CRASHED, BoardState.FAILED):
-            view.show_error(f"TensorBoard stopped: {board.title}\n{board.error or ''}")
+            view.show_error(
+                self.tr("TensorBoard stopped: {0}").format(board.title) + f"\n{board.error or ''}"
+            )
         elif board.state is BoardState.NOT_RESPONDING:
-            view.show_not_responding(f"TensorBoard is not responding: {board.title}\n{board.error or ''}")
+            view.show_not_responding(
+                self.tr("TensorBoard is not responding: {0}").format(board.title) + f"\n{board.error or ''}"
+            )
         elif board.state is BoardState.READY and board.url and view.showing_error:
             view.set_url(board.url)  # it answers again
         elif board.state is BoardState.STARTING and view.url:
@@ -725,7 +733,7 @@ class MainWindow(QMainWindow):
 
     def _show_panel_error(self, message: str) -> None:
         self.statusBar().showMessage(message)
-        dialogs.show_error(self, "Boards", message)
+        dialogs.show_error(self, self.tr("Boards"), message)
 
     # --- a fresh start --------------------------------------------------------------------------
     def create_demo(self) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
@@ -87,7 +87,7 @@ class RunActions(QObject):
         self.show_folder_action = window.new_action(self.tr("Show in folder"), self.show_selected_in_folder)
         self.open_whole_action = window.new_action(self.tr("Open in TensorBoard"), self.open_selected_wholes)
         self.open_whole_action.setStatusTip(
-            "One board on every run of the selected experiment or logs folder"
+            self.tr("One board on every run of the selected experiment or logs folder")
         )
 
     # --- the context menu ----------------------------------------------------------------------
@@ -125,10 +125,10 @@ class RunActions(QObject):
                 menu.addSeparator()
                 menu.addAction(sources.add_workspace_action)
                 menu.addAction(sources.sign_in_again_action)
-                sign_out = menu.addAction("Sign out")
+                sign_out = menu.addAction(self.tr("Sign out"))
                 sign_out.triggered.connect(lambda: [window.azure.sign_out(account) for account in accounts])
                 if len(accounts) == 1:  # each removal asks first: one at a time
-                    remove = menu.addAction("Remove account…")
+                    remove = menu.addAction(self.tr("Remove account…"))
                     remove.triggered.connect(lambda: window.azure.ask_remove_account(accounts[0]))
         return menu
 
@@ -172,7 +172,7 @@ class RunActions(QObject):
     async def _open_experiment(self, source: Source, experiment: Experiment) -> Board:
         runs = [run async for page in source.runs(experiment) for run in page]
         if not runs:
-            raise SourceError(f"The experiment {experiment.name} has no runs to open.")
+            raise SourceError(self.tr("The experiment {0} has no runs to open.").format(experiment.name))
         return await self._open_runs([(source, run) for run in runs], experiment.name, DEFAULT_PREFIX)
 
     def selected_experiments(self) -> list[tuple[Source, Experiment]]:
@@ -201,8 +201,10 @@ class RunActions(QObject):
             return None
         dialog = QInputDialog(self._window)
         dialog.setObjectName(OPTIONS_DIALOG_NAME)
-        dialog.setWindowTitle("Open with options")
-        dialog.setLabelText("Folder of the TensorBoard logs in each run (for example logs/ or outputs/tb/):")
+        dialog.setWindowTitle(self.tr("Open with options"))
+        dialog.setLabelText(
+            self.tr("Folder of the TensorBoard logs in each run (for example logs/ or outputs/tb/):")
+        )
         dialog.setTextValue(self._window.settings.logs_prefix())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.textValueSelected.connect(lambda prefix: self.open_runs(items, prefix=_prefix(prefix)))
@@ -234,8 +236,11 @@ class RunActions(QObject):
             opening.close()
             raise
         opening.close()
-        where = prefix or "the run"
-        raise SourceError(f"No files in {where} of {_title(items)}: opened nothing.")
+        if prefix:
+            raise SourceError(
+                self.tr("No files in {0} of {1}: opened nothing.").format(prefix, _title(items))
+            )
+        raise SourceError(self.tr("No files in {0}: opened nothing.").format(_title(items)))
 
     async def _open_runs(self, items: Selection, title: str, prefix: str) -> Board:
         """The runs' logs are synced live into the cache (runs without logs of their own are
@@ -256,7 +261,9 @@ class RunActions(QObject):
         lives: list[LiveRuns] = []
         try:
             for source, source_runs in _by_source(items):
-                window.tasks.report(0, 0, detail=f"syncing the logs of {_title(items)}", task=job)
+                window.tasks.report(
+                    0, 0, detail=self.tr("syncing the logs of {0}").format(_title(items)), task=job
+                )
                 lives.append(
                     await prepare_live_runs(
                         source,
@@ -297,12 +304,18 @@ class RunActions(QObject):
                 found = {run.id: run for run in await all_runs(source)}
                 missing = [run_id for run_id in run_ids if run_id not in found]
                 if missing:
-                    raise SourceError(f"The run {missing[0]} is not in {source.url.text} any more.")
+                    raise SourceError(
+                        self.tr("The run {0} is not in {1} any more.").format(missing[0], source.url.text)
+                    )
                 roots = [found[run_id] for run_id in run_ids]
             elif isinstance(source, AzureSource):
                 roots = await _find_runs(source, run_ids)
             else:
-                raise SourceError(f"The workspace of the runs of {board.title} is not in the tree any more.")
+                raise SourceError(
+                    self.tr("The workspace of the runs of {0} is not in the tree any more.").format(
+                        board.title
+                    )
+                )
             live = LiveRuns(source, LiveSync(source, roots, cache=window.run_cache, prefix=prefix))
             try:
                 await live.sync.start(wait=not found_by_logs(source))  # the board shows them
@@ -323,7 +336,7 @@ class RunActions(QObject):
         if not items and not experiments:
             return None
         return self._window.ask_folder(
-            "Export to TensorBoard: choose a folder",
+            self.tr("Export to TensorBoard: choose a folder"),
             export_dialog.FOLDER_DIALOG_NAME,
             lambda folder: self.export_to(folder, items, experiments),
             start=export_dialog.last_folder(self._window.settings),
@@ -341,7 +354,7 @@ class RunActions(QObject):
 
         return self._window.tasks.run(
             self._export(folder, items, experiments),
-            f"Exporting {title} to TensorBoard",
+            self.tr("Exporting {0} to TensorBoard").format(title),
             on_success=offer,
             done_text=lambda results: export_dialog.summary(folder, results),
         )
@@ -352,11 +365,13 @@ class RunActions(QObject):
         job = asyncio.current_task()
         wanted = list(items)
         for source, experiment in experiments:
-            self._window.tasks.report(0, 0, detail=f"listing the runs of {experiment.name}")
+            self._window.tasks.report(0, 0, detail=self.tr("listing the runs of {0}").format(experiment.name))
             wanted += [(source, run) for run in await _all_runs(source, experiment)]
         if not wanted:
             names = ", ".join(experiment.name for _, experiment in experiments)
-            raise SourceError(f"There are no runs to export in {names or 'the selection'}.")
+            if names:
+                raise SourceError(self.tr("There are no runs to export in {0}.").format(names))
+            raise SourceError(self.tr("There are no runs to export in the selection."))
         results: list[ExportResult] = []
         # One source after the other: each call chooses its new folders' names in the same folder.
         for source, runs in _by_source(wanted):
@@ -388,7 +403,7 @@ class RunActions(QObject):
         if not items:
             return None
         return self._window.ask_folder(
-            "Download logs to folder",
+            self.tr("Download logs to folder"),
             "download-logs-dialog",
             lambda folder: self.download_logs(items, folder),
         )
@@ -399,7 +414,9 @@ class RunActions(QObject):
             self._download(items, folder),
             self.tr("Downloading logs of {0}").format(_title(items)),
             done_text=lambda n: (
-                f"Downloaded {n} files to {folder}" if n else "The selected runs have no logs"
+                self.tr("Downloaded %Ln files to {0}", "", n).format(folder)
+                if n
+                else self.tr("The selected runs have no logs")
             ),
         )
 
@@ -421,7 +438,7 @@ class RunActions(QObject):
         ids = [run.id for _, run in self._window.tree.selected_runs()]
         if ids:
             QGuiApplication.clipboard().setText("\n".join(ids))
-            self._window.statusBar().showMessage("Copied run id" + ("s" if len(ids) > 1 else ""), 5000)
+            self._window.statusBar().showMessage(self.tr("Copied %n run ids", "", len(ids)), 5000)
 
     def show_selected_in_folder(self) -> None:
         items = self._window.tree.selected_runs()
@@ -440,14 +457,16 @@ class RunActions(QObject):
         if folder is None:
             exported = await prepare_board_runs(source, [run], children=False)
             if not exported:
-                raise SourceError(f"The run {run.name} has neither logs nor metrics to show in a folder.")
+                raise SourceError(
+                    self.tr("The run {0} has neither logs nor metrics to show in a folder.").format(run.name)
+                )
             folder = exported[0].path
             self._window.statusBar().showMessage(
                 self.tr("{0} logged metrics only: showing the folder they are exported to").format(run.name),
                 10_000,
             )
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            raise SourceError(f"No file manager could open {folder}.")
+            raise SourceError(self.tr("No file manager could open {0}.").format(folder))
 
 
 def _prefix(text: str) -> str:
@@ -492,7 +511,11 @@ async def _find_runs(source: AzureSource, run_ids: Sequence[str]) -> list[Run]:
             experiments.insert(0, name)
             break
         else:
-            raise SourceError(f"The run {run_id} is not in {source.title} any more.")
+            raise SourceError(
+                QCoreApplication.translate("RunActions", "The run {0} is not in {1} any more.").format(
+                    run_id, source.title
+                )
+            )
     return found
 
 

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,8 +33,10 @@ from shiboken6 import Shiboken
 
 from tbdesk.model import Metric, MetricKind, Run, RunFile
 from tbdesk.sources.base import Source
-from tbdesk.ui.locale_text import date_time, size
+from tbdesk.ui.i18n import QT_TRANSLATE_NOOP
+from tbdesk.ui.locale_text import counts, date_time, size
 from tbdesk.ui.tasks import describe_error
+from tbdesk.ui.tree_nodes import run_status_text
 
 log = logging.getLogger(__name__)
 
@@ -78,19 +80,26 @@ def format_duration(seconds: float) -> str:
     return f"{minutes}m {secs}s" if minutes else f"{secs}s"
 
 
+translate = QCoreApplication.translate
 _NOT_EXPORTED_WHY = {
-    MetricKind.ARTIFACT: "Azure ML keeps this metric as a file among the run's files (see Files), not as"
-    " values: TensorBoard has nothing to show it as, so opening or exporting the run leaves it out."
-    " Azure ML studio shows it.",
-    MetricKind.UNREADABLE: "tbdesk cannot read this metric's values (the text says why), so opening or"
-    " exporting the run leaves it out. Azure ML studio may show it.",
+    MetricKind.ARTIFACT: QT_TRANSLATE_NOOP(
+        "RunDetails",
+        "Azure ML keeps this metric as a file among the run's files (see Files), not as"
+        " values: TensorBoard has nothing to show it as, so opening or exporting the run leaves it out."
+        " Azure ML studio shows it.",
+    ),
+    MetricKind.UNREADABLE: QT_TRANSLATE_NOOP(
+        "RunDetails",
+        "tbdesk cannot read this metric's values (the text says why), so opening or"
+        " exporting the run leaves it out. Azure ML studio may show it.",
+    ),
 }
 
 
 def run_fields(run: Run, now: datetime | None = None) -> list[tuple[str, str]]:
     """The Run section: what the run says about itself."""
     fields = [
-        (QCoreApplication.translate("RunDetails", "Status"), run.status.value),
+        (QCoreApplication.translate("RunDetails", "Status"), run_status_text(run.status)),
         (QCoreApplication.translate("RunDetails", "Display name"), run.name),
         (QCoreApplication.translate("RunDetails", "Run id"), run.id),
         (QCoreApplication.translate("RunDetails", "Experiment"), run.experiment),
@@ -130,11 +139,12 @@ def metric_summary(metric: Metric) -> str:
     """'scalar, 40 points, last 0.0312'; for a metric kept as an artifact, what it is, that it is
     kept as a file (and which), and that it is not exported to TensorBoard."""
     if metric.kind is MetricKind.ARTIFACT:
-        return f"{metric.description or 'kept by Azure ML as a file'}: not exported to TensorBoard"
+        what = metric.description or translate("RunDetails", "kept by Azure ML as a file")
+        return translate("RunDetails", "{0}: not exported to TensorBoard").format(what)
     if metric.kind is MetricKind.UNREADABLE:
-        return f"{metric.description or 'its values are unreadable'}: not exported to TensorBoard"
-    count = len(metric.points)
-    text = f"{metric.kind.value}, {count} point{'s' if count != 1 else ''}"
+        what = metric.description or translate("RunDetails", "its values are unreadable")
+        return translate("RunDetails", "{0}: not exported to TensorBoard").format(what)
+    text = f"{metric.kind.value}, {counts().points(len(metric.points))}"
     if not metric.points:
         return text
     last = metric.points[-1].value
@@ -144,7 +154,7 @@ def metric_summary(metric: Metric) -> str:
         shown = ", ".join(f"{key}={_short(value)}" for key, value in list(last.items())[:4])
     else:
         shown = _short(last)
-    return f"{text}, last {shown}"
+    return translate("RunDetails", "{0}, last {1}").format(text, shown)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -284,7 +294,7 @@ class RunDetails(QWidget):
             item = section.child(row) if section is not None else None
             if item is not None and not metric.kind.has_values:
                 item.setForeground(1, QBrush(QColor(_NOT_EXPORTED)))
-                item.setToolTip(1, _NOT_EXPORTED_WHY[metric.kind])
+                item.setToolTip(1, translate("RunDetails", _NOT_EXPORTED_WHY[metric.kind]))
 
     def _show_files(self, files: Sequence[RunFile]) -> None:
         ordered = sorted(files, key=lambda f: f.path)

@@ -1,4 +1,5 @@
-"""The search box above the tree: a query language small enough to guess, and the line edit.
+"""The search box above the tree: a query language small enough to guess, and the line edit (its
+tooltip says the same to the user).
 
 A query is words separated by spaces; a run matches when it matches every word:
 
@@ -92,7 +93,18 @@ class SearchBox(QLineEdit):
         self.setObjectName("run-search")
         self.setPlaceholderText(self.tr("Filter runs: name, status:failed, tag:lr=0.1  (Ctrl+F)"))
         self.setClearButtonEnabled(True)
-        self.setToolTip(__doc__.split("\n\n", 1)[1].strip() if __doc__ else "")
+        self.setToolTip(
+            self.tr(
+                "A query is words separated by spaces; a run matches when it matches every word:\n\n"
+                '- `status:failed` - its status starts with "failed"'
+                " (several `status:` words: any of them);\n"
+                "- `tag:lr=0.1` - it has the tag lr with the value 0.1; `tag:lr` - it has a tag lr at all;\n"
+                "- `type:sweep` - its kind of job (an Azure ML job: command, sweep, pipeline...) starts with"
+                ' "sweep" (several `type:` words: any of them);\n'
+                "- any other word - found in its display name, id or run number (ignoring case).\n\n"
+                'Quotes keep spaces inside one word: `tag:"note=first try"`, `"cnn lr"`.'
+            )
+        )
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELAY_MS)

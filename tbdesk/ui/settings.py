@@ -10,6 +10,7 @@ last instance to quit keeps the other's folders and boards.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
@@ -44,7 +45,10 @@ class SavedBoard:
 class Settings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.config_dir() / FILE_NAME
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        paths.make_dirs(self.path.parent)
+        # Made before Qt writes it, which keeps an existing file's mode: 0600 in tbdesk's folder.
+        with contextlib.suppress(OSError):
+            paths.create_file(self.path, "ab").close()
         self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
         # The lists as this instance last read or wrote them: the base of its next merge.
         self._folders_seen: list[str] = []

@@ -58,12 +58,16 @@ class SourceActions(QObject):
 
     # --- folders of logs -----------------------------------------------------------------------
     def ask_log_folder(self) -> QFileDialog:
-        return self._window.ask_folder("Open logs folder", "open-folder-dialog", self.add_log_folder)
+        return self._window.ask_folder(self.tr("Open logs folder"), "open-folder-dialog", self.add_log_folder)
 
     def add_log_folder(self, path: Path | str) -> None:
         folder = Path(path)
         if not folder.is_dir():
-            dialogs.show_error(self._window, "Open logs folder failed", f"{folder} is not a folder.")
+            dialogs.show_error(
+                self._window,
+                self.tr("Open logs folder failed"),
+                self.tr("{0} is not a folder.").format(folder),
+            )
             return
         index = self._window.tree_model.add_source(LogFolderSource(folder))
         self._window.tree.expand(index)
@@ -140,13 +144,13 @@ class SourceActions(QObject):
         """A Sign out entry per signed-in account."""
         azure = self._window.azure
         self._fill_account_menu(
-            menu, [a for a in azure.accounts() if not a.signed_out], azure.sign_out, "Not signed in"
+            menu, [a for a in azure.accounts() if not a.signed_out], azure.sign_out, self.tr("Not signed in")
         )
 
     def fill_remove_account_menu(self, menu: QMenu) -> None:
         """A Remove entry per account (each asks first)."""
         azure = self._window.azure
-        self._fill_account_menu(menu, azure.accounts(), azure.ask_remove_account, "No Azure account")
+        self._fill_account_menu(menu, azure.accounts(), azure.ask_remove_account, self.tr("No Azure account"))
 
     @staticmethod
     def _fill_account_menu(

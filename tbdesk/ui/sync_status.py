@@ -10,14 +10,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from shiboken6 import Shiboken
 
 from tbdesk.boards import Board
 from tbdesk.model import Run, RunKey
 from tbdesk.sources.base import Source
 from tbdesk.sync import RunSyncStatus, SyncState
-from tbdesk.ui.locale_text import count
+from tbdesk.ui.locale_text import counts
 from tbdesk.ui.locale_text import size as byte_size
 
 if TYPE_CHECKING:
@@ -35,22 +35,29 @@ def asked(items: Iterable[tuple[Source, Run]], prefix: str) -> Asked:
 def _retry_text(status: RunSyncStatus, now: float) -> str:
     if status.retry_at is None:
         return ""
-    return f" - retrying in {max(0, math.ceil(status.retry_at - now))} s"
+    return QCoreApplication.translate("SyncStatus", " - retrying in {0} s").format(
+        max(0, math.ceil(status.retry_at - now))
+    )
 
 
 def run_line(status: RunSyncStatus, now: float | None = None) -> str:
     """A run's sync state in a few words: 'Live: 3 files, 1.2 MB fetched'."""
     now = time.time() if now is None else now
-    fetched = f"{count(status.files, 'file')}, {byte_size(status.bytes_fetched)} fetched"
+    translate = QCoreApplication.translate
+    fetched = translate("SyncStatus", "{0}, {1} fetched").format(
+        counts().files(status.files), byte_size(status.bytes_fetched)
+    )
     line = {
-        SyncState.SYNCING: "Syncing…",
-        SyncState.LIVE: f"Live: {fetched}",
-        SyncState.UP_TO_DATE: f"Up to date: {fetched}",
-        SyncState.STOPPED: "Sync stopped",
-        SyncState.ERROR: f"Error: {status.error}{_retry_text(status, now)}",
+        SyncState.SYNCING: translate("SyncStatus", "Syncing…"),
+        SyncState.LIVE: translate("SyncStatus", "Live: {0}").format(fetched),
+        SyncState.UP_TO_DATE: translate("SyncStatus", "Up to date: {0}").format(fetched),
+        SyncState.STOPPED: translate("SyncStatus", "Sync stopped"),
+        SyncState.ERROR: translate("SyncStatus", "Error: {0}").format(status.error)
+        + _retry_text(status, now),
     }[status.state]
     if status.refused:
-        line += "\nRefused: " + "; ".join(status.refused[:3]) + (" …" if len(status.refused) > 3 else "")
+        refused = "; ".join(status.refused[:3]) + (" …" if len(status.refused) > 3 else "")
+        line += "\n" + translate("SyncStatus", "Refused: {0}").format(refused)
     return line
 
 
@@ -66,18 +73,23 @@ def summarize(statuses: Sequence[RunSyncStatus], now: float | None = None) -> Sy
     if not statuses:
         return None
     now = time.time() if now is None else now
-    fetched = f"{count(len(statuses), 'run')}, {byte_size(sum(s.bytes_fetched for s in statuses))} fetched"
+    translate = QCoreApplication.translate
+    fetched = translate("SyncStatus", "{0}, {1} fetched").format(
+        counts().runs(len(statuses)), byte_size(sum(s.bytes_fetched for s in statuses))
+    )
     errors = [status for status in statuses if status.state is SyncState.ERROR]
     states = {status.state for status in statuses}
     if errors:
         first = errors[0]
-        text = f"Error: {first.run.name or first.run.id}: {first.error}{_retry_text(first, now)}"
+        text = translate("SyncStatus", "Error: {0}").format(
+            f"{first.run.name or first.run.id}: {first.error}"
+        ) + _retry_text(first, now)
     elif states & {SyncState.LIVE, SyncState.SYNCING}:
-        text = f"Live - {fetched}"
+        text = translate("SyncStatus", "Live - {0}").format(fetched)
     elif states == {SyncState.STOPPED}:
-        text = "Sync stopped"
+        text = translate("SyncStatus", "Sync stopped")
     else:
-        text = f"Up to date - {fetched}"
+        text = translate("SyncStatus", "Up to date - {0}").format(fetched)
     tooltip = "\n".join(f"{s.run.name or s.run.id}: {run_line(s, now)}" for s in statuses)
     return SyncSummary(text, tooltip, bool(errors))
 

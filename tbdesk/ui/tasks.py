@@ -84,7 +84,7 @@ class TaskRunner(QObject):
         self.cancel_button.setIcon(
             status_bar.style().standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton)
         )
-        self.cancel_button.setToolTip("Cancel")
+        self.cancel_button.setToolTip(self.tr("Cancel"))
         self.cancel_button.setAutoRaise(True)
         self.cancel_button.clicked.connect(self.cancel_current)
         self.cancel_menu = QMenu(self.cancel_button)
@@ -162,11 +162,11 @@ class TaskRunner(QObject):
         """A Cancel entry per running job, newest first, and Cancel all."""
         self.cancel_menu.clear()
         for job in reversed(self._jobs):
-            action = self.cancel_menu.addAction(f"Cancel {job.text}")
+            action = self.cancel_menu.addAction(self.tr("Cancel {0}").format(job.text))
             action.triggered.connect(lambda _=False, task=job.task: task.cancel())
         if len(self._jobs) > 1:
             self.cancel_menu.addSeparator()
-            self.cancel_menu.addAction("Cancel all").triggered.connect(self.cancel_all)
+            self.cancel_menu.addAction(self.tr("Cancel all")).triggered.connect(self.cancel_all)
 
     def _job_of(self, task: asyncio.Task[Any] | None) -> _Job | None:
         return next((job for job in self._jobs if job.task is task), None)
@@ -186,7 +186,7 @@ class TaskRunner(QObject):
             return
         self._refresh()
         if task.cancelled():
-            self._status.showMessage(f"Cancelled: {job.text}", DONE_TIMEOUT_MS)
+            self._status.showMessage(self.tr("Cancelled: {0}").format(job.text), DONE_TIMEOUT_MS)
             self.cancelled.emit(job.text)
             return
         error = task.exception()
@@ -211,9 +211,9 @@ class TaskRunner(QObject):
             log.error("%s failed:\n%s", job.text, details)
         else:
             log.warning("%s failed: %s", job.text, message)
-        self._status.showMessage(f"{job.text} failed: {message}", ERROR_TIMEOUT_MS)
+        self._status.showMessage(self.tr("{0} failed: {1}").format(job.text, message), ERROR_TIMEOUT_MS)
         if job.user_action:
-            dialogs.show_error(self._dialog_parent, f"{job.text} failed", message, details)
+            dialogs.show_error(self._dialog_parent, self.tr("{0} failed").format(job.text), message, details)
         self.failed.emit(job.text, message)
 
     def _refresh(self) -> None:
@@ -225,7 +225,7 @@ class TaskRunner(QObject):
         job = self._jobs[-1]
         more = len(self._jobs) - 1
         detail = f" {job.detail}" if job.detail else ""
-        self.label.setText(f"{job.text}…{detail}" + (f" (+{more} more)" if more else ""))
+        self.label.setText(f"{job.text}…{detail}" + (self.tr(" (+%n more)", "", more) if more else ""))
         if job.total > 0:
             self.progress.setRange(0, job.total)
             self.progress.setValue(job.done)

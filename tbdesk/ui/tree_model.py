@@ -150,7 +150,7 @@ class SourceTreeModel(QAbstractItemModel):
                 yield from (child for child in node.children if child.kind is Kind.SOURCE)
 
     def _no_workspaces(self, account: Node) -> Node:
-        return Node(Kind.EMPTY, None, account, text="No workspaces: File > Add Azure ML workspace…")
+        return Node(Kind.EMPTY, None, account, text=self.tr("No workspaces: File > Add Azure ML workspace…"))
 
     # --- lookups for views and actions ---------------------------------------------------------
     def node(self, index: Index) -> Node | None:
@@ -285,7 +285,7 @@ class SourceTreeModel(QAbstractItemModel):
         if node.load is Load.FAILED:
             self._start_load(node)
         elif node.pages is not None and node.children and node.children[-1].kind is Kind.ERROR:
-            self._set_placeholder(node.children[-1], Kind.LOADING, "Loading…")
+            self._set_placeholder(node.children[-1], Kind.LOADING, self.tr("Loading…"))
             node.task = asyncio.ensure_future(self._fetch_ahead(node, node.generation))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -327,7 +327,7 @@ class SourceTreeModel(QAbstractItemModel):
         if node.load not in (Load.NOT_LOADED, Load.FAILED):
             return
         node.load = Load.LOADING
-        self._set_children(node, [Node(Kind.LOADING, node.source, node, text="Loading…")])
+        self._set_children(node, [Node(Kind.LOADING, node.source, node, text=self.tr("Loading…"))])
         node.task = asyncio.ensure_future(self._load(node, node.generation))
 
     async def _load(self, node: Node, generation: int) -> None:
@@ -346,7 +346,7 @@ class SourceTreeModel(QAbstractItemModel):
         if not children and empty:
             children = [Node(Kind.EMPTY, source, node, text=empty)]
         if node.kind is Kind.SOURCE and isinstance(source, AzureSource):  # after its experiments
-            children.append(Node(Kind.DATASTORES, source, node, text="Datastores"))
+            children.append(Node(Kind.DATASTORES, source, node, text=self.tr("Datastores")))
         if isinstance(source, LogFolderSource) and node.kind is Kind.SOURCE and source.unreadable:
             children.append(Node(Kind.ERROR, source, node, text=unreadable_text(source.unreadable)))
         # A sweep's hundreds of child runs go in a chunk at a time, letting the event loop breathe
@@ -368,15 +368,19 @@ class SourceTreeModel(QAbstractItemModel):
         """The node's children as its source has them now, and what its row says without any."""
         if node.kind is Kind.SOURCE:
             experiments = await source.experiments()
-            return [Node(Kind.EXPERIMENT, source, node, experiment=e) for e in experiments], "No experiments"
+            return [Node(Kind.EXPERIMENT, source, node, experiment=e) for e in experiments], self.tr(
+                "No experiments"
+            )
         if node.kind is Kind.DATASTORES:
             assert isinstance(source, AzureSource)
             stores = await source.datastores()
-            return [Node(Kind.DATASTORE, source, node, datastore=store) for store in stores], "No datastores"
+            return [Node(Kind.DATASTORE, source, node, datastore=store) for store in stores], self.tr(
+                "No datastores"
+            )
         if node.kind is Kind.EXPERIMENT:
             assert node.experiment is not None
             node.pages = aiter(source.runs(node.experiment))
-            return self._run_nodes(node, await anext(node.pages, [])), "No runs"
+            return self._run_nodes(node, await anext(node.pages, [])), self.tr("No runs")
         assert node.run is not None
         node.pages = aiter(source.child_pages(node.run))
         return self._run_nodes(node, await anext(node.pages, [])), ""
@@ -397,7 +401,7 @@ class SourceTreeModel(QAbstractItemModel):
             return
         if page:
             node.lookahead = page
-            self._trailing(node, Kind.MORE, "More runs…")
+            self._trailing(node, Kind.MORE, self.tr("More runs…"))
         else:
             self._trailing(node, None, "")
 
@@ -409,7 +413,7 @@ class SourceTreeModel(QAbstractItemModel):
         runs = self._run_nodes(node, page)
         self._insert(node, len(node.children) - 1, runs)
         self._restore_expansion(runs)  # a refresh expanded some of them before
-        self._set_placeholder(more, Kind.LOADING, "Loading…")
+        self._set_placeholder(more, Kind.LOADING, self.tr("Loading…"))
         node.task = asyncio.ensure_future(self._fetch_ahead(node, node.generation))
 
     def _trailing(self, node: Node, kind: Kind | None, text: str) -> None:
@@ -439,14 +443,14 @@ class SourceTreeModel(QAbstractItemModel):
         self._report(node, error)
 
     def _error_text(self, error: BaseException) -> str:
-        return f"Could not load: {describe_error(error)[0]}"
+        return self.tr("Could not load: {0}").format(describe_error(error)[0])
 
     def _report(self, node: Node, error: BaseException) -> None:
         message, details = describe_error(error)
-        name = display(node, NAME) or "the tree"
+        name = display(node, NAME) or self.tr("the tree")
         if details:
             log.error("Loading %s failed:\n%s", name, details)
-        self.loadFailed.emit(f"Loading {name} failed: {message}")
+        self.loadFailed.emit(self.tr("Loading {0} failed: {1}").format(name, message))
 
     def _restore_expansion(self, children: list[Node]) -> None:
         for child in children:

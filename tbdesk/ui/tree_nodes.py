@@ -25,6 +25,7 @@ from tbdesk.model import Experiment, Run, RunStatus
 from tbdesk.sources import logdir
 from tbdesk.sources.base import Source
 from tbdesk.sync import RunSyncStatus, SyncState
+from tbdesk.ui.i18n import QT_TRANSLATE_NOOP
 from tbdesk.ui.sync_status import run_line
 
 Index = QModelIndex | QPersistentModelIndex
@@ -162,15 +163,41 @@ def _run_text(run: Run, column: int) -> str:
     return run.job_type if column == TYPE else _format_time(run.start_time)
 
 
+# Azure ML's run states as the window shows them: in English as Azure ML names them (the search's
+# `status:` words too), in other languages translated.
+_STATUSES = {
+    "NotStarted": QT_TRANSLATE_NOOP("SourceTree", "NotStarted"),
+    "Unapproved": QT_TRANSLATE_NOOP("SourceTree", "Unapproved"),
+    "Queued": QT_TRANSLATE_NOOP("SourceTree", "Queued"),
+    "Preparing": QT_TRANSLATE_NOOP("SourceTree", "Preparing"),
+    "Provisioning": QT_TRANSLATE_NOOP("SourceTree", "Provisioning"),
+    "Starting": QT_TRANSLATE_NOOP("SourceTree", "Starting"),
+    "Running": QT_TRANSLATE_NOOP("SourceTree", "Running"),
+    "NotResponding": QT_TRANSLATE_NOOP("SourceTree", "NotResponding"),
+    "Pausing": QT_TRANSLATE_NOOP("SourceTree", "Pausing"),
+    "Paused": QT_TRANSLATE_NOOP("SourceTree", "Paused"),
+    "Finalizing": QT_TRANSLATE_NOOP("SourceTree", "Finalizing"),
+    "CancelRequested": QT_TRANSLATE_NOOP("SourceTree", "CancelRequested"),
+    "Completed": QT_TRANSLATE_NOOP("SourceTree", "Completed"),
+    "Failed": QT_TRANSLATE_NOOP("SourceTree", "Failed"),
+    "Canceled": QT_TRANSLATE_NOOP("SourceTree", "Canceled"),
+    "Unknown": QT_TRANSLATE_NOOP("SourceTree", "Unknown"),
+}
+
+
+def run_status_text(status: RunStatus) -> str:
+    return QCoreApplication.translate("SourceTree", _STATUSES.get(status.value, status.value))
+
+
 def status_text(run: Run) -> str:
     """A run's status as the tree shows it. A log folder's runs have none: "live" while their
     event files grow, else when they were last written."""
     if run.run_type == logdir.RUN_TYPE:
         if run.status is RunStatus.RUNNING:
-            return "live"
+            return QCoreApplication.translate("SourceTree", "live")
         if run.end_time is not None:
             return f"{run.end_time.astimezone():%m-%d %H:%M}"  # its tooltip: "Last written"
-    return str(run.status.value)
+    return run_status_text(run.status)
 
 
 def header_labels() -> list[str]:
@@ -228,17 +255,26 @@ def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = 
         return node.datastore.problem or node.datastore.url
     if node.kind is Kind.RUN and node.run is not None:
         run = node.run
-        lines = [run.name, f"Run id: {run.id}", f"Status: {run.status.value}"]
+        translate = QCoreApplication.translate
+        lines = [
+            run.name,
+            translate("SourceTree", "Run id: {0}").format(run.id),
+            translate("SourceTree", "Status: {0}").format(run_status_text(run.status)),
+        ]
         if run.job_type:
-            lines.append(f"Type: {run.job_type} job")
+            lines.append(translate("SourceTree", "Type: {0} job").format(run.job_type))
         if run.start_time:
-            lines.append(f"Started: {_format_time(run.start_time)}")
+            lines.append(translate("SourceTree", "Started: {0}").format(_format_time(run.start_time)))
         if run.end_time:
-            ended = "Last written" if run.run_type == logdir.RUN_TYPE else "Ended"
-            lines.append(f"{ended}: {_format_time(run.end_time)}")
+            ended = (
+                translate("SourceTree", "Last written: {0}")
+                if run.run_type == logdir.RUN_TYPE
+                else translate("SourceTree", "Ended: {0}")
+            )
+            lines.append(ended.format(_format_time(run.end_time)))
         lines += [f"{key}: {value}" for key, value in run.tags.items()]
         if sync is not None:
-            lines.append(f"Sync: {run_line(sync)}")
+            lines.append(translate("SourceTree", "Sync: {0}").format(run_line(sync)))
         return "\n".join(lines)
     return node.text or None
 

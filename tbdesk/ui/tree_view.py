@@ -36,7 +36,7 @@ from tbdesk.sources.base import Source
 from tbdesk.ui.search import Query, parse_query
 from tbdesk.ui.tree_mirror import TreeMirror
 from tbdesk.ui.tree_model import SourceTreeModel
-from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, TYPE, Index, Key, Kind, Load, Node
+from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, TYPE, Index, Key, Kind, Load, Node, run_status_text
 
 MIN_NAME_WIDTH = 200  # below this the start time column is hidden for the names' sake
 
@@ -407,7 +407,7 @@ class SourceTreeView(QTreeView):
         samples = {
             TYPE: list(JOB_TYPES),
             # A log folder's run shows when it was last written (MM-DD HH:MM): shorter than these.
-            STATUS: [status.value for status in RunStatus],
+            STATUS: [run_status_text(status) for status in RunStatus],
             STARTED: [f"{digit * 4}-{digit * 2}-{digit * 2} {digit * 2}:{digit * 2}"],
         }
         # A cell's text margins, as the item delegate draws them.

@@ -9,6 +9,7 @@ everything else is refused.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -207,8 +208,13 @@ def web_profile() -> QWebEngineProfile:
         return profile
     storage = paths.data_dir() / "web"
     cache = paths.cache_dir() / "web"
-    storage.mkdir(mode=0o700, parents=True, exist_ok=True)
-    cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+    paths.make_dirs(storage)
+    paths.make_dirs(cache)
+    # Chromium makes its files 0600, but for this one, which it writes under the umask: made here
+    # first, it keeps this mode (Chromium rewrites it in place). Found by the test that walks the
+    # profile (tests/ui/test_board_view.py); what a later Chromium adds there would fail it.
+    with contextlib.suppress(OSError):
+        paths.create_file(storage / "Visited Links", "ab").close()
     builder = QWebEngineProfileBuilder()
     builder.setPersistentStoragePath(str(storage))
     builder.setCachePath(str(cache))

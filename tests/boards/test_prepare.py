@@ -272,12 +272,52 @@ def test_a_running_local_run_feeds_a_live_board_and_a_new_child_run_joins(tmp_pa
         ws.close()
 
 
+def test_a_running_local_run_that_logs_metrics_only_is_live_on_its_board(tmp_path: Path) -> None:
+    """run.log while the board is open: the new points reach a real TensorBoard through the
+    export (appended to its event file, steps as logged), and following ends with the run."""
+    ws = Workspace(tmp_path / "live-ws")
+    try:
+        training = Experiment(ws, "live").start_logging(display_name="train")
+        for step in range(3):
+            training.log("loss", 1.0 / (step + 1), step=step)
+        source = WorkspaceSource(tmp_path / "live-ws")
+
+        async def main() -> None:
+            [experiment] = await source.experiments()
+            [the_run] = [run async for page in source.runs(experiment) for run in page]
+            live = await prepare_live_runs(source, [the_run], cache=RunCache(tmp_path / "runs"), policy=QUICK)
+            [shown] = live.runs
+            assert shown.path.is_relative_to(paths.cache_dir())  # an export
+            manager = BoardManager(tmp_path / "boards")
+            board = await manager.open(live.runs, live=True)
+            live.attach(manager, board)
+            ((follow,),) = live.follows.values()
+            try:
+                await until_served(board, "train", [0, 1, 2])
+                training.log("loss", 0.25, step=3)
+                training.log("loss", 0.2, step=4)
+                await until_served(board, "train", [0, 1, 2, 3, 4])
+                training.log("loss", 0.1, step=5)
+                training.complete()
+                await asyncio.wait_for(follow.wait_finished(), timeout=30)
+                await until_served(board, "train", list(range(6)))
+                rounds = follow.rounds
+                await asyncio.sleep(QUICK.idle * 3)
+                assert follow.rounds == rounds  # no read after the last round
+            finally:
+                await manager.stop(board)
+
+        asyncio.run(main())
+    finally:
+        ws.close()
+
+
 def test_a_running_azure_run_is_shown_live_before_its_first_logs(
     azureml_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A job that has just started has no logs/ yet (one run logged a metric, one nothing): both
-    are shown from their sync folders, not exported as they are now, and what they upload later
-    reaches the board."""
+    are shown from their sync folders, and what they upload or log later reaches the board (the
+    metrics of the one that had none join it as "<job>/metrics" with their first points)."""
     from tbdesk.sources.azure import AzureSource
     from tests.azureml_emulator import Emulator, EmuWorkspace, StaticCredential
     from tests.sync.sync_helpers import FAST, Events
@@ -317,6 +357,12 @@ def test_a_running_azure_run_is_shown_live_before_its_first_logs(
             try:
                 started.upload("logs/events.out.tfevents.1714550400.host", Events("loss").steps(0, 3))
                 await until_served(board, "started", [0, 1, 2])
+                # The quiet one's first metrics join the board as "quiet/metrics", and keep coming.
+                quiet.log("loss", 0.9, step=0)
+                await until_served(board, "quiet/metrics", [0])
+                quiet.log("loss", 0.8, step=1)
+                await until_served(board, "quiet/metrics", [0, 1])
+                assert [run.name for run in board.runs][-1] == "quiet/metrics"
             finally:
                 await manager.stop(board)
 

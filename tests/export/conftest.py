@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,6 @@ from tbdesk.sources.workspace import WorkspaceSource
 
 
 @pytest.fixture
-def sample(tmp_path: Path) -> Sample:
-    workspace = Workspace(tmp_path / "workspace")
-    return Sample(WorkspaceSource(workspace.path), workspace)
+def sample(tmp_path: Path) -> Iterator[Sample]:
+    with Workspace(tmp_path / "workspace") as workspace:
+        yield Sample(WorkspaceSource(workspace.path), workspace)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ from tbdesk.paths import default_workspace_dir
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return Workspace(tmp_path / "ws")
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    with Workspace(tmp_path / "ws") as workspace:
+        yield workspace
 
 
 def test_the_azure_ml_how_to_runs_unchanged(ws: Workspace) -> None:
@@ -295,3 +297,23 @@ def test_corrupt_or_foreign_databases_give_clear_errors(tmp_path: Path) -> None:
     a_file.write_text("x")
     with pytest.raises(WorkspaceError, match="is a file"):
         Workspace(a_file)
+
+
+def test_a_workspace_closes_its_database_when_done_or_collected(tmp_path: Path) -> None:
+    """Python 3.13 reports a connection left open (ResourceWarning, an error in this suite)."""
+    import gc
+    import weakref
+
+    with Workspace(tmp_path / "ws") as ws:
+        Experiment(ws, "e").start_logging().complete()
+        store = ws._store
+        assert store._conn is not None
+    assert store._conn is None
+
+    # Code written for azureml-core never closes its Workspace: collecting it closes the database.
+    forgotten = Workspace(tmp_path / "ws")
+    store = forgotten._store
+    gone = weakref.ref(forgotten)
+    del forgotten
+    gc.collect()
+    assert gone() is None and store._conn is None

@@ -4,7 +4,7 @@ experiment names, run names (display names) and metric names."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,9 @@ SURROGATE = "bad\udc80name"  # what os.fsdecode makes of the undecodable byte 0x
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return Workspace(tmp_path / "ws")
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    with Workspace(tmp_path / "ws") as workspace:
+        yield workspace
 
 
 @pytest.fixture

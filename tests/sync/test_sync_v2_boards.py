@@ -11,8 +11,11 @@ import json
 import time
 import urllib.parse
 import urllib.request
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tbdesk.boards import Board, BoardManager
 from tbdesk.boards.prepare import prepare_live_runs
@@ -40,6 +43,18 @@ def _steps(board: Board, run: str, tag: str) -> list[int]:
         return [int(point[1]) for point in _get(f"{board.url}data/plugin/scalars/scalars?{query}")]
     except OSError:  # TensorBoard answers 400 for a run it has not loaded yet
         return []
+
+
+def _shows(board: Board, run: str, tag: str, steps: list[int]) -> bool:
+    return _steps(board, run, tag) == steps
+
+
+def _scalars(board: Board, run: str, tag: str) -> list[tuple[float, int, float]]:
+    query = urllib.parse.urlencode({"run": run, "tag": tag})
+    return [
+        (wall, int(step), value)
+        for wall, step, value in _get(f"{board.url}data/plugin/scalars/scalars?{query}")
+    ]
 
 
 async def _until(condition: Any, what: str, timeout: float = 40.0) -> Any:
@@ -100,14 +115,16 @@ def test_every_kind_of_v2_job_shows_on_one_board(
     asyncio.run(main())
 
 
-def test_a_running_job_that_logs_through_mlflow_only_shows_its_metrics(
+def test_a_running_job_that_logs_through_mlflow_only_shows_its_metrics_live(
     emulator: Emulator, source: AzureSource, cache: RunCache, tmp_path: Path
 ) -> None:
     """No TensorBoard logs, only MLflow metrics, still running: its metrics show as
-    "<job>/metrics" beside its live folder, and opening it again (export_again) exports the new
-    ones in place."""
+    "<job>/metrics" beside its live folder, and the points it logs while the board is open reach
+    the board (a real TensorBoard, its Rust data server), steps and wall times as logged, none
+    twice; once the job has ended, one last read of its metrics and then none."""
     job = command_job(emulator.workspace, "fraud-v2", "eager_elk_7t6r5e4w3q", "train-live", status="Running")
     mlflow_training(job, epochs=3, lr=0.05)
+    base = (job.start or job.created).timestamp()
 
     async def main() -> None:
         live = await prepare_live_runs(
@@ -116,14 +133,49 @@ def test_a_running_job_that_logs_through_mlflow_only_shows_its_metrics(
         manager = BoardManager(tmp_path / "boards")
         board = await manager.open(live.runs, live=True)
         live.attach(manager, board)
+        ((follow,),) = live.follows.values()
         try:
             await _until(lambda: _steps(board, "train-live/metrics", "train/loss") == [0, 1, 2], "metrics")
-            base = (job.start or job.created).timestamp()
-            job.log_mlflow("train/loss", 0.1, int((base + 200) * 1000), step=3)
-            await live.export_again()
+            for step in (3, 4):  # two rounds of new points, each seen on the board
+                at = int((base + 100 * step) * 1000)
+                job.log_mlflow("train/loss", 0.1 / step, at, step=step)
+                job.log_mlflow("lr", 0.01 / step, at + 500)  # no step: MLflow sends 0, numbered in order
+                for tag in ("train/loss", "lr"):
+                    wanted = partial(_shows, board, "train-live/metrics", tag, list(range(step + 1)))
+                    await _until(wanted, f"step {step} of {tag} on the board")
+            # Wall times and steps as MLflow sent them (values as float32, TensorBoard's).
+            served = _scalars(board, "train-live/metrics", "train/loss")[3:]
+            assert served == [(base + 300, 3, pytest.approx(0.1 / 3)), (base + 400, 4, pytest.approx(0.025))]
+
+            emulator.clear_log()
+            job.log_mlflow("train/loss", 0.02, int((base + 500) * 1000), step=5)
+            job.timeline = ["Completed"]
+            job.advance()  # its last points logged, as a job's end comes after them
+            await asyncio.wait_for(follow.wait_finished(), timeout=60)
+            await _until(
+                lambda: _steps(board, "train-live/metrics", "train/loss") == list(range(6)), "step 5"
+            )
+            # Each round: one metrics listing of the job, one `full` read per metric (3, one page).
+            listings = emulator.requests("POST", contains=f"/runs/{job.id}/list")
+            fulls = emulator.requests("POST", contains=f"/runs/{job.id}/full")
+            assert 1 <= len(listings) <= follow.rounds
+            assert len(fulls) == 3 * len(listings)
+            assert {request.path for request in emulator.requests(contains="/metric/")} == {
+                listings[0].path,
+                fulls[0].path,
+            }
+            # Nothing after it ended.
+            emulator.clear_log()
+            await asyncio.sleep(QUICK.idle * 3)
+            assert emulator.requests(contains="/metric/") == []
+            # Nothing twice, nothing lost: the export's one event file holds every point once.
             (snapshot,) = [run for run in live.runs if run.name == "train-live/metrics"]
-            assert [read.step for read in read_folder(snapshot.path)[1]["train/loss"]] == [0, 1, 2, 3]
+            points = read_folder(snapshot.path)[1]
+            assert [read.step for read in points["train/loss"]] == list(range(6))
+            assert [read.step for read in points["lr"]] == list(range(5))
+            assert len(list(snapshot.path.glob("events.out.tfevents.*"))) == 1
         finally:
             await manager.stop(board)
+        assert not follow.following
 
     asyncio.run(main())

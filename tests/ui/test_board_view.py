@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -492,3 +493,26 @@ def test_a_page_load_that_times_out_says_so_and_asks_for_a_check(
     finally:
         os.kill(board.process.pid, signal.SIGCONT)
         stop(board)
+
+
+def test_web_profile_files_are_the_users_alone(view: Any, qtbot: Any) -> None:
+    """Chromium writes the profile's files itself (issue 10): after a dashboard has loaded, none of
+    them, nor their folders, grants group or others anything."""
+    from tbdesk.ui.web import web_profile
+
+    profile = web_profile()
+    folders = [Path(profile.persistentStoragePath()), Path(profile.cachePath())]
+    written: list[Path] = []
+
+    def wrote_something() -> bool:
+        written[:] = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+        return bool(written)
+
+    qtbot.waitUntil(wrote_something, timeout=30_000)
+    everything = [*folders, *(p for folder in folders for p in folder.rglob("*"))]
+    open_to_others = [
+        f"{oct(stat.S_IMODE(p.lstat().st_mode))} {p}"
+        for p in everything
+        if not stat.S_ISLNK(p.lstat().st_mode) and p.lstat().st_mode & 0o077
+    ]
+    assert open_to_others == [], "\n".join(open_to_others)

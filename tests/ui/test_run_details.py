@@ -53,7 +53,7 @@ def fill(path: Path, scratch: Path) -> None:
         ws.close()
 
 
-def test_fields_and_summaries() -> None:
+def test_fields_and_summaries(qapp: Any) -> None:  # qapp: English plural forms are its translator
     start = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
     run = Run(
         "src", "exp", "run-1", "name", RunStatus.COMPLETED, start, start + timedelta(minutes=61, seconds=5),
@@ -183,12 +183,12 @@ def test_numbers_sizes_and_times_follow_the_locale(qapp: Any) -> None:
     previous = QLocale()
     try:
         QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
-        assert locale_text.count(1234567, "point") == "1.234.567 points"
-        assert locale_text.count(1, "file") == "1 file"
+        assert locale_text.counts().points(1234567) == "1.234.567 points"
+        assert locale_text.counts().files(1) == "1 file"  # its English plural forms: tbdesk_en.qm
         assert locale_text.size(1536) == "1,5 kB"
         assert locale_text.date_time(when).startswith(when.astimezone().strftime("%d.%m.%y"))
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-        assert locale_text.count(1234567, "point") == "1,234,567 points"
+        assert locale_text.counts().points(1234567) == "1,234,567 points"
         assert locale_text.size(1536) == "1.5 kB"
         assert locale_text.date_time(when).startswith(when.astimezone().strftime("%-m/%-d/%y"))
     finally:
