@@ -13,11 +13,11 @@ from tbdesk.sources.azure import AzureSource
 from tbdesk.sources.cloud import CloudFolderSource, all_runs
 from tests.auth.fixtures import memory_keyring_fixture
 from tests.azureml_emulator import Emulator
-from tests.cloud.fixtures import azurite_server, container
+from tests.cloud.fixtures import own_container
 from tests.cloud.servers import AZURITE_ACCOUNT
 from tests.sync.sync_helpers import Events
 
-__all__ = ["azurite_server", "container", "memory_keyring_fixture"]  # fixtures
+__all__ = ["memory_keyring_fixture", "own_container"]  # fixtures
 EVENTS = "events.out.tfevents.1714550400.host"
 KEY = "a-key-that-must-never-reach-tbdesk"
 
@@ -35,8 +35,9 @@ def _store(name: str, kind: str, container: str, credential: str, **secrets: str
 
 
 def test_datastores_listed_without_secrets_and_browsed_as_cloud_folders(
-    emulator: Emulator, make_source: Callable[..., AzureSource], container: Any, memory_keyring: Any
+    emulator: Emulator, make_source: Callable[..., AzureSource], own_container: Any, memory_keyring: Any
 ) -> None:
+    container = own_container
     container.upload_blob(f"tb/train/{EVENTS}", Events("loss").steps(0, 3))
     name = container.container_name
     emulator.workspace.datastores += [

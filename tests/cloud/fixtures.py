@@ -91,5 +91,23 @@ def container(azurite_server: Azurite, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.fixture
+def own_container(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A container in an Azurite of the test's own, stopped when it ends: for tests outside
+    tests/cloud, which run before others that check no child process is left running."""
+    from azure.storage.blob import BlobServiceClient
+
+    server = Azurite(tmp_path / "azurite").start()
+    try:
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", server.connection_string)
+        service = BlobServiceClient.from_connection_string(server.connection_string)
+        made = service.create_container(f"logs{next(_names)}")
+        yield made
+        made.close()
+        service.close()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def cache(tmp_path: Path) -> RunCache:
     return RunCache(tmp_path / "cache")

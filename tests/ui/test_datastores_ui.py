@@ -17,7 +17,7 @@ from tests.auth.fixtures import (
     use_keyring_fixture,
 )
 from tests.azureml_emulator import Emulator
-from tests.cloud.fixtures import azurite_server, container
+from tests.cloud.fixtures import own_container
 from tests.cloud.servers import AZURITE_ACCOUNT
 from tests.sync.sync_helpers import Events
 from tests.ui.test_azure_ui import WAIT_MS, account, child, emulator, make_window, names, open_path
@@ -25,12 +25,11 @@ from tests.ui.ui_helpers import error_dialogs
 
 __all__ = [  # fixtures
     "account",
-    "azurite_server",
-    "container",
     "emulator",
     "make_window",
     "memory_keyring_fixture",
     "no_secret_service_fixture",
+    "own_container",
     "token_server_fixture",
     "use_keyring_fixture",
 ]
@@ -49,8 +48,13 @@ def _store(name: str, container: str, credential: str, **secrets: str) -> dict[s
 
 
 def test_a_workspaces_datastores_open_as_cloud_folders(
-    qtbot: Any, account: Account, emulator: Emulator, make_window: Callable[[], MainWindow], container: Any
+    qtbot: Any,
+    account: Account,
+    emulator: Emulator,
+    make_window: Callable[[], MainWindow],
+    own_container: Any,
 ) -> None:
+    container = own_container
     container.upload_blob(f"tb/train/{EVENTS}", Events("loss").steps(0, 3))
     name = container.container_name
     emulator.workspace.datastores += [
