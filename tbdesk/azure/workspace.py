@@ -86,6 +86,10 @@ class Endpoints:
     def artifact_url(self, rest: str) -> str:
         return f"{self.history.rstrip('/')}/artifact/v2.0{self.scope}{rest}"
 
+    def datastore_url(self, rest: str) -> str:
+        # The datastore service answers on the same regional API host as run history.
+        return f"{self.history.rstrip('/')}/datastore/v1.0{self.scope}{rest}"
+
 
 @functools.cache
 def _import_azureml_core() -> None:

@@ -4,7 +4,8 @@
 the logs (`logs/` by default; an Azure ML v2 job's TensorBoard logs under `outputs/`, such as
 `outputs/tensorboard/`, are found too and land in the same folder: tbdesk.sync.engine) of a run
 stored remotely (an Azure ML run) come into the run cache and keep coming while it runs; a run of
-this machine (the local workspace, a log folder) is used where it is. Once the first sync is done,
+this machine (the local workspace, a log folder) is used where it is. Once the first sync is done
+(a cloud folder's runs, found by their logs, at once: their folders fill while the board starts),
 each run shows this way:
 
 - a run whose folder holds event files is linked there, and so is a run still running (its logs
@@ -51,7 +52,16 @@ from tbdesk.export.names import safe_folder_name
 from tbdesk.model import Run, RunKey
 from tbdesk.sources.base import Source
 from tbdesk.sources.logdir import has_event_files
-from tbdesk.sync import DEFAULT_PREFIX, LiveSync, PollPolicy, RunCache, RunSyncStatus, SyncState, remote_for
+from tbdesk.sync import (
+    DEFAULT_PREFIX,
+    LiveSync,
+    PollPolicy,
+    RunCache,
+    RunSyncStatus,
+    SyncState,
+    found_by_logs,
+    remote_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +132,9 @@ class LiveRuns:
         """How the roots (each with its name on the board) and their child runs show, as the
         sync has them now (see the module docstring); remembers every run's name."""
         statuses = self.sync.statuses  # taken on the loop, which changes them
-        synced = remote_for(self.source) is not None  # its folders are tbdesk's, not the source's
+        # Its folders are tbdesk's, not the source's; a run found by its logs has no metrics
+        # beside them to show while its folder fills.
+        synced = remote_for(self.source) is not None and not found_by_logs(self.source)
         families = await asyncio.to_thread(_families, roots, statuses, self.children, self.name_of, synced)
         planned = [show for family in families for show in _plan(family, self.children)]
         for family in families:
@@ -256,7 +268,9 @@ async def prepare_live_runs(
     sync = LiveSync(source, runs, cache=cache, prefix=prefix, policy=policy, children=children)
     live = LiveRuns(source, sync, children=children, logdir_for=logdir_for)
     try:
-        await live.sync.start()
+        # Runs found by their logs are shown from their folders however the first sync goes:
+        # the board starts while it fills them (TensorBoard loading meanwhile), not after it.
+        await live.sync.start(wait=not found_by_logs(source))
         names = unique_names(board_name(run) for run in runs)
         shows = await live.plan(list(zip(runs, names, strict=True)))
         live.exports = [show for show in shows if show.logs is None]

@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from tbdesk.azure.arm import Credential
 from tbdesk.azure.convert import metric_name, to_experiment, to_file, to_metric, to_run
+from tbdesk.azure.datastores import PAGE, Datastore, to_datastore
 from tbdesk.azure.errors import AzureError, NotFoundError
 from tbdesk.azure.rest import CancelledError, Downloaded, NextPage, Policy, RestClient, segment
 from tbdesk.azure.workspace import (
@@ -125,6 +126,18 @@ class AzureSource:
         found = await self._thread(client.all_pages, lambda token: client.post_page(url, what, body, token))
         experiments = [to_experiment(self.id, dto) for dto in found]
         return sorted(experiments, key=lambda e: e.name.casefold())
+
+    async def datastores(self) -> list[Datastore]:
+        """The workspace's datastores, without their secrets (tbdesk.azure.datastores)."""
+        client, ends = await self._connect()
+        what = f"the datastores of {self.ref.name}"
+        url = ends.datastore_url("/datastores")
+        params = {"count": PAGE, "includeSecret": "false"}
+        found = await self._thread(
+            client.all_pages,
+            lambda after: client.get_page(url, what, params, after, "continuationToken"),
+        )
+        return sorted((to_datastore(dto) for dto in found), key=lambda d: d.name.casefold())
 
     async def runs(self, experiment: Experiment) -> AsyncIterator[list[Run]]:
         client, ends = await self._connect()

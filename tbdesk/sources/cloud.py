@@ -95,7 +95,10 @@ class CloudFolderSource:
         """Every object below folder ("<bucket>/<path>"), one listing (paged by the service)."""
         try:
             fs = self.filesystem()
-            found = fs.find(folder, detail=True, withdirs=False)
+            try:
+                found = fs.find(folder, detail=True, withdirs=False)
+            except FileNotFoundError:  # gcsfs's answer for a missing bucket: which is it, below
+                found = {}
             if not found and not fs.exists(self.url.bucket):
                 raise FileNotFoundError(f"NoSuchBucket {self.url.bucket}")
         except SourceError:

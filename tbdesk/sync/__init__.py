@@ -5,7 +5,7 @@ from tbdesk.sources.paths import UnsafePathError
 from tbdesk.sync.cache import CacheEntry, RunCache
 from tbdesk.sync.engine import DEFAULT_PREFIX, PollResult, RunSync
 from tbdesk.sync.errors import DiskFullError, SyncError
-from tbdesk.sync.poller import LiveSync, PollPolicy, RunSyncStatus, SyncState, remote_for
+from tbdesk.sync.poller import LiveSync, PollPolicy, RunSyncStatus, SyncState, found_by_logs, remote_for
 from tbdesk.sync.remote import AzureRemote, Remote, RemoteFile
 
 __all__ = [
@@ -24,5 +24,6 @@ __all__ = [
     "SyncError",
     "SyncState",
     "UnsafePathError",
+    "found_by_logs",
     "remote_for",
 ]

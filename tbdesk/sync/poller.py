@@ -103,10 +103,12 @@ def _defaults_for(source: Source) -> tuple[PollPolicy, int]:
     """The poll policy and downloads at once that suit the source's runs."""
     from tbdesk.sync.cloud import PARALLEL, POLICY
 
-    return (POLICY, PARALLEL) if _whole_run(source) else (PollPolicy(), 4)
+    return (POLICY, PARALLEL) if found_by_logs(source) else (PollPolicy(), 4)
 
 
-def _whole_run(source: Source) -> bool:
+def found_by_logs(source: Source) -> bool:
+    """The source's runs are folders of logs, each found by the event files it holds (a cloud
+    folder's): the sync takes a run's whole folder, and it has logs before its first sync."""
     from tbdesk.sources.cloud import CloudFolderSource
 
     return isinstance(source, CloudFolderSource)
@@ -147,7 +149,7 @@ class LiveSync:
         self.policy = policy or default_policy
         self.cache = cache or RunCache()
         self._remote = remote if remote is not None else remote_for(source)
-        if self._remote is not None and _whole_run(source):
+        if self._remote is not None and found_by_logs(source):
             self.prefix = ""  # a cloud folder's run is a logs folder itself, as a local one is
         self._trees = [_Tree(root) for root in roots]
         self._runs: dict[RunKey, _Tracked] = {}
@@ -189,9 +191,12 @@ class LiveSync:
             and task.exception() is None
         )
 
-    async def start(self) -> list[RunSyncStatus]:
+    async def start(self, *, wait: bool = True) -> list[RunSyncStatus]:
         """Find the runs (and child runs), sync each once, start following them; the statuses
-        have each run's local folder. Raises SourceError when the runs cannot be read at all."""
+        have each run's local folder. Raises SourceError when the runs cannot be read at all.
+        wait=False: the first sync runs in the background instead, at once; the folders exist
+        (maybe empty, state SYNCING) on return and fill as the bytes come, so a board can start
+        on them meanwhile (TensorBoard picks up new files and runs at each reload)."""
         if self._task is not None:
             return self.statuses
         results = await asyncio.gather(
@@ -199,8 +204,9 @@ class LiveSync:
         )
         if not self._runs and any(isinstance(r, Exception) for r in results):
             raise next(r for r in results if isinstance(r, Exception))
-        await self._round(time.monotonic(), first=True)
-        self._task = asyncio.ensure_future(self._loop())
+        if wait:
+            await self._round(time.monotonic(), first=True)
+        self._task = asyncio.ensure_future(self._loop(first=not wait))
         self._task.add_done_callback(self._loop_ended)
         return self.statuses
 
@@ -235,8 +241,10 @@ class LiveSync:
                 self._set(tracked, state=SyncState.STOPPED, retry_at=None)
 
     # ---- rounds
-    async def _loop(self) -> None:
+    async def _loop(self, *, first: bool = False) -> None:
         pause = self.policy.fast
+        if first:
+            self._flowing = await self._round(time.monotonic(), first=True)
         while not all(tracked.done for tracked in self._runs.values()):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._next_wait(pause))

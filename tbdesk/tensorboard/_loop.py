@@ -104,11 +104,12 @@ class EngineThread:
     async def open_sync(
         self, source: Source, roots: Sequence[Run], cache_root: Path | None, prefix: str
     ) -> LiveSync:
-        """A live sync of the runs (and their child runs), its first sync done: the logs of runs
+        """A live sync of the runs (and their child runs), its first sync done (under way for runs
+        found by their logs, a cloud folder's: a board shows them as they fill): the logs of runs
         stored elsewhere come into cache_root (None: the source's runs are on this machine). The
         same runs synced into the same folder share one sync (a notebook cell run twice): two
         syncs of one run into one folder would both append its new bytes."""
-        from tbdesk.sync import LiveSync, RunCache
+        from tbdesk.sync import LiveSync, RunCache, found_by_logs
 
         wanted = frozenset(run.key for run in roots)
         for shared in self._syncs:
@@ -122,7 +123,9 @@ class EngineThread:
         cache = RunCache(cache_root, limit=_NEVER_EVICT) if cache_root is not None else None
         live = LiveSync(source, roots, cache=cache, prefix=prefix)
         # Listed before its first sync is done: a second caller meanwhile joins it.
-        shared = _SharedSync(live, cache_root, wanted, asyncio.ensure_future(live.start()))
+        # Runs found by their logs (a cloud folder's) fill their folders while the board starts.
+        started = asyncio.ensure_future(live.start(wait=not found_by_logs(source)))
+        shared = _SharedSync(live, cache_root, wanted, started)
         self._syncs.append(shared)
         return await self._join(shared)
 

@@ -323,6 +323,7 @@ class MainWindow(QMainWindow):
         self.tree.selectionModel().selectionChanged.connect(self.update_actions)
         self.tree.selectionModel().selectionChanged.connect(self._update_details)
         self.tree.signInRequested.connect(self.source_actions.sign_in_for_source)
+        self.tree.datastoreActivated.connect(self.source_actions.open_datastore)
         self.search.queryChanged.connect(self.tree.set_query)
         self.search.queryChanged.connect(self._update_search_hint)
         self.tree_model.rowsInserted.connect(self._update_search_hint)

@@ -294,7 +294,7 @@ class RunActions(QObject):
         board opened now. Raises SourceError when its runs cannot be found."""
         from tbdesk.boards.prepare import LiveRuns
         from tbdesk.sources.azure import AzureSource
-        from tbdesk.sync import LiveSync
+        from tbdesk.sync import LiveSync, found_by_logs
 
         window = self._window
         sources = {source.id: source for source in window.tree_model.sources()}
@@ -318,7 +318,7 @@ class RunActions(QObject):
                 )
             live = LiveRuns(source, LiveSync(source, roots, cache=window.run_cache, prefix=prefix))
             try:
-                await live.sync.start()
+                await live.sync.start(wait=not found_by_logs(source))  # the board shows them
             except BaseException:
                 await live.stop()
                 raise

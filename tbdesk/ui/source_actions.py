@@ -13,8 +13,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from tbdesk.auth.secret_store import store_secret
+from tbdesk.azure.datastores import Datastore
 from tbdesk.sources.cloud import CloudFolderSource
-from tbdesk.sources.cloud_access import CloudURL
+from tbdesk.sources.cloud_access import CloudURL, parse_url
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.ui import dialogs
 from tbdesk.ui.azure_actions import account_title, is_azure
@@ -92,6 +93,16 @@ class SourceActions(QObject):
         index = self._window.tree_model.add_source(CloudFolderSource(url))
         self._window.tree.expand(index)
         self._window.tree.setCurrentIndex(index)
+
+    def open_datastore(self, store: Datastore) -> None:
+        """An Azure ML datastore opened from the tree: its container as a cloud folder, read with
+        the signed-in account's identity; one that needs keys says why not instead."""
+        problem = store.problem
+        if problem is None and store.url is not None:
+            self.add_cloud_folder(parse_url(store.url))
+        else:
+            title = self.tr("Cannot open the datastore {name}").format(name=store.name)
+            dialogs.show_error(self._window, title, problem or "")
 
     def close_selected_folder(self) -> None:
         for node in self._window.tree.selected_nodes():

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
 
 from tbdesk.model import Run, RunKey
+from tbdesk.sources.azure import AzureSource
 from tbdesk.sources.base import Source
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sync import RunSyncStatus
@@ -333,20 +334,7 @@ class SourceTreeModel(QAbstractItemModel):
         source = node.source
         assert source is not None
         try:
-            if node.kind is Kind.SOURCE:
-                experiments = await source.experiments()
-                children = [Node(Kind.EXPERIMENT, source, node, experiment=e) for e in experiments]
-                empty = self.tr("No experiments")
-            elif node.kind is Kind.EXPERIMENT:
-                assert node.experiment is not None
-                node.pages = aiter(source.runs(node.experiment))
-                children = self._run_nodes(node, await anext(node.pages, []))
-                empty = self.tr("No runs")
-            else:
-                assert node.run is not None
-                node.pages = aiter(source.child_pages(node.run))
-                children = self._run_nodes(node, await anext(node.pages, []))
-                empty = ""
+            children, empty = await self._children(node, source)
         except asyncio.CancelledError:
             raise
         except Exception as error:
@@ -357,6 +345,8 @@ class SourceTreeModel(QAbstractItemModel):
             return
         if not children and empty:
             children = [Node(Kind.EMPTY, source, node, text=empty)]
+        if node.kind is Kind.SOURCE and isinstance(source, AzureSource):  # after its experiments
+            children.append(Node(Kind.DATASTORES, source, node, text=self.tr("Datastores")))
         if isinstance(source, LogFolderSource) and node.kind is Kind.SOURCE and source.unreadable:
             children.append(Node(Kind.ERROR, source, node, text=unreadable_text(source.unreadable)))
         # A sweep's hundreds of child runs go in a chunk at a time, letting the event loop breathe
@@ -373,6 +363,27 @@ class SourceTreeModel(QAbstractItemModel):
         node.load = Load.LOADED  # only now: until here the node counts as loading (busy)
         if node.pages is not None and children and children[0].kind is Kind.RUN:
             await self._fetch_ahead(node, generation)
+
+    async def _children(self, node: Node, source: Source) -> tuple[list[Node], str]:
+        """The node's children as its source has them now, and what its row says without any."""
+        if node.kind is Kind.SOURCE:
+            experiments = await source.experiments()
+            return [Node(Kind.EXPERIMENT, source, node, experiment=e) for e in experiments], self.tr(
+                "No experiments"
+            )
+        if node.kind is Kind.DATASTORES:
+            assert isinstance(source, AzureSource)
+            stores = await source.datastores()
+            return [Node(Kind.DATASTORE, source, node, datastore=store) for store in stores], self.tr(
+                "No datastores"
+            )
+        if node.kind is Kind.EXPERIMENT:
+            assert node.experiment is not None
+            node.pages = aiter(source.runs(node.experiment))
+            return self._run_nodes(node, await anext(node.pages, [])), self.tr("No runs")
+        assert node.run is not None
+        node.pages = aiter(source.child_pages(node.run))
+        return self._run_nodes(node, await anext(node.pages, [])), ""
 
     async def _fetch_ahead(self, node: Node, generation: int) -> None:
         """Get the next page of runs, to offer it with a "More runs…" row."""

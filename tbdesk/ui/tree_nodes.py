@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex,
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
+from tbdesk.azure.datastores import Datastore
 from tbdesk.model import Experiment, Run, RunStatus
 from tbdesk.sources import logdir
 from tbdesk.sources.base import Source
@@ -42,6 +43,8 @@ class Kind(enum.Enum):
     SOURCE = enum.auto()
     EXPERIMENT = enum.auto()
     RUN = enum.auto()
+    DATASTORES = enum.auto()  # under an Azure ML workspace: its datastores are its children
+    DATASTORE = enum.auto()  # one of them: opened as a cloud folder (tbdesk.azure.datastores)
     LOADING = enum.auto()  # placeholder while the parent loads
     MORE = enum.auto()  # placeholder: another page of runs is ready
     EMPTY = enum.auto()  # placeholder: the parent has nothing to show
@@ -66,6 +69,7 @@ class Node:
     parent: Node | None
     experiment: Experiment | None = None
     run: Run | None = None
+    datastore: Datastore | None = None
     text: str = ""  # placeholders: what they say; accounts: the account's name
     account: str | None = None  # accounts: the account's id
     error: BaseException | None = None  # error rows: why the parent failed
@@ -91,11 +95,13 @@ class Node:
             return (*base, "experiment", self.experiment.id)
         if self.kind is Kind.RUN and self.run is not None:
             return (*base, "run", self.run.id)
+        if self.kind is Kind.DATASTORE and self.datastore is not None:
+            return (*base, "datastore", self.datastore.name)
         return (*base, self.kind.name.lower())
 
     @property
     def expandable(self) -> bool:
-        if self.kind in (Kind.ACCOUNT, Kind.SOURCE, Kind.EXPERIMENT):
+        if self.kind in (Kind.ACCOUNT, Kind.SOURCE, Kind.EXPERIMENT, Kind.DATASTORES):
             return True
         if self.kind is Kind.RUN and self.run is not None:
             if self.load is Load.LOADED:
@@ -124,16 +130,31 @@ def display(node: Node, column: int) -> str | None:
     """The text of a node in a column."""
     run = node.run
     if column == NAME:
-        if node.kind is Kind.SOURCE and node.source is not None:
-            return source_title(node.source)
-        if node.kind is Kind.ACCOUNT:
-            return node.text
-        if node.kind is Kind.EXPERIMENT and node.experiment is not None:
-            return node.experiment.name
-        return (run.name or run.id) if node.kind is Kind.RUN and run is not None else node.text
+        return _name(node)
+    if node.kind is Kind.DATASTORE and node.datastore is not None:
+        return _datastore_text(node.datastore, column)
     if node.kind is not Kind.RUN or run is None:
         return None
     return _run_text(run, column)
+
+
+def _name(node: Node) -> str:
+    if node.kind is Kind.SOURCE and node.source is not None:
+        return source_title(node.source)
+    if node.kind is Kind.EXPERIMENT and node.experiment is not None:
+        return node.experiment.name
+    if node.kind is Kind.DATASTORE and node.datastore is not None:
+        return node.datastore.name
+    run = node.run
+    return (run.name or run.id) if node.kind is Kind.RUN and run is not None else node.text
+
+
+def _datastore_text(store: Datastore, column: int) -> str:
+    if column == TYPE:
+        return store.kind
+    if column == STATUS:
+        return QCoreApplication.translate("SourceTree", "not browsable") if store.problem else ""
+    return ""
 
 
 def _run_text(run: Run, column: int) -> str:
@@ -230,6 +251,8 @@ def tooltip(node: Node, account_tooltip: str = "", sync: RunSyncStatus | None = 
         return account_tooltip or node.text
     if node.kind is Kind.EXPERIMENT and node.experiment is not None:
         return node.experiment.description or node.experiment.name
+    if node.kind is Kind.DATASTORE and node.datastore is not None:
+        return node.datastore.problem or node.datastore.url
     if node.kind is Kind.RUN and node.run is not None:
         run = node.run
         translate = QCoreApplication.translate

@@ -327,6 +327,7 @@ class Emulator:
             ("/history/v1.0", self._history),
             ("/metric/v2.0", self._metric),
             ("/artifact/v2.0", self._artifact),
+            ("/datastore/v1.0", self._datastores),
         ):
             if lower.startswith(prefix + scope):
                 if self.workspace_gone:
@@ -410,6 +411,25 @@ class Emulator:
             return _Reply(200, {"value": [{"name": ws.resource_group, "location": ws.location, "id": group}]})
         code = "ResourceNotFound" if _PROVIDER.lower() in lower else "NotFound"
         raise _error(404, code, f"The Resource '{path.rsplit('/', 1)[-1]}' was not found.")
+
+    # ---- datastores
+    def _datastores(self, method: str, rest: str, query: dict[str, str], body: Any) -> _Reply:
+        if rest != "/datastores" or method != "GET":
+            raise _error(404 if method == "GET" else 405, "NotSupported", f"No {method} {rest} here.")
+        size = int(query.get("count", "30"))
+        page, token = _page(self.workspace.datastores, query.get("continuationToken"), size)
+        if query.get("includeSecret", "true").lower() != "true":  # the service's default: with them
+            secrets_ = ("accountKey", "sasToken", "credential")
+            page = [
+                {
+                    **store,
+                    "azureStorageSection": {
+                        k: v for k, v in store.get("azureStorageSection", {}).items() if k not in secrets_
+                    },
+                }
+                for store in page
+            ]
+        return _Reply(200, {"value": page, **({"continuationToken": token} if token else {})})
 
     # ---- run history
     def _history(self, method: str, rest: str, query: dict[str, str], body: Any) -> _Reply:

@@ -293,6 +293,9 @@ class EmuWorkspace:
         self.tenant_id = "11111111-2222-3333-4444-555555555555"
         self.experiments: dict[str, EmuExperiment] = {}
         self.runs: dict[str, EmuRun] = {}
+        # Datastores as the service keeps them (azureml-core's DataStore model, camelCase), with
+        # their secrets: the route answers those only to a caller that asks (includeSecret).
+        self.datastores: list[dict[str, Any]] = []
         self.lock = threading.RLock()
         self._clock = itertools.count()
 

@@ -1,6 +1,6 @@
-"""Fixtures of the cloud-folder tests: moto's S3 server and Azurite on 127.0.0.1 (started once per
-session; tests/cloud/servers.py), the environment their ecosystems' clients read, a fresh bucket
-or container per test, and a run cache."""
+"""Fixtures of the cloud-folder tests: moto's S3 server, Azurite and a GCS emulator on 127.0.0.1
+(started once per session; tests/cloud/servers.py), the environment their ecosystems' clients
+read, a fresh bucket or container per test, and a run cache."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tbdesk.sync import RunCache
-from tests.cloud.servers import Azurite, S3Server
+from tests.cloud.servers import Azurite, GcsServer, S3Server
 
 _names = itertools.count()
 
@@ -50,6 +50,26 @@ def bucket(s3: S3Server) -> Any:
 
 
 @pytest.fixture(scope="session")
+def gcs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GcsServer]:
+    server = GcsServer(tmp_path_factory.mktemp("gcs")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gcs_bucket(gcs_server: GcsServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A fresh bucket in the GCS emulator, reached the way Google's own tools would: through
+    STORAGE_EMULATOR_HOST. A google-cloud-storage Bucket."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage
+
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_server.endpoint)
+    client = storage.Client(project="tbdesk-tests", credentials=AnonymousCredentials())
+    yield client.create_bucket(f"logs-{next(_names)}")
+    client.close()
+
+
+@pytest.fixture(scope="session")
 def azurite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
     server = Azurite(tmp_path_factory.mktemp("azurite")).start()
     yield server
@@ -68,6 +88,24 @@ def container(azurite_server: Azurite, monkeypatch: pytest.MonkeyPatch) -> Any:
     yield made
     made.close()
     service.close()
+
+
+@pytest.fixture
+def own_container(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A container in an Azurite of the test's own, stopped when it ends: for tests outside
+    tests/cloud, which run before others that check no child process is left running."""
+    from azure.storage.blob import BlobServiceClient
+
+    server = Azurite(tmp_path / "azurite").start()
+    try:
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", server.connection_string)
+        service = BlobServiceClient.from_connection_string(server.connection_string)
+        made = service.create_container(f"logs{next(_names)}")
+        yield made
+        made.close()
+        service.close()
+    finally:
+        server.stop()
 
 
 @pytest.fixture

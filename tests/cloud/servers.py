@@ -1,6 +1,7 @@
 """Real storage servers for the cloud-folder tests and the bench, on 127.0.0.1, started as child
 processes: moto's S3 server (through tests/cloud/s3_app.py, which counts requests and injects
-faults) and Azurite, Microsoft's Azure Storage emulator (npm package, pinned)."""
+faults), Azurite, Microsoft's Azure Storage emulator (npm package, pinned), and a Google Cloud
+Storage emulator (tests/cloud/gcs_app.py)."""
 
 from __future__ import annotations
 
@@ -95,6 +96,39 @@ class S3Server:
 
     def fault(self, status: int, code: str, times: int = 1, method: str = "*") -> None:
         self._control(f"fault?status={status}&code={code}&times={times}&method={method}")
+
+
+class GcsServer:
+    """gcp-storage-emulator's GCS JSON API; `endpoint` is what STORAGE_EMULATOR_HOST takes. Its
+    data lives in memory."""
+
+    def __init__(self, workdir: Path) -> None:
+        self._workdir = workdir
+        self._process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    def start(self) -> GcsServer:
+        port_file = self._workdir / "gcs-port"
+        port_file.unlink(missing_ok=True)
+        command = [sys.executable, "-m", "tests.cloud.gcs_app", str(port_file)]
+        self._process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        deadline = time.monotonic() + 30
+        while not port_file.is_file():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the GCS emulator did not start")
+            time.sleep(0.05)
+        self.port = int(port_file.read_text())
+        _wait_port(self.port, self._process)
+        return self
+
+    def stop(self) -> None:
+        _stop(self._process)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
 def azurite_command() -> Path:

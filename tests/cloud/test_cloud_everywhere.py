@@ -41,7 +41,7 @@ def test_tbdesk_serve_a_cloud_folder_mirrored_live(bucket: Any, s3: S3Server) ->
     bucket.put_object(Key=f"tb/exp/b/{EVENTS}", Body=Events("loss").steps(0, 2))
     with _serving(f"s3://{bucket.name}/tb") as (_, url):
         wait_until(lambda: _steps(url, "a") == [0, 1, 2, 3, 4], 60, "the first steps")
-        assert _runs(url) == ["a", "b"]
+        wait_until(lambda: _runs(url) == ["a", "b"], 60, "both runs")  # mirrored as TensorBoard loads
         bucket.put_object(Key=f"tb/exp/a/{EVENTS}", Body=first + events.steps(5, 8))
         wait_until(lambda: _steps(url, "a")[-1:] == [7], 60, "the new steps")
 

@@ -61,10 +61,11 @@ def test_a_sweeps_child_runs_come_a_page_at_a_time(
     tree.show()
     source_index = model.add_source(source)
     tree.expand(source_index)
-    qtbot.waitUntil(lambda: not model.busy and model.rowCount(source_index) == 1, timeout=WAIT_MS)
+    # Its one experiment, then the row of its datastores.
+    qtbot.waitUntil(lambda: not model.busy and model.rowCount(source_index) == 2, timeout=WAIT_MS)
     tree.expand(model.index(0, 0, source_index))
     qtbot.waitUntil(lambda: not model.busy, timeout=WAIT_MS)
-    (experiment,) = model.node(source_index).children  # type: ignore[union-attr]
+    experiment, _datastores = model.node(source_index).children  # type: ignore[union-attr]
     (parent,) = experiment.children
     assert parent.kind is Kind.RUN and parent.run is not None and parent.run.name == "lr sweep"
 
@@ -96,10 +97,11 @@ def test_searching_a_sweep_offers_its_pages_not_loaded_yet(
     tree.show()
     source_index = model.add_source(source)
     tree.expand(source_index)
-    qtbot.waitUntil(lambda: not model.busy and model.rowCount(source_index) == 1, timeout=WAIT_MS)
+    # Its one experiment, then the row of its datastores.
+    qtbot.waitUntil(lambda: not model.busy and model.rowCount(source_index) == 2, timeout=WAIT_MS)
     tree.expand(model.index(0, 0, source_index))
     qtbot.waitUntil(lambda: not model.busy, timeout=WAIT_MS)
-    (experiment,) = model.node(source_index).children  # type: ignore[union-attr]
+    experiment, _datastores = model.node(source_index).children  # type: ignore[union-attr]
     (parent,) = experiment.children
     tree.expand(model.index_of(parent))
     qtbot.waitUntil(lambda: not model.busy and kinds(parent)[-1] is Kind.MORE, timeout=WAIT_MS)

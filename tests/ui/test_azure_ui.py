@@ -135,7 +135,8 @@ def test_workspace_under_its_account_down_to_child_runs(
     open_path(qtbot, window, "CI robot", "ws-emulated")
     workspace = child(model, account_index, "ws-emulated")
     assert workspace is not None
-    assert names(model, workspace) == ["lr-sweep", "metric-kinds", "mnist-cnn"]
+    # Its datastores come after its experiments, listed only when that row is expanded.
+    assert names(model, workspace) == ["lr-sweep", "metric-kinds", "mnist-cnn", "Datastores"]
     parent = open_path(qtbot, window, "CI robot", "ws-emulated", "lr-sweep", "lr sweep")
     children = names(model, parent)
     assert len(children) == 12 and "HD_lr-sweep_parent_2" in children

@@ -1608,6 +1608,11 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 <context>
     <name>SourceActions</name>
     <message>
+        <location filename="../../ui/source_actions.py" />
+        <source>Cannot open the datastore {name}</source>
+        <translation>No se puede abrir el almacén de datos {name}</translation>
+    </message>
+    <message>
         <location filename="../../ui/source_actions.py" line="37"/>
         <source>Open logs folder…</source>
         <translation>Abrir carpeta de registros…</translation>
@@ -1670,6 +1675,11 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 </context>
 <context>
     <name>SourceTree</name>
+    <message>
+        <location filename="../../ui/tree_nodes.py" />
+        <source>not browsable</source>
+        <translation>no explorable</translation>
+    </message>
     <message>
         <location filename="../../ui/tree_nodes.py" line="186"/>
         <source>Name</source>
@@ -1844,6 +1854,16 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
         <location filename="../../ui/tree_model.py" line="405"/>
         <source>Loading…</source>
         <translation>Cargando…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_model.py"/>
+        <source>Datastores</source>
+        <translation>Almacenes de datos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_model.py"/>
+        <source>No datastores</source>
+        <translation>Sin almacenes de datos</translation>
     </message>
     <message>
         <location filename="../../ui/tree_model.py" line="339"/>
