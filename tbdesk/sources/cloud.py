@@ -13,17 +13,16 @@ from __future__ import annotations
 import asyncio
 import posixpath
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tbdesk.local.names import InvalidNameError, check_file_name, inside
-from tbdesk.model import Experiment, Metric, Run, RunFile, RunStatus
+from tbdesk.model import Run, RunFile, RunStatus
 from tbdesk.sources.base import SourceError
 from tbdesk.sources.cloud_access import CloudURL, describe, open_filesystem, parse_url, sas_expiry
-from tbdesk.sources.logdir import ROOT_RUN, event_file_time, is_event_file
+from tbdesk.sources.logdir import ROOT_RUN, FolderRunsSource, event_file_time, is_event_file
 
 KIND = "cloud"
 
@@ -57,7 +56,7 @@ def _relative(path: str, root: str) -> str | None:
     return path[len(root) + 1 :] if path.startswith(root + "/") else None
 
 
-class CloudFolderSource:
+class CloudFolderSource(FolderRunsSource):
     """Runs found in a cloud folder of TensorBoard logs. `secret`: a SAS token, connection string
     or "ACCESS_KEY_ID:SECRET" to use instead of the one tbdesk's keyring keeps for the folder."""
 
@@ -124,38 +123,7 @@ class CloudFolderSource:
         except InvalidNameError as exc:
             raise SourceError(f"{run.id!r} is not a run of the cloud folder {self.url.text}: {exc}") from exc
 
-    # ---- the Source protocol
-    async def experiments(self) -> list[Experiment]:
-        grouped = await asyncio.to_thread(self._scan)
-        self._runs = grouped
-        return [
-            Experiment(
-                self.id,
-                exp_id,
-                self.title if exp_id == ROOT_RUN else exp_id,
-                min((r.start_time for r in runs if r.start_time), default=None),
-            )
-            for exp_id, runs in sorted(grouped.items(), key=lambda item: (item[0] != ROOT_RUN, item[0]))
-        ]
-
-    async def runs(self, experiment: Experiment) -> AsyncIterator[list[Run]]:
-        if self._runs is None:
-            self._runs = await asyncio.to_thread(self._scan)
-        runs = self._runs.get(experiment.id)
-        if runs:
-            yield list(runs)
-
-    async def child_pages(self, run: Run) -> AsyncIterator[list[Run]]:
-        children = await self.children(run)  # none: folders of logs have no child runs
-        if children:
-            yield children
-
-    async def children(self, run: Run) -> list[Run]:
-        return []
-
-    async def metrics(self, run: Run) -> list[Metric]:
-        return []  # the history is in the event files, which TensorBoard reads from the mirror
-
+    # ---- the Source protocol (the rest is FolderRunsSource's)
     async def files(self, run: Run, prefix: str = "") -> list[RunFile]:
         folder = self.run_folder(run)
         found = await asyncio.to_thread(self.list_tree, folder)

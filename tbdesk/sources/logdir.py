@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import time
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -145,25 +146,25 @@ def copy_files(base: Path, files: Iterable[RunFile], dest: Path) -> list[Path]:
     return copied
 
 
-class LogFolderSource:
-    """Runs found in a plain folder of TensorBoard logs."""
+class FolderRunsSource(ABC):
+    """What a logs folder and a cloud folder of logs share: a run is a folder that holds event
+    files, the folders are grouped into experiments by their parent folder, and runs have no child
+    runs and no metric history of their own (it is in the event files, which TensorBoard reads
+    much faster). Subclasses list the folder in `_scan`."""
 
-    def __init__(self, path: Path) -> None:
-        self._root = Path(path).expanduser().resolve()
-        self._runs: dict[str, list[Run]] | None = None
-        self.unreadable: tuple[Unreadable, ...] = ()  # found by the last listing
-
-    @property
-    def id(self) -> str:
-        return f"logdir:{self._root}"
+    _runs: dict[str, list[Run]] | None  # the last listing, grouped by experiment
 
     @property
-    def title(self) -> str:
-        return self._root.name or str(self._root)
+    @abstractmethod
+    def id(self) -> str: ...
 
     @property
-    def path(self) -> Path:
-        return self._root
+    @abstractmethod
+    def title(self) -> str: ...
+
+    @abstractmethod
+    def _scan(self) -> dict[str, list[Run]]:
+        """Every run, grouped by experiment id (blocking: runs in a thread)."""
 
     async def experiments(self) -> list[Experiment]:
         grouped = await asyncio.to_thread(self._scan)
@@ -194,8 +195,28 @@ class LogFolderSource:
         return []
 
     async def metrics(self, run: Run) -> list[Metric]:
-        # Metric history lives in the event files, which TensorBoard itself reads much faster.
         return []
+
+
+class LogFolderSource(FolderRunsSource):
+    """Runs found in a plain folder of TensorBoard logs."""
+
+    def __init__(self, path: Path) -> None:
+        self._root = Path(path).expanduser().resolve()
+        self._runs: dict[str, list[Run]] | None = None
+        self.unreadable: tuple[Unreadable, ...] = ()  # found by the last listing
+
+    @property
+    def id(self) -> str:
+        return f"logdir:{self._root}"
+
+    @property
+    def title(self) -> str:
+        return self._root.name or str(self._root)
+
+    @property
+    def path(self) -> Path:
+        return self._root
 
     async def files(self, run: Run, prefix: str = "") -> list[RunFile]:
         return await asyncio.to_thread(list_files, self._run_dir(run), prefix)
