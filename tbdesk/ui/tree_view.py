@@ -38,7 +38,7 @@ from tbdesk.ui.tree_mirror import TreeMirror
 from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import NAME, STARTED, STATUS, TYPE, Index, Key, Kind, Load, Node, run_status_text
 
-MIN_NAME_WIDTH = 200  # below this the start time column is hidden for the names' sake
+MIN_NAME_WIDTH = 200  # below this the start time, then the type column is hidden for the names' sake
 
 
 class RunFilter(QSortFilterProxyModel):
@@ -383,13 +383,17 @@ class SourceTreeView(QTreeView):
         self._fit_width()
 
     def _fit_width(self) -> None:
-        """In a narrow pane the names get the room: the start time column goes (the details pane
-        and the tooltips show it) rather than names being cut beside it."""
+        """In a narrow pane the names get the room: the start time column goes, then the job type
+        column (the details pane and the tooltips show both) rather than names being cut."""
         header = self.header()
         if header.count() <= STARTED:
             return
-        fixed = sum(self._fitted.values())  # the widths the columns take when shown
-        header.setSectionHidden(STARTED, self.viewport().width() - fixed < MIN_NAME_WIDTH)
+        room = self.viewport().width() - sum(self._fitted.values())  # with every column shown
+        for column in (STARTED, TYPE):
+            gone = room < MIN_NAME_WIDTH
+            header.setSectionHidden(column, gone)
+            if gone:
+                room += self._fitted.get(column, 0)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -169,16 +169,24 @@ def test_an_empty_workspace_says_what_to_do_and_makes_the_demo(
     assert {"digits-softmax", "diabetes-ridge"} <= shown
 
 
-def test_a_narrow_tree_gives_the_names_the_room_of_the_start_time(qtbot: Any) -> None:
-    from tbdesk.ui.tree_nodes import STARTED
+def test_a_narrow_tree_gives_the_names_the_room_of_the_start_time_then_the_type(qtbot: Any) -> None:
+    from tbdesk.ui.tree_nodes import STARTED, STATUS, TYPE
+    from tbdesk.ui.tree_view import MIN_NAME_WIDTH
     from tests.ui.ui_helpers import show_tree
 
     view = show_tree(qtbot, 300)
-    assert not view.header().isSectionHidden(STARTED)  # 600 px: room for every column
+    header = view.header()
+    assert not header.isSectionHidden(STARTED)  # 600 px: room for every column
+    assert not header.isSectionHidden(TYPE)
     view.resize(260, 300)
-    qtbot.waitUntil(lambda: view.header().isSectionHidden(STARTED))
+    qtbot.waitUntil(lambda: header.isSectionHidden(STARTED) and header.isSectionHidden(TYPE))
     view.resize(700, 300)
-    qtbot.waitUntil(lambda: not view.header().isSectionHidden(STARTED))
+    qtbot.waitUntil(lambda: not header.isSectionHidden(STARTED) and not header.isSectionHidden(TYPE))
+    # Room for the names once the start time has gone: the type column stays.
+    fixed = sum(header.sectionSize(column) for column in (TYPE, STATUS))
+    view.resize(view.width() - view.viewport().width() + fixed + MIN_NAME_WIDTH + 10, 300)
+    qtbot.waitUntil(lambda: header.isSectionHidden(STARTED))
+    assert not header.isSectionHidden(TYPE)
 
 
 def test_sources_and_experiments_names_span_the_row(qtbot: Any, tmp_path: Path) -> None:
