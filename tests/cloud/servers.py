@@ -47,6 +47,26 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
         process.wait()
 
 
+def _start_app(module: str, port_file: Path, what: str, *args: str) -> tuple[subprocess.Popen[bytes], int]:
+    """Start a test server module that writes the port it took into port_file; its process and port."""
+    port_file.unlink(missing_ok=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, str(port_file), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while not port_file.is_file() or not port_file.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.05)
+    port = int(port_file.read_text())
+    _wait_port(port, process)
+    return process, port
+
+
 class S3Server:
     """moto's S3 server; `endpoint` is what AWS_ENDPOINT_URL takes. Its data lives in memory:
     a restart starts empty."""
@@ -57,21 +77,10 @@ class S3Server:
         self.port = 0
 
     def start(self) -> S3Server:
-        port_file = self._workdir / "s3-port"
-        port_file.unlink(missing_ok=True)
-        command = [sys.executable, "-m", "tests.cloud.s3_app", str(port_file)]
-        if self.port:
-            command.append(str(self.port))  # a restart keeps its address
-        self._process = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        keep = [str(self.port)] if self.port else []  # a restart keeps its address
+        self._process, self.port = _start_app(
+            "tests.cloud.s3_app", self._workdir / "s3-port", "moto's S3 server", *keep
         )
-        deadline = time.monotonic() + 30
-        while not port_file.is_file() or not port_file.read_text():
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("moto's S3 server did not start")
-            time.sleep(0.05)
-        self.port = int(port_file.read_text())
-        _wait_port(self.port, self._process)
         return self
 
     def stop(self) -> None:
@@ -108,19 +117,9 @@ class GcsServer:
         self.port = 0
 
     def start(self) -> GcsServer:
-        port_file = self._workdir / "gcs-port"
-        port_file.unlink(missing_ok=True)
-        command = [sys.executable, "-m", "tests.cloud.gcs_app", str(port_file)]
-        self._process = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        self._process, self.port = _start_app(
+            "tests.cloud.gcs_app", self._workdir / "gcs-port", "the GCS emulator"
         )
-        deadline = time.monotonic() + 30
-        while not port_file.is_file():
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the GCS emulator did not start")
-            time.sleep(0.05)
-        self.port = int(port_file.read_text())
-        _wait_port(self.port, self._process)
         return self
 
     def stop(self) -> None:
