@@ -185,13 +185,14 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
     from tbdesk.boards import Board, BoardManager, BoardState, exposure_warning
 
     lives: list[LiveRuns] = []
+    manager = BoardManager()
+    manager.warm(port=port)  # TensorBoard loads while the runs are found (and cloud ones fetched)
     try:
         runs = await _serve_runs(specs, workspace, lives)
         await _say_what_is_unreadable(runs)
     except BaseException:
-        await asyncio.gather(*(live.stop() for live in lives))
+        await asyncio.gather(*(live.stop() for live in lives), manager.stop_all())
         raise
-    manager = BoardManager()
     done = asyncio.Event()
     crashed: list[str] = []
 

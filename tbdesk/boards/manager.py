@@ -10,6 +10,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tbdesk import paths
@@ -49,6 +50,7 @@ class BoardManager:
         self._live: set[str] = set()  # boards whose runs may gain child runs (see links.py)
         self._stoppers: dict[str, list[Callable[[], Awaitable[None]]]] = {}
         self._link_locks: dict[str, asyncio.Lock] = {}
+        self._spare: _Spare | None = None  # a TensorBoard started ahead of the next new board
 
     @property
     def root(self) -> Path:
@@ -90,7 +92,8 @@ class BoardManager:
         if existing is not None:
             await self._until_ready(existing)
             return existing
-        board_id = secrets.token_hex(6)
+        spare = self._spare
+        board_id = spare.board_id if spare is not None and spare.port == port else secrets.token_hex(6)
         board = Board(
             id=board_id,
             title=title or _title(wanted),
@@ -104,6 +107,23 @@ class BoardManager:
             self._live.add(board.id)
         await self._launch(board, port)
         return board
+
+    def warm(self, *, port: int | None = None) -> None:
+        """Start the TensorBoard of the next new board now: it loads (about a second), and where
+        it can starts serving, while the caller still finds and fetches the runs; `open()` with
+        the same port takes it. One at a time; `stop_all()` ends one left unused."""
+        if self._spare is None:
+            board_id = secrets.token_hex(6)
+            task = asyncio.ensure_future(_configured(self._root / board_id, port, None))
+            self._spare = _Spare(task, port, board_id)
+
+    async def _process_for(self, board: Board, port: int | None, prefix: str | None) -> TensorBoardProcess:
+        """The board's configured TensorBoard: the warm one made for it, else a new one."""
+        spare = self._spare
+        if spare is not None and spare.board_id == board.id:
+            self._spare = None
+            return await spare.task
+        return await _configured(board.folder, port, prefix)
 
     async def add_runs(self, board: Board, runs: Sequence[BoardRun]) -> tuple[BoardRun, ...]:
         """Show more runs on a board without restarting it: each gets a link in the board's folder,
@@ -187,7 +207,8 @@ class BoardManager:
             self._set_state(board, BoardState.STOPPED)
 
     async def stop_all(self) -> None:
-        await asyncio.gather(*(self.stop(board) for board in self.boards))
+        spare, self._spare = self._spare, None
+        await asyncio.gather(*(self.stop(board) for board in self.boards), _end_spare(spare))
 
     async def _stop_feeds(self, board: Board) -> None:
         for stop in self._stoppers.pop(board.id, []):
@@ -231,7 +252,8 @@ class BoardManager:
             await asyncio.to_thread(_check_folders, board.runs)
             async with self._link_lock(board):
                 await asyncio.to_thread(lay_out, board.folder, links, entry_by_entry=live)
-            process = await TensorBoardProcess.start(board.folder, port=port, prefix=prefix)
+            process = await self._process_for(board, port, prefix)
+            await process.serve()
         except BaseException as error:
             # A new board that never served is not kept (the caller gets the error); a board that
             # failed to restart stays, FAILED, for the user to see and retry or stop.
@@ -316,6 +338,28 @@ class BoardManager:
                 callback(board)
             except Exception:
                 log.exception("A board subscriber failed")
+
+
+@dataclass(frozen=True)
+class _Spare:
+    """A TensorBoard started ahead (BoardManager.warm), configured for the board it will be."""
+
+    task: asyncio.Task[TensorBoardProcess]
+    port: int | None
+    board_id: str
+
+
+async def _configured(folder: Path, port: int | None, prefix: str | None) -> TensorBoardProcess:
+    process = await TensorBoardProcess.spawn(port)
+    await process.configure(folder, prefix=prefix)
+    return process
+
+
+async def _end_spare(spare: _Spare | None) -> None:
+    """Stop a warm TensorBoard no board took (one that failed to start has nothing to stop)."""
+    if spare is not None:
+        with contextlib.suppress(BoardError, OSError):
+            await (await spare.task).stop()
 
 
 def _log_failure(task: asyncio.Future[None]) -> None:

@@ -35,6 +35,7 @@ its links (and opening the same runs again reuses that board).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -66,6 +67,9 @@ from tbdesk.sync import (
 log = logging.getLogger(__name__)
 
 PARALLEL_EXPORTS = 4  # top-level exports at once; each exports its child runs in parallel too
+# How long a board on a cloud folder waits for the newest run's files before it starts anyway
+# (TensorBoard then finds them at a reload, RELOAD_INTERVAL_S later).
+FIRST_RUN_WAIT_S = 2.0
 SNAPSHOT = "metrics"  # a running run's exported metrics show as "<run>/metrics"
 
 LogdirFor = Callable[[Source, Run], Path]
@@ -271,6 +275,9 @@ async def prepare_live_runs(
         # Runs found by their logs are shown from their folders however the first sync goes:
         # the board starts while it fills them (TensorBoard loading meanwhile), not after it.
         await live.sync.start(wait=not found_by_logs(source))
+        if found_by_logs(source):  # the newest run first, unless it is slow to come
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(live.sync.first_run_synced(), FIRST_RUN_WAIT_S)
         names = unique_names(board_name(run) for run in runs)
         shows = await live.plan(list(zip(runs, names, strict=True)))
         live.exports = [show for show in shows if show.logs is None]

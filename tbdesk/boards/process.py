@@ -18,7 +18,9 @@ from pathlib import Path
 
 from tbdesk.boards import procinfo
 from tbdesk.boards._launch import (
+    GO,
     LISTEN_FD_ENV,
+    LOADING,
     NETWORK_PRIVATE,
     NETWORK_SHARED,
     PARENT_PID_ENV,
@@ -52,11 +54,11 @@ def describe_exit(code: int) -> str:
     return f"code {code}"
 
 
-def tensorboard_command(flagfile: Path) -> list[str]:
-    """The command line of a board's TensorBoard: the launcher (by this interpreter, or the bundle's
-    own executable) and its flag file. Nothing secret goes on it: /proc/PID/cmdline is
-    world-readable, so the flags (path prefix, logs folder) are in a 0600 file."""
-    return [*launcher_prefix(), f"--flagfile={flagfile}"]
+def tensorboard_command() -> list[str]:
+    """The command line of a board's TensorBoard: the launcher, by this interpreter or the bundle's
+    own executable. Nothing else goes on it: /proc/PID/cmdline is world-readable, so the flags (path
+    prefix, logs folder) go in a 0600 file whose path the launcher reads on stdin."""
+    return launcher_prefix()
 
 
 def new_prefix() -> str:
@@ -66,17 +68,19 @@ def new_prefix() -> str:
 
 
 class TensorBoardProcess:
-    """A running TensorBoard. Create with `start()`; it is ready (answers HTTP 200) when that returns."""
+    """A TensorBoard child process. `spawn()` starts one, which loads TensorBoard and waits for its
+    flags; `serve()` gives them and returns once it answers; `start()` does both."""
 
-    def __init__(self, proc: asyncio.subprocess.Process, prefix: str, port: int, private_dir: Path) -> None:
+    def __init__(self, proc: asyncio.subprocess.Process, port: int, private_dir: Path) -> None:
         self._proc = proc
-        self.prefix = prefix
+        self.prefix = ""  # its secret path prefix, chosen by serve()
         self.port = port
         self.private_dir = private_dir  # its TMPDIR (info files, data server's port file), 0700
         # None while unknown; "" when its data server is in a private network; else why it is not.
         self.network_exposure: str | None = None
         self._tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
         self._serving: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._loading: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._reader = asyncio.ensure_future(self._read_output())
 
     @property
@@ -101,36 +105,26 @@ class TensorBoardProcess:
         extra_args: Sequence[str] = (),
         timeout: float = START_TIMEOUT_S,
     ) -> TensorBoardProcess:
-        """Start TensorBoard on logdir and return once it answers under its prefix.
+        """Start TensorBoard on logdir and return once it serves it: spawn, configure, serve."""
+        process = await cls.spawn(port)
+        await process.configure(logdir, prefix=prefix, extra_args=extra_args)
+        await process.serve(timeout)
+        return process
 
-        Raises BoardError at once for a taken port, and soon after TensorBoard exits (with its
-        last lines) or after timeout.
-        """
-        prefix = prefix or new_prefix()
-        flags = [
-            f"--logdir={logdir}",
-            f"--host={HOST}",
-            "--port=0",  # the server takes the socket we bound; 0 skips TensorBoard's own port check
-            f"--path_prefix={prefix}",
-            f"--reload_interval={RELOAD_INTERVAL_S}",
-            *extra_args,
-        ]
-        if any("\n" in flag or "\r" in flag for flag in flags):
-            raise BoardError("TensorBoard's flags cannot hold line breaks.")
+    @classmethod
+    async def spawn(cls, port: int | None = None) -> TensorBoardProcess:
+        """A new TensorBoard process on its own port, loading TensorBoard until it is configured.
+        Raises BoardError at once for a taken port."""
         listener = _listen(port)
         bound_port: int = listener.getsockname()[1]
         private_dir = Path(tempfile.mkdtemp(prefix=PRIVATE_DIR_PREFIX))  # 0700, a name nobody guesses
         try:
-            flagfile = private_dir / "flags"
-            fd = os.open(flagfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as out:
-                out.write("\n".join(flags) + "\n")
             # Spawned from the event loop's thread: the launcher's PR_SET_PDEATHSIG follows the
             # thread that forked it. A new session keeps a Ctrl+C in our terminal from reaching it.
             # Its TMPDIR is private: TensorBoard writes its port and prefix to an info file there.
             proc = await asyncio.create_subprocess_exec(
-                *tensorboard_command(flagfile),
-                stdin=asyncio.subprocess.DEVNULL,
+                *tensorboard_command(),
+                stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
@@ -148,29 +142,78 @@ class TensorBoardProcess:
         finally:
             # TensorBoard holds it now; our copy would keep the port open after TensorBoard dies.
             listener.close()
-        started = cls(proc, prefix, bound_port, private_dir)
+        return cls(proc, bound_port, private_dir)
+
+    async def configure(
+        self, logdir: Path, *, prefix: str | None = None, extra_args: Sequence[str] = ()
+    ) -> None:
+        """Give the spawned TensorBoard its flags: logdir (which need not hold the logs yet) and a
+        new secret prefix unless one is given. It may start serving (see _launch.py); it reads
+        the logs once `serve()` is called. On failure the process is stopped."""
         try:
-            await asyncio.wait_for(started._until_ready(), timeout)
+            self.prefix = prefix or new_prefix()
+            flags = [
+                f"--logdir={logdir}",
+                f"--host={HOST}",
+                "--port=0",  # the server takes the socket we bound; 0 skips TensorBoard's port check
+                f"--path_prefix={self.prefix}",
+                f"--reload_interval={RELOAD_INTERVAL_S}",
+                *extra_args,
+            ]
+            if any("\n" in flag or "\r" in flag for flag in flags):
+                raise BoardError("TensorBoard's flags cannot hold line breaks.")
+            fd = os.open(self._flagfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write("\n".join(flags) + "\n")
+            await self._send(f"{self._flagfile}\n")
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def serve(self, timeout: float = START_TIMEOUT_S) -> None:
+        """Tell the configured TensorBoard that its logs are in place, and return once it serves
+        them. Raises BoardError soon after TensorBoard exits (with its last lines) or after
+        timeout; the process is stopped then."""
+        try:
+            await self._send(f"{GO}\n")
+            await asyncio.wait_for(self._until_ready(), timeout)
         except TimeoutError:
-            await started.stop()
+            await self.stop()
             raise BoardError(
-                f"TensorBoard did not answer within {timeout:.0f} s.\n{started.last_lines()}".rstrip()
+                f"TensorBoard did not answer within {timeout:.0f} s.\n{self.last_lines()}".rstrip()
             ) from None
         except BaseException:
-            await started.stop()
+            await self.stop()
             raise
-        flagfile.unlink(missing_ok=True)  # read at its start; the prefix need not stay on disk
-        return started
+        self._flagfile.unlink(missing_ok=True)  # read at its start; the prefix need not stay on disk
+
+    @property
+    def _flagfile(self) -> Path:
+        return self.private_dir / "flags"
+
+    async def _send(self, line: str) -> None:
+        """A line to the launcher's stdin. A launcher that has exited already is found by
+        `_until_ready`, with its last lines."""
+        stdin = self._proc.stdin
+        assert stdin is not None
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            stdin.write(line.encode())
+            await stdin.drain()
+        if line == f"{GO}\n":
+            stdin.close()  # nothing more to say; a launcher that reads on finds the end
 
     async def _until_ready(self) -> None:
+        """Until TensorBoard serves (its URL line), its data server reads the logs (LOADING) and
+        the runs answer through both."""
         exited = asyncio.ensure_future(self._proc.wait())
+        started = asyncio.ensure_future(self._started())
         try:
-            await asyncio.wait({self._serving, exited}, return_when=asyncio.FIRST_COMPLETED)
-            if not self._serving.done():
+            await asyncio.wait({started, exited}, return_when=asyncio.FIRST_COMPLETED)
+            if not started.done():
                 raise await self._failure()
             delay = 0.01
             while True:
-                status = await http_status(HOST, self.port, self.prefix + "/")
+                status = await http_status(HOST, self.port, self.prefix + "/data/runs")
                 if status == 200:
                     return
                 if exited.done():
@@ -179,6 +222,12 @@ class TensorBoardProcess:
                 delay = min(delay * 2, 0.1)
         finally:
             exited.cancel()
+            started.cancel()
+
+    async def _started(self) -> None:
+        # Shielded: giving up on the start must not cancel what the output reader reports into.
+        await asyncio.shield(self._serving)
+        await asyncio.shield(self._loading)
 
     async def _failure(self) -> BoardError:
         code = await self.wait()
@@ -193,6 +242,10 @@ class TensorBoardProcess:
         async for raw in self._proc.stdout:
             line = raw.decode(errors="replace").rstrip()
             if not line or any(noise in line for noise in _NOISE):
+                continue
+            if line == LOADING:
+                if not self._loading.done():
+                    self._loading.set_result(None)
                 continue
             if self.network_exposure is None and line.startswith((NETWORK_PRIVATE, NETWORK_SHARED)):
                 self.network_exposure = line.removeprefix(NETWORK_SHARED) if line != NETWORK_PRIVATE else ""
@@ -217,6 +270,8 @@ class TensorBoardProcess:
         """SIGTERM (TensorBoard then removes its info file), then SIGKILL after grace seconds.
         Signals go to the whole process group, which also holds the data server (that one also
         ends by itself when TensorBoard's end closes its stdin)."""
+        if self._proc.stdin is not None:
+            self._proc.stdin.close()  # a launcher still waiting for its flags ends by itself
         if self._proc.returncode is None:
             self._signal(signal.SIGTERM)
             self._signal(signal.SIGCONT)  # a suspended TensorBoard must run to end gracefully

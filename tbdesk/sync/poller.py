@@ -161,6 +161,7 @@ class LiveSync:
         self._trimmed = float("-inf")
         self._stopped = False
         self._flowing = False  # bytes arrived in the last round
+        self._first_synced = asyncio.Event()  # the first run was synced once (or never will be)
 
     # ---- the public face
     def subscribe(self, callback: Callable[[RunSyncStatus], None]) -> None:
@@ -210,6 +211,12 @@ class LiveSync:
         self._task.add_done_callback(self._loop_ended)
         return self.statuses
 
+    async def first_run_synced(self) -> None:
+        """Until the first run given (the newest: listings put it first) has been synced once, or
+        the first round has ended without it. After start(wait=False): a board started then finds
+        that run's files at its first scan of the logs instead of at a reload."""
+        await self._first_synced.wait()
+
     def refresh(self) -> None:
         """Poll everything now (errors included) instead of at the next round."""
         for tracked in self._runs.values():
@@ -227,6 +234,7 @@ class LiveSync:
         if self._stopped:
             return
         self._stopped = True
+        self._first_synced.set()
         for tracked in self._runs.values():
             if tracked.sync is not None:
                 tracked.sync.cancel()
@@ -244,7 +252,7 @@ class LiveSync:
     async def _loop(self, *, first: bool = False) -> None:
         pause = self.policy.fast
         if first:
-            self._flowing = await self._round(time.monotonic(), first=True)
+            self._flowing = await self._round(time.monotonic(), first=True, head_first=True)
         while not all(tracked.done for tracked in self._runs.values()):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._next_wait(pause))
@@ -275,10 +283,20 @@ class LiveSync:
         ]
         return max(0.0, min([pause, *retries, *probes]))
 
-    async def _round(self, now: float, *, first: bool = False) -> bool:
-        """Poll every run that is due; True when bytes arrived."""
+    async def _round(self, now: float, *, first: bool = False, head_first: bool = False) -> bool:
+        """Poll every run that is due; True when bytes arrived. head_first: the first run (the
+        newest) alone, then the others; a board waits for that one (first_run_synced), and it
+        need not share the store with them."""
         due = [t for t in self._runs.values() if not t.done and (first or t.next_try <= now)]
-        polls = await asyncio.gather(*(self._poll(tracked, now) for tracked in due), return_exceptions=True)
+        first_root = self._runs.get(self._trees[0].root.key) if self._trees else None
+        head = [t for t in due if t is first_root] if head_first else []
+        polls = [
+            *await asyncio.gather(*(self._poll(tracked, now) for tracked in head), return_exceptions=True)
+        ]
+        self._first_synced.set()
+        rest = [tracked for tracked in due if tracked is not first_root or not head]
+        due = head + rest  # the order of polls
+        polls += await asyncio.gather(*(self._poll(tracked, now) for tracked in rest), return_exceptions=True)
         fetched = 0
         for tracked, outcome in zip(due, polls, strict=True):
             if isinstance(outcome, BaseException):

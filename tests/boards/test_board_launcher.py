@@ -23,8 +23,8 @@ def test_a_venv_runs_the_launcher_file_with_its_own_python() -> None:
 def test_a_bundle_runs_its_own_executable_with_the_internal_verb(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", "/opt/tbdesk/tbdesk")
-    command = tensorboard_command(Path("/tmp/tbdesk-board-x/flags"))
-    assert command == ["/opt/tbdesk/tbdesk", BOARD_VERB, "--flagfile=/tmp/tbdesk-board-x/flags"]
+    command = tensorboard_command()
+    assert command == ["/opt/tbdesk/tbdesk", BOARD_VERB]
     assert is_board_command(command)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tbdesk.model import Run
-from tbdesk.sources.cloud import CloudFolderSource
+from tbdesk.sources.cloud import CloudFolderSource, all_runs
 from tbdesk.sync import LiveSync, PollPolicy, RunCache, RunSync, SyncState
 from tbdesk.sync.cloud import CloudRemote
 from tests.cloud.servers import S3Server
@@ -211,3 +211,30 @@ def test_hostile_object_names_never_leave_the_cache(bucket: Any, s3: S3Server, t
     asyncio.run(main())
     outside = [p for p in tmp_path.rglob("*") if p.is_file() and cache.root not in p.parents]
     assert outside == []
+
+
+def test_the_newest_run_is_mirrored_first_and_a_board_can_wait_for_it(bucket: Any, cache: RunCache) -> None:
+    """start(wait=False) returns at once; first_run_synced() returns when the run the listing puts
+    first (the newest, which a board on the folder waits for) is mirrored whole."""
+    stamps = {"old": 1714550400, "newest": 1714559999, "older": 1714540000}
+    data = {name: Events("loss").steps(0, 200) for name in stamps}
+    for name, stamp in stamps.items():
+        bucket.put_object(Key=f"tb/{name}/events.out.tfevents.{stamp}.host", Body=data[name])
+
+    async def main() -> None:
+        source = CloudFolderSource(f"s3://{bucket.name}/tb")
+        runs = await all_runs(source)
+        assert [run.id for run in runs] == ["newest", "old", "older"]
+        live = LiveSync(source, runs, cache=cache, policy=POLICY)
+        try:
+            await live.start(wait=False)
+            await asyncio.wait_for(live.first_run_synced(), 30)
+            status = live.status(runs[0].key)
+            assert status is not None and status.folder is not None
+            name = f"events.out.tfevents.{stamps['newest']}.host"
+            assert (status.folder / name).read_bytes() == data["newest"]
+            await until(lambda: all(s.state is SyncState.LIVE for s in live.statuses), 30, "the others")
+        finally:
+            await live.stop()
+
+    asyncio.run(main())
