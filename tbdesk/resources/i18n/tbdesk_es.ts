@@ -653,6 +653,16 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <source>Secret:</source>
         <translation>Secreto:</translation>
     </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" line="58"/>
+        <source>Automatic (Azure&apos;s variables, or the only signed-in account)</source>
+        <translation>Automática (las variables de Azure, o la única cuenta con la sesión iniciada)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" line="92"/>
+        <source>Azure account:</source>
+        <translation>Cuenta de Azure:</translation>
+    </message>
 </context>
 <context>
     <name>DeviceCodeDialog</name>
