@@ -75,6 +75,7 @@ class CloudFolderSource(FolderRunsSource):
         self.account = account
         self._secret = secret
         self._fs: Any = None
+        self._credential: Any = None  # the tbdesk account's credential in use (AccountCredential)
         self._expires: datetime | None = None  # when the SAS token in use expires
         self._runs: dict[str, list[Run]] | None = None
         # The last listing of the whole folder: (root, objects, time.monotonic() when it came);
@@ -97,6 +98,9 @@ class CloudFolderSource(FolderRunsSource):
             )
             self._expires = sas_expiry(secret)
             self._fs = open_filesystem(self.url, secret, credential)
+            self._credential = credential
+        if self._credential is not None:  # its client keeps a token: a sign-out must stop it too
+            self._credential.check_signed_in()
         return self._fs
 
     def describe(self, exc: BaseException, doing: str) -> SourceError:
