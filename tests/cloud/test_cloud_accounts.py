@@ -10,6 +10,7 @@ asked, and the token storage accepted says for whom it was made."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -32,12 +33,25 @@ PERSONAL_TENANT = "personal.example"
 STORAGE = "https://storage.azure.com"
 
 
-def sign_in_as(store: AccountStore, server: TokenServer, name: str, tenant: str) -> Account:
-    """A service principal of the tenant, signed in as the Sign in dialog does it."""
+def sign_in_as(  # noqa: PLR0917 - what an account is made of
+    store: AccountStore,
+    server: TokenServer,
+    name: str,
+    tenant: str,
+    arm_endpoint: str | None = None,
+    run: Callable[[Coroutine[Any, Any, Account]], Account] = asyncio.run,
+) -> Account:
+    """A service principal of the tenant, signed in as the Sign in dialog does it (the sign-in
+    run by `run`: the Qt tests' loop in a window's tests)."""
     account = Account.new(
-        name, "service_principal", tenant_id=tenant, client_id=CLIENT_ID, authority_host=server.url
+        name,
+        "service_principal",
+        tenant_id=tenant,
+        client_id=CLIENT_ID,
+        authority_host=server.url,
+        arm_endpoint=arm_endpoint,
     )
-    return asyncio.run(sign_in(store, add_account(store, account, client_secret=server.client_secret)))
+    return run(sign_in(store, add_account(store, account, client_secret=server.client_secret)))
 
 
 @pytest.fixture
