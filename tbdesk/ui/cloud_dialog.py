@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from tbdesk.sources.base import SourceError
-from tbdesk.sources.cloud_access import CloudURL, parse_url
+from tbdesk.sources.cloud_access import CloudURL, azure_environment, parse_url
 
 CLOUD_DIALOG_NAME = "open-cloud-folder-dialog"
 EXAMPLES = (
@@ -107,6 +107,14 @@ class CloudFolderDialog(QDialog):
         except SourceError as error:
             self.problem.setText(str(error))  # the dialog stays open with what was typed
             return
+        secret = self.secret.text().strip() or None
         account = self.account.currentData() if url.kind == "az" else None
-        self._accepted_url(url, self.secret.text().strip() or None, account)
+        several = self.account.count() > 2  # Automatic and two accounts or more
+        if url.kind == "az" and account is None and several and not secret and not azure_environment():
+            # The folder would refuse to guess which account reads it: ask here instead.
+            self.problem.setText(
+                self.tr("Several Azure accounts are signed in: choose the one that reads it.")
+            )
+            return
+        self._accepted_url(url, secret, account)
         self.accept()

@@ -206,8 +206,13 @@ def test_open_cloud_folder_asks_which_account_and_remembers_it_with_the_url(
         "Work",
     ]
     dialog.url.setEditText(url)
+    open_button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Open)
+    open_button.click()  # Automatic, with two signed in: the dialog asks rather than guess
+    assert dialog.isVisible() and "choose the one" in dialog.problem.text()
+    assert not window.tree_model.source_index(f"cloud:{url}").isValid()
     dialog.account.setCurrentIndex(dialog.account.findData(work.id))
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Open).click()
+    open_button.click()
+    assert not dialog.isVisible()
     source = window.tree_model.node(window.tree_model.source_index(f"cloud:{url}")).source  # type: ignore[union-attr]
     assert isinstance(source, CloudFolderSource) and source.account == work.id
     assert window.settings.cloud_account(url) == work.id
