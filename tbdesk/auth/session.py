@@ -176,7 +176,7 @@ def open_workspace(
 
     account = (store or AccountStore()).account(entry.account_id)
     return AzureSource(
-        _AccountCredential(account),
+        AccountCredential(account, "its workspaces"),
         entry.subscription_id,
         entry.resource_group,
         entry.workspace_name,
@@ -188,25 +188,30 @@ def open_workspace(
     )
 
 
-class _AccountCredential:
+class AccountCredential:
     """An account's credential of this launch, made when a token is first asked for: making it
     may read a client secret from the keyring (which can block on a locked keyring's prompt)
     and imports azure-identity, so it must not happen on the UI thread that opens sources.
 
     It asks the session each time, so a sign-out of this launch stops it (SignedOutError, which
-    the tree answers by offering to sign in again) and a sign-in again lets it go on."""
+    the tree answers by offering to sign in again) and a sign-in again lets it go on. `what`
+    it reads (a workspace's runs, a cloud folder) is named in that error."""
 
-    def __init__(self, account: Account) -> None:
-        self._account = account
+    def __init__(self, account: Account, what: str) -> None:
+        self.account = account
+        self._what = what
         self._credential: Any = None  # the session's credential, once a token was asked for
 
-    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
-        current = session()
-        if current.is_signed_out(self._account):
+    def check_signed_in(self) -> None:
+        """SignedOutError when the person signed out of the account."""
+        if session().is_signed_out(self.account):
             raise SignedOutError(
-                f"Signed out of the Azure account {self._account.name}: sign in again to read its workspaces."
+                f"Signed out of the Azure account {self.account.name}: sign in again to read {self._what}."
             )
-        self._credential = current.credential(self._account)
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        self.check_signed_in()
+        self._credential = session().credential(self.account)
         return self._credential.get_token(*scopes, **kwargs)
 
 

@@ -21,7 +21,14 @@ from typing import Any
 from tbdesk.local.names import InvalidNameError, check_file_name, inside
 from tbdesk.model import Run, RunFile, RunStatus
 from tbdesk.sources.base import SourceError
-from tbdesk.sources.cloud_access import CloudURL, describe, open_filesystem, parse_url, sas_expiry
+from tbdesk.sources.cloud_access import (
+    CloudURL,
+    azure_environment,
+    describe,
+    open_filesystem,
+    parse_url,
+    sas_expiry,
+)
 from tbdesk.sources.logdir import ROOT_RUN, FolderRunsSource, event_file_time, is_event_file
 
 KIND = "cloud"
@@ -58,12 +65,17 @@ def _relative(path: str, root: str) -> str | None:
 
 class CloudFolderSource(FolderRunsSource):
     """Runs found in a cloud folder of TensorBoard logs. `secret`: a SAS token, connection string
-    or "ACCESS_KEY_ID:SECRET" to use instead of the one tbdesk's keyring keeps for the folder."""
+    or "ACCESS_KEY_ID:SECRET" to use instead of the one tbdesk's keyring keeps for the folder.
+    `account`: the id of the tbdesk Azure account whose identity reads Azure storage (an Azure
+    ML datastore's: its workspace's account); None: the only signed-in account (see
+    _credentials for the whole order)."""
 
-    def __init__(self, url: str | CloudURL, *, secret: str | None = None) -> None:
+    def __init__(self, url: str | CloudURL, *, secret: str | None = None, account: str | None = None) -> None:
         self.url = url if isinstance(url, CloudURL) else parse_url(url)
+        self.account = account
         self._secret = secret
         self._fs: Any = None
+        self._credential: Any = None  # the tbdesk account's credential in use (AccountCredential)
         self._expires: datetime | None = None  # when the SAS token in use expires
         self._runs: dict[str, list[Run]] | None = None
         # The last listing of the whole folder: (root, objects, time.monotonic() when it came);
@@ -81,9 +93,14 @@ class CloudFolderSource(FolderRunsSource):
     # ---- reading the store (blocking: call in a thread)
     def filesystem(self) -> Any:
         if self._fs is None:
-            secret, credential = (self._secret, None) if self._secret else _credentials(self.url)
+            secret, credential = (
+                (self._secret, None) if self._secret else _credentials(self.url, self.account)
+            )
             self._expires = sas_expiry(secret)
             self._fs = open_filesystem(self.url, secret, credential)
+            self._credential = credential
+        if self._credential is not None:  # its client keeps a token: a sign-out must stop it too
+            self._credential.check_signed_in()
         return self._fs
 
     def describe(self, exc: BaseException, doing: str) -> SourceError:
@@ -213,31 +230,39 @@ def _object(name: str, info: dict[str, Any]) -> CloudObject:
     return CloudObject(name.rstrip("/"), int(info.get("size") or 0), str(etag) if etag else None, stamp)
 
 
-def _credentials(url: CloudURL) -> tuple[str | None, Any]:
-    """The secret the keyring keeps for the folder, and (Azure) the signed-in account's
-    credential; either may be None."""
+def _credentials(url: CloudURL, account_id: str | None) -> tuple[str | None, Any]:
+    """The secret the keyring keeps for the folder, else (Azure, when Azure's environment
+    variables give no way in: they come first, as for Azure's own tools) a tbdesk account's
+    credential: the folder's own account, else the only signed-in one. With several signed in
+    and none chosen, tbdesk does not guess (a wrong tenant reads as a bare 403): it says so."""
     from tbdesk.auth.secret_store import load_secret
 
     try:
         secret = load_secret(url.secret_id)
     except Exception:  # a keyring that cannot answer: the ecosystem's own chain still may
         secret = None
-    if secret or url.kind != "az":
+    if secret or url.kind != "az" or azure_environment():
         return secret, None
-    return None, _signed_in_credential()
+    return None, _account_credential(url, account_id)
 
 
-def _signed_in_credential() -> Any:
-    """The first signed-in tbdesk account's credential, or None."""
-    from tbdesk.auth.session import session
+def _account_credential(url: CloudURL, account_id: str | None) -> Any:
+    """The credential of the account that reads the folder (signed-out: SignedOutError, naming
+    the account to sign in again), or None when no account is signed in."""
+    from tbdesk.auth.session import AccountCredential, session
     from tbdesk.azure.accounts import AccountStore
 
-    try:
-        accounts = AccountStore().accounts
-    except Exception:
-        return None
-    current = session()
-    for account in accounts:
-        if not current.is_signed_out(account):
-            return current.credential(account)
-    return None
+    what = f"the cloud folder {url.text}"
+    store = AccountStore()
+    if account_id is not None:
+        credential = AccountCredential(store.account(account_id), what)
+        credential.check_signed_in()  # said now, before any request
+        return credential
+    signed_in = [account for account in store.accounts if not session().is_signed_out(account)]
+    if len(signed_in) > 1:
+        names = ", ".join(account.name for account in signed_in)
+        raise SourceError(
+            f"Several Azure accounts are signed in ({names}) and none was chosen to read {url.text}:"
+            " choose one in File > Open cloud folder…, or set AZURE_STORAGE_CONNECTION_STRING."
+        )
+    return AccountCredential(signed_in[0], what) if signed_in else None

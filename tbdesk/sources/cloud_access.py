@@ -7,8 +7,8 @@ or connection string, an AWS "ACCESS_KEY_ID:SECRET"); then the ecosystem's own c
 own library (AWS: AWS_ENDPOINT_URL, AWS_PROFILE, AWS_ACCESS_KEY_ID..., SSO; Azure:
 AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_ACCOUNT_NAME, AZURE_STORAGE_SAS_TOKEN...; Google:
 GOOGLE_APPLICATION_CREDENTIALS and application default credentials); for Azure Blob storage
-without any of those, the signed-in tbdesk account's azure-identity credential, else
-DefaultAzureCredential as adlfs does.
+without any of those, a tbdesk account's azure-identity credential (the folder's own account, else
+the only signed-in one: tbdesk.sources.cloud), else DefaultAzureCredential as adlfs does.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def open_filesystem(url: CloudURL, secret: str | None = None, azure_credential: 
             options["connection_string"] = secret
         else:
             options["sas_token"] = secret.lstrip("?")
-    elif azure_credential is not None and not _azure_environment():
+    elif azure_credential is not None and not azure_environment():
         options["credential"] = AsyncCredential(azure_credential)
     fs = adlfs.AzureBlobFileSystem(**options, **common)
     _shorten_azure_retries(fs.service_client)
@@ -170,10 +170,8 @@ def _shorten_azure_retries(client: Any) -> None:
     policy.connect_retries = 2
 
 
-def _azure_environment() -> bool:
+def azure_environment() -> bool:
     """The environment gives adlfs a way in of its own (it reads these itself)."""
-    import os
-
     names = ("AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_SAS_TOKEN", "AZURE_STORAGE_ACCOUNT_KEY")
     return any(os.environ.get(name) for name in names) or os.environ.get("AZURE_STORAGE_ANON") == "1"
 
@@ -277,6 +275,9 @@ def describe(  # noqa: PLR0911 - one answer per case
     """What went wrong `doing` something with the cloud folder, in the user's words. `expires`:
     when the SAS token in use expires (a service may not say that this is why it refused)."""
     chain = _chain(exc)
+    own = next((link for link in chain if isinstance(link, SourceError)), None)
+    if own is not None:  # tbdesk's own word, raised under the library (a signed-out account's token)
+        return own
     text = " ".join(f"{type(link).__name__} {link}" for link in chain)
     status = next((code for code in map(_status, chain) if code is not None), None)
     where = url.text

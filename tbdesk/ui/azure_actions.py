@@ -30,6 +30,7 @@ from tbdesk import paths
 from tbdesk.azure.errors import SignedOutError
 from tbdesk.model import Experiment, Metric, Run, RunFile
 from tbdesk.sources.base import Source, SourceError
+from tbdesk.sources.cloud import CloudFolderSource
 from tbdesk.ui.locale_text import counts
 from tbdesk.ui.tasks import describe_error
 
@@ -245,6 +246,11 @@ class AzureActions(QObject):
             return
         self._show_account(account)
         self._reopen_workspaces(account.id)
+        model = self._window.tree_model
+        keep = self._window.tree.expanded_keys()
+        for source in model.sources():  # the cloud folders it reads (datastores...) read again too
+            if isinstance(source, CloudFolderSource) and source.account == account.id:
+                model.refresh(keep, model.source_index(source.id))
 
     def sign_in_again(self, account_id: str) -> asyncio.Task[Account | None] | SignInDialog:
         """Sign the account in again: at once when its sign-in only expired; through the sign-in

@@ -34,7 +34,9 @@ from shiboken6 import Shiboken
 import tbdesk
 from tbdesk.boards import Board, BoardManager, BoardRun, BoardState
 from tbdesk.sources.base import SourceError
+from tbdesk.sources.cloud import KIND as CLOUD
 from tbdesk.sources.cloud import CloudFolderSource, all_runs
+from tbdesk.sources.cloud_access import parse_url
 from tbdesk.sources.logdir import LogFolderSource, unreadable_in
 from tbdesk.sources.workspace import WorkspaceSource
 from tbdesk.sync import RunCache
@@ -389,8 +391,14 @@ class MainWindow(QMainWindow):
     def _restore_folder(self, source_id: str) -> None:
         from tbdesk.sources import open_source
 
+        kind, _, url = source_id.partition(":")
         try:
-            self.tree_model.add_source(open_source(source_id))
+            # A cloud folder is read again by the Azure account it was read with.
+            cloud = kind == CLOUD
+            account = self.settings.cloud_account(url) if cloud else None
+            self.tree_model.add_source(
+                CloudFolderSource(url, account=account) if cloud else open_source(source_id)
+            )
         except SourceError as error:
             self.statusBar().showMessage(self.tr("Not showing a remembered folder: {0}").format(error))
 
@@ -507,8 +515,9 @@ class MainWindow(QMainWindow):
 
     def open_cloud_board(self, url: str) -> None:
         """`tbdesk URL`: show the cloud folder in the tree and open a board on all its runs,
-        mirrored live into the cache."""
-        source = CloudFolderSource(url)
+        mirrored live into the cache; read by the Azure account last chosen for it (if any)."""
+        where = parse_url(url)
+        source = CloudFolderSource(where, account=self.settings.cloud_account(where.text))
         self.tree_model.add_source(source)
         self.tasks.run(self._open_cloud(source), f"Listing {source.url.text}")
 

@@ -29,6 +29,7 @@ from tbdesk.sync.cache import DEFAULT_LIMIT
 FILE_NAME = "tbdesk.ini"
 GB = 1024**3
 RECENT_URLS = 10  # cloud folders remembered
+CLOUD_ACCOUNTS = 100  # cloud folders whose Azure account is remembered (more than the tree shows)
 MIN_CACHE_LIMIT = 10 * 1024**2  # below this the cache could not hold one run's logs
 T = TypeVar("T")
 
@@ -129,6 +130,37 @@ class Settings:
     def add_recent_cloud_url(self, url: str) -> None:
         urls = [url, *(known for known in self.recent_cloud_urls() if known != url)]
         self._qs.setValue("cloud/recent_urls", urls[:RECENT_URLS])
+
+    def cloud_account(self, url: str) -> str | None:
+        """The tbdesk Azure account (its id) that reads the cloud folder at url, as last chosen
+        (an Azure ML datastore's workspace's account, or the one picked in Open cloud folder…);
+        None: none chosen (Azure's variables, or the only signed-in account, read it)."""
+        return self._cloud_accounts().get(url)
+
+    def set_cloud_account(self, url: str, account: str | None) -> None:
+        ties = {url: account} | {known: tie for known, tie in self._cloud_accounts().items() if known != url}
+        kept = [(known, tie) for known, tie in ties.items() if tie][:CLOUD_ACCOUNTS]
+        self._qs.remove("cloud_accounts")
+        self._qs.beginWriteArray("cloud_accounts", len(kept))
+        for i, (known, tie) in enumerate(kept):
+            self._qs.setArrayIndex(i)
+            self._qs.setValue("url", known)
+            self._qs.setValue("account", tie)
+        self._qs.endArray()
+
+    def _cloud_accounts(self) -> dict[str, str]:
+        """url -> account id, newest first."""
+        size = self._qs.beginReadArray("cloud_accounts")
+        try:
+            ties: dict[str, str] = {}
+            for i in range(size):
+                self._qs.setArrayIndex(i)
+                url, account = self._string("url"), self._string("account")
+                if url and account:  # a damaged entry: skip it, keep the rest
+                    ties.setdefault(url, account)
+            return ties
+        finally:
+            self._qs.endArray()
 
     def log_folders(self) -> list[str]:
         """Source ids of the log folders the tree showed, in order."""

@@ -74,15 +74,22 @@ class SourceActions(QObject):
         self._window.tree.setCurrentIndex(index)
 
     def ask_cloud_folder(self) -> CloudFolderDialog:
+        settings = self._window.settings
+        signed_in = [a for a in self._window.azure.accounts() if not a.signed_out]
         dialog = CloudFolderDialog(
-            self._window, self._window.settings.recent_cloud_urls(), self.add_cloud_folder
+            self._window,
+            settings.recent_cloud_urls(),
+            self.add_cloud_folder,
+            [(account.id, account_title(account)) for account in signed_in],
+            settings.cloud_account,
         )
         dialog.open()
         return dialog
 
-    def add_cloud_folder(self, url: CloudURL, secret: str | None = None) -> None:
-        """Show a cloud folder in the tree (remembered among the recent ones); a secret given
-        goes to the keyring, for this folder's account or bucket."""
+    def add_cloud_folder(self, url: CloudURL, secret: str | None = None, account: str | None = None) -> None:
+        """Show a cloud folder in the tree (remembered among the recent ones, with the Azure
+        account that reads it: None, automatic); a secret given goes to the keyring, for this
+        folder's account or bucket."""
         if secret:
             try:
                 store_secret(url.secret_id, secret)
@@ -90,16 +97,27 @@ class SourceActions(QObject):
                 dialogs.show_error(self._window, "Open cloud folder failed", str(error))
                 return
         self._window.settings.add_recent_cloud_url(url.text)
-        index = self._window.tree_model.add_source(CloudFolderSource(url))
+        self._window.settings.set_cloud_account(url.text, account)
+        model = self._window.tree_model
+        source = CloudFolderSource(url, account=account)
+        shown = model.node(model.source_index(source.id))
+        if (
+            shown is not None
+            and isinstance(shown.source, CloudFolderSource)
+            and shown.source.account != account
+        ):
+            model.remove_source(source.id)  # shown read by another account: read it anew by this one
+        index = model.add_source(source)
         self._window.tree.expand(index)
         self._window.tree.setCurrentIndex(index)
 
-    def open_datastore(self, store: Datastore) -> None:
+    def open_datastore(self, store: Datastore, workspace_id: str) -> None:
         """An Azure ML datastore opened from the tree: its container as a cloud folder, read with
-        the signed-in account's identity; one that needs keys says why not instead."""
+        the identity of the account of its workspace (source id workspace_id); one that needs
+        keys says why not instead."""
         problem = store.problem
         if problem is None and store.url is not None:
-            self.add_cloud_folder(parse_url(store.url))
+            self.add_cloud_folder(parse_url(store.url), account=self._window.azure.account_of(workspace_id))
         else:
             title = self.tr("Cannot open the datastore {name}").format(name=store.name)
             dialogs.show_error(self._window, title, problem or "")

@@ -20,6 +20,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
 from tbdesk.model import Run, RunKey
 from tbdesk.sources.azure import AzureSource
 from tbdesk.sources.base import Source
+from tbdesk.sources.cloud import CloudFolderSource
 from tbdesk.sources.logdir import LogFolderSource
 from tbdesk.sync import RunSyncStatus
 from tbdesk.ui.tasks import describe_error
@@ -138,9 +139,14 @@ class SourceTreeModel(QAbstractItemModel):
         return [node.account for node in self._root.children if node.account is not None]
 
     def account_of(self, source_id: str) -> str | None:
-        """The account a source is shown under (None: at the top level, or not shown)."""
+        """The account a source is shown under, or (a cloud folder) reads with; None: neither,
+        or not shown."""
         node = self.node(self.source_index(source_id))
-        return node.parent.account if node is not None and node.parent is not None else None
+        if node is None:
+            return None
+        if node.parent is not None and node.parent.account is not None:
+            return node.parent.account
+        return node.source.account if isinstance(node.source, CloudFolderSource) else None
 
     def _source_nodes(self) -> Iterator[Node]:
         for node in self._root.children:

@@ -126,7 +126,9 @@ class SourceTreeView(QTreeView):
 
     runsActivated = Signal()  # a run was double-clicked or Enter pressed on runs
     signInRequested = Signal(str)  # an error row saying "signed out" was activated: its source id
-    datastoreActivated = Signal(object)  # a datastore row was activated: its Datastore
+    datastoreActivated = Signal(
+        object, str
+    )  # a datastore row was activated: its Datastore, its workspace's id
 
     def __init__(self, model: SourceTreeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -325,8 +327,8 @@ class SourceTreeView(QTreeView):
                 self._model.retry(parent)
         elif node.kind is Kind.RUN:
             self.runsActivated.emit()
-        elif node.kind is Kind.DATASTORE:
-            self.datastoreActivated.emit(node.datastore)
+        elif node.kind is Kind.DATASTORE and node.source is not None:
+            self.datastoreActivated.emit(node.datastore, node.source.id)
         else:
             self.setExpanded(index, not self.isExpanded(index))
 

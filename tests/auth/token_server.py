@@ -130,7 +130,9 @@ class TokenServer:
             "response_modes_supported": ["query", "fragment", "form_post"],
         }
 
-    def token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:  # noqa: PLR0911 - one per grant
+    def token(self, form: dict[str, str], tenant: str = TENANT) -> tuple[int, dict[str, Any]]:  # noqa: PLR0911
+        """The token endpoint's answer (one case per grant); a service principal's access token
+        is for the tenant in the request's path and the resource of its scope, as Entra ID's."""
         grant = form.get("grant_type", "")
         if grant == "client_credentials":
             if form.get("client_id") != CLIENT_ID or form.get("client_secret") != self.client_secret:
@@ -138,7 +140,7 @@ class TokenServer:
                     "error": "invalid_client",
                     "error_description": "AADSTS7000215: Invalid client secret provided.",
                 }
-            return 200, self._tokens(user=False)
+            return 200, self._tokens(user=False, tenant=tenant, scope=form.get("scope", ""))
         if grant == "urn:ietf:params:oauth:grant-type:device_code":
             self._polls += 1
             if self._polls <= self.pending_polls:
@@ -170,8 +172,17 @@ class TokenServer:
         self._codes[code] = query.get("nonce", "")
         return {"code": code, "state": query.get("state", ""), "redirect_uri": query.get("redirect_uri", "")}
 
-    def _tokens(self, *, user: bool, client_id: str = "", nonce: str | None = None) -> dict[str, Any]:
-        access = make_token(self.token_lifetime)
+    def _tokens(
+        self,
+        *,
+        user: bool,
+        client_id: str = "",
+        nonce: str | None = None,
+        tenant: str = TENANT,
+        scope: str = "",
+    ) -> dict[str, Any]:
+        resource = scope.split(maxsplit=1)[0].removesuffix("/.default") if scope else ""
+        access = make_token(self.token_lifetime, tenant, resource or "https://management.core.windows.net/")
         self.issued.append(access)
         answer: dict[str, Any] = {
             "token_type": "Bearer",
@@ -226,7 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
         form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
         owner.log.append(Seen("POST", parts.path, form))
         if parts.path.endswith("/oauth2/v2.0/token"):
-            self._send(*owner.token(form))
+            self._send(*owner.token(form, parts.path.strip("/").split("/")[0]))
         elif parts.path.endswith("/oauth2/v2.0/devicecode"):
             self._send(200, owner.device_code())
         else:

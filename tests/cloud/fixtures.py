@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tbdesk.sync import RunCache
-from tests.cloud.servers import Azurite, GcsServer, S3Server
+from tests.cloud.servers import AZURITE_ACCOUNT, AZURITE_KEY, Azurite, GcsServer, S3Server
 
 _names = itertools.count()
 
@@ -100,6 +100,52 @@ def own_container(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[A
     try:
         monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", server.connection_string)
         service = BlobServiceClient.from_connection_string(server.connection_string)
+        made = service.create_container(f"logs{next(_names)}")
+        yield made
+        made.close()
+        service.close()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def oauth_container(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A container in an Azurite of the test's own (stopped when it ends) that takes Entra ID
+    bearer tokens over https, and nothing in the environment: only a tbdesk account's credential
+    gets in. adlfs's client for https://devstoreaccount1.blob.core.windows.net reaches it and
+    trusts its certificate, as DNS and the system's trust store would take a client to the real
+    host; the rest (adlfs, azure-storage-blob, the bearer token policy) is as in use."""
+    from adlfs import spec
+    from azure.storage.blob import BlobServiceClient
+    from azure.storage.blob.aio import BlobServiceClient as AsyncBlobServiceClient
+
+    from tests.auth.token_server import write_certificate
+
+    (tmp_path / "tls").mkdir()
+    cert, key = write_certificate(tmp_path / "tls")
+    server = Azurite(tmp_path / "azurite", oauth_tls=(cert, key)).start()
+    for name in (
+        "AZURE_STORAGE_CONNECTION_STRING",
+        "AZURE_STORAGE_SAS_TOKEN",
+        "AZURE_STORAGE_ACCOUNT_KEY",
+        "AZURE_STORAGE_ACCOUNT_NAME",
+        "AZURE_STORAGE_ANON",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    real_host = f"https://{AZURITE_ACCOUNT}.blob.core.windows.net"
+
+    def client(account_url: str, location_mode: str | None = None, credential: Any = None) -> Any:
+        if account_url != real_host:
+            raise AssertionError(f"adlfs went to {account_url}, not {real_host}")
+        options = {"_location_mode": location_mode} if location_mode else {}
+        return AsyncBlobServiceClient(
+            server.endpoint, credential=credential, connection_verify=str(cert), **options
+        )
+
+    monkeypatch.setattr(spec, "_create_aio_blob_service_client", client)
+    key_credential = {"account_name": AZURITE_ACCOUNT, "account_key": AZURITE_KEY}
+    try:
+        service = BlobServiceClient(server.endpoint, credential=key_credential, connection_verify=str(cert))
         made = service.create_container(f"logs{next(_names)}")
         yield made
         made.close()

@@ -155,10 +155,14 @@ def _free_port() -> int:
 
 
 class Azurite:
-    """Azurite's Blob service; its data lives in `location`, so a restart keeps it."""
+    """Azurite's Blob service; its data lives in `location`, so a restart keeps it. With
+    `oauth_tls` (a certificate and its key, PEM) it speaks https and accepts Entra ID bearer
+    tokens as well as its key (`--oauth basic`: it checks a token's issuer, audience and
+    lifetime, not its signature); bearer tokens are only ever sent over https."""
 
-    def __init__(self, location: Path) -> None:
+    def __init__(self, location: Path, oauth_tls: tuple[Path, Path] | None = None) -> None:
         self._location = location
+        self._oauth_tls = oauth_tls
         self._process: subprocess.Popen[bytes] | None = None
         self.port = 0
 
@@ -178,6 +182,9 @@ class Azurite:
             "--disableTelemetry",
             "--skipApiVersionCheck",
         ]
+        if self._oauth_tls is not None:
+            cert, key = self._oauth_tls
+            command += ["--oauth", "basic", "--cert", str(cert), "--key", str(key)]
         self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
@@ -188,8 +195,15 @@ class Azurite:
         _stop(self._process)
 
     @property
+    def endpoint(self) -> str:
+        """The account's blob endpoint (path-style, as Azurite serves it)."""
+        scheme = "http" if self._oauth_tls is None else "https"
+        return f"{scheme}://127.0.0.1:{self.port}/{AZURITE_ACCOUNT}"
+
+    @property
     def connection_string(self) -> str:
+        scheme = "http" if self._oauth_tls is None else "https"
         return (
-            f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
-            f"BlobEndpoint=http://127.0.0.1:{self.port}/{AZURITE_ACCOUNT};"
+            f"DefaultEndpointsProtocol={scheme};AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
+            f"BlobEndpoint={self.endpoint};"
         )

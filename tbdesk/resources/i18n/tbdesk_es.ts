@@ -653,6 +653,21 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <source>Secret:</source>
         <translation>Secreto:</translation>
     </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" line="54"/>
+        <source>Automatic (Azure&apos;s variables, or the only signed-in account)</source>
+        <translation>Automática (las variables de Azure, o la única cuenta con la sesión iniciada)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" line="88"/>
+        <source>Azure account:</source>
+        <translation>Cuenta de Azure:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" line="116"/>
+        <source>Several Azure accounts are signed in: choose the one that reads it.</source>
+        <translation>Hay varias cuentas de Azure con la sesión iniciada: elija la que la lee.</translation>
+    </message>
 </context>
 <context>
     <name>DeviceCodeDialog</name>
