@@ -271,6 +271,7 @@ class RunActions(QObject):
                         cache=window.run_cache,
                         prefix=prefix,
                         progress=lambda update: self.show_export_progress(update, job),
+                        taken=[run.name for live in lives for run in live.runs],
                     )
                 )
             window.tasks.report(0, 0, detail="", task=job)
