@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QPushButton
 
 from tbdesk.boards import Board, BoardManager, BoardState, procinfo
 from tbdesk.model import RunKey
@@ -188,6 +189,9 @@ def test_compare_a_cloud_an_azure_a_local_and_a_folder_run_in_one_live_board(
     qtbot.waitUntil(lambda: steps(board, cloud_name)[-1:] == [5], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: steps(board, "az-logged")[-1:] == [3], timeout=WAIT_MS)
     assert manager.boards == [board] and board.pid == pid
+    compare.trigger()  # the same selection again: that board, not another
+    wait_idle(qtbot, window, WAIT_MS)
+    assert manager.boards == [board] and window.tabs.currentWidget() is window.view_of(board)
 
     # Stopping the board stops every sync that fed it: nothing more is asked of moto or Azure.
     feeds = window.syncs.feeds(board.id)
@@ -267,3 +271,55 @@ def test_runs_named_alike_in_two_sources_keep_their_families_apart(
     qtbot.waitUntil(lambda: steps(board, "lr=1 (2)/fold-1") == [0, 1], timeout=WAIT_MS)
     assert "lr=1/fold-1" not in _get(f"{board.url}data/runs")
     assert manager.boards == [board]
+
+
+def test_a_mixed_board_reopened_at_launch_follows_each_source_again(
+    qtbot: Any, env: Env, manager: BoardManager, stores: Stores, run_async: Any
+) -> None:
+    """The board comes back at the next launch; Refresh follows its cloud run and its Azure run
+    again (two syncs on one board); opening either run alone then gives a board of its own."""
+    bucket, emulator, azure = stores.bucket, stores.emulator, stores.azure
+    cloud_events, az_events = Events("loss"), Events("loss")
+    cloud_first = cloud_events.steps(0, 3)
+    bucket.put_object(Key=f"tb/exp/train/{EVENTS}", Body=cloud_first)
+    url = f"s3://{bucket.name}/tb"
+    logged = emulator.workspace.add_run("azexp", "az_logged", status="Running", display_name="az-logged")
+    logged.upload(f"logs/{EVENTS}", az_events.steps(0, 2))
+    window = make_window(qtbot, env, manager)
+    window.source_actions.add_cloud_folder(parse_url(url))
+    window.tree_model.add_source(azure)
+    expand_all(qtbot, window)
+    cloud_key, azure_key = RunKey(f"cloud:{url}", "exp/train"), RunKey(azure.id, logged.id)
+    select_runs(window, [cloud_key, azure_key, RunKey(window.workspace_source.id, env.ids["lr=1"])])
+    window.run_actions.compare_selected()
+    qtbot.waitUntil(lambda: not window.tasks.busy and bool(manager.boards), timeout=WAIT_MS)
+    window.close()  # the board is remembered for the next launch
+    run_async(manager.stop_all())  # what quitting does
+
+    again = make_window(qtbot, env, manager)
+    again.tree_model.add_source(azure)
+    again.restore_boards()
+    qtbot.waitUntil(lambda: not again.tasks.busy and bool(manager.boards), timeout=WAIT_MS)
+    [board] = manager.boards
+    qtbot.waitUntil(lambda: steps(board, "train") == [0, 1, 2], timeout=WAIT_MS)
+    bucket.put_object(Key=f"tb/exp/train/{EVENTS}", Body=cloud_first + cloud_events.steps(3, 5))
+    logged.append(f"logs/{EVENTS}", az_events.steps(2, 4))
+    view = again.view_of(board)
+    assert view is not None
+    refresh = view.findChild(QPushButton, "sync-refresh")
+    assert refresh is not None
+    refresh.click()
+    qtbot.waitUntil(lambda: steps(board, "train")[-1:] == [4], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: steps(board, "az-logged")[-1:] == [3], timeout=WAIT_MS)
+    assert {live.source.id for live in again.syncs.feeds(board.id)} == {cloud_key.source_id, azure.id}
+
+    # Either run alone is not what that board was opened for: each gets a board of its own.
+    expand_all(qtbot, again)
+    for key in (cloud_key, azure_key):
+        select_runs(again, [key])
+        again.run_actions.open_selected()
+        wait_idle(qtbot, again, WAIT_MS)
+        alone = manager.boards[-1]
+        assert alone is not board and [run.key for run in alone.runs] == [key]
+    assert len(manager.boards) == 3
+    assert not error_dialogs(again)
