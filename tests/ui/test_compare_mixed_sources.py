@@ -264,11 +264,14 @@ def test_runs_named_alike_in_two_sources_keep_their_families_apart(
     qtbot.waitUntil(lambda: steps(board, "lr=0.1 (2)/metrics", "acc") == [0, 1, 2, 3], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: steps(board, "lr=0.1/fold-0") == [0, 1, 2, 3, 4], timeout=WAIT_MS)
 
-    # A child run that joins the Azure sweep shows under the sweep's name on this board.
+    # A child run that joins the Azure sweep shows under the sweep's name on this board, and
+    # the running run's new points under its "/metrics".
     late = ws.add_run("azexp", "az_sweep_1", parent=sweep, status="Running", display_name="fold-1")
     late.upload(f"logs/{EVENTS}", Events("loss").steps(0, 2))
+    running.log("acc", 0.4, step=4)
     window.syncs.refresh(board.id)
     qtbot.waitUntil(lambda: steps(board, "lr=1 (2)/fold-1") == [0, 1], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: steps(board, "lr=0.1 (2)/metrics", "acc")[-1:] == [4], timeout=WAIT_MS)
     assert "lr=1/fold-1" not in _get(f"{board.url}data/runs")
     assert manager.boards == [board]
 
