@@ -326,3 +326,25 @@ def test_a_mixed_board_reopened_at_launch_follows_each_source_again(
         assert alone is not board and [run.key for run in alone.runs] == [key]
     assert len(manager.boards) == 3
     assert not error_dialogs(again)
+
+
+def test_a_source_whose_runs_have_nothing_to_show_leaves_the_others_on_the_board(
+    qtbot: Any, env: Env, manager: BoardManager
+) -> None:
+    """As within one source, where a run with neither logs nor metrics is left out: the local
+    workspace's run without anything beside a logs folder's run gives a board of the latter."""
+    plain = env.tmp / "plain"
+    (plain / "train").mkdir(parents=True)
+    (plain / "train" / EVENTS).write_bytes(Events("loss").steps(0, 3))
+    window = make_window(qtbot, env, manager)
+    window.source_actions.add_log_folder(plain)
+    expand_all(qtbot, window)
+    empty = RunKey(window.workspace_source.id, env.ids["no-logs"])
+    train = RunKey(window.tree_model.sources()[-1].id, "train")
+    select_runs(window, [empty, train])
+    window.run_actions.compare_selected()
+    qtbot.waitUntil(lambda: not window.tasks.busy and bool(manager.boards), timeout=WAIT_MS)
+    assert not error_dialogs(window)
+    [board] = manager.boards
+    assert [(run.name, run.key) for run in board.runs] == [("train", train)]
+    qtbot.waitUntil(lambda: steps(board, "train") == [0, 1, 2], timeout=WAIT_MS)
