@@ -3,7 +3,9 @@ server), runs of an Azure ML workspace (the emulator: one with TensorBoard logs,
 and one that logged metrics only, exported), a run of the local workspace and a run of a plain
 logs folder, selected together in the window's tree and compared from its context menu. One real
 TensorBoard serves every run under its own name; the cloud and Azure parts stay live on that board;
-stopping the board stops every sync it had."""
+stopping the board stops every sync it had. Also: runs named alike in two sources (renamed with
+their child runs and "/metrics"), the board reopened at the next launch (one sync per source
+again), and a source with nothing to show beside one that has."""
 
 from __future__ import annotations
 
