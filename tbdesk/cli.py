@@ -235,9 +235,13 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
 
 async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
     """Name on stderr what TensorBoard will not be able to read, and folders with no event files
-    yet (served anyway: a training run may be about to write there); refuse when nothing is readable."""
+    yet (served anyway: a training run may be about to write there); refuse when nothing is readable.
+    A cloud folder's run is served from its mirror in the run cache while the live sync fills it:
+    that one being empty yet is no news."""
     from tbdesk.sources.logdir import scan
+    from tbdesk.sync import RunCache
 
+    mirrors = RunCache().root
     scans = await asyncio.to_thread(lambda: [scan(run.path) for run in runs])
     unreadable = [item for scanned in scans for item in scanned.unreadable]
     for item in unreadable:
@@ -246,7 +250,7 @@ async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
         names = ", ".join(str(run.path) for run in runs)
         raise CommandError(f"Cannot read {names}: there is nothing to serve.")
     for run, scanned in zip(runs, scans, strict=True):
-        if not scanned.runs and not scanned.unreadable:
+        if not scanned.runs and not scanned.unreadable and not run.path.is_relative_to(mirrors):
             print(
                 f"tbdesk: warning: no TensorBoard event files in {run.path} yet; serving it anyway.",
                 file=sys.stderr,
@@ -270,7 +274,7 @@ async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[Live
             found = await all_runs(source)
             if not found:
                 raise CommandError(f"No TensorBoard logs in {source.url.text}")
-            lives.append(await prepare_live_runs(source, found))
+            lives.append(await prepare_live_runs(source, found, taken=[shown.name for shown in runs]))
             runs += lives[-1].runs
             continue
         path = Path(spec).expanduser()
@@ -285,7 +289,8 @@ async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[Live
         if os.sep in spec or (os.altsep and os.altsep in spec):  # run ids never hold a slash
             raise CommandError(f"No such folder: {path}")
         run = await asyncio.to_thread(resolve_run, workspace, spec)
-        runs += await prepare_board_runs(WorkspaceSource(workspace), [run])
+        taken = [shown.name for shown in runs]
+        runs += await prepare_board_runs(WorkspaceSource(workspace), [run], taken=taken)
     return runs
 
 

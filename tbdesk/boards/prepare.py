@@ -260,11 +260,16 @@ async def prepare_live_runs(
     prefix: str = DEFAULT_PREFIX,
     policy: PollPolicy | None = None,
     logdir_for: LogdirFor = cache_logdir,
+    taken: Sequence[str] = (),
 ) -> LiveRuns:
     """Sync runs (and with children=True their child runs; else the runs alone, a metrics-only
     one exported without its child runs) once, plan how each shows (see above), and keep the sync
     going; names are "<run>" and "<run>/<child>", unique, parents first. The
     caller attaches the result to its board, or stops it.
+
+    taken: the names of runs the same board shows from other sources. A run named like one of
+    them is renamed here, before its child runs and "/metrics" are named after it: the board
+    renaming it alone would show those inside the other run.
 
     Raises BoardError when no run has logs or metrics, SourceError when the runs cannot be read,
     ExportError when an export fails.
@@ -278,7 +283,7 @@ async def prepare_live_runs(
         if found_by_logs(source):  # the newest run first, unless it is slow to come
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(live.sync.first_run_synced(), FIRST_RUN_WAIT_S)
-        names = unique_names(board_name(run) for run in runs)
+        names = unique_names([*taken, *(board_name(run) for run in runs)])[len(taken) :]
         shows = await live.plan(list(zip(runs, names, strict=True)))
         live.exports = [show for show in shows if show.logs is None]
         live.snapshots = [
@@ -324,9 +329,12 @@ async def prepare_board_runs(
     children: bool = True,
     progress: ProgressCallback | None = None,
     logdir_for: LogdirFor = cache_logdir,
+    taken: Sequence[str] = (),
 ) -> list[BoardRun]:
     """`prepare_live_runs` once, without following the runs afterwards (a static board)."""
-    live = await prepare_live_runs(source, runs, children=children, progress=progress, logdir_for=logdir_for)
+    live = await prepare_live_runs(
+        source, runs, children=children, progress=progress, logdir_for=logdir_for, taken=taken
+    )
     await live.stop()
     return live.runs
 

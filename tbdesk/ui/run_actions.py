@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
-from tbdesk.boards import Board, BoardRun
+from tbdesk.boards import Board, BoardError, BoardRun
 from tbdesk.model import Experiment, Run
 from tbdesk.sources.base import Source, SourceError
 from tbdesk.sources.cloud import CloudFolderSource, all_runs
@@ -259,20 +259,27 @@ class RunActions(QObject):
                 await live.export_again(lambda update: self.show_export_progress(update, job))
             return board
         lives: list[LiveRuns] = []
+        empty: list[BoardError] = []
         try:
             for source, source_runs in _by_source(items):
                 window.tasks.report(
                     0, 0, detail=self.tr("syncing the logs of {0}").format(_title(items)), task=job
                 )
-                lives.append(
-                    await prepare_live_runs(
+                try:
+                    live = await prepare_live_runs(
                         source,
                         source_runs,
                         cache=window.run_cache,
                         prefix=prefix,
                         progress=lambda update: self.show_export_progress(update, job),
+                        taken=[run.name for other in lives for run in other.runs],
                     )
-                )
+                except BoardError as error:  # nothing to show: left out, as within one source
+                    empty.append(error)
+                    continue
+                lives.append(live)
+            if not lives:
+                raise empty[0]
             window.tasks.report(0, 0, detail="", task=job)
             runs = [run for live in lives for run in live.runs]
             board = await window.open_board(runs, title, live=True)

@@ -113,7 +113,10 @@ class BoardSyncs(QObject):
 
     def add(self, board: Board, live: LiveRuns, wanted: Asked) -> None:
         self._feeds.setdefault(board.id, []).append(live)
-        self._asked[board.id] = wanted
+        # A board fed by several syncs (one per source) was asked for their runs together.
+        keys, prefix = wanted
+        before = self._asked.get(board.id)
+        self._asked[board.id] = (keys | before[0] if before is not None else keys, prefix)
         live.sync.subscribe(_while_alive(self, lambda syncs, status: syncs._changed(board.id, status)))
         for status in live.sync.statuses:
             self.runChanged.emit(status)
