@@ -522,6 +522,7 @@ class MainWindow(QMainWindow):
         self.tasks.run(self._open_cloud(source), f"Listing {source.url.text}")
 
     async def _open_cloud(self, source: CloudFolderSource) -> None:
+        self.manager.warm()  # TensorBoard loads while the folder is listed and its runs fetched
         runs = await all_runs(source)
         if not runs:
             raise SourceError(f"No TensorBoard logs in {source.url.text}.")

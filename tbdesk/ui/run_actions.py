@@ -258,6 +258,7 @@ class RunActions(QObject):
             for live in window.syncs.feeds(board.id):
                 await live.export_again(lambda update: self.show_export_progress(update, job))
             return board
+        window.manager.warm()  # TensorBoard loads while the runs are synced or exported
         lives: list[LiveRuns] = []
         empty: list[BoardError] = []
         try:

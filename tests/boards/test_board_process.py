@@ -22,10 +22,11 @@ from tbdesk.boards import BoardError, procinfo
 from tbdesk.boards.probe import http_status
 from tbdesk.boards.process import TensorBoardProcess
 
-FAKE_TENSORFLOW = """
-import os, pathlib
-pathlib.Path(os.environ["FAKE_TF_MARKER"]).write_text("imported")
-raise ImportError("this fake TensorFlow only records that someone imported it")
+FAKE_PACKAGE = """
+import os
+with open(os.environ["FAKE_TF_MARKER"], "a") as marker:
+    marker.write(__name__ + "\\n")
+raise ImportError("this fake package only records that someone imported it")
 """
 
 
@@ -47,10 +48,12 @@ def _listening_addresses(port: int) -> set[str]:
 
 @pytest.fixture
 def fake_tensorflow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A 'tensorflow' package on PYTHONPATH that leaves a marker file when imported."""
+    """'tensorflow' and 'boto3' packages on PYTHONPATH that leave a marker file when imported
+    (one file, a line with the name of each); the marker's path."""
     site = tmp_path / "site"
-    (site / "tensorflow").mkdir(parents=True)
-    (site / "tensorflow" / "__init__.py").write_text(FAKE_TENSORFLOW)
+    for name in ("tensorflow", "boto3"):
+        (site / name).mkdir(parents=True)
+        (site / name / "__init__.py").write_text(FAKE_PACKAGE)
     marker = tmp_path / "tensorflow-was-imported"
     monkeypatch.setenv("PYTHONPATH", str(site))
     monkeypatch.setenv("FAKE_TF_MARKER", str(marker))
@@ -81,12 +84,13 @@ def test_serves_on_loopback_behind_a_secret_prefix_without_tensorflow(
         assert not procinfo.is_alive(process.pid)
 
     asyncio.run(scenario())
-    # TensorBoard would have imported the (fake) TensorFlow: see the control test below.
+    # TensorBoard would have imported the (fake) TensorFlow and boto3: see the control test below.
     assert not fake_tensorflow.exists()
 
 
 def test_plain_tensorboard_would_import_tensorflow(tmp_path: Path, fake_tensorflow: Path) -> None:
-    """The control for the test above: without our launcher, TensorBoard imports TensorFlow."""
+    """The control for the test above: without our launcher, TensorBoard imports TensorFlow, and
+    boto3 (its TensorFlow stub reads s3:// with it)."""
     command = [sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path), "--host", "127.0.0.1"]
     with subprocess.Popen(
         [*command, "--port", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -98,7 +102,7 @@ def test_plain_tensorboard_would_import_tensorflow(tmp_path: Path, fake_tensorfl
                     break
         finally:
             proc.kill()
-    assert fake_tensorflow.read_text() == "imported"
+    assert set(fake_tensorflow.read_text().split()) == {"tensorflow", "boto3"}
 
 
 def test_a_bad_flag_fails_with_tensorboards_own_words(tmp_path: Path) -> None:
