@@ -236,21 +236,22 @@ async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> 
 async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
     """Name on stderr what TensorBoard will not be able to read, and folders with no event files
     yet (served anyway: a training run may be about to write there); refuse when nothing is readable.
-    A cloud folder's run is served from its mirror in the run cache while the live sync fills it:
-    that one being empty yet is no news."""
+    A cloud folder's run is served from its mirror in the run cache, which the live sync fills:
+    not looked at."""
     from tbdesk.sources.logdir import scan
     from tbdesk.sync import RunCache
 
     mirrors = RunCache().root
-    scans = await asyncio.to_thread(lambda: [scan(run.path) for run in runs])
+    local = [run for run in runs if not run.path.is_relative_to(mirrors)]
+    scans = await asyncio.to_thread(lambda: [scan(run.path) for run in local]) if local else []
     unreadable = [item for scanned in scans for item in scanned.unreadable]
     for item in unreadable:
         print(f"tbdesk: warning: cannot read {item}; TensorBoard will not show it.", file=sys.stderr)
-    if {item.path for item in unreadable} >= {run.path for run in runs}:
+    if len(local) == len(runs) and {item.path for item in unreadable} >= {run.path for run in runs}:
         names = ", ".join(str(run.path) for run in runs)
         raise CommandError(f"Cannot read {names}: there is nothing to serve.")
-    for run, scanned in zip(runs, scans, strict=True):
-        if not scanned.runs and not scanned.unreadable and not run.path.is_relative_to(mirrors):
+    for run, scanned in zip(local, scans, strict=True):
+        if not scanned.runs and not scanned.unreadable:
             print(
                 f"tbdesk: warning: no TensorBoard event files in {run.path} yet; serving it anyway.",
                 file=sys.stderr,

@@ -249,9 +249,8 @@ class BoardManager:
         links = [(run.name, run.path) for run in board.runs]
         live = board.id in self._live
         try:
-            await asyncio.to_thread(_check_folders, board.runs)
             async with self._link_lock(board):
-                await asyncio.to_thread(lay_out, board.folder, links, entry_by_entry=live)
+                await asyncio.to_thread(_check_and_lay_out, board, links, live)
             process = await self._process_for(board, port, prefix)
             await process.serve()
         except BaseException as error:
@@ -381,10 +380,13 @@ def _identity(runs: Sequence[BoardRun]) -> _Identity:
     return frozenset((str(run.path), run.key) for run in runs)
 
 
-def _check_folders(runs: Sequence[BoardRun]) -> None:
-    for run in runs:
+def _check_and_lay_out(board: Board, links: list[tuple[str, Path]], live: bool) -> None:
+    """Check the runs' folders and link them into the board's folder (one trip to a thread: the
+    live sync's threads fill the cache meanwhile, and each trip waits its turn)."""
+    for run in board.runs:
         if not run.path.is_dir():
             raise BoardError(f"The logs folder of run '{run.name}' does not exist: {run.path}")
+    lay_out(board.folder, links, entry_by_entry=live)
 
 
 def _title(runs: Sequence[BoardRun]) -> str:
