@@ -149,6 +149,7 @@ class LiveRuns:
         """Feed this board: child runs that join are added to it, and (stop_with_board) stopping
         it stops the sync; else the caller stops the sync, after `detach`."""
         self._target = (manager, board)
+        self.sync.let_others_go()
         for run in board.runs:  # the board may have renamed some to keep names unique
             if run.key is not None and run.key in self.names:
                 self.names[run.key] = run.name

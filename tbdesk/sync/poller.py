@@ -35,6 +35,8 @@ from tbdesk.sync.errors import SyncError, disk_error
 from tbdesk.sync.remote import AzureRemote, Remote
 
 log = logging.getLogger(__name__)
+# How long the first round's other runs wait, at most, for the board that shows the first one.
+OTHERS_WAIT_S = 3.0
 
 
 class SyncState(enum.StrEnum):
@@ -162,6 +164,7 @@ class LiveSync:
         self._stopped = False
         self._flowing = False  # bytes arrived in the last round
         self._first_synced = asyncio.Event()  # the first run was synced once (or never will be)
+        self._others_may_go = asyncio.Event()  # the first round's other runs may be synced
 
     # ---- the public face
     def subscribe(self, callback: Callable[[RunSyncStatus], None]) -> None:
@@ -216,6 +219,12 @@ class LiveSync:
         the first round has ended without it. After start(wait=False): a board started then finds
         that run's files at its first scan of the logs instead of at a reload."""
         await self._first_synced.wait()
+
+    def let_others_go(self) -> None:
+        """The first round's other runs may be synced now: the board that waited for the first
+        one is up. Until this is called (or OTHERS_WAIT_S has passed), they keep off the store
+        and the CPU that the board's first load of the first run needs."""
+        self._others_may_go.set()
 
     def refresh(self) -> None:
         """Poll everything now (errors included) instead of at the next round."""
@@ -294,6 +303,9 @@ class LiveSync:
             *await asyncio.gather(*(self._poll(tracked, now) for tracked in head), return_exceptions=True)
         ]
         self._first_synced.set()
+        if head:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._others_may_go.wait(), OTHERS_WAIT_S)
         rest = [tracked for tracked in due if tracked is not first_root or not head]
         due = head + rest  # the order of polls
         polls += await asyncio.gather(*(self._poll(tracked, now) for tracked in rest), return_exceptions=True)

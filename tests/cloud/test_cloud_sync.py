@@ -9,9 +9,11 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tbdesk.model import Run
 from tbdesk.sources.cloud import CloudFolderSource, all_runs
-from tbdesk.sync import LiveSync, PollPolicy, RunCache, RunSync, SyncState
+from tbdesk.sync import LiveSync, PollPolicy, RunCache, RunSync, SyncState, poller
 from tbdesk.sync.cloud import CloudRemote
 from tests.cloud.servers import S3Server
 from tests.sync.sync_helpers import Events, until
@@ -213,9 +215,13 @@ def test_hostile_object_names_never_leave_the_cache(bucket: Any, s3: S3Server, t
     assert outside == []
 
 
-def test_the_newest_run_is_mirrored_first_and_a_board_can_wait_for_it(bucket: Any, cache: RunCache) -> None:
+def test_the_newest_run_is_mirrored_first_and_a_board_can_wait_for_it(
+    bucket: Any, s3: S3Server, cache: RunCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """start(wait=False) returns at once; first_run_synced() returns when the run the listing puts
-    first (the newest, which a board on the folder waits for) is mirrored whole."""
+    first (the newest, which a board on the folder waits for) is mirrored whole; the others keep
+    off the store until let_others_go() (the board is up)."""
+    monkeypatch.setattr(poller, "OTHERS_WAIT_S", 120.0)
     stamps = {"old": 1714550400, "newest": 1714559999, "older": 1714540000}
     data = {name: Events("loss").steps(0, 200) for name in stamps}
     for name, stamp in stamps.items():
@@ -227,12 +233,17 @@ def test_the_newest_run_is_mirrored_first_and_a_board_can_wait_for_it(bucket: An
         assert [run.id for run in runs] == ["newest", "old", "older"]
         live = LiveSync(source, runs, cache=cache, policy=POLICY)
         try:
+            s3.reset()
             await live.start(wait=False)
             await asyncio.wait_for(live.first_run_synced(), 30)
             status = live.status(runs[0].key)
             assert status is not None and status.folder is not None
             name = f"events.out.tfevents.{stamps['newest']}.host"
             assert (status.folder / name).read_bytes() == data["newest"]
+            assert s3.counts().get("get") == 1  # the newest run's file alone
+            others = [live.status(run.key) for run in runs[1:]]
+            assert [other.state if other else None for other in others] == [SyncState.SYNCING] * 2
+            live.let_others_go()
             await until(lambda: all(s.state is SyncState.LIVE for s in live.statuses), 30, "the others")
         finally:
             await live.stop()
