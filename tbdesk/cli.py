@@ -109,6 +109,12 @@ def _run_verb(args: list[str]) -> int:
         "or a local run id",
     )
     serve.add_argument("--port", type=_port, help="port to serve on (default: a free one)")
+    serve.add_argument(
+        "--azure-account",
+        metavar="NAME",
+        help="the tbdesk Azure account (its name or id) that reads az:// and https:// cloud folders "
+        "(default: the only one signed in, when Azure's environment variables give no way in)",
+    )
     _add_workspace(serve)
 
     verbs.add_parser(
@@ -155,7 +161,7 @@ def _run_verb(args: list[str]) -> int:
 
     options = parser.parse_args(args)
     if options.verb == "serve":
-        return asyncio.run(_serve(options.specs, options.port, options.workspace))
+        return asyncio.run(_serve(options.specs, options.port, options.workspace, options.azure_account))
     if options.verb == "boards":
         return _boards()
     if options.verb == "export":
@@ -171,6 +177,18 @@ def _add_workspace(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _account_id(wanted: str) -> str:
+    """The id of the tbdesk Azure account with this name (or id)."""
+    from tbdesk.azure.accounts import AccountStore
+
+    accounts = AccountStore().accounts
+    for account in accounts:
+        if wanted in (account.id, account.name) or wanted.casefold() == account.name.casefold():
+            return account.id
+    known = ", ".join(account.name for account in accounts) or "none: sign in from the window first"
+    raise CommandError(f"No Azure account {wanted!r} in tbdesk (accounts: {known}).")
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -181,14 +199,14 @@ def _port(text: str) -> int:
     return port
 
 
-async def _serve(specs: list[str], port: int | None, workspace: Path | None) -> int:
+async def _serve(specs: list[str], port: int | None, workspace: Path | None, account: str | None) -> int:
     from tbdesk.boards import Board, BoardManager, BoardState, exposure_warning
 
     lives: list[LiveRuns] = []
     manager = BoardManager()
     manager.warm(port=port)  # TensorBoard loads while the runs are found (and cloud ones fetched)
     try:
-        runs = await _serve_runs(specs, workspace, lives)
+        runs = await _serve_runs(specs, workspace, lives, account)
         await _say_what_is_unreadable(runs)
     except BaseException:
         await asyncio.gather(*(live.stop() for live in lives), manager.stop_all())
@@ -259,7 +277,9 @@ async def _say_what_is_unreadable(runs: list[BoardRun]) -> None:
             )
 
 
-async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[LiveRuns]) -> list[BoardRun]:
+async def _serve_runs(
+    specs: list[str], workspace: Path | None, lives: list[LiveRuns], account: str | None = None
+) -> list[BoardRun]:
     """A logs folder for each spec that names one, the runs of a cloud folder (their live syncs
     added to lives), else the local workspace's run (and children); a run without TensorBoard
     logs of its own is exported into tbdesk's cache first."""
@@ -271,7 +291,7 @@ async def _serve_runs(specs: list[str], workspace: Path | None, lives: list[Live
     runs: list[BoardRun] = []
     for spec in specs:
         if is_cloud_url(spec):
-            source = CloudFolderSource(spec)
+            source = CloudFolderSource(spec, account=_account_id(account) if account else None)
             found = await all_runs(source)
             if not found:
                 raise CommandError(f"No TensorBoard logs in {source.url.text}")

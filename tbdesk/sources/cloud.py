@@ -263,6 +263,7 @@ def _account_credential(url: CloudURL, account_id: str | None) -> Any:
         names = ", ".join(account.name for account in signed_in)
         raise SourceError(
             f"Several Azure accounts are signed in ({names}) and none was chosen to read {url.text}:"
-            " choose one in File > Open cloud folder…, or set AZURE_STORAGE_CONNECTION_STRING."
+            " choose one in File > Open cloud folder… (or `tbdesk serve --azure-account NAME`), or set"
+            " AZURE_STORAGE_CONNECTION_STRING."
         )
     return AccountCredential(signed_in[0], what) if signed_in else None

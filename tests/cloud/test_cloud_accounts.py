@@ -121,3 +121,29 @@ def test_a_folder_tied_to_no_account_never_guesses_among_several(
     # One signed in: it reads the folder, as when tbdesk had only one account.
     assert [run.id for run in asyncio.run(all_runs(CloudFolderSource(url)))] == ["train"]
     assert storage_tokens(token_server) == [TENANT]
+
+
+def test_tbdesk_serve_reads_with_the_account_it_is_told(
+    oauth_container: Any, accounts: tuple[Account, Account], token_server: TokenServer
+) -> None:
+    """`tbdesk serve --azure-account NAME URL`: by name (any case) or id, never another account's."""
+    from tbdesk.boards.prepare import LiveRuns
+    from tbdesk.cli import CommandError, _serve_runs
+
+    oauth_container.upload_blob(f"tb/train/{EVENTS}", Events("loss").steps(0, 3))
+    url = folder_url(oauth_container)
+
+    async def main() -> None:
+        lives: list[LiveRuns] = []
+        try:
+            runs = await _serve_runs([url], None, lives, "work")
+            assert [run.name for run in runs] == ["train"]
+        finally:
+            await asyncio.gather(*(live.stop() for live in lives))
+        with pytest.raises(
+            CommandError, match=r"No Azure account 'Home' in tbdesk \(accounts: Personal, Work\)"
+        ):
+            await _serve_runs([url], None, [], "Home")
+
+    asyncio.run(main())
+    assert storage_tokens(token_server) == [TENANT]  # Work's, though Personal signed in first
