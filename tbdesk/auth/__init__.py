@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
     from tbdesk.auth.errors import SignInError
     from tbdesk.auth.secret_store import secure_storage_available
-    from tbdesk.auth.session import Session, add_account, open_workspace, session, sign_in, sign_out
+    from tbdesk.auth.session import Session, add_account, open_workspace, sign_in, sign_out
 
 __all__ = [
     "DeviceCode",
@@ -30,13 +30,13 @@ __all__ = [
     "credential_for",
     "open_workspace",
     "secure_storage_available",
-    "session",
     "sign_in",
     "sign_in_methods",
     "sign_out",
     "token_cache_available",
 ]
 
+# The session of this launch is `tbdesk.auth.session.session()`: a name the submodule has already.
 # Where each name above is defined: imported on first use, so that reading a folder's secret from
 # the keyring (secret_store, before a cloud folder's first listing) does not first import the
 # sign-in machinery (azure-identity, requests: 0.1-0.16 s of `tbdesk serve s3://...`).
@@ -52,7 +52,6 @@ _MODULES = {
     "Session": "session",
     "add_account": "session",
     "open_workspace": "session",
-    "session": "session",
     "sign_in": "session",
     "sign_out": "session",
 }

@@ -386,7 +386,7 @@ class AzureActions(QObject):
     # --- workspaces ----------------------------------------------------------------------------
     def ask_add_workspace(self, account_id: str | None = None) -> AddWorkspaceDialog | SignInDialog:
         """The add-workspace dialog; without any account, the sign-in dialog first."""
-        from tbdesk.auth import session
+        from tbdesk.auth.session import session
         from tbdesk.ui.azure_dialogs import AddWorkspaceDialog
 
         known = self.accounts()

@@ -21,12 +21,12 @@ from tbdesk.auth import (
     SignInError,
     add_account,
     credential_for,
-    session,
     sign_in,
     sign_out,
     token_cache_available,
 )
 from tbdesk.auth.credentials import CACHE_PREFIX, cache_options
+from tbdesk.auth.session import session
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
 from tbdesk.azure.arm import CLOUDS
 from tbdesk.azure.errors import SignedOutError

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tbdesk.auth import SignInError, add_account, session, sign_in, sign_out
+from tbdesk.auth import SignInError, add_account, sign_in, sign_out
+from tbdesk.auth.session import session
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
 from tbdesk.azure.errors import SignedOutError
 from tbdesk.sources import open_source

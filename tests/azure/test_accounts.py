@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tbdesk.auth import session
+from tbdesk.auth.session import session
 from tbdesk.azure.accounts import (
     Account,
     AccountsError,

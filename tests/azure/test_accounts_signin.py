@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from azure_helpers import collect, run
 
-from tbdesk.auth import add_account, session, sign_in, sign_out
+from tbdesk.auth import add_account, sign_in, sign_out
+from tbdesk.auth.session import session
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry, find_workspace_configs
 from tbdesk.azure.errors import SignedOutError
 from tbdesk.sources import SourceError, open_source

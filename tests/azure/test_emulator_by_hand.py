@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from azure_helpers import collect, run
 
-from tbdesk.auth import add_account, open_workspace, session, sign_in
+from tbdesk.auth import add_account, open_workspace, sign_in
+from tbdesk.auth.session import session
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
 from tbdesk.azure.arm import list_resource_groups, list_subscriptions, list_workspaces
 from tests.auth.fixtures import MemoryKeyring

@@ -19,7 +19,8 @@ from PySide6.QtGui import QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from tbdesk import paths
-from tbdesk.auth import session, sign_in
+from tbdesk.auth import sign_in
+from tbdesk.auth.session import session
 from tbdesk.azure.accounts import Account, AccountStore, WorkspaceEntry
 from tbdesk.boards import BoardManager, BoardState
 from tbdesk.ui.azure_dialogs import (
