@@ -1,4 +1,4 @@
-"""What the private network costs a board (issue 10): TensorBoardProcess.start() (flagfile, private
+"""What the private network costs a board (issue 10): TensorBoardProcess.start() (flag file, private
 TMPDIR, user + network namespace, the web server on a socket tbdesk bound) against its peer, the
 same launcher and TensorBoard in the shared network (no socket passed, so no namespace), each
 timed from spawn until HTTP 200 under its prefix, until its first scalars are served (the data
@@ -52,15 +52,22 @@ def warm_requests(base: str, count: int = 50) -> float:
 
 def peer_once(logdir: Path) -> tuple[float, float, float]:
     """The same launcher, shared network: seconds to 200, to first scalars, and 50 warm requests."""
-    from tbdesk.boards._launch import LAUNCHER, NETWORK_SHARED
+    from tbdesk.boards._launch import GO, LAUNCHER, NETWORK_SHARED
 
     prefix = "/bench-peer"
-    command = [sys.executable, str(LAUNCHER), f"--logdir={logdir}", "--host=127.0.0.1", "--port=0",
-               f"--path_prefix={prefix}", "--reload_interval=2"]  # fmt: skip
+    flagfile = logdir.parent / "peer-flags"  # told as the app tells it: on stdin, then GO
+    flagfile.write_text(
+        f"--logdir={logdir}\n--host=127.0.0.1\n--port=0\n--path_prefix={prefix}\n--reload_interval=2\n"
+    )
     start = time.perf_counter()
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
+    pipe = subprocess.PIPE
+    with subprocess.Popen(
+        [sys.executable, str(LAUNCHER)], stdin=pipe, stdout=subprocess.DEVNULL, stderr=pipe, text=True
+    ) as proc:
         try:
-            assert proc.stderr is not None
+            assert proc.stdin is not None and proc.stderr is not None
+            proc.stdin.write(f"{flagfile}\n{GO}\n")
+            proc.stdin.close()
             shared = False
             for line in proc.stderr:
                 shared = shared or line.startswith(NETWORK_SHARED)
