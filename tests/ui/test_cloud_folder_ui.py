@@ -5,14 +5,19 @@ the local workspace on one real TensorBoard board, mirrored live."""
 from __future__ import annotations
 
 import json
+import os
+import threading
 import urllib.parse
 import urllib.request
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
-from tbdesk.boards import BoardManager
+from tbdesk.boards import BoardManager, procinfo
+from tbdesk.boards._launch import LAUNCHER
+from tbdesk.sources.cloud import CloudFolderSource
 from tbdesk.ui.tree_nodes import Kind
 from tests.cloud.fixtures import bucket, s3, s3_server
 from tests.sync.sync_helpers import Events
@@ -91,3 +96,34 @@ def test_open_a_cloud_folder_and_compare_its_run_with_a_local_one(
     refresh.click()
     qtbot.waitUntil(lambda: _steps(reopened.url or "", "cloudrun")[-1:] == [7], timeout=60_000)
     assert not error_dialogs(again)
+
+
+def test_tbdesk_url_starts_tensorboard_while_the_folder_is_still_listed(
+    qtbot: Any, env: Env, manager: BoardManager, bucket: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tbdesk s3://...` (the window's open_cloud_board): the board's TensorBoard loads while the
+    store answers the listing, and that very process becomes the board."""
+    bucket.put_object(Key=f"tb/cloudrun/{EVENTS}", Body=Events("loss").steps(0, 4))
+    listed = threading.Event()
+    list_tree = CloudFolderSource.list_tree
+
+    def slow_listing(self: CloudFolderSource, folder: str) -> list[Any]:
+        assert listed.wait(60), "the test never let the listing go"
+        return list_tree(self, folder)
+
+    monkeypatch.setattr(CloudFolderSource, "list_tree", slow_listing)
+    window = make_window(qtbot, env, manager)
+    before = set(_launchers())
+    window.open_cloud_board(f"s3://{bucket.name}/tb")
+    qtbot.waitUntil(lambda: len(set(_launchers()) - before) == 1, timeout=30_000)
+    [started] = set(_launchers()) - before  # while the listing still waits
+    listed.set()
+    qtbot.waitUntil(lambda: bool(manager.boards) and manager.boards[0].url is not None, timeout=60_000)
+    [board] = manager.boards
+    assert board.pid == started
+    qtbot.waitUntil(lambda: _steps(board.url or "", "cloudrun") == [0, 1, 2, 3], timeout=60_000)
+    assert not error_dialogs(window)
+
+
+def _launchers() -> list[int]:
+    return [pid for pid in procinfo.children(os.getpid()) if str(LAUNCHER) in (procinfo.cmdline(pid) or [])]
