@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 
 from tbdesk.boards import BoardManager, BoardRun
-from tbdesk.model import Run
 from tbdesk.sources import SourceError
-from tbdesk.sources.cloud import CloudFolderSource
+from tbdesk.sources.cloud import CloudFolderSource, all_runs
 from tbdesk.sources.cloud_access import parse_url
 from tbdesk.sync import LiveSync, PollPolicy, RunCache, SyncState
 from tests.auth.fixtures import memory_keyring_fixture
@@ -27,14 +26,6 @@ from tests.sync.sync_helpers import Events, until
 EVENTS = "events.out.tfevents.1714550400.host"
 __all__ = ["memory_keyring_fixture"]  # a fixture
 POLICY = PollPolicy(fast=0.2, idle=0.5, tree_active=0.5, tree_idle=1.0, retry_first=0.2, retry_max=1.0)
-
-
-async def _runs(source: CloudFolderSource) -> list[Run]:
-    found: list[Run] = []
-    for experiment in await source.experiments():
-        async for page in source.runs(experiment):
-            found += page
-    return sorted(found, key=lambda run: run.id)
 
 
 def _steps(url: str) -> list[int]:
@@ -57,7 +48,7 @@ def test_a_board_serves_the_new_steps_of_a_growing_append_blob(
 
     async def main() -> None:
         source = CloudFolderSource(f"az://{container.container_name}/tb")
-        runs = await _runs(source)
+        runs = await all_runs(source)
         assert [run.id for run in runs] == ["eval", "train"]
         live = LiveSync(source, runs, cache=cache, policy=POLICY)
         manager = BoardManager(tmp_path / "boards")
@@ -91,7 +82,7 @@ def test_azurite_stopped_and_restarted_mid_sync(
 
     async def main() -> None:
         source = CloudFolderSource(f"az://{container.container_name}/tb")
-        live = LiveSync(source, await _runs(source), cache=cache, policy=POLICY)
+        live = LiveSync(source, await all_runs(source), cache=cache, policy=POLICY)
         try:
             (status,) = await live.start()
             assert status.folder is not None
@@ -127,7 +118,7 @@ def test_an_expired_sas_token_says_so(container: Any, azurite_server: Azurite) -
     url = parse_url(f"az://{container.container_name}/tb")
     source = CloudFolderSource(url, secret=secret)
     with pytest.raises(SourceError, match="expired"):
-        asyncio.run(_runs(source))
+        asyncio.run(all_runs(source))
 
 
 def test_a_secret_kept_in_the_keyring_opens_the_folder(
@@ -149,7 +140,7 @@ def test_a_secret_kept_in_the_keyring_opens_the_folder(
     url = parse_url(f"az://{container.container_name}/tb")
     endpoint = f"http://127.0.0.1:{azurite_server.port}/{AZURITE_ACCOUNT}"
     store_secret(url.secret_id, f"BlobEndpoint={endpoint};SharedAccessSignature={token}")
-    assert [run.id for run in asyncio.run(_runs(CloudFolderSource(url)))] == ["r"]
+    assert [run.id for run in asyncio.run(all_runs(CloudFolderSource(url)))] == ["r"]
     assert list(memory_keyring.secrets) == [("tbdesk", url.secret_id)]
 
 

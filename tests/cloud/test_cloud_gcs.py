@@ -15,23 +15,14 @@ from typing import Any
 import pytest
 
 from tbdesk.boards import BoardManager, BoardRun
-from tbdesk.model import Run
 from tbdesk.sources import SourceError
-from tbdesk.sources.cloud import CloudFolderSource
+from tbdesk.sources.cloud import CloudFolderSource, all_runs
 from tbdesk.sync import LiveSync, PollPolicy, RunCache
 from tests.cloud.servers import GcsServer
 from tests.sync.sync_helpers import Events, until
 
 EVENTS = "events.out.tfevents.1714550400.host"
 POLICY = PollPolicy(fast=0.2, idle=0.5, tree_active=0.5, tree_idle=1.0, retry_first=0.2, retry_max=1.0)
-
-
-async def _runs(source: CloudFolderSource) -> list[Run]:
-    found: list[Run] = []
-    for experiment in await source.experiments():
-        async for page in source.runs(experiment):
-            found += page
-    return sorted(found, key=lambda run: run.id)
 
 
 def _steps(url: str) -> list[int]:
@@ -49,7 +40,7 @@ def test_runs_are_found_by_listing(gcs_bucket: Any) -> None:
     gcs_bucket.blob("tb/exp1/a/plugins/profile/trace.json").upload_from_string(b"{}")
     gcs_bucket.blob("tb/notes.txt").upload_from_string(b"not a run")
     source = CloudFolderSource(f"gs://{gcs_bucket.name}/tb")
-    runs = asyncio.run(_runs(source))
+    runs = asyncio.run(all_runs(source))
     assert [run.id for run in runs] == [".", "exp1/a", "exp1/b"]
     assert {run.id: run.experiment for run in runs}["exp1/a"] == "exp1"
     assert all(run.start_time is not None and run.start_time.year == 2024 for run in runs)
@@ -70,7 +61,7 @@ def test_a_board_serves_the_new_steps_of_a_growing_object(
     async def main() -> None:
         nonlocal data
         source = CloudFolderSource(f"gs://{gcs_bucket.name}/tb")
-        runs = await _runs(source)
+        runs = await all_runs(source)
         assert [run.id for run in runs] == ["eval", "train"]
         live = LiveSync(source, runs, cache=cache, policy=POLICY)
         manager = BoardManager(tmp_path / "boards")
@@ -101,4 +92,4 @@ def test_a_board_serves_the_new_steps_of_a_growing_object(
 def test_a_missing_bucket_says_so(gcs_server: GcsServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_server.endpoint)
     with pytest.raises(SourceError, match="Google Cloud Storage bucket no-such-bucket does not exist"):
-        asyncio.run(_runs(CloudFolderSource("gs://no-such-bucket/tb")))
+        asyncio.run(all_runs(CloudFolderSource("gs://no-such-bucket/tb")))

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from tbdesk.model import Run
 from tbdesk.sources.cloud import CloudFolderSource, all_runs
 from tbdesk.sync import LiveSync, PollPolicy, RunCache, RunSync, SyncState, poller
 from tbdesk.sync.cloud import CloudRemote
@@ -20,14 +19,6 @@ from tests.sync.sync_helpers import Events, until
 
 EVENTS = "events.out.tfevents.1714550400.host"
 POLICY = PollPolicy(fast=0.1, idle=0.3, tree_active=0.3, tree_idle=0.5, retry_first=0.2, retry_max=0.5)
-
-
-async def _runs(source: CloudFolderSource) -> list[Run]:
-    found: list[Run] = []
-    for experiment in await source.experiments():
-        async for page in source.runs(experiment):
-            found += page
-    return sorted(found, key=lambda run: run.id)
 
 
 def _mirror(sync: RunSync) -> dict[str, bytes]:
@@ -49,7 +40,7 @@ def test_one_listing_per_round_and_bytes_fetched_are_bytes_appended(
     async def main() -> None:
         source = CloudFolderSource(f"s3://{bucket.name}/tb")
         remote = CloudRemote(source)
-        runs = await _runs(source)
+        runs = await all_runs(source)
         for run in runs:
             await remote.tree(run)  # as the live sync does first: every run's folder is known
         syncs = [RunSync(remote, run, cache.folder(run.key), prefix="") for run in runs]
@@ -83,7 +74,7 @@ def test_a_file_deleted_and_recreated_smaller_is_fetched_whole(
 
     async def main() -> None:
         source = CloudFolderSource(f"s3://{bucket.name}/tb")
-        (run,) = await _runs(source)
+        (run,) = await all_runs(source)
         sync = RunSync(CloudRemote(source), run, cache.folder(run.key), prefix="")
         await sync.poll()
         smaller = Events("acc", wall=1_714_560_000.0).steps(0, 10)
@@ -107,7 +98,7 @@ def test_throttling_is_retried_and_ends_in_the_right_files(
 
     async def main() -> None:
         source = CloudFolderSource(f"s3://{bucket.name}/tb")
-        (run,) = await _runs(source)
+        (run,) = await all_runs(source)
         sync = RunSync(CloudRemote(source), run, cache.folder(run.key), prefix="")
         s3.fault(503, "SlowDown", times=2, method="GET")  # the listing, then the read
         await sync.poll()
@@ -130,7 +121,7 @@ def test_a_refusal_shows_a_clear_error_and_leaves_the_mirror_as_it_was(
 
     async def main() -> None:
         source = CloudFolderSource(f"s3://{bucket.name}/tb")
-        runs = await _runs(source)
+        runs = await all_runs(source)
         live = LiveSync(source, runs, cache=cache, policy=POLICY)
         try:
             (status,) = await live.start()
@@ -162,7 +153,7 @@ def test_the_server_stopped_and_restarted_mid_sync(tmp_path: Path, s3: S3Server,
 
     async def main() -> None:
         source = CloudFolderSource("s3://restarted/tb")
-        runs = await _runs(source)
+        runs = await all_runs(source)
         live = LiveSync(source, runs, cache=cache, policy=POLICY)
         try:
             (status,) = await live.start()
@@ -202,7 +193,7 @@ def test_hostile_object_names_never_leave_the_cache(bucket: Any, s3: S3Server, t
 
     async def main() -> None:
         source = CloudFolderSource(f"s3://{bucket.name}/tb")
-        runs = await _runs(source)
+        runs = await all_runs(source)
         assert [run.id for run in runs] == ["r"]
         sync = RunSync(CloudRemote(source), runs[0], cache.folder(runs[0].key), prefix="")
         await CloudRemote(source).tree(runs[0])
