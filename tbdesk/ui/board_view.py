@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tbdesk.boards.process import RELOAD_INTERVAL_S
 from tbdesk.ui.web import (
     BoardOrigin,
     Navigation,
@@ -92,6 +93,27 @@ _PROBE_JS = r"""
       && Array.from(c.querySelectorAll('*')).some((e) => e.localName.endsWith('-card')));
   return JSON.stringify({charts: charts, empty: emptyMarkers.some((m) => text.includes(m)), others: others});
 })()
+"""
+
+
+# TensorBoard's own reload button (the header's), pressed as the user would: the page fetches its
+# runs and the data of its charts again, keeping what the user chose (tabs, zoom, selection).
+# It answers "absent" (not TensorBoard's page, or not built yet), "busy" (a reload is under way,
+# which may have asked before the new data was in place) or "pressed".
+_RELOAD_DATA_JS = r"""
+(() => {
+  const button = document.querySelector('app-header-reload button.reload-button');
+  if (!button) return 'absent';
+  if (button.disabled || button.classList.contains('loading')) return 'busy';
+  button.click();
+  return 'pressed';
+})()
+"""
+
+# The run names the dashboard's runs table lists (the Time Series dashboard's, TensorBoard's default).
+_LISTED_RUNS_JS = r"""
+JSON.stringify(Array.from(document.querySelectorAll('tb-data-table-content-cell.table-column-run'),
+                          (cell) => cell.textContent.trim()))
 """
 
 
@@ -254,6 +276,60 @@ class _SyncStrip(QWidget):
         self.show()
 
 
+class _DataRefresh(QObject):
+    """Has a board's page fetch its data again after the board's logs changed: once the board's
+    data server has read them, while the view is visible (else when it shows, as TensorBoard's own
+    auto-reload does), again if more logs landed meanwhile or the page was busy reloading."""
+
+    # The board's data server rescans its folders every RELOAD_INTERVAL_S: one more second for its read.
+    SETTLE_MS = (RELOAD_INTERVAL_S + 1) * 1000
+    MAX_BUSY_TRIES = 10  # a page that stays busy this many times in a row is left to the user
+
+    def __init__(self, view: BoardView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.SETTLE_MS)
+        self._timer.timeout.connect(self._reload)
+        self._again = False  # more logs landed while the timer ran
+        self._missed = False  # the timer went off while the view was hidden
+        self._busy_tries = 0
+
+    def changed(self) -> None:
+        if self._timer.isActive():
+            self._again = True
+        else:
+            self._busy_tries = 0
+            self._timer.start()
+
+    def shown(self) -> None:
+        if self._missed:
+            self._missed = False
+            self.changed()
+
+    def _reload(self) -> None:
+        view = self._view
+        if not view.isVisible():
+            self._missed = True
+        elif view.page_loading:  # maybe asked before the new logs were read: once more after it
+            self._timer.start()
+        elif view.url and not view.showing_error:  # an error panel's Reload loads all anew
+            view.page.runJavaScript(
+                _RELOAD_DATA_JS, QWebEngineScript.ScriptWorldId.ApplicationWorld, self._done
+            )
+
+    def _done(self, answer: Any) -> None:
+        if answer == "busy" and self._busy_tries < self.MAX_BUSY_TRIES:
+            self._busy_tries += 1
+            self._timer.start()
+            return
+        self._busy_tries = 0
+        if self._again:
+            self._again = False
+            self._timer.start()
+
+
 class BoardView(QWidget):
     """One board's dashboard. The window puts one in a tab per board."""
 
@@ -321,6 +397,7 @@ class BoardView(QWidget):
         self._ready_deadline = self._make_timer(self.READY_TIMEOUT_MS, self._give_up_waiting, single=True)
         self._check_timer = self._make_timer(self.CHECK_MS, self.checkRequested.emit)
         self._load_deadline = self._make_timer(self.LOAD_TIMEOUT_MS, self._on_load_timeout, single=True)
+        self._data_refresh = _DataRefresh(self)
 
         # Shortcuts of a hidden tab are inactive, so each tab's view can own the same keys.
         # F5 belongs to the main window's Refresh.
@@ -430,6 +507,24 @@ class BoardView(QWidget):
         """What the sync strip says ("" when it is hidden)."""
         return self._sync_strip.label.text() if not self._sync_strip.isHidden() else ""
 
+    def data_changed(self) -> None:
+        """The board's logs changed (its live sync fetched new bytes, or runs joined it): the page
+        fetches its data again once the board has read them. TensorBoard's page would not by itself
+        (its own auto-reload is off by default, and 30 s apart at best)."""
+        self._data_refresh.changed()
+
+    @property
+    def page_loading(self) -> bool:
+        return self._load_deadline.isActive()
+
+    async def listed_runs(self) -> list[str]:
+        """The run names the dashboard lists right now."""
+        try:
+            names = json.loads(await self._run_js(_LISTED_RUNS_JS) or "[]")
+        except ValueError:
+            return []
+        return [str(name) for name in names] if isinstance(names, list) else []
+
     async def count_scalar_charts(self) -> int:
         """How many scalar charts the page has drawn right now."""
         return _parse_probe(await self._run_js(_PROBE_JS)).get("charts", 0)
@@ -534,6 +629,7 @@ class BoardView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._check_timer.start()
+        self._data_refresh.shown()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)

@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
         self.tree_model.rowsRemoved.connect(self._check_empty_later)
         self.syncs.runChanged.connect(self.tree_model.set_sync_status)
         self.syncs.boardChanged.connect(self._show_sync)
+        self.syncs.dataChanged.connect(self._board_data_changed)
 
     def _restore_layout(self) -> None:
         if not self._restore_geometry():
@@ -653,6 +654,11 @@ class MainWindow(QMainWindow):
             )
         else:
             view.hide_sync()
+
+    def _board_data_changed(self, board_id: str) -> None:
+        view = self._views.get(board_id)
+        if view is not None:
+            view.data_changed()
 
     def has_tab(self, board_id: str) -> bool:
         return board_id in self._views

@@ -21,7 +21,7 @@ from PySide6.QtWebEngineCore import QWebEnginePage
 
 from tbdesk.ui.web import BoardOrigin, Navigation, NavigationRequest, decide_navigation
 from tests.event_files import write_events
-from tests.ui.ui_helpers import UrlCatcher
+from tests.ui.ui_helpers import UrlCatcher, page_lists
 
 ARTIFACTS = Path(__file__).parent.parent / "artifacts"
 ORIGIN = BoardOrigin.from_url("http://127.0.0.1:6006/abc/")
@@ -155,7 +155,7 @@ def write_scalars(run_dir: Path, tags: tuple[str, ...] = ("loss", "accuracy"), s
     write_events(run_dir, tags[0], steps, more_tags=tags[1:], start=1_700_000_000)
 
 
-def start_tensorboard(logdir: Path, log: Path) -> TensorBoard:
+def start_tensorboard(logdir: Path, log: Path, *flags: str) -> TensorBoard:
     prefix = "/" + os.urandom(16).hex()
     with log.open("wb") as stderr:
         process = subprocess.Popen(
@@ -171,6 +171,7 @@ def start_tensorboard(logdir: Path, log: Path) -> TensorBoard:
                 "0",
                 "--path_prefix",
                 prefix,
+                *flags,
             ],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
@@ -369,6 +370,42 @@ def test_a_board_without_data_does_not_spin_forever(
             pass
         assert run_async(widget.count_scalar_charts()) == 0
         assert not widget._progress.isVisible()
+    finally:
+        stop(board)
+
+
+def test_new_logs_reach_the_page_when_the_board_says_so(
+    qtbot: Any, qloop: Any, run_async: Any, tmp_path: Path
+) -> None:
+    """TensorBoard's page does not fetch runs that arrive after it loaded; data_changed (the window
+    calls it when a live sync fetched something) has it do so, and only while it is visible."""
+    from tbdesk.boards.process import RELOAD_INTERVAL_S
+    from tbdesk.ui.board_view import BoardView
+
+    logs = tmp_path / "logs"
+    write_scalars(logs / "alpha")
+    # The board's data server rescans as often as tbdesk's own boards do.
+    board = start_tensorboard(logs, tmp_path / "tensorboard.log", f"--reload_interval={RELOAD_INTERVAL_S}")
+    try:
+        widget = BoardView(board.url, "alpha")
+        qtbot.addWidget(widget)
+        widget.resize(1200, 800)
+        widget.show()
+        with qtbot.waitSignal(widget.chartsReady, timeout=60_000):
+            pass
+        assert run_async(widget.listed_runs()) == ["alpha"]
+
+        write_scalars(logs / "beta")
+        widget.data_changed()
+        run_async(page_lists(widget, {"alpha", "beta"}), timeout=60)
+
+        widget.hide()  # another tab is in front
+        write_scalars(logs / "gamma")
+        widget.data_changed()
+        qtbot.wait(3 * RELOAD_INTERVAL_S * 1000)  # the data server has read gamma, the page has not
+        assert "gamma" not in run_async(widget.listed_runs())
+        widget.show()
+        run_async(page_lists(widget, {"alpha", "beta", "gamma"}), timeout=60)
     finally:
         stop(board)
 

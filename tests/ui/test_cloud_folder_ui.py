@@ -22,7 +22,7 @@ from tbdesk.ui.tree_nodes import Kind
 from tests.cloud.fixtures import bucket, s3, s3_server
 from tests.sync.sync_helpers import Events
 from tests.ui.test_main_window import Env, env, expand_sweep, make_window, select
-from tests.ui.ui_helpers import error_dialogs, wait_idle
+from tests.ui.ui_helpers import error_dialogs, page_lists, wait_idle
 
 __all__ = ["bucket", "env", "s3", "s3_server"]  # fixtures
 
@@ -123,6 +123,35 @@ def test_tbdesk_url_starts_tensorboard_while_the_folder_is_still_listed(
     assert board.pid == started
     qtbot.waitUntil(lambda: _steps(board.url or "", "cloudrun") == [0, 1, 2, 3], timeout=60_000)
     assert not error_dialogs(window)
+
+
+def test_the_page_lists_every_run_of_a_cloud_folder(
+    qtbot: Any, env: Env, manager: BoardManager, bucket: Any, run_async: Any
+) -> None:
+    """The board loads as soon as the newest run is mirrored (the first charts come first); the
+    other runs, mirrored next, reach its page without the user reloading it."""
+    names = ("old", "middle", "newest")
+    for age, name in enumerate(names):
+        bucket.put_object(
+            Key=f"tb/{name}/events.out.tfevents.{1714550400 + age}.host", Body=Events("loss").steps(0, 4)
+        )
+    window = make_window(qtbot, env, manager)
+    window.open_cloud_board(f"s3://{bucket.name}/tb")
+    qtbot.waitUntil(lambda: bool(manager.boards) and manager.boards[0].url is not None, timeout=60_000)
+    [board] = manager.boards
+    view = window.view_of(board)
+    assert view is not None
+    qtbot.waitUntil(lambda: len(_served_runs(board.url or "")) == 3, timeout=60_000)
+    run_async(page_lists(view, set(_served_runs(board.url or ""))), timeout=60)
+    assert not error_dialogs(window)
+
+
+def _served_runs(board_url: str) -> list[str]:
+    try:
+        with urllib.request.urlopen(f"{board_url}data/runs", timeout=5) as answer:
+            return [str(name) for name in json.loads(answer.read())]
+    except OSError:
+        return []
 
 
 def _launchers() -> list[int]:

@@ -26,6 +26,7 @@ from tbdesk.ui.settings import GB, Settings
 from tbdesk.ui.tree_nodes import NAME, STATUS, SYNC_ROLE
 from tests.azureml_emulator import Emulator, EmuWorkspace, Fault, StaticCredential
 from tests.sync.sync_helpers import FAST, Events
+from tests.ui.ui_helpers import page_lists
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:FileType Enum is Deprecated:DeprecationWarning:azureml.*"),
@@ -155,6 +156,8 @@ def test_a_running_azure_sweep_streams_into_one_board(
     assert "sweep/lr=0.01" in _get(f"{board.url}data/runs")
     assert steps(board, "sweep/lr=0.1")[-1:] == [9]  # the others kept showing all along
     qtbot.waitUntil(lambda: view.sync_text.startswith("Live - 3 runs"), timeout=WAIT_MS)
+    # ... and the board's page lists it, without the user reloading it.
+    run_async(page_lists(view, {"sweep", "sweep/lr=0.1", "sweep/lr=0.01"}), timeout=WAIT_MS / 1000)
 
     # An error shows with its retry; Retry asks again once the service is back.
     fault = emulator.inject(Fault(match="/artifacts/ExperimentRun/", status=500, times=10_000))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, QObject, QUrl, Slot
@@ -22,6 +22,9 @@ from tbdesk.ui.settings import Settings
 from tbdesk.ui.tree_model import SourceTreeModel
 from tbdesk.ui.tree_nodes import NAME
 from tbdesk.ui.tree_view import SourceTreeView
+
+if TYPE_CHECKING:
+    from tbdesk.ui.board_view import BoardView  # QtWebEngine loads with the first board
 
 BROWSER_SCHEMES = ("http", "https", "file")
 
@@ -82,6 +85,12 @@ def error_dialogs(window: QWidget) -> list[QMessageBox]:
         for box in window.findChildren(QMessageBox)
         if box.objectName() == dialogs.ERROR_DIALOG_NAME and box.isVisible()
     ]
+
+
+async def page_lists(view: BoardView, runs: set[str]) -> None:
+    """Wait until the board's page lists exactly these runs (run it with run_async and a timeout)."""
+    while set(await view.listed_runs()) != runs:
+        await asyncio.sleep(0.25)
 
 
 # --- the tree --------------------------------------------------------------------------------------
