@@ -208,17 +208,22 @@ def tensorboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TensorBoar
     stop(board)
 
 
-@pytest.fixture
-def view(qtbot: Any, qloop: Any, tensorboard: TensorBoard) -> Any:
+def shown_view(qtbot: Any, url: str, title: str) -> Any:
+    """A BoardView of the board at url, shown, once its dashboard settled."""
     from tbdesk.ui.board_view import BoardView
 
-    widget = BoardView(tensorboard.url, "lr sweep")
+    widget = BoardView(url, title)
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
     widget.show()
     with qtbot.waitSignal(widget.chartsReady, timeout=60_000):
         pass
     return widget
+
+
+@pytest.fixture
+def view(qtbot: Any, qloop: Any, tensorboard: TensorBoard) -> Any:
+    return shown_view(qtbot, tensorboard.url, "lr sweep")
 
 
 def test_charts_appear(view: Any, run_async: Any) -> None:
@@ -358,16 +363,10 @@ def test_open_in_browser_opens_the_board(view: Any, browser: UrlCatcher, tensorb
 def test_a_board_without_data_does_not_spin_forever(
     qtbot: Any, qloop: Any, run_async: Any, tmp_path: Path
 ) -> None:
-    from tbdesk.ui.board_view import BoardView
-
     (tmp_path / "empty").mkdir()
     board = start_tensorboard(tmp_path / "empty", tmp_path / "tensorboard.log")
     try:
-        widget = BoardView(board.url, "empty")
-        qtbot.addWidget(widget)
-        widget.show()
-        with qtbot.waitSignal(widget.chartsReady, timeout=60_000):
-            pass
+        widget = shown_view(qtbot, board.url, "empty")
         assert run_async(widget.count_scalar_charts()) == 0
         assert not widget._progress.isVisible()
     finally:
@@ -380,19 +379,13 @@ def test_new_logs_reach_the_page_when_the_board_says_so(
     """TensorBoard's page does not fetch runs that arrive after it loaded; data_changed (the window
     calls it when a live sync fetched something) has it do so, and only while it is visible."""
     from tbdesk.boards.process import RELOAD_INTERVAL_S
-    from tbdesk.ui.board_view import BoardView
 
     logs = tmp_path / "logs"
     write_scalars(logs / "alpha")
     # The board's data server rescans as often as tbdesk's own boards do.
     board = start_tensorboard(logs, tmp_path / "tensorboard.log", f"--reload_interval={RELOAD_INTERVAL_S}")
     try:
-        widget = BoardView(board.url, "alpha")
-        qtbot.addWidget(widget)
-        widget.resize(1200, 800)
-        widget.show()
-        with qtbot.waitSignal(widget.chartsReady, timeout=60_000):
-            pass
+        widget = shown_view(qtbot, board.url, "alpha")
         assert run_async(widget.listed_runs()) == ["alpha"]
 
         write_scalars(logs / "beta")
