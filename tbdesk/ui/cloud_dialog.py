@@ -71,8 +71,8 @@ class CloudFolderDialog(QDialog):
             + "\n"
             + self.tr(
                 "Credentials come from where each cloud's own tools find them (AWS_PROFILE,"
-                " AZURE_STORAGE_CONNECTION_STRING, the signed-in Azure account, gcloud's application"
-                " default credentials), or from the secret given here."
+                " AZURE_STORAGE_CONNECTION_STRING, gcloud's application default credentials), from"
+                " an Azure account signed in to tbdesk for Azure URLs, or from the secret given here."
             ),
             self,
         )

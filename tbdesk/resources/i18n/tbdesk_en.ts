@@ -4,7 +4,7 @@
 <context>
     <name>AzureActions</name>
     <message numerus="yes">
-        <location filename="../../ui/azure_actions.py" line="357"/>
+        <location filename="../../ui/azure_actions.py" line="363"/>
         <source>Removed the Azure account {0} and its %n workspaces</source>
         <translation>
             <numerusform>Removed the Azure account {0} and its workspace</numerusform>
@@ -34,7 +34,7 @@
 <context>
     <name>RunActions</name>
     <message numerus="yes">
-        <location filename="../../ui/run_actions.py" line="417"/>
+        <location filename="../../ui/run_actions.py" line="425"/>
         <source>Downloaded %Ln files to {0}</source>
         <translation>
             <numerusform>Downloaded %Ln file to {0}</numerusform>
@@ -42,7 +42,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/run_actions.py" line="441"/>
+        <location filename="../../ui/run_actions.py" line="449"/>
         <source>Copied %n run ids</source>
         <translation>
             <numerusform>Copied run id</numerusform>

@@ -145,61 +145,61 @@
 <context>
     <name>AzureActions</name>
     <message>
-        <location filename="../../ui/azure_actions.py" line="64"/>
+        <location filename="../../ui/azure_actions.py" line="65"/>
         <source>{0} — signed out</source>
         <translation>{0} — sesión cerrada</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="109"/>
+        <location filename="../../ui/azure_actions.py" line="110"/>
         <source>{0}. Signed out: sign in again to read its workspaces.</source>
         <translation>{0}. Sesión cerrada: vuelva a iniciar sesión para leer sus áreas de trabajo.</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="168"/>
+        <location filename="../../ui/azure_actions.py" line="169"/>
         <source>Could not check the sign-in methods: {0}</source>
         <translation>No se pudieron comprobar los métodos de inicio de sesión: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="178"/>
-        <location filename="../../ui/azure_actions.py" line="184"/>
-        <location filename="../../ui/azure_actions.py" line="258"/>
+        <location filename="../../ui/azure_actions.py" line="179"/>
+        <location filename="../../ui/azure_actions.py" line="185"/>
+        <location filename="../../ui/azure_actions.py" line="264"/>
         <source>Signing in to Azure as {0}</source>
         <translation>Iniciando sesión en Azure como {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="180"/>
-        <location filename="../../ui/azure_actions.py" line="186"/>
-        <location filename="../../ui/azure_actions.py" line="261"/>
+        <location filename="../../ui/azure_actions.py" line="181"/>
+        <location filename="../../ui/azure_actions.py" line="187"/>
+        <location filename="../../ui/azure_actions.py" line="267"/>
         <source>Signed in to Azure as {0}</source>
         <translation>Sesión iniciada en Azure como {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="263"/>
+        <location filename="../../ui/azure_actions.py" line="269"/>
         <source>Sign in to continue</source>
         <translation>Inicie sesión para continuar</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="318"/>
+        <location filename="../../ui/azure_actions.py" line="324"/>
         <source>Signed out of {0}; its workspaces stay: sign in again to read them</source>
         <translation>Sesión cerrada en {0}; sus áreas de trabajo se conservan: vuelva a iniciar sesión para leerlas</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="321"/>
+        <location filename="../../ui/azure_actions.py" line="327"/>
         <source>Signed out of {0}</source>
         <translation>Sesión cerrada en {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="324"/>
+        <location filename="../../ui/azure_actions.py" line="330"/>
         <source>Signing out of {0}</source>
         <translation>Cerrando la sesión en {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="355"/>
+        <location filename="../../ui/azure_actions.py" line="361"/>
         <source>Removing the Azure account {0}</source>
         <translation>Quitando la cuenta de Azure {0}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/azure_actions.py" line="357"/>
+        <location filename="../../ui/azure_actions.py" line="363"/>
         <source>Removed the Azure account {0} and its %n workspaces</source>
         <translation>
             <numerusform>Se quitó la cuenta de Azure {0} y su área de trabajo</numerusform>
@@ -207,37 +207,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="361"/>
+        <location filename="../../ui/azure_actions.py" line="367"/>
         <source>Removed the Azure account {0}</source>
         <translation>Se quitó la cuenta de Azure {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="390"/>
+        <location filename="../../ui/azure_actions.py" line="396"/>
         <source>Sign in again to {0} first.</source>
         <translation>Vuelva a iniciar sesión en {0} primero.</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="396"/>
+        <location filename="../../ui/azure_actions.py" line="402"/>
         <source>Sign in to Azure first, then add your workspaces.</source>
         <translation>Inicie sesión en Azure primero y luego añada sus áreas de trabajo.</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="420"/>
+        <location filename="../../ui/azure_actions.py" line="426"/>
         <source>Added the workspace {0}</source>
         <translation>Se añadió el área de trabajo {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="456"/>
+        <location filename="../../ui/azure_actions.py" line="462"/>
         <source>No web browser could open {0}</source>
         <translation>Ningún navegador web pudo abrir {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="463"/>
+        <location filename="../../ui/azure_actions.py" line="469"/>
         <source>Opening {0} in Azure ML studio</source>
         <translation>Abriendo {0} en Azure ML studio</translation>
     </message>
     <message>
-        <location filename="../../ui/azure_actions.py" line="464"/>
+        <location filename="../../ui/azure_actions.py" line="470"/>
         <source>Opened in your web browser</source>
         <translation>Abierto en su navegador web</translation>
     </message>
@@ -245,37 +245,37 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../../ui/board_view.py" line="291"/>
+        <location filename="../../ui/board_view.py" line="367"/>
         <source>Loading the dashboard</source>
         <translation>Cargando el panel</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="327"/>
+        <location filename="../../ui/board_view.py" line="404"/>
         <source>Reload dashboard</source>
         <translation>Recargar el panel</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="330"/>
+        <location filename="../../ui/board_view.py" line="407"/>
         <source>Open in browser</source>
         <translation>Abrir en el navegador</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="503"/>
+        <location filename="../../ui/board_view.py" line="598"/>
         <source>The dashboard&apos;s page keeps crashing.</source>
         <translation>La página del panel sigue fallando.</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="506"/>
+        <location filename="../../ui/board_view.py" line="601"/>
         <source>Its renderer stopped {0} times within a minute (last: {1}, exit code {2}).</source>
         <translation>Su proceso de dibujo se detuvo {0} veces en un minuto (la última: {1}, código de salida {2}).</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="519"/>
+        <location filename="../../ui/board_view.py" line="614"/>
         <source>The dashboard did not load within {0} s.</source>
         <translation>El panel no cargó en {0} s.</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="521"/>
+        <location filename="../../ui/board_view.py" line="616"/>
         <source>TensorBoard may be busy or hung: reload the page, or restart the board.</source>
         <translation>TensorBoard puede estar ocupado o bloqueado: recargue la página o reinicie el tablero.</translation>
     </message>
@@ -629,27 +629,22 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>CloudFolderDialog</name>
     <message>
-        <location filename="../../ui/cloud_dialog.py" line="41"/>
+        <location filename="../../ui/cloud_dialog.py" line="47"/>
         <source>Open cloud folder</source>
         <translation>Abrir carpeta en la nube</translation>
     </message>
     <message>
-        <location filename="../../ui/cloud_dialog.py" line="51"/>
+        <location filename="../../ui/cloud_dialog.py" line="64"/>
         <source>optional: SAS token, connection string, or ACCESS_KEY_ID:SECRET (kept in the keyring)</source>
         <translation>opcional: token SAS, cadena de conexión o ACCESS_KEY_ID:SECRET (se guarda en el llavero)</translation>
     </message>
     <message>
-        <location filename="../../ui/cloud_dialog.py" line="60"/>
-        <source>Credentials come from where each cloud&apos;s own tools find them (AWS_PROFILE, AZURE_STORAGE_CONNECTION_STRING, the signed-in Azure account, gcloud&apos;s application default credentials), or from the secret given here.</source>
-        <translation>Las credenciales se toman de donde las encuentran las herramientas de cada nube (AWS_PROFILE, AZURE_STORAGE_CONNECTION_STRING, la cuenta de Azure con la que se inició sesión, las credenciales predeterminadas de aplicación de gcloud) o del secreto indicado aquí.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/cloud_dialog.py" line="73"/>
+        <location filename="../../ui/cloud_dialog.py" line="86"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../ui/cloud_dialog.py" line="74"/>
+        <location filename="../../ui/cloud_dialog.py" line="87"/>
         <source>Secret:</source>
         <translation>Secreto:</translation>
     </message>
@@ -657,6 +652,11 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <location filename="../../ui/cloud_dialog.py" line="54"/>
         <source>Automatic (Azure&apos;s variables, or the only signed-in account)</source>
         <translation>Automática (las variables de Azure, o la única cuenta con la sesión iniciada)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cloud_dialog.py" line="73"/>
+        <source>Credentials come from where each cloud&apos;s own tools find them (AWS_PROFILE, AZURE_STORAGE_CONNECTION_STRING, gcloud&apos;s application default credentials), from an Azure account signed in to tbdesk for Azure URLs, or from the secret given here.</source>
+        <translation>Las credenciales se toman de donde las encuentran las herramientas de cada nube (AWS_PROFILE, AZURE_STORAGE_CONNECTION_STRING, las credenciales predeterminadas de aplicación de gcloud), de una cuenta de Azure con sesión iniciada en tbdesk para las URL de Azure o del secreto indicado aquí.</translation>
     </message>
     <message>
         <location filename="../../ui/cloud_dialog.py" line="88"/>
@@ -771,183 +771,183 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>No loaded run matches: the search covers the runs loaded so far.</source>
         <translation>Ninguna ejecución cargada coincide: la búsqueda abarca las ejecuciones cargadas hasta ahora.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="156"/>
         <source>Load all runs and search</source>
         <translation>Cargar todas y buscar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="178"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>Loading every run</source>
         <translation>Cargando todas las ejecuciones</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>Copy address</source>
         <translation>Copiar la dirección</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>No web browser could open {0}</source>
         <translation>Ningún navegador web pudo abrir {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>Copied {0}</source>
         <translation>Copiado: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
-        <location filename="../../ui/main_window.py" line="735"/>
+        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="752"/>
         <source>Boards</source>
         <translation>Tableros</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>Boards panel</source>
         <translation>Panel de tableros</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>Find runs…</source>
         <translation>Buscar ejecuciones…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>Quit</source>
         <translation>Salir</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270"/>
+        <location filename="../../ui/main_window.py" line="272"/>
         <source>Refresh</source>
         <translation>Actualizar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>Reload the tree, or look for new logs of the board in view</source>
         <translation>Recargar el árbol, o buscar registros nuevos del tablero a la vista</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>About {0}</source>
         <translation>Acerca de {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>Sign out</source>
         <translation>Cerrar sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>Remove Azure account</source>
         <translation>Quitar cuenta de Azure</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="316"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="404"/>
         <source>Not showing a remembered folder: {0}</source>
         <translation>No se muestra una carpeta recordada: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>Reopening {0}</source>
         <translation>Reabriendo {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>Looking for new logs…</source>
         <translation>Buscando registros nuevos…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="491"/>
+        <location filename="../../ui/main_window.py" line="501"/>
         <source>{0} runs selected.</source>
         <translation>{0} ejecuciones seleccionadas.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>Select a run to see its details.</source>
         <translation>Seleccione una ejecución para ver sus detalles.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="504"/>
+        <location filename="../../ui/main_window.py" line="514"/>
         <source>Opening {0} in TensorBoard</source>
         <translation>Abriendo {0} en TensorBoard</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="532"/>
+        <location filename="../../ui/main_window.py" line="544"/>
         <source>Not a folder of TensorBoard logs: {0}</source>
         <translation>No es una carpeta de registros de TensorBoard: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="590"/>
+        <location filename="../../ui/main_window.py" line="602"/>
         <source>Restart failed</source>
         <translation>No se pudo reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="590"/>
+        <location filename="../../ui/main_window.py" line="602"/>
         <source>This board was stopped; open its runs again.</source>
         <translation>Este tablero se detuvo; vuelva a abrir sus ejecuciones.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="593"/>
+        <location filename="../../ui/main_window.py" line="605"/>
         <source>Restarting {0}</source>
         <translation>Reiniciando {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="620"/>
+        <location filename="../../ui/main_window.py" line="632"/>
         <source>Following {0} live</source>
         <translation>Siguiendo {0} en vivo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="640"/>
+        <location filename="../../ui/main_window.py" line="652"/>
         <source>Not live: reopened from the last session</source>
         <translation>Sin seguimiento: reabierto de la sesión anterior</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="641"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>Refresh to follow its runs again: their new logs and new child runs</source>
         <translation>Actualice para volver a seguir sus ejecuciones: sus registros nuevos y sus nuevas ejecuciones hijas</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="679"/>
+        <location filename="../../ui/main_window.py" line="696"/>
         <source>Opened {0}</source>
         <translation>Abierto {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="691"/>
+        <location filename="../../ui/main_window.py" line="708"/>
         <source>TensorBoard stopped: {0}</source>
         <translation>TensorBoard se detuvo: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="695"/>
+        <location filename="../../ui/main_window.py" line="712"/>
         <source>TensorBoard is not responding: {0}</source>
         <translation>TensorBoard no responde: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="707"/>
+        <location filename="../../ui/main_window.py" line="724"/>
         <source>Stopping {0}</source>
         <translation>Deteniendo {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="740"/>
+        <location filename="../../ui/main_window.py" line="757"/>
         <source>Creating the demo experiments</source>
         <translation>Creando los experimentos de demostración</translation>
     </message>
@@ -1121,7 +1121,7 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
     <message>
         <location filename="../../ui/run_actions.py" line="169"/>
         <location filename="../../ui/run_actions.py" line="224"/>
-        <location filename="../../ui/run_actions.py" line="397"/>
+        <location filename="../../ui/run_actions.py" line="405"/>
         <source>Opening {0} in TensorBoard</source>
         <translation>Abriendo {0} en TensorBoard</translation>
     </message>
@@ -1151,53 +1151,53 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         <translation>No hay archivos en {0}: no se abrió nada.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="265"/>
+        <location filename="../../ui/run_actions.py" line="267"/>
         <source>syncing the logs of {0}</source>
         <translation>sincronizando los registros de {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="315"/>
+        <location filename="../../ui/run_actions.py" line="323"/>
         <source>The workspace of the runs of {0} is not in the tree any more.</source>
         <translation>El área de trabajo de las ejecuciones de {0} ya no está en el árbol.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="339"/>
+        <location filename="../../ui/run_actions.py" line="347"/>
         <source>Export to TensorBoard: choose a folder</source>
         <translation>Exportar a TensorBoard: elija una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="357"/>
+        <location filename="../../ui/run_actions.py" line="365"/>
         <source>Exporting {0} to TensorBoard</source>
         <translation>Exportando {0} a TensorBoard</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="368"/>
+        <location filename="../../ui/run_actions.py" line="376"/>
         <source>listing the runs of {0}</source>
         <translation>obteniendo la lista de ejecuciones de {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="373"/>
+        <location filename="../../ui/run_actions.py" line="381"/>
         <source>There are no runs to export in {0}.</source>
         <translation>No hay ejecuciones que exportar en {0}.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="374"/>
+        <location filename="../../ui/run_actions.py" line="382"/>
         <source>There are no runs to export in the selection.</source>
         <translation>No hay ejecuciones que exportar en la selección.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="406"/>
+        <location filename="../../ui/run_actions.py" line="414"/>
         <source>Download logs to folder</source>
         <translation>Descargar los registros a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="415"/>
-        <location filename="../../ui/run_actions.py" line="427"/>
+        <location filename="../../ui/run_actions.py" line="423"/>
+        <location filename="../../ui/run_actions.py" line="435"/>
         <source>Downloading logs of {0}</source>
         <translation>Descargando los registros de {0}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/run_actions.py" line="417"/>
+        <location filename="../../ui/run_actions.py" line="425"/>
         <source>Downloaded %Ln files to {0}</source>
         <translation>
             <numerusform>Descargado %Ln archivo a {0}</numerusform>
@@ -1205,12 +1205,12 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         </translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="419"/>
+        <location filename="../../ui/run_actions.py" line="427"/>
         <source>The selected runs have no logs</source>
         <translation>Las ejecuciones seleccionadas no tienen registros</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/run_actions.py" line="441"/>
+        <location filename="../../ui/run_actions.py" line="449"/>
         <source>Copied %n run ids</source>
         <translation>
             <numerusform>Copiado el id de la ejecución</numerusform>
@@ -1218,28 +1218,28 @@ Se conservan las que muestran los tableros abiertos; las demás se vuelven a des
         </translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="448"/>
+        <location filename="../../ui/run_actions.py" line="456"/>
         <source>Showing {0} in its folder</source>
         <translation>Mostrando {0} en su carpeta</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="461"/>
+        <location filename="../../ui/run_actions.py" line="469"/>
         <source>The run {0} has neither logs nor metrics to show in a folder.</source>
         <translation>La ejecución {0} no tiene registros ni métricas que mostrar en una carpeta.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="465"/>
+        <location filename="../../ui/run_actions.py" line="473"/>
         <source>{0} logged metrics only: showing the folder they are exported to</source>
         <translation>{0} solo registró métricas: se muestra la carpeta a la que se exportan</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="469"/>
+        <location filename="../../ui/run_actions.py" line="477"/>
         <source>No file manager could open {0}.</source>
         <translation>Ningún gestor de archivos pudo abrir {0}.</translation>
     </message>
     <message>
-        <location filename="../../ui/run_actions.py" line="308"/>
-        <location filename="../../ui/run_actions.py" line="515"/>
+        <location filename="../../ui/run_actions.py" line="316"/>
+        <location filename="../../ui/run_actions.py" line="523"/>
         <source>The run {0} is not in {1} any more.</source>
         <translation>La ejecución {0} ya no está en {1}.</translation>
     </message>
@@ -1623,67 +1623,67 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 <context>
     <name>SourceActions</name>
     <message>
-        <location filename="../../ui/source_actions.py" />
+        <location filename="../../ui/source_actions.py" line="122"/>
         <source>Cannot open the datastore {name}</source>
         <translation>No se puede abrir el almacén de datos {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="37"/>
+        <location filename="../../ui/source_actions.py" line="38"/>
         <source>Open logs folder…</source>
         <translation>Abrir carpeta de registros…</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="39"/>
+        <location filename="../../ui/source_actions.py" line="40"/>
         <source>Open cloud folder…</source>
         <translation>Abrir carpeta en la nube…</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="40"/>
+        <location filename="../../ui/source_actions.py" line="41"/>
         <source>Close folder</source>
         <translation>Cerrar la carpeta</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="41"/>
+        <location filename="../../ui/source_actions.py" line="42"/>
         <source>Sign in to Azure…</source>
         <translation>Iniciar sesión en Azure…</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="42"/>
+        <location filename="../../ui/source_actions.py" line="43"/>
         <source>Add Azure ML workspace…</source>
         <translation>Añadir área de trabajo de Azure ML…</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="44"/>
+        <location filename="../../ui/source_actions.py" line="45"/>
         <source>Remove workspace</source>
         <translation>Quitar el área de trabajo</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="46"/>
+        <location filename="../../ui/source_actions.py" line="47"/>
         <source>Sign in again</source>
         <translation>Volver a iniciar sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="60"/>
+        <location filename="../../ui/source_actions.py" line="61"/>
         <source>Open logs folder</source>
         <translation>Abrir una carpeta de registros</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="67"/>
+        <location filename="../../ui/source_actions.py" line="68"/>
         <source>Open logs folder failed</source>
         <translation>No se pudo abrir la carpeta de registros</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="68"/>
+        <location filename="../../ui/source_actions.py" line="69"/>
         <source>{0} is not a folder.</source>
         <translation>{0} no es una carpeta.</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="136"/>
+        <location filename="../../ui/source_actions.py" line="165"/>
         <source>Not signed in</source>
         <translation>Sin sesión iniciada</translation>
     </message>
     <message>
-        <location filename="../../ui/source_actions.py" line="142"/>
+        <location filename="../../ui/source_actions.py" line="171"/>
         <source>No Azure account</source>
         <translation>Ninguna cuenta de Azure</translation>
     </message>
@@ -1691,167 +1691,167 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 <context>
     <name>SourceTree</name>
     <message>
-        <location filename="../../ui/tree_nodes.py" />
+        <location filename="../../ui/tree_nodes.py" line="156"/>
         <source>not browsable</source>
         <translation>no explorable</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="186"/>
+        <location filename="../../ui/tree_nodes.py" line="207"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="187"/>
+        <location filename="../../ui/tree_nodes.py" line="208"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="188"/>
+        <location filename="../../ui/tree_nodes.py" line="209"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="189"/>
+        <location filename="../../ui/tree_nodes.py" line="210"/>
         <source>Started</source>
         <translation>Inicio</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="202"/>
+        <location filename="../../ui/tree_nodes.py" line="223"/>
         <source>Local workspace</source>
         <translation>Área de trabajo local</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="205"/>
+        <location filename="../../ui/tree_nodes.py" line="226"/>
         <source>Local workspace ({0})</source>
         <translation>Área de trabajo local ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="238"/>
+        <location filename="../../ui/tree_nodes.py" line="261"/>
         <source>Run id: {0}</source>
         <translation>Id de ejecución: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="239"/>
+        <location filename="../../ui/tree_nodes.py" line="262"/>
         <source>Status: {0}</source>
         <translation>Estado: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="242"/>
+        <location filename="../../ui/tree_nodes.py" line="265"/>
         <source>Type: {0} job</source>
         <translation>Tipo: trabajo {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="244"/>
+        <location filename="../../ui/tree_nodes.py" line="267"/>
         <source>Started: {0}</source>
         <translation>Inicio: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="247"/>
+        <location filename="../../ui/tree_nodes.py" line="270"/>
         <source>Last written: {0}</source>
         <translation>Última escritura: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="249"/>
+        <location filename="../../ui/tree_nodes.py" line="272"/>
         <source>Ended: {0}</source>
         <translation>Fin: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="254"/>
+        <location filename="../../ui/tree_nodes.py" line="277"/>
         <source>Sync: {0}</source>
         <translation>Sincronización: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="201"/>
+        <location filename="../../ui/tree_nodes.py" line="222"/>
         <source>Local workspace (read-only)</source>
         <translation>Área de trabajo local (solo lectura)</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="148"/>
+        <location filename="../../ui/tree_nodes.py" line="169"/>
         <source>NotStarted</source>
         <translation>Sin iniciar</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="149"/>
+        <location filename="../../ui/tree_nodes.py" line="170"/>
         <source>Unapproved</source>
         <translation>Sin aprobar</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="150"/>
+        <location filename="../../ui/tree_nodes.py" line="171"/>
         <source>Queued</source>
         <translation>En cola</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="151"/>
+        <location filename="../../ui/tree_nodes.py" line="172"/>
         <source>Preparing</source>
         <translation>Preparando</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="152"/>
+        <location filename="../../ui/tree_nodes.py" line="173"/>
         <source>Provisioning</source>
         <translation>Aprovisionando</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="153"/>
+        <location filename="../../ui/tree_nodes.py" line="174"/>
         <source>Starting</source>
         <translation>Iniciando</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="154"/>
+        <location filename="../../ui/tree_nodes.py" line="175"/>
         <source>Running</source>
         <translation>En ejecución</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="155"/>
+        <location filename="../../ui/tree_nodes.py" line="176"/>
         <source>NotResponding</source>
         <translation>No responde</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="156"/>
+        <location filename="../../ui/tree_nodes.py" line="177"/>
         <source>Pausing</source>
         <translation>Pausando</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="157"/>
+        <location filename="../../ui/tree_nodes.py" line="178"/>
         <source>Paused</source>
         <translation>En pausa</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="158"/>
+        <location filename="../../ui/tree_nodes.py" line="179"/>
         <source>Finalizing</source>
         <translation>Finalizando</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="159"/>
+        <location filename="../../ui/tree_nodes.py" line="180"/>
         <source>CancelRequested</source>
         <translation>Cancelación solicitada</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="160"/>
+        <location filename="../../ui/tree_nodes.py" line="181"/>
         <source>Completed</source>
         <translation>Completada</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="161"/>
+        <location filename="../../ui/tree_nodes.py" line="182"/>
         <source>Failed</source>
         <translation>Con error</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="162"/>
+        <location filename="../../ui/tree_nodes.py" line="183"/>
         <source>Canceled</source>
         <translation>Cancelada</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="163"/>
+        <location filename="../../ui/tree_nodes.py" line="184"/>
         <source>Unknown</source>
         <translation>Desconocido</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="176"/>
+        <location filename="../../ui/tree_nodes.py" line="197"/>
         <source>live</source>
         <translation>en curso</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="204"/>
+        <location filename="../../ui/tree_nodes.py" line="225"/>
         <source>Local workspace ({0}, read-only)</source>
         <translation>Área de trabajo local ({0}, solo lectura)</translation>
     </message>
@@ -1859,54 +1859,54 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 <context>
     <name>SourceTreeModel</name>
     <message>
-        <location filename="../../ui/tree_model.py" line="152"/>
+        <location filename="../../ui/tree_model.py" line="159"/>
         <source>No workspaces: File &gt; Add Azure ML workspace…</source>
         <translation>Sin áreas de trabajo: Archivo &gt; Añadir área de trabajo de Azure ML…</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="287"/>
-        <location filename="../../ui/tree_model.py" line="329"/>
-        <location filename="../../ui/tree_model.py" line="405"/>
+        <location filename="../../ui/tree_model.py" line="294"/>
+        <location filename="../../ui/tree_model.py" line="336"/>
+        <location filename="../../ui/tree_model.py" line="422"/>
         <source>Loading…</source>
         <translation>Cargando…</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py"/>
+        <location filename="../../ui/tree_model.py" line="355"/>
         <source>Datastores</source>
         <translation>Almacenes de datos</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py"/>
+        <location filename="../../ui/tree_model.py" line="384"/>
         <source>No datastores</source>
         <translation>Sin almacenes de datos</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="339"/>
+        <location filename="../../ui/tree_model.py" line="378"/>
         <source>No experiments</source>
         <translation>Sin experimentos</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="344"/>
+        <location filename="../../ui/tree_model.py" line="389"/>
         <source>No runs</source>
         <translation>Sin ejecuciones</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="393"/>
+        <location filename="../../ui/tree_model.py" line="410"/>
         <source>More runs…</source>
         <translation>Más ejecuciones…</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="435"/>
+        <location filename="../../ui/tree_model.py" line="452"/>
         <source>Could not load: {0}</source>
         <translation>No se pudo cargar: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="439"/>
+        <location filename="../../ui/tree_model.py" line="456"/>
         <source>the tree</source>
         <translation>el árbol</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="442"/>
+        <location filename="../../ui/tree_model.py" line="459"/>
         <source>Loading {0} failed: {1}</source>
         <translation>No se pudo cargar {0}: {1}</translation>
     </message>
@@ -2011,17 +2011,17 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 <context>
     <name>Unreadable</name>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="214"/>
+        <location filename="../../ui/tree_nodes.py" line="235"/>
         <source>; and {0} more</source>
         <translation>; y {0} más</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="216"/>
+        <location filename="../../ui/tree_nodes.py" line="237"/>
         <source>Cannot read 1 item, which TensorBoard will not show: {0}</source>
         <translation>No se puede leer 1 elemento, que TensorBoard no mostrará: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_nodes.py" line="219"/>
+        <location filename="../../ui/tree_nodes.py" line="240"/>
         <source>Cannot read {0} items, which TensorBoard will not show: {1}</source>
         <translation>No se pueden leer {0} elementos, que TensorBoard no mostrará: {1}</translation>
     </message>
@@ -2150,22 +2150,22 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 <context>
     <name>_ErrorPanel</name>
     <message>
-        <location filename="../../ui/board_view.py" line="210"/>
+        <location filename="../../ui/board_view.py" line="232"/>
         <source>Restart</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="211"/>
+        <location filename="../../ui/board_view.py" line="233"/>
         <source>Start this board&apos;s TensorBoard again</source>
         <translation>Volver a iniciar el TensorBoard de este tablero</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="212"/>
+        <location filename="../../ui/board_view.py" line="234"/>
         <source>Reload page</source>
         <translation>Recargar la página</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="225"/>
+        <location filename="../../ui/board_view.py" line="247"/>
         <source>The board is not available.</source>
         <translation>El tablero no está disponible.</translation>
     </message>
@@ -2173,17 +2173,17 @@ Las comillas mantienen los espacios dentro de una palabra: `tag:&quot;note=first
 <context>
     <name>_SyncStrip</name>
     <message>
-        <location filename="../../ui/board_view.py" line="252"/>
+        <location filename="../../ui/board_view.py" line="274"/>
         <source>Retry</source>
         <translation>Reintentar</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="252"/>
+        <location filename="../../ui/board_view.py" line="274"/>
         <source>Refresh</source>
         <translation>Actualizar</translation>
     </message>
     <message>
-        <location filename="../../ui/board_view.py" line="253"/>
+        <location filename="../../ui/board_view.py" line="275"/>
         <source>Look for new logs now</source>
         <translation>Buscar registros nuevos ahora</translation>
     </message>
