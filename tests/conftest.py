@@ -85,7 +85,11 @@ def run_async(qloop: asyncio.AbstractEventLoop, qtbot: Any) -> Callable[..., Any
         # asyncio.run() in an engine test unsets the current loop: set ours again.
         asyncio.set_event_loop(qloop)
         task = asyncio.ensure_future(coro, loop=qloop)
-        qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        try:
+            qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        except BaseException:
+            task.cancel()  # not left polling a window the test goes on to close
+            raise
         return task.result()
 
     return runner

@@ -278,11 +278,13 @@ class _SyncStrip(QWidget):
 
 class _DataRefresh(QObject):
     """Has a board's page fetch its data again after the board's logs changed: once the board's
-    data server has read them, while the view is visible (else when it shows, as TensorBoard's own
-    auto-reload does), again if more logs landed meanwhile or the page was busy reloading."""
+    data server has read them, and once more a while later (a busy machine may read them late),
+    while the view is visible (else when it shows, as TensorBoard's own auto-reload does)."""
 
     # The board's data server rescans its folders every RELOAD_INTERVAL_S: one more second for its read.
     SETTLE_MS = (RELOAD_INTERVAL_S + 1) * 1000
+    LATER_MS = 7000  # the second fetch: 7-10 s after the change
+    PRESSES = 2  # fetches after a change
     MAX_BUSY_TRIES = 10  # a page that stays busy this many times in a row is left to the user
 
     def __init__(self, view: BoardView) -> None:
@@ -290,18 +292,16 @@ class _DataRefresh(QObject):
         self._view = view
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(self.SETTLE_MS)
         self._timer.timeout.connect(self._reload)
-        self._again = False  # more logs landed while the timer ran
+        self._presses = 0  # fetches still owed to the last change
         self._missed = False  # the timer went off while the view was hidden
         self._busy_tries = 0
 
     def changed(self) -> None:
-        if self._timer.isActive():
-            self._again = True
-        else:
+        self._presses = self.PRESSES
+        if not self._timer.isActive():  # else it goes off soon enough, and the last press comes later
             self._busy_tries = 0
-            self._timer.start()
+            self._timer.start(self.SETTLE_MS)
 
     def shown(self) -> None:
         if self._missed:
@@ -313,7 +313,7 @@ class _DataRefresh(QObject):
         if not view.isVisible():
             self._missed = True
         elif view.page_loading:  # maybe asked before the new logs were read: once more after it
-            self._timer.start()
+            self._timer.start(self.SETTLE_MS)
         elif view.url and not view.showing_error:  # an error panel's Reload loads all anew
             view.page.runJavaScript(
                 _RELOAD_DATA_JS, QWebEngineScript.ScriptWorldId.ApplicationWorld, self._done
@@ -322,12 +322,12 @@ class _DataRefresh(QObject):
     def _done(self, answer: Any) -> None:
         if answer == "busy" and self._busy_tries < self.MAX_BUSY_TRIES:
             self._busy_tries += 1
-            self._timer.start()
+            self._timer.start(self.SETTLE_MS)
             return
         self._busy_tries = 0
-        if self._again:
-            self._again = False
-            self._timer.start()
+        self._presses -= 1
+        if self._presses > 0:
+            self._timer.start(self.LATER_MS)
 
 
 class BoardView(QWidget):
@@ -508,9 +508,9 @@ class BoardView(QWidget):
         return self._sync_strip.label.text() if not self._sync_strip.isHidden() else ""
 
     def data_changed(self) -> None:
-        """The board's logs changed (its live sync fetched new bytes, or runs joined it): the page
-        fetches its data again once the board has read them. TensorBoard's page would not by itself
-        (its own auto-reload is off by default, and 30 s apart at best)."""
+        """The board's logs changed (the window's LogsWatch saw it): the page fetches its data again
+        once the board has read them. TensorBoard's page would not by itself (its own auto-reload
+        is off by default, and 30 s apart at best)."""
         self._data_refresh.changed()
 
     @property

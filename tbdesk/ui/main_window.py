@@ -44,6 +44,7 @@ from tbdesk.ui import dialogs, window_layout
 from tbdesk.ui.azure_actions import AzureActions
 from tbdesk.ui.boards_menu import BoardsButton
 from tbdesk.ui.cache_actions import CacheActions, pin_runs
+from tbdesk.ui.logs_watch import LogsWatch
 from tbdesk.ui.run_actions import RunActions
 from tbdesk.ui.run_details import RunDetails
 from tbdesk.ui.search import SearchBox
@@ -346,7 +347,8 @@ class MainWindow(QMainWindow):
         self.tree_model.rowsRemoved.connect(self._check_empty_later)
         self.syncs.runChanged.connect(self.tree_model.set_sync_status)
         self.syncs.boardChanged.connect(self._show_sync)
-        self.syncs.dataChanged.connect(self._board_data_changed)
+        self.logs_watch = LogsWatch(self.manager, self)
+        self.logs_watch.changed.connect(self._board_data_changed)
 
     def _restore_layout(self) -> None:
         if not self._restore_geometry():

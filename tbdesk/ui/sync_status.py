@@ -100,8 +100,6 @@ class BoardSyncs(QObject):
 
     boardChanged = Signal(str)  # board id: its summary changed (or, while in error, its countdown)
     runChanged = Signal(object)  # a RunSyncStatus
-    # board id: its logs changed (bytes fetched, files added, runs joined), so its page's data is old
-    dataChanged = Signal(str)
 
     TICK_MS = 1000
 
@@ -109,7 +107,6 @@ class BoardSyncs(QObject):
         super().__init__(parent)
         self._feeds: dict[str, list[LiveRuns]] = {}
         self._asked: dict[str, Asked] = {}
-        self._fetched: dict[str, dict[RunKey, _Fetched]] = {}  # per board, what each run has fetched
         self._tick = QTimer(self)
         self._tick.setInterval(self.TICK_MS)
         self._tick.timeout.connect(self._count_down)
@@ -121,13 +118,9 @@ class BoardSyncs(QObject):
         before = self._asked.get(board.id)
         self._asked[board.id] = (keys | before[0] if before is not None else keys, prefix)
         live.sync.subscribe(_while_alive(self, lambda syncs, status: syncs._changed(board.id, status)))
-        fetched = self._fetched.setdefault(board.id, {})
         for status in live.sync.statuses:
-            fetched[status.key] = _fetched(status)
             self.runChanged.emit(status)
         self.boardChanged.emit(board.id)
-        if any(status.files for status in live.sync.statuses):
-            self.dataChanged.emit(board.id)
 
     def board_for(self, wanted: Asked) -> str | None:
         """The board opened for exactly this (and still fed)."""
@@ -154,7 +147,6 @@ class BoardSyncs(QObject):
         """The board stopped (and its syncs with it): the runs no other board syncs now."""
         gone = self._feeds.pop(board_id, [])
         self._asked.pop(board_id, None)
-        self._fetched.pop(board_id, None)
         still = {status.key for board in self._feeds for status in self.statuses(board)}
         return [status.key for live in gone for status in live.sync.statuses if status.key not in still]
 
@@ -163,10 +155,6 @@ class BoardSyncs(QObject):
             return
         self.runChanged.emit(status)
         self.boardChanged.emit(board_id)
-        fetched = self._fetched.setdefault(board_id, {})
-        if fetched.get(status.key) != (now := _fetched(status)):
-            fetched[status.key] = now
-            self.dataChanged.emit(board_id)
         if status.state is SyncState.ERROR and not self._tick.isActive():
             self._tick.start()
 
@@ -180,14 +168,6 @@ class BoardSyncs(QObject):
             self.boardChanged.emit(board_id)
         if not waiting:
             self._tick.stop()
-
-
-# What a run's sync has put in place: its folder, files and bytes fetched.
-_Fetched = tuple[str, int, int]
-
-
-def _fetched(status: RunSyncStatus) -> _Fetched:
-    return str(status.folder or ""), status.files, status.bytes_fetched
 
 
 def _while_alive(

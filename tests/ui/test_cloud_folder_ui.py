@@ -22,7 +22,7 @@ from tbdesk.ui.tree_nodes import Kind
 from tests.cloud.fixtures import bucket, s3, s3_server
 from tests.sync.sync_helpers import Events
 from tests.ui.test_main_window import Env, env, expand_sweep, make_window, select
-from tests.ui.ui_helpers import error_dialogs, page_lists, wait_idle
+from tests.ui.ui_helpers import error_dialogs, page_lists, served_runs, wait_idle
 
 __all__ = ["bucket", "env", "s3", "s3_server"]  # fixtures
 
@@ -141,17 +141,9 @@ def test_the_page_lists_every_run_of_a_cloud_folder(
     [board] = manager.boards
     view = window.view_of(board)
     assert view is not None
-    qtbot.waitUntil(lambda: len(_served_runs(board.url or "")) == 3, timeout=60_000)
-    run_async(page_lists(view, set(_served_runs(board.url or ""))), timeout=60)
+    qtbot.waitUntil(lambda: len(served_runs(board.url or "")) == 3, timeout=60_000)
+    run_async(page_lists(view, set(served_runs(board.url or ""))), timeout=60)
     assert not error_dialogs(window)
-
-
-def _served_runs(board_url: str) -> list[str]:
-    try:
-        with urllib.request.urlopen(f"{board_url}data/runs", timeout=5) as answer:
-            return [str(name) for name in json.loads(answer.read())]
-    except OSError:
-        return []
 
 
 def _launchers() -> list[int]:

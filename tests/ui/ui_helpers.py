@@ -5,6 +5,8 @@ and trees as the tests build them, wait on and look into."""
 from __future__ import annotations
 
 import asyncio
+import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,6 +87,15 @@ def error_dialogs(window: QWidget) -> list[QMessageBox]:
         for box in window.findChildren(QMessageBox)
         if box.objectName() == dialogs.ERROR_DIALOG_NAME and box.isVisible()
     ]
+
+
+def served_runs(board_url: str) -> list[str]:
+    """The runs the board's TensorBoard serves ([] while it does not answer)."""
+    try:
+        with urllib.request.urlopen(f"{board_url}data/runs", timeout=5) as answer:
+            return [str(name) for name in json.loads(answer.read())]
+    except OSError:
+        return []
 
 
 async def page_lists(view: BoardView, runs: set[str]) -> None:
