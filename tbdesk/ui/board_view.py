@@ -97,7 +97,7 @@ _PROBE_JS = r"""
 
 
 # TensorBoard's own reload button (the header's), pressed as the user would: the page fetches its
-# runs and the data of its charts again, keeping what the user chose (tabs, zoom, selection).
+# runs and the data of its charts again, without loading the page anew.
 # It answers "absent" (not TensorBoard's page, or not built yet), "busy" (a reload is under way,
 # which may have asked before the new data was in place) or "pressed".
 _RELOAD_DATA_JS = r"""
