@@ -42,6 +42,9 @@ class LogsWatch(QObject):
             for board in self._manager.boards
             if board.state is BoardState.READY
         }
+        if not folders:  # nothing to look at: no thread trip
+            self._seen.clear()
+            return
         self._looking = asyncio.ensure_future(self._compare(folders))
         self._looking.add_done_callback(_log_failure)
 
