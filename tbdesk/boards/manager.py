@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 _Identity = frozenset[tuple[str, object]]
 # A board in these states has a TensorBoard that served once; it can crash or stop answering.
 _SERVING = (BoardState.READY, BoardState.NOT_RESPONDING)
+# A TensorBoard started ahead (warm) that no board took by then is stopped: the Open it was started
+# for failed (an unreachable store, a run without logs), or takes very long (a new one starts then).
+SPARE_LIFETIME_S = 120.0
 
 
 class BoardManager:
@@ -111,11 +114,20 @@ class BoardManager:
     def warm(self, *, port: int | None = None) -> None:
         """Start the TensorBoard of the next new board now: it loads (about a second), and where
         it can starts serving, while the caller still finds and fetches the runs; `open()` with
-        the same port takes it. One at a time; `stop_all()` ends one left unused."""
+        the same port takes it. One at a time; `stop_all()` ends one left unused, and one left
+        unused for SPARE_LIFETIME_S ends by itself."""
         if self._spare is None:
             board_id = secrets.token_hex(6)
             task = asyncio.ensure_future(_configured(self._root / board_id, port, None))
-            self._spare = _Spare(task, port, board_id)
+            spare = self._spare = _Spare(task, port, board_id)
+            asyncio.get_running_loop().call_later(SPARE_LIFETIME_S, self._expire, spare)
+
+    def _expire(self, spare: _Spare) -> None:
+        if self._spare is spare:
+            self._spare = None
+            asyncio.ensure_future(_end_spare(spare)).add_done_callback(
+                _log_failure("an unused warm TensorBoard")
+            )
 
     async def _process_for(self, board: Board, port: int | None, prefix: str | None) -> TensorBoardProcess:
         """The board's configured TensorBoard: the warm one made for it, else a new one."""
@@ -158,7 +170,7 @@ class BoardManager:
             self._stoppers.setdefault(board.id, []).append(stop)
         else:
             task = asyncio.ensure_future(stop())
-            task.add_done_callback(_log_failure)
+            task.add_done_callback(_log_failure("what fed a stopped board"))
 
     async def restart(self, board: Board) -> Board:
         """Start the board's TensorBoard again (after a crash, or to recover a stuck one). It keeps
@@ -361,9 +373,14 @@ async def _end_spare(spare: _Spare | None) -> None:
             await (await spare.task).stop()
 
 
-def _log_failure(task: asyncio.Future[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("Stopping what fed a stopped board failed", exc_info=task.exception())
+def _log_failure(what: str) -> Callable[[asyncio.Future[None]], None]:
+    """A done-callback that logs the stop of `what` if it failed (no one awaits that task)."""
+
+    def logged(task: asyncio.Future[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Stopping %s failed", what, exc_info=task.exception())
+
+    return logged
 
 
 def _normalise(runs: Sequence[BoardRun]) -> tuple[BoardRun, ...]:

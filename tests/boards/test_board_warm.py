@@ -15,7 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tbdesk.boards import BoardManager, BoardRun, procinfo
+from tbdesk.boards import manager as manager_module
 from tbdesk.boards._launch import LAUNCHER
 from tbdesk.boards.probe import http_status
 from tbdesk.boards.process import TensorBoardProcess
@@ -79,6 +82,30 @@ def test_a_warm_tensorboard_for_another_port_is_not_taken_and_none_is_left_behin
             await manager.stop_all()
         assert _launchers() == []
         assert [path.name for path in (tmp_path / "boards").glob("*")] == []
+
+    asyncio.run(scenario())
+
+
+def test_a_warm_tensorboard_no_board_takes_ends_by_itself(
+    tmp_path: Path, logs: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Open it was started for failed (say, an unreachable store): it does not wait for the
+    next Open or the quit, and the next Open starts a TensorBoard of its own."""
+    monkeypatch.setattr(manager_module, "SPARE_LIFETIME_S", 3.0)
+
+    async def scenario() -> None:
+        manager = BoardManager(tmp_path / "boards")
+        try:
+            manager.warm()
+            await asyncio.to_thread(wait_until, lambda: len(_launchers()) == 1)
+            [warm] = _launchers()
+            await asyncio.to_thread(wait_until, lambda: _launchers() == [])
+            assert [path.name for path in (tmp_path / "boards").glob("*")] == []
+            board = await manager.open([BoardRun("a", logs("a"))])
+            assert board.pid not in (None, warm) and board.url is not None
+        finally:
+            await manager.stop_all()
+        assert _launchers() == []
 
     asyncio.run(scenario())
 
