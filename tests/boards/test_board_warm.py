@@ -23,6 +23,7 @@ from tbdesk.boards._launch import LAUNCHER
 from tbdesk.boards.probe import http_status
 from tbdesk.boards.process import TensorBoardProcess
 from tests.event_files import wait_until
+from tests.ports import free_port
 
 
 def _get_json(url: str) -> Any:
@@ -71,7 +72,7 @@ def test_a_warm_tensorboard_for_another_port_is_not_taken_and_none_is_left_behin
             manager.warm(port=None)
             await asyncio.to_thread(wait_until, lambda: len(_launchers()) == 1)
             [warm] = _launchers()
-            with_port = await manager.open([BoardRun("a", logs("a"))], port=_free_port())
+            with_port = await manager.open([BoardRun("a", logs("a"))], port=free_port())
             assert with_port.pid != warm
             # The warm one still waits for the next board without a port of its own.
             plain = await manager.open([BoardRun("b", logs("b"))])
@@ -160,11 +161,3 @@ async def _until_exposure_known(process: TensorBoardProcess) -> str:
 
 def _status(port: int, path: str) -> int | None:
     return asyncio.run(http_status("127.0.0.1", port, path))
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

@@ -16,6 +16,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.ports import free_port
+
 AZURITE_VERSION = "3.35.0"
 AZURITE_ACCOUNT = "devstoreaccount1"
 # Azurite's well-known development key (published by Microsoft; not a secret).
@@ -147,13 +149,6 @@ def azurite_command() -> Path:
     return binary
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class Azurite:
     """Azurite's Blob service; its data lives in `location`, so a restart keeps it. With
     `oauth_tls` (a certificate and its key, PEM) it speaks https and accepts Entra ID bearer
@@ -167,7 +162,7 @@ class Azurite:
         self.port = 0
 
     def start(self) -> Azurite:
-        self.port = self.port or _free_port()
+        self.port = self.port or free_port()
         self._location.mkdir(parents=True, exist_ok=True)
         # --disableTelemetry always: without it Azurite tries to send telemetry off the machine.
         command = [

@@ -25,6 +25,7 @@ from tbdesk import APP_ID, APP_NAME, paths
 from tbdesk.boards import procinfo
 from tbdesk.boards._launch import BOARD_VERB
 from tests.event_files import wait_until
+from tests.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "dist" / APP_NAME / APP_NAME
@@ -123,14 +124,6 @@ def _run(command: list[str], env: dict[str, str], timeout: float = 300) -> str:
     return done.stdout
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _page_probe(devtools_port: int) -> dict[str, int]:
     """Run the app's own chart probe in the board's page, through Chromium's DevTools protocol."""
     import websocket
@@ -198,7 +191,7 @@ def test_the_installed_app_from_its_menu_entry_to_dpkg_r(
     wait_until(lambda: not _bundle_processes(), what="tbdesk serve's TensorBoard to end")
 
     # The desktop's way in: the entry's Exec line, with a folder (as "Open with tbdesk" does).
-    devtools = _free_port()
+    devtools = free_port()
     desktop_env = {**user_env, "DISPLAY": display, "QTWEBENGINE_REMOTE_DEBUGGING": f"127.0.0.1:{devtools}"}
     # The app inherits gtk-launch's output: a file, not a pipe that would stay open while it runs.
     app_log = tmp_path / "app.log"
