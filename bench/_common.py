@@ -5,10 +5,14 @@ Import this before anything imports Qt: `prepare_environment()` must run first.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import shutil
 import statistics
-from collections.abc import Sequence
+import sys
+import traceback
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +68,29 @@ def prepare_environment() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if os.geteuid() == 0:
         os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+
+
+def run_on_qt_loop(bench: Coroutine[Any, Any, int], home: Path) -> int:
+    """Run the bench as the one and only run of a qasync loop on a QApplication (PLATFORM.md: never
+    re-enter it after a web view); then end Qt, then remove home (a web profile writes its cache
+    there as it goes). The bench's exit code; 1 when it raised (the traceback is printed)."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        code: int = loop.run_until_complete(bench)
+    except Exception:
+        traceback.print_exc()
+        code = 1
+    finally:
+        loop.close()  # ends the worker threads of asyncio.to_thread before Qt goes
+        app.shutdown()
+        shutil.rmtree(home, ignore_errors=True)
+    return code
 
 
 def chart_count(answer: Any) -> int:

@@ -42,7 +42,6 @@ import gc
 import itertools
 import multiprocessing
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -579,24 +578,7 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="tbdesk-bench-azure-tree-"))
     prepare(home)
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        # The one and only run of the Qt loop (PLATFORM.md).
-        code: int = loop.run_until_complete(bench(args, home))
-    except Exception:
-        traceback.print_exc()
-        code = 1
-    finally:
-        loop.close()
-        app.shutdown()
-        shutil.rmtree(home, ignore_errors=True)
-    return code
+    return common.run_on_qt_loop(bench(args, home), home)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,6 @@ import shutil
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -648,25 +647,7 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="tbdesk-bench-open-"))
     os.environ["TBDESK_HOME"] = str(home / "home")  # boards, the web profile and settings go here
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        # The one and only run of the Qt loop (PLATFORM.md: never re-enter it after a web view).
-        code: int = loop.run_until_complete(bench(args.rounds, home))
-    except Exception:
-        traceback.print_exc()
-        code = 1
-    finally:
-        loop.close()  # ends the worker threads of asyncio.to_thread before Qt goes
-        # The web profile writes its cache as it goes: end Qt (and QtWebEngine) before the folder.
-        app.shutdown()
-        shutil.rmtree(home, ignore_errors=True)
-    return code
+    return common.run_on_qt_loop(bench(args.rounds, home), home)
 
 
 if __name__ == "__main__":

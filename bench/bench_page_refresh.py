@@ -26,12 +26,10 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -192,24 +190,7 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="tbdesk-bench-refresh-"))
     os.environ["TBDESK_HOME"] = str(home / "home")
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        # The one and only run of the Qt loop (PLATFORM.md: never re-enter it after a web view).
-        code: int = loop.run_until_complete(bench(args.rounds, home))
-    except Exception:
-        traceback.print_exc()
-        code = 1
-    finally:
-        loop.close()
-        app.shutdown()
-        shutil.rmtree(home, ignore_errors=True)
-    return code
+    return common.run_on_qt_loop(bench(args.rounds, home), home)
 
 
 if __name__ == "__main__":
