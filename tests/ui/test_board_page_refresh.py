@@ -11,7 +11,7 @@ from typing import Any
 from tbdesk.boards import BoardManager
 from tests.event_files import write_events
 from tests.ui.test_main_window import Env, env, make_window
-from tests.ui.ui_helpers import error_dialogs, page_lists, served_runs
+from tests.ui.ui_helpers import assert_quiet_when_nothing_is_written, error_dialogs, page_lists, served_runs
 
 __all__ = ["env"]  # fixtures
 
@@ -34,4 +34,5 @@ def test_a_run_written_into_an_open_logs_folder_reaches_the_page(
     write_events(logs / "second")  # a training on this machine starts another run
     qtbot.waitUntil(lambda: len(served_runs(board.url or "")) == 2, timeout=60_000)
     run_async(page_lists(view, set(served_runs(board.url or ""))), timeout=60)
+    assert_quiet_when_nothing_is_written(qtbot, window)
     assert not error_dialogs(window)

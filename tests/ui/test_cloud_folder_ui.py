@@ -22,7 +22,13 @@ from tbdesk.ui.tree_nodes import Kind
 from tests.cloud.fixtures import bucket, s3, s3_server
 from tests.sync.sync_helpers import Events
 from tests.ui.test_main_window import Env, env, expand_sweep, make_window, select
-from tests.ui.ui_helpers import error_dialogs, page_lists, served_runs, wait_idle
+from tests.ui.ui_helpers import (
+    assert_quiet_when_nothing_is_written,
+    error_dialogs,
+    page_lists,
+    served_runs,
+    wait_idle,
+)
 
 __all__ = ["bucket", "env", "s3", "s3_server"]  # fixtures
 
@@ -143,6 +149,7 @@ def test_the_page_lists_every_run_of_a_cloud_folder(
     assert view is not None
     qtbot.waitUntil(lambda: len(served_runs(board.url or "")) == 3, timeout=60_000)
     run_async(page_lists(view, set(served_runs(board.url or ""))), timeout=60)
+    assert_quiet_when_nothing_is_written(qtbot, window)  # the mirror's idle polls write nothing
     assert not error_dialogs(window)
 
 

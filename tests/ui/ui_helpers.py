@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tbdesk.app import build_window
 from tbdesk.boards import BoardManager
+from tbdesk.boards.process import RELOAD_INTERVAL_S
 from tbdesk.ui import dialogs
 from tbdesk.ui.main_window import MainWindow
 from tbdesk.ui.settings import Settings
@@ -96,6 +97,14 @@ def served_runs(board_url: str) -> list[str]:
             return [str(name) for name in json.loads(answer.read())]
     except OSError:
         return []
+
+
+def assert_quiet_when_nothing_is_written(qtbot: Any, window: MainWindow) -> None:
+    """While nothing writes a board's logs, the window does not tell its page to fetch again."""
+    told: list[str] = []
+    window.logs_watch.changed.connect(told.append)
+    qtbot.wait(4 * RELOAD_INTERVAL_S * 1000)  # four looks
+    assert told == []
 
 
 async def page_lists(view: BoardView, runs: set[str]) -> None:
