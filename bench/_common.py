@@ -5,14 +5,16 @@ Import this before anything imports Qt: `prepare_environment()` must run first.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
 import shutil
 import statistics
 import sys
+import tempfile
 import traceback
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,23 @@ def prepare_environment() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if os.geteuid() == 0:
         os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+
+
+def main_with_rounds(
+    doc: str | None, rounds: int, prefix: str, bench: Callable[[int, Path], Coroutine[Any, Any, int]]
+) -> int:
+    """A Qt bench's main: `--rounds N` (default `rounds`, at least 1), the headless environment, a
+    home of its own (TBDESK_HOME: boards, the web profile and settings go there), then
+    bench(rounds, home) on the Qt loop."""
+    parser = argparse.ArgumentParser(description=doc.partition("\n")[0] if doc else None)
+    parser.add_argument("--rounds", type=int, default=rounds, help=f"measured rounds (default {rounds})")
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    prepare_environment()
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["TBDESK_HOME"] = str(home / "home")
+    return run_on_qt_loop(bench(args.rounds, home), home)
 
 
 def run_on_qt_loop(bench: Coroutine[Any, Any, int], home: Path) -> int:

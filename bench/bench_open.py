@@ -46,14 +46,12 @@ fresh app within 1.2x of the peer.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -638,16 +636,7 @@ async def nothing_left_behind(setting: Setting) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0] if __doc__ else None)
-    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"measured rounds (default {ROUNDS})")
-    args = parser.parse_args()
-    if args.rounds < 1:
-        parser.error("--rounds must be at least 1")
-    common.prepare_environment()
-    home = Path(tempfile.mkdtemp(prefix="tbdesk-bench-open-"))
-    os.environ["TBDESK_HOME"] = str(home / "home")  # boards, the web profile and settings go here
-
-    return common.run_on_qt_loop(bench(args.rounds, home), home)
+    return common.main_with_rounds(__doc__, ROUNDS, "tbdesk-bench-open-", bench)
 
 
 if __name__ == "__main__":

@@ -20,15 +20,12 @@ No target in an issue: the figure for the README's Live runs (the page's part af
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import os
 import random
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -181,16 +178,7 @@ async def bench(rounds: int, home: Path) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0] if __doc__ else None)
-    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"measured rounds (default {ROUNDS})")
-    args = parser.parse_args()
-    if args.rounds < 1:
-        parser.error("--rounds must be at least 1")
-    common.prepare_environment()
-    home = Path(tempfile.mkdtemp(prefix="tbdesk-bench-refresh-"))
-    os.environ["TBDESK_HOME"] = str(home / "home")
-
-    return common.run_on_qt_loop(bench(args.rounds, home), home)
+    return common.main_with_rounds(__doc__, ROUNDS, "tbdesk-bench-refresh-", bench)
 
 
 if __name__ == "__main__":

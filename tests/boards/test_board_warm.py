@@ -40,15 +40,21 @@ def _launchers() -> list[int]:
     return [pid for pid in procinfo.children(os.getpid()) if str(LAUNCHER) in (procinfo.cmdline(pid) or [])]
 
 
+async def _warmed(manager: BoardManager) -> int:
+    """Warm a TensorBoard for the next board without a port of its own: its launcher's pid."""
+    manager.warm(port=None)
+    await asyncio.to_thread(wait_until, lambda: len(_launchers()) == 1)
+    [warm] = _launchers()
+    return warm
+
+
 def test_the_warm_tensorboard_becomes_the_board_and_reads_logs_written_after_it_started(
     tmp_path: Path, logs: Callable[..., Path]
 ) -> None:
     async def scenario() -> None:
         manager = BoardManager(tmp_path / "boards")
         try:
-            manager.warm()
-            await asyncio.to_thread(wait_until, lambda: len(_launchers()) == 1)
-            [warm] = _launchers()
+            warm = await _warmed(manager)
             run = logs("written-later", steps=7)  # the runs arrive after the warm start
             board = await manager.open([BoardRun("later", run)])
             assert board.pid == warm
@@ -69,9 +75,7 @@ def test_a_warm_tensorboard_for_another_port_is_not_taken_and_none_is_left_behin
     async def scenario() -> None:
         manager = BoardManager(tmp_path / "boards")
         try:
-            manager.warm(port=None)
-            await asyncio.to_thread(wait_until, lambda: len(_launchers()) == 1)
-            [warm] = _launchers()
+            warm = await _warmed(manager)
             with_port = await manager.open([BoardRun("a", logs("a"))], port=free_port())
             assert with_port.pid != warm
             # The warm one still waits for the next board without a port of its own.
@@ -97,9 +101,7 @@ def test_a_warm_tensorboard_no_board_takes_ends_by_itself(
     async def scenario() -> None:
         manager = BoardManager(tmp_path / "boards")
         try:
-            manager.warm()
-            await asyncio.to_thread(wait_until, lambda: len(_launchers()) == 1)
-            [warm] = _launchers()
+            warm = await _warmed(manager)
             await asyncio.to_thread(wait_until, lambda: _launchers() == [])
             assert [path.name for path in (tmp_path / "boards").glob("*")] == []
             board = await manager.open([BoardRun("a", logs("a"))])
